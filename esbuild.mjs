@@ -1,0 +1,47 @@
+// Bundles the host (and, when present, the extension and webview) into dist/.
+// Native modules and packages that load files relative to themselves stay external.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, chmodSync, cpSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const external = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode', 'vscode'];
+
+const targets = [
+  {
+    entryPoints: { 'server/main': 'server/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    external,
+  },
+];
+if (existsSync('extension/extension.ts')) {
+  targets.push({
+    entryPoints: { 'extension/extension': 'extension/extension.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external,
+  });
+}
+if (existsSync('webview/main.tsx')) {
+  targets.push({
+    entryPoints: { 'webview/main': 'webview/main.tsx' },
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'css' },
+  });
+}
+
+mkdirSync('dist', { recursive: true });
+await Promise.all(
+  targets.map((t) =>
+    build({ bundle: true, outdir: 'dist', sourcemap: 'linked', minify: !watch, logLevel: 'warning', legalComments: 'none', ...t }),
+  ),
+);
+if (existsSync('dist/server/main.js')) chmodSync('dist/server/main.js', 0o755);
+if (existsSync('webview/index.css')) cpSync('webview/index.css', 'dist/webview/index.css');
