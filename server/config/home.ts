@@ -1,0 +1,35 @@
+import { mkdirSync, chmodSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** HERMES_HOME, compatible with the Hermes agent's layout (default ~/.hermes). */
+export function resolveHermesHome(env: NodeJS.ProcessEnv = process.env): string {
+  const h = env.HERMES_HOME?.trim();
+  if (h) return resolve(h.replace(/^~(?=$|\/)/, homedir()));
+  return join(homedir(), '.hermes');
+}
+
+export const homePaths = (home: string) => ({
+  config: join(home, 'config.yaml'),
+  env: join(home, '.env'),
+  soul: join(home, 'SOUL.md'),
+  memories: join(home, 'memories'),
+  skills: join(home, 'skills'),
+  cron: join(home, 'cron'),
+  sandboxes: join(home, 'sandboxes'),
+  logs: join(home, 'logs'),
+  log: join(home, 'logs', 'host.log'),
+  db: join(home, 'state.db'),
+  socket: join(home, 'host.sock'),
+  results: join(home, 'results'),
+});
+
+/** Creates the folders the host writes to. HERMES_HOME itself is private to the user. */
+export function ensureHome(home: string): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  try {
+    if ((statSync(home).mode & 0o077) !== 0) chmodSync(home, 0o700);
+  } catch {}
+  const p = homePaths(home);
+  for (const d of [p.memories, p.skills, p.cron, p.sandboxes, p.logs, p.results]) mkdirSync(d, { recursive: true });
+}

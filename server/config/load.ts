@@ -1,0 +1,144 @@
+// Loads and validates config.yaml. A bad file is refused with the file, line and key of each problem, so the
+// host never starts on a config it misread.
+import { existsSync, readFileSync } from 'node:fs';
+import { Document, LineCounter, isMap, parseDocument, type Node } from 'yaml';
+import { HermesConfigSchema, knownKeys, type HermesConfig } from './schema';
+import { writeFileAtomic } from '../util/atomic';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: { line?: number; key: string; message: string }[],
+  ) {
+    super(
+      `invalid configuration in ${file}:\n` +
+        problems.map((p) => `  ${file}:${p.line ?? '?'}: ${p.key || '(root)'}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: HermesConfig;
+  path: string;
+  warnings: string[];
+}
+
+function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)) as Node | null | undefined;
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return lc.linePos(range[0]).line;
+    // For a key whose value is missing or scalar-less, point at the key itself.
+    if (n > 0) {
+      const parent = (n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true)) as any;
+      if (isMap(parent)) {
+        const items = parent.items as { key?: { value?: unknown; range?: [number, number, number] } }[];
+        const pair = items.find((it) => String(it.key?.value ?? it.key) === String(path[n - 1]));
+        const kr = pair?.key?.range;
+        if (kr) return lc.linePos(kr[0]).line;
+      }
+    }
+  }
+  return undefined;
+}
+
+function parseYaml(path: string, text: string): { doc: Document; lc: LineCounter } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      path,
+      doc.errors.map((e) => ({ line: e.linePos?.[0]?.line, key: '', message: e.message.split('\n')[0] })),
+    );
+  }
+  return { doc, lc };
+}
+
+export function validateConfig(path: string, text: string): LoadedConfig {
+  const { doc, lc } = parseYaml(path, text);
+  const raw = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(path, [{ line: 1, key: '', message: 'expected a mapping of settings at the top level' }]);
+  }
+  const res = HermesConfigSchema.safeParse(raw);
+  if (!res.success) {
+    throw new ConfigError(
+      path,
+      res.error.issues.map((i) => {
+        const keyPath = i.path.map(String);
+        return { line: lineOf(doc, lc, i.path as (string | number)[]), key: keyPath.join('.'), message: i.message };
+      }),
+    );
+  }
+  const warnings: string[] = [];
+  const known = knownKeys();
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (!known.has(k)) {
+      warnings.push(`${path}:${lineOf(doc, lc, [k]) ?? '?'}: ${k}: unknown setting (kept, not used)`);
+      continue;
+    }
+    const inner = known.get(k);
+    if (inner && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const ik of Object.keys(v)) {
+        if (!inner.has(ik)) warnings.push(`${path}:${lineOf(doc, lc, [k, ik]) ?? '?'}: ${k}.${ik}: unknown setting (kept, not used)`);
+      }
+    }
+  }
+  if (res.data.approvals.mode === 'smart') {
+    warnings.push(`${path}: approvals.mode: 'smart' is not supported here; using 'manual'`);
+    res.data.approvals.mode = 'manual';
+  }
+  return { config: res.data, path, warnings };
+}
+
+export function loadConfig(path: string): LoadedConfig {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  return validateConfig(path, text);
+}
+
+function parseKey(key: string): string[] {
+  const parts = key.split('.').filter(Boolean);
+  if (!parts.length) throw new Error(`invalid key: ${key}`);
+  return parts;
+}
+
+/** Reads one dotted key from the effective configuration. */
+export function getConfigValue(config: HermesConfig, key: string): unknown {
+  let cur: any = config;
+  for (const p of parseKey(key)) {
+    if (cur === null || typeof cur !== 'object' || !(p in cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+/**
+ * Sets one dotted key in config.yaml, keeping comments and the rest of the file, and validates the result before it
+ * is written. `value` may be a string from the command line: YAML scalars (numbers, booleans, lists) are parsed.
+ */
+export function setConfigValue(path: string, key: string, value: unknown): LoadedConfig {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const { doc } = parseYaml(path, text);
+  if (!doc.contents) doc.contents = doc.createNode({}) as any;
+  let v = value;
+  if (typeof value === 'string') {
+    const parsed = parseDocument(value);
+    v = parsed.errors.length ? value : parsed.toJS();
+  }
+  doc.setIn(parseKey(key), v);
+  const out = doc.toString();
+  const loaded = validateConfig(path, out);
+  writeFileAtomic(path, out, { mode: 0o600 });
+  return loaded;
+}
+
+/** Appends to a list setting (e.g. command_allowlist) unless the value is already there. */
+export function appendConfigList(path: string, key: string, value: string): LoadedConfig {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const { doc } = parseYaml(path, text);
+  const cur = doc.getIn(parseKey(key));
+  const list: unknown[] = cur && typeof (cur as any).toJSON === 'function' ? (cur as any).toJSON() : [];
+  if (list.includes(value)) return validateConfig(path, text);
+  return setConfigValue(path, key, [...list, value]);
+}

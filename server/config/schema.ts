@@ -1,0 +1,146 @@
+// config.yaml, validated. Key names follow the Hermes agent's config where it has one, so a Hermes user can point
+// HERMES_HOME at an existing folder. Objects are loose: keys we do not know are kept and reported as warnings,
+// never rejected, because a Hermes config carries many of them.
+import { z } from 'zod';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+export const ModelEndpoint = z.looseObject({
+  model: z.string().min(1),
+  base_url: z.string().url().optional(),
+  /** Name of the environment variable (in .env or the process) that holds this endpoint's API key. */
+  api_key_env: z.string().optional(),
+});
+
+export const ModelConfig = z.looseObject({
+  /** Model id sent to the endpoint, e.g. `gpt-4.1-mini` or `anthropic/claude-sonnet-4`. */
+  default: z.string().default(''),
+  provider: z.enum(['auto', 'openai', 'openrouter', 'custom']).default('auto'),
+  base_url: z.string().default(''),
+  api_key_env: z.string().default(''),
+  context_window: int(1024).default(128_000),
+  fallback: ModelEndpoint.nullable().default(null),
+  max_retries: int(0, 20).default(3),
+  retry_base_ms: int(0).default(1000),
+  retry_max_ms: int(0).default(30_000),
+  /** A stream that sends nothing for this long is treated as stalled and retried. */
+  stream_idle_timeout_ms: int(100).default(120_000),
+  temperature: z.number().min(0).max(2).optional(),
+});
+
+export const AgentConfig = z.looseObject({
+  max_iterations: int(1, 1000).default(60),
+  /** The same failing call this many times in a turn ends the turn. */
+  loop_guard_stop_after: int(2, 50).default(3),
+  tool_result_max_chars: int(1000).default(50_000),
+  disabled_toolsets: z.array(z.string()).default([]),
+  clarify_timeout: int(1).default(600),
+});
+
+export const TerminalConfig = z.looseObject({
+  backend: z.enum(['local', 'docker', 'ssh']).default('local'),
+  cwd: z.string().default(''),
+  timeout: int(1).default(180),
+  max_foreground_timeout: int(1).default(600),
+  output_max_chars: int(1000).default(50_000),
+  env_passthrough: z.array(z.string()).default([]),
+  shell: z.string().default('bash'),
+  docker_image: z.string().default('debian:bookworm-slim'),
+  docker_scope: z.enum(['thread', 'host']).default('thread'),
+  docker_network: z.boolean().default(false),
+  docker_socket: z.string().default(''),
+  docker_user: z.string().default('1000:1000'),
+  docker_pids_limit: int(16).default(256),
+  container_cpu: z.number().positive().default(1),
+  container_memory: int(64).default(2048),
+  ssh_host: z.string().default(''),
+  ssh_port: int(1, 65535).default(22),
+  ssh_user: z.string().default(''),
+  ssh_key: z.string().default(''),
+  ssh_known_hosts: z.string().default(''),
+});
+
+export const ApprovalsConfig = z.looseObject({
+  /** manual: ask; off: never ask (explicit opt-in); deny: refuse every dangerous command (unattended runs). */
+  mode: z
+    .preprocess((v) => (v === false ? 'off' : v), z.enum(['manual', 'off', 'deny', 'smart']))
+    .default('manual'),
+  timeout: int(1).default(60),
+});
+
+export const MemoryConfig = z.looseObject({
+  memory_enabled: z.boolean().default(true),
+  user_profile_enabled: z.boolean().default(true),
+  memory_char_limit: int(100).default(2200),
+  user_char_limit: int(100).default(1375),
+});
+
+export const SkillsConfig = z.looseObject({
+  external_dirs: z.array(z.string()).default([]),
+  trusted_sources: z.array(z.string()).default([]),
+  guard_agent_created: z.boolean().default(true),
+});
+
+export const CompressionConfig = z.looseObject({
+  enabled: z.boolean().default(true),
+  threshold: z.number().gt(0).max(1).default(0.85),
+  target_ratio: z.number().gt(0).max(1).default(0.2),
+  protect_first_n: int(0).default(2),
+  protect_last_n: int(1).default(8),
+});
+
+export const WebConfig = z.looseObject({
+  backend: z.enum(['auto', 'duckduckgo', 'searxng', 'brave', 'tavily', 'firecrawl']).default('auto'),
+  searxng_url: z.string().default(''),
+  /** Base URLs of the keyed APIs, overridable for self-hosted instances and tests. */
+  brave_url: z.string().default('https://api.search.brave.com'),
+  tavily_url: z.string().default('https://api.tavily.com'),
+  firecrawl_url: z.string().default('https://api.firecrawl.dev'),
+  duckduckgo_url: z.string().default('https://html.duckduckgo.com'),
+  allow_private_urls: z.boolean().default(false),
+});
+
+export const LoggingConfig = z.looseObject({
+  level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const HermesConfigSchema = z.looseObject({
+  model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
+  agent: AgentConfig.prefault({}),
+  /** Toolsets offered to the model; empty means all available ones. */
+  toolsets: z.array(z.string()).default([]),
+  terminal: TerminalConfig.prefault({}),
+  approvals: ApprovalsConfig.prefault({}),
+  command_allowlist: z.array(z.string()).default([]),
+  memory: MemoryConfig.prefault({}),
+  skills: SkillsConfig.prefault({}),
+  compression: CompressionConfig.prefault({}),
+  web: WebConfig.prefault({}),
+  logging: LoggingConfig.prefault({}),
+  context_file_max_chars: int(1000).default(20_000),
+});
+
+export type HermesConfig = z.infer<typeof HermesConfigSchema>;
+
+/** Keys of each section that this version knows; anything else is kept but reported. */
+export function knownKeys(): Map<string, Set<string> | null> {
+  const out = new Map<string, Set<string> | null>();
+  for (const [k, v] of Object.entries(HermesConfigSchema.shape)) {
+    let inner: z.ZodType = v as z.ZodType;
+    // unwrap default/prefault/pipe wrappers to reach an object shape
+    for (let i = 0; i < 5; i++) {
+      const def = (inner as any)._zod?.def;
+      if (!def) break;
+      if (def.type === 'object') break;
+      inner = def.innerType ?? def.out ?? def.in ?? inner;
+      if (!def.innerType && !def.out && !def.in) break;
+    }
+    const shape = (inner as any)?.shape;
+    out.set(k, shape ? new Set(Object.keys(shape)) : null);
+  }
+  return out;
+}
+
+export function defaultConfig(): HermesConfig {
+  return HermesConfigSchema.parse({});
+}

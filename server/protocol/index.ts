@@ -1,0 +1,96 @@
+// The JSON-RPC contract between the host and every client. This module (and only this module) is shared across
+// the process boundary: the extension, the webview and the tests import it. Each method pairs a zod schema for its
+// params with one for its result; TypeScript types are inferred from them and `toJsonSchema()` exports them.
+import { z } from 'zod';
+import * as common from './common';
+import * as items from './items';
+import * as thread from './thread';
+import * as turn from './turn';
+import * as requests from './requests';
+import * as session from './session';
+import * as notes from './notifications';
+import * as config from './config';
+
+export * from './common';
+export * from './items';
+export * from './thread';
+export * from './turn';
+export * from './requests';
+export * from './session';
+export * from './notifications';
+export * from './config';
+
+type Method = { params: z.ZodType; result: z.ZodType };
+const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
+const Empty = session.Empty;
+
+/** Client → host requests. */
+export const clientRequests = {
+  initialize: m(session.InitializeParams, session.InitializeResult),
+  shutdown: m(z.unknown(), z.null()),
+  'thread/start': m(thread.ThreadStartParams, thread.ThreadResult),
+  'thread/resume': m(thread.ThreadResumeParams, thread.ThreadResult),
+  'thread/list': m(thread.ThreadListParams, thread.ThreadListResult),
+  'thread/read': m(thread.ThreadReadParams, thread.ThreadReadResult),
+  'thread/fork': m(thread.ThreadForkParams, thread.ThreadResult),
+  'thread/rollback': m(thread.ThreadRollbackParams, thread.ThreadRollbackResult),
+  'thread/search': m(thread.ThreadSearchParams, thread.ThreadSearchResult),
+  'thread/archive': m(thread.ThreadArchiveParams, thread.ThreadResult),
+  'thread/rename': m(thread.ThreadRenameParams, thread.ThreadResult),
+  'thread/delete': m(thread.ThreadDeleteParams, Empty),
+  'turn/start': m(turn.TurnStartParams, turn.TurnStartResult),
+  'turn/interrupt': m(turn.TurnInterruptParams, turn.TurnInterruptResult),
+  'config/read': m(Empty, config.ConfigReadResult),
+  'config/write': m(config.ConfigWriteParams, config.ConfigReadResult),
+  'model/list': m(Empty, config.ModelListResult),
+} satisfies Record<string, Method>;
+
+/** Client → host notifications. */
+export const clientNotifications = {
+  initialized: Empty,
+  exit: z.unknown(),
+} satisfies Record<string, z.ZodType>;
+
+/** Host → client notifications. */
+export const serverNotifications = {
+  'thread/started': notes.ThreadStartedNotification,
+  'thread/updated': notes.ThreadUpdatedNotification,
+  'thread/deleted': notes.ThreadDeletedNotification,
+  'turn/started': notes.TurnStartedNotification,
+  'turn/completed': notes.TurnCompletedNotification,
+  'item/started': notes.ItemStartedNotification,
+  'item/completed': notes.ItemCompletedNotification,
+  'item/agentMessage/delta': notes.AgentMessageDeltaNotification,
+  'item/reasoning/delta': notes.ReasoningDeltaNotification,
+  'item/commandExecution/outputDelta': notes.CommandOutputDeltaNotification,
+  'thread/tokenUsage/updated': notes.TokenUsageNotification,
+  'thread/todo/updated': notes.TodoUpdatedNotification,
+  'serverRequest/resolved': requests.ServerRequestResolved,
+} satisfies Record<string, z.ZodType>;
+
+/** Host → client requests. */
+export const serverRequests = {
+  'approval/request': m(requests.ApprovalRequestParams, requests.ApprovalRequestResult),
+  'clarify/request': m(requests.ClarifyRequestParams, requests.ClarifyRequestResult),
+} satisfies Record<string, Method>;
+
+export type ClientRequests = typeof clientRequests;
+export type ClientRequestMethod = keyof ClientRequests;
+export type RequestParams<M extends ClientRequestMethod> = z.input<ClientRequests[M]['params']>;
+export type RequestResult<M extends ClientRequestMethod> = z.infer<ClientRequests[M]['result']>;
+
+export type ServerNotifications = typeof serverNotifications;
+export type ServerNotificationMethod = keyof ServerNotifications;
+export type NotificationParams<M extends ServerNotificationMethod> = z.infer<ServerNotifications[M]>;
+
+export type ServerRequests = typeof serverRequests;
+export type ServerRequestMethod = keyof ServerRequests;
+export type ServerRequestParams<M extends ServerRequestMethod> = z.infer<ServerRequests[M]['params']>;
+export type ServerRequestResult<M extends ServerRequestMethod> = z.infer<ServerRequests[M]['result']>;
+
+/** A host notification as a tagged value, handy for clients that switch over them. */
+export type AnyServerNotification = {
+  [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
+}[ServerNotificationMethod];
+
+export { common, items, thread, turn, requests, session, notes, config };

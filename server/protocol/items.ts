@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** What a user sends in a turn. `mention` asks the host to inline a workspace file. */
+export const UserInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('mention'), path: z.string().min(1) }),
+]);
+export type UserInput = z.infer<typeof UserInput>;
+
+export const ItemStatus = z.enum(['inProgress', 'completed', 'failed', 'declined', 'interrupted']);
+export type ItemStatus = z.infer<typeof ItemStatus>;
+
+const base = { id: z.string(), turnId: z.string().optional() };
+
+export const UserMessageItem = z.object({
+  ...base,
+  type: z.literal('userMessage'),
+  content: z.array(UserInput),
+});
+
+export const AgentMessageItem = z.object({
+  ...base,
+  type: z.literal('agentMessage'),
+  text: z.string(),
+  status: ItemStatus.optional(),
+});
+
+export const ReasoningItem = z.object({
+  ...base,
+  type: z.literal('reasoning'),
+  text: z.string(),
+});
+
+/** A generic tool call; tools with richer views use the item types below. */
+export const ToolCallItem = z.object({
+  ...base,
+  type: z.literal('toolCall'),
+  tool: z.string(),
+  arguments: z.unknown(),
+  status: ItemStatus,
+  result: z.string().optional(),
+  durationMs: z.number().optional(),
+});
+
+export const CommandExecutionItem = z.object({
+  ...base,
+  type: z.literal('commandExecution'),
+  tool: z.string(),
+  command: z.string(),
+  cwd: z.string().optional(),
+  status: ItemStatus,
+  output: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  durationMs: z.number().optional(),
+  /** Set when the command keeps running in the background. */
+  processId: z.string().optional(),
+  backend: z.string().optional(),
+});
+
+export const FileChange = z.object({
+  path: z.string(),
+  kind: z.enum(['add', 'update', 'delete']),
+  diff: z.string(),
+});
+export type FileChange = z.infer<typeof FileChange>;
+
+export const FileChangeItem = z.object({
+  ...base,
+  type: z.literal('fileChange'),
+  tool: z.string(),
+  changes: z.array(FileChange),
+  status: ItemStatus,
+  result: z.string().optional(),
+  durationMs: z.number().optional(),
+});
+
+export const Item = z.discriminatedUnion('type', [
+  UserMessageItem,
+  AgentMessageItem,
+  ReasoningItem,
+  ToolCallItem,
+  CommandExecutionItem,
+  FileChangeItem,
+]);
+export type Item = z.infer<typeof Item>;
+export type UserMessageItem = z.infer<typeof UserMessageItem>;
+export type AgentMessageItem = z.infer<typeof AgentMessageItem>;
+export type ReasoningItem = z.infer<typeof ReasoningItem>;
+export type ToolCallItem = z.infer<typeof ToolCallItem>;
+export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
+export type FileChangeItem = z.infer<typeof FileChangeItem>;
+/** The items a tool can be shown as. */
+export type ToolItem = ToolCallItem | CommandExecutionItem | FileChangeItem;
+
+export const TodoItem = z.object({
+  id: z.string(),
+  content: z.string(),
+  status: z.enum(['pending', 'in_progress', 'completed', 'cancelled']),
+});
+export type TodoItem = z.infer<typeof TodoItem>;

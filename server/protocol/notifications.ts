@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { Item, TodoItem } from './items';
+import { Thread, Turn } from './thread';
+import { Usage } from './common';
+
+const ItemDelta = z.object({ threadId: z.string(), turnId: z.string(), itemId: z.string(), delta: z.string() });
+
+export const ThreadStartedNotification = z.object({ thread: Thread });
+export const ThreadUpdatedNotification = z.object({ thread: Thread });
+export const ThreadDeletedNotification = z.object({ threadId: z.string() });
+export const TurnStartedNotification = z.object({ threadId: z.string(), turn: Turn });
+export const TurnCompletedNotification = z.object({ threadId: z.string(), turn: Turn });
+export const ItemStartedNotification = z.object({ threadId: z.string(), turnId: z.string(), item: Item });
+export const ItemCompletedNotification = ItemStartedNotification;
+export const AgentMessageDeltaNotification = ItemDelta;
+export const ReasoningDeltaNotification = ItemDelta;
+export const CommandOutputDeltaNotification = ItemDelta;
+export const TokenUsageNotification = z.object({
+  threadId: z.string(),
+  turnId: z.string(),
+  /** This turn so far. */
+  turn: Usage,
+  /** The whole thread, this turn included. */
+  total: Usage,
+});
+export const TodoUpdatedNotification = z.object({ threadId: z.string(), todos: z.array(TodoItem) });
