@@ -1,0 +1,15 @@
+// What tools ask before a dangerous action. The gate classifies, consults the allowlists and the policy mode, asks
+// the attached clients through `approval/request` when needed, and audits every request and decision.
+import type { ToolContext } from '../tools/types';
+
+export type GateResult =
+  | { allowed: true; decision?: 'allowlisted' | 'safe' | 'once' | 'session' | 'always' | 'policy-off' }
+  | { allowed: false; message: string; decision: 'blocked' | 'deny' | 'timeout' | 'policy-deny' };
+
+export interface ApprovalGate {
+  /** Every way a command can reach a shell goes through here: terminal (foreground and background), process
+   * write/submit, code execution, MCP tools that wrap a shell. */
+  checkCommand(ctx: ToolContext, req: { command: string; cwd?: string; backend: string; tool: string }): Promise<GateResult>;
+  /** File tools call this before writing; sensitive paths ask. */
+  checkWrite(ctx: ToolContext, req: { path: string; tool: string }): Promise<GateResult>;
+}
