@@ -12,4 +12,3 @@ export {
 export { snapshotBlock } from './snapshot';
 export { renderSnapshot } from './render';
 export { parseEntries, joinEntries, formatUsage, ENTRY_DELIMITER } from './entries';
-export { writeFileAtomic } from './atomic-write';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { withThousands } from '../context/chars';
 import { describeFindings, scanForInjection } from '../context/injection';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../util/atomic';
 import { containsDelimiterLine, formatUsage, joinEntries, parseEntries, previewEntry, usedChars } from './entries';
 import { renderSnapshot } from './render';
 
@@ -157,7 +157,7 @@ export class MemoryStore {
       }
       if (joinEntries(outcome.entries) !== joinEntries(before) || !existsSync(file)) {
         const text = outcome.entries.length ? `${joinEntries(outcome.entries)}\n` : '';
-        writeFileAtomic(file, text);
+        writeFileAtomic(file, text, { mode: 0o600 });
       }
       return this.result(target, true, outcome.entries, outcome.message);
     } finally {
