@@ -54,7 +54,7 @@ const PATTERNS: Pattern[] = [
   {
     id: 'deception_hide',
     reason: 'an instruction to hide something from the user',
-    re: /\b(?:do\s+not|don'?t|never)\s+(?:tell|inform|notify|alert|mention\s+(?:this|it)\s+to|reveal\s+(?:this|it)\s+to)\s+the\s+user\b|\b(?:hide|conceal|keep)\s+(?:this|it)\s+(?:from|secret\s+from)\s+the\s+user\b|\bwithout\s+(?:telling|informing|notifying|asking)\s+the\s+user\b/i,
+    re: /\b(?:do\s+not|don'?t|never)\s+(?:tell|inform|notify|alert|mention\s+(?:this|it)\s+to|reveal\s+(?:this|it)\s+to)\s+the\s+user\b|\b(?:hide|conceal|keep)\s+(?:this|it)\s+(?:from|secret\s+from)\s+the\s+user\b|\bwithout\s+(?:telling|informing|notifying)\s+the\s+user\b/i,
   },
   {
     id: 'html_comment_injection',
