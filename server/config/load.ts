@@ -49,7 +49,7 @@ function parseYaml(path: string, text: string): { doc: Document; lc: LineCounter
   if (doc.errors.length) {
     throw new ConfigError(
       path,
-      doc.errors.map((e) => ({ line: e.linePos?.[0]?.line, key: '', message: e.message.split('\n')[0] })),
+      doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, key: '', message: e.message.split('\n')[0] })),
     );
   }
   return { doc, lc };

@@ -59,6 +59,7 @@ export const serverNotifications = {
   'turn/started': notes.TurnStartedNotification,
   'turn/completed': notes.TurnCompletedNotification,
   'item/started': notes.ItemStartedNotification,
+  'item/updated': notes.ItemUpdatedNotification,
   'item/completed': notes.ItemCompletedNotification,
   'item/agentMessage/delta': notes.AgentMessageDeltaNotification,
   'item/reasoning/delta': notes.ReasoningDeltaNotification,

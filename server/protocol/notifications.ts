@@ -12,6 +12,8 @@ export const TurnStartedNotification = z.object({ threadId: z.string(), turn: Tu
 export const TurnCompletedNotification = z.object({ threadId: z.string(), turn: Turn });
 export const ItemStartedNotification = z.object({ threadId: z.string(), turnId: z.string(), item: Item });
 export const ItemCompletedNotification = ItemStartedNotification;
+/** A started item changed before completing (e.g. a command moved to the background and got a process id). */
+export const ItemUpdatedNotification = ItemStartedNotification;
 export const AgentMessageDeltaNotification = ItemDelta;
 export const ReasoningDeltaNotification = ItemDelta;
 export const CommandOutputDeltaNotification = ItemDelta;

@@ -1,0 +1,253 @@
+// Thread lifecycle: start, resume, list, read, fork, rollback, search, archive, and running turns on them. One
+// turn at a time per thread; the RPC layer and in-process surfaces (chat CLI, gateway) all come through here.
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Item, Thread, Turn, UserInput } from '../protocol';
+import type { HermesConfig } from '../config/schema';
+import type { Store, ThreadRow } from '../store';
+import { HostError } from '../util/errors';
+import { newId } from '../util/ids';
+import { redact } from '../util/redact';
+import type { Logger } from '../util/log';
+import type { HostEvents } from './events';
+import type { PromptBuilder } from './prompt';
+import { today } from './prompt';
+import { runTurn, type TurnDeps } from './turn';
+
+const MENTION_MAX_CHARS = 100_000;
+
+export interface ThreadServiceDeps extends TurnDeps {
+  prompt: PromptBuilder;
+  hermesHome: string;
+  /** The folder clients opened (first workspace folder), used when a thread gives no cwd. */
+  workspaceRoot: () => string;
+}
+
+interface ActiveTurn {
+  turn: Turn;
+  controller: AbortController;
+  done: Promise<Turn>;
+}
+
+export class ThreadService {
+  private readonly active = new Map<string, ActiveTurn>();
+
+  constructor(private readonly deps: ThreadServiceDeps) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  private row(threadId: string): ThreadRow {
+    const row = this.store.threads.getThreadRow(threadId);
+    if (!row) throw new HostError('ThreadNotFound', `no thread with id ${threadId}`, { threadId });
+    return row;
+  }
+
+  get(threadId: string): Thread {
+    return this.store.threads.toThread(this.row(threadId), this.active.has(threadId));
+  }
+
+  start(params: { cwd?: string; model?: string; title?: string; source?: string }): Thread {
+    const config = this.deps.config();
+    const root = this.deps.workspaceRoot();
+    const cwd = resolve(root, params.cwd || config.terminal.cwd || root);
+    const model = params.model || config.model.default;
+    const id = newId('thr');
+    const { tools } = this.deps.registry.active({ config, env: this.deps.env() });
+    const systemPrompt = this.deps.prompt.build({
+      threadId: id,
+      cwd,
+      workspaceRoot: root,
+      hermesHome: this.deps.hermesHome,
+      model,
+      toolNames: tools.map((t) => t.name),
+      date: today(),
+      backend: config.terminal.backend,
+    });
+    const row = this.store.threads.createThread({
+      id,
+      title: params.title,
+      cwd,
+      model,
+      source: params.source ?? 'client',
+      systemPrompt,
+    });
+    const thread = this.store.threads.toThread(row, false);
+    this.deps.events.emit('thread/started', { thread });
+    return thread;
+  }
+
+  list(params: { archived?: boolean; limit?: number; cursor?: string }): { threads: Thread[]; nextCursor?: string } {
+    const { rows, nextCursor } = this.store.threads.listThreads({
+      archived: params.archived,
+      limit: params.limit ?? 50,
+      cursor: params.cursor,
+    });
+    return { threads: rows.map((r) => this.store.threads.toThread(r, this.active.has(r.id))), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  read(threadId: string): { thread: Thread; turns: Turn[]; items: Item[] } {
+    const thread = this.get(threadId);
+    const turns = this.store.threads.listTurns(threadId);
+    const items: Item[] = [];
+    for (const m of this.store.threads.history(threadId)) {
+      for (const it of m.items) items.push({ ...it, ...(m.turnId ? { turnId: m.turnId } : {}) } as Item);
+    }
+    return { thread, turns, items };
+  }
+
+  fork(threadId: string, turnId?: string): Thread {
+    const src = this.row(threadId);
+    const id = newId('thr');
+    this.store.db.transaction(() => {
+      this.store.threads.createThread({
+        id,
+        title: src.title ? `${src.title} (fork)` : '',
+        cwd: src.cwd,
+        model: src.model,
+        source: src.source,
+        systemPrompt: src.system_prompt,
+        parentId: src.id,
+        parentKind: 'fork',
+      });
+      this.store.threads.copyTurns(src.id, id, turnId);
+    })();
+    const thread = this.get(id);
+    this.deps.events.emit('thread/started', { thread });
+    return thread;
+  }
+
+  rollback(threadId: string, turns: number): { thread: Thread; removedTurnIds: string[] } {
+    this.row(threadId);
+    this.assertIdle(threadId);
+    const removedTurnIds = this.store.threads.rollback(threadId, turns);
+    const thread = this.get(threadId);
+    this.deps.events.emit('thread/updated', { thread });
+    return { thread, removedTurnIds };
+  }
+
+  archive(threadId: string, archived: boolean): Thread {
+    this.row(threadId);
+    this.store.threads.updateThread(threadId, { archived: archived ? 1 : 0 });
+    const thread = this.get(threadId);
+    this.deps.events.emit('thread/updated', { thread });
+    return thread;
+  }
+
+  rename(threadId: string, title: string): Thread {
+    this.row(threadId);
+    this.store.threads.updateThread(threadId, { title });
+    const thread = this.get(threadId);
+    this.deps.events.emit('thread/updated', { thread });
+    return thread;
+  }
+
+  delete(threadId: string): void {
+    this.row(threadId);
+    this.assertIdle(threadId);
+    this.store.threads.deleteThread(threadId);
+    this.deps.events.emit('thread/deleted', { threadId });
+  }
+
+  search(query: string, opts: { limit?: number; threadId?: string; excludeThreadId?: string }) {
+    return this.store.search.search(query, { limit: opts.limit ?? 20, threadId: opts.threadId, excludeThreadId: opts.excludeThreadId });
+  }
+
+  isBusy(threadId: string): boolean {
+    return this.active.has(threadId);
+  }
+
+  private assertIdle(threadId: string): void {
+    const a = this.active.get(threadId);
+    if (a) throw new HostError('TurnInProgress', `thread ${threadId} is running turn ${a.turn.id}`, { threadId, turnId: a.turn.id });
+  }
+
+  /** Commits the user's message and starts the turn; returns at once with the turn in progress. */
+  startTurn(threadId: string, input: UserInput[], opts: { model?: string } = {}): Turn {
+    const row = this.row(threadId);
+    this.assertIdle(threadId);
+    const model = opts.model || row.model || this.deps.config().model.default;
+    const content = redact(renderInput(input, row.cwd));
+    const turnId = newId('turn');
+    const userItem: Item = { id: newId('item'), turnId, type: 'userMessage', content: input.map((i) => (i.type === 'text' ? { ...i, text: redact(i.text) } : i)) };
+    let turn!: Turn;
+    this.store.db.transaction(() => {
+      turn = this.store.threads.createTurn(turnId, threadId, model);
+      this.store.threads.insertMessage({
+        threadId,
+        turnId,
+        role: 'user',
+        content,
+        reasoning: null,
+        toolCalls: null,
+        toolCallId: null,
+        toolName: null,
+        items: [userItem],
+      });
+      if (!row.title) this.store.threads.updateThread(threadId, { title: titleFrom(input) });
+    })();
+    const controller = new AbortController();
+    const entry: ActiveTurn = { turn, controller, done: Promise.resolve(turn) };
+    this.active.set(threadId, entry);
+    this.deps.events.emit('turn/started', { threadId, turn });
+    this.deps.events.emit('item/started', { threadId, turnId, item: userItem });
+    this.deps.events.emit('item/completed', { threadId, turnId, item: userItem });
+    if (!row.title) this.deps.events.emit('thread/updated', { thread: this.get(threadId) });
+    entry.done = runTurn(this.deps, {
+      threadId,
+      turn,
+      cwd: row.cwd,
+      systemPrompt: row.system_prompt ?? '',
+      model,
+      signal: controller.signal,
+    }).finally(() => {
+      if (this.active.get(threadId) === entry) this.active.delete(threadId);
+    });
+    return turn;
+  }
+
+  interrupt(threadId: string): { interrupted: boolean; turnId?: string } {
+    this.row(threadId);
+    const a = this.active.get(threadId);
+    if (!a) return { interrupted: false };
+    a.controller.abort(new Error('interrupted by the user'));
+    return { interrupted: true, turnId: a.turn.id };
+  }
+
+  /** Resolves with the finished turn (or at once when the thread is idle). */
+  async waitIdle(threadId: string): Promise<Turn | undefined> {
+    return this.active.get(threadId)?.done;
+  }
+
+  async shutdown(): Promise<void> {
+    for (const a of this.active.values()) a.controller.abort(new Error('host shutting down'));
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+}
+
+function titleFrom(input: UserInput[]): string {
+  const text = input.map((i) => (i.type === 'text' ? i.text : `@${i.path}`)).join(' ').replace(/\s+/g, ' ').trim();
+  return redact(text.length > 60 ? text.slice(0, 57) + '…' : text) || 'New thread';
+}
+
+/** Text parts as typed; `@file` mentions inlined so the model sees the file's content. */
+export function renderInput(input: UserInput[], cwd: string): string {
+  const parts: string[] = [];
+  for (const i of input) {
+    if (i.type === 'text') parts.push(i.text);
+    else {
+      const path = isAbsolute(i.path) ? i.path : resolve(cwd, i.path);
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) throw new Error('not a file');
+        let text = readFileSync(path, 'utf8');
+        if (text.length > MENTION_MAX_CHARS) text = text.slice(0, MENTION_MAX_CHARS) + `\n[... truncated: ${st.size} bytes in total]`;
+        parts.push(`<file path="${i.path}">\n${text}\n</file>`);
+      } catch (e) {
+        parts.push(`[@${i.path}: could not read the file (${(e as Error).message})]`);
+      }
+    }
+  }
+  return parts.join('\n\n');
+}

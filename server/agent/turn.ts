@@ -1,0 +1,227 @@
+// One turn: user input in, the model and tools in a loop until the model answers without tool calls, the user
+// interrupts, the iteration budget runs out or the loop guard trips. Everything produced is committed to the store
+// before it is announced, so a crash loses nothing a client has seen.
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ErrorInfo, Item, Turn, TurnStatus, Usage } from '../protocol';
+import type { HermesConfig } from '../config/schema';
+import type { Store } from '../store';
+import { addUsage, emptyUsage } from '../store';
+import type { Logger } from '../util/log';
+import { HostError } from '../util/errors';
+import { newId } from '../util/ids';
+import { redact } from '../util/redact';
+import type { Tool } from '../tools/types';
+import type { ToolRegistry } from '../tools/registry';
+import type { HostEvents } from './events';
+import { resolveEndpoints } from './endpoints';
+import { toChatMessages } from './history';
+import { LoopGuard } from './loop-guard';
+import { ModelCallError, ModelClient, type ChatResult } from './model-client';
+import type { ToolRunner } from './tool-runner';
+
+export interface TurnDeps {
+  store: Store;
+  events: HostEvents;
+  registry: ToolRegistry;
+  runner: ToolRunner;
+  config: () => HermesConfig;
+  env: () => Record<string, string | undefined>;
+  log: Logger;
+  /** Per-call model client factory, replaceable in tests. */
+  modelClient?: (endpoints: ReturnType<typeof resolveEndpoints>, config: HermesConfig) => ModelClient;
+}
+
+export interface TurnInput {
+  threadId: string;
+  turn: Turn;
+  cwd: string;
+  systemPrompt: string;
+  model: string;
+  signal: AbortSignal;
+}
+
+const MAX_ITERATIONS_NOTE =
+  '[The step budget for this turn is used up. Do not call tools. Summarise what you did, what is left, and what the user should do next.]';
+
+export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
+  const { store, events, log } = deps;
+  const { threadId, turn, signal } = input;
+  const config = deps.config();
+  let usage: Usage = emptyUsage();
+  let status: TurnStatus = 'completed';
+  let error: ErrorInfo | undefined;
+
+  const emitUsage = () => {
+    const row = store.threads.getThreadRow(threadId);
+    const stored: Usage = row
+      ? {
+          promptTokens: row.prompt_tokens,
+          completionTokens: row.completion_tokens,
+          totalTokens: row.prompt_tokens + row.completion_tokens,
+          costUsd: row.cost_usd,
+        }
+      : emptyUsage();
+    events.emit('thread/tokenUsage/updated', { threadId, turnId: turn.id, turn: usage, total: addUsage(stored, usage) });
+  };
+
+  try {
+    const endpoints = resolveEndpoints(config, deps.env(), input.model);
+    const client =
+      deps.modelClient?.(endpoints, config) ??
+      new ModelClient(endpoints, {
+        policy: { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms },
+        streamIdleTimeoutMs: config.model.stream_idle_timeout_ms,
+        log: log.child('model'),
+      });
+    const { tools } = deps.registry.active({ config, env: deps.env() });
+    const toolMap = new Map<string, Tool>(tools.map((t) => [t.name, t]));
+    const toolDefs = tools.map((t) => deps.registry.schema(t));
+    const guard = new LoopGuard(config.agent.loop_guard_stop_after);
+    const maxIterations = config.agent.max_iterations;
+
+    for (let iteration = 1; ; iteration++) {
+      if (signal.aborted) {
+        status = 'interrupted';
+        break;
+      }
+      const finalCall = iteration > maxIterations;
+      const messages: ChatCompletionMessageParam[] = toChatMessages(input.systemPrompt, store.threads.history(threadId));
+      if (finalCall) messages.push({ role: 'user', content: MAX_ITERATIONS_NOTE });
+      const res = await streamResponse(deps, input, client, messages, finalCall ? [] : toolDefs, config);
+      if (res.usage) {
+        usage = addUsage(usage, res.usage);
+        emitUsage();
+      }
+      if (res.interrupted) {
+        status = 'interrupted';
+        break;
+      }
+      if (finalCall) {
+        error = { kind: 'MaxIterations', message: `stopped after ${maxIterations} steps (agent.max_iterations)` };
+        break;
+      }
+      if (!res.toolCalls.length) break;
+      await deps.runner.runBatch(res.toolCalls, { threadId, turnId: turn.id, cwd: input.cwd, signal, config, tools: toolMap, guard });
+      if (guard.tripped) {
+        status = 'failed';
+        error = {
+          kind: 'ToolLoop',
+          message: `stopped: the same failing call to ${guard.tripped.tool} was repeated ${guard.tripped.count} times`,
+        };
+        break;
+      }
+    }
+  } catch (e) {
+    if (signal.aborted) status = 'interrupted';
+    else {
+      status = 'failed';
+      error = toErrorInfo(e);
+      log.warn('turn failed', { threadId, turnId: turn.id, error: error.message });
+    }
+  }
+  const done = store.threads.completeTurn(turn.id, threadId, status, usage, error);
+  events.emit('turn/completed', { threadId, turn: done });
+  return done;
+}
+
+function toErrorInfo(e: unknown): ErrorInfo {
+  if (e instanceof HostError) return { kind: e.kind, message: e.message };
+  if (e instanceof ModelCallError) {
+    const status = e.failure.httpStatus;
+    const kind = status === 401 || status === 403 ? 'Unauthorized' : status === undefined ? 'ModelUnavailable' : 'ModelError';
+    return { kind, message: e.message, ...(status !== undefined ? { httpStatus: status } : {}) };
+  }
+  return { kind: 'Internal', message: redact(String((e as Error)?.message ?? e)) };
+}
+
+interface StreamOutcome {
+  toolCalls: ChatResult['toolCalls'];
+  usage: Usage | null;
+  interrupted: boolean;
+}
+
+/** One model call, streamed to the clients as reasoning and agent-message items, then committed. */
+async function streamResponse(
+  deps: TurnDeps,
+  input: TurnInput,
+  client: ModelClient,
+  messages: ChatCompletionMessageParam[],
+  tools: ReturnType<ToolRegistry['schema']>[],
+  config: HermesConfig,
+): Promise<StreamOutcome> {
+  const { events, store } = deps;
+  const { threadId, turn } = input;
+  const turnId = turn.id;
+  let text = { id: '', buf: '' };
+  let reasoning = { id: '', buf: '' };
+  const startText = () => {
+    if (text.id) return;
+    text.id = newId('item');
+    events.emit('item/started', { threadId, turnId, item: { id: text.id, turnId, type: 'agentMessage', text: '', status: 'inProgress' } });
+  };
+  const startReasoning = () => {
+    if (reasoning.id) return;
+    reasoning.id = newId('item');
+    events.emit('item/started', { threadId, turnId, item: { id: reasoning.id, turnId, type: 'reasoning', text: '' } });
+  };
+  const discardPartial = () => {
+    // A failed attempt's fragments are closed as failed and left out of the transcript; the retry starts anew.
+    if (reasoning.id) events.emit('item/completed', { threadId, turnId, item: { id: reasoning.id, turnId, type: 'reasoning', text: reasoning.buf } });
+    if (text.id) events.emit('item/completed', { threadId, turnId, item: { id: text.id, turnId, type: 'agentMessage', text: text.buf, status: 'failed' } });
+    text = { id: '', buf: '' };
+    reasoning = { id: '', buf: '' };
+  };
+  const commit = (content: string, reasoningText: string, toolCalls: ChatResult['toolCalls'], itemStatus: 'completed' | 'interrupted') => {
+    const items: Item[] = [];
+    if (reasoning.id) items.push({ id: reasoning.id, turnId, type: 'reasoning', text: redact(reasoningText) });
+    if (text.id || content) {
+      if (!text.id) startText();
+      items.push({ id: text.id, turnId, type: 'agentMessage', text: redact(content), status: itemStatus });
+    }
+    if (!content && !toolCalls.length && !reasoningText) return;
+    store.threads.insertMessage({
+      threadId,
+      turnId,
+      role: 'assistant',
+      content: content ? redact(content) : null,
+      reasoning: reasoningText ? redact(reasoningText) : null,
+      toolCalls: toolCalls.length ? toolCalls.map((c) => ({ ...c, arguments: redact(c.arguments) })) : null,
+      toolCallId: null,
+      toolName: null,
+      items,
+    });
+    for (const it of items) events.emit('item/completed', { threadId, turnId, item: it });
+  };
+
+  try {
+    const res = await client.complete(
+      { messages, tools, signal: input.signal, temperature: config.model.temperature },
+      {
+        onText: (d) => {
+          startText();
+          text.buf += d;
+          events.emit('item/agentMessage/delta', { threadId, turnId, itemId: text.id, delta: d });
+        },
+        onReasoning: (d) => {
+          startReasoning();
+          reasoning.buf += d;
+          events.emit('item/reasoning/delta', { threadId, turnId, itemId: reasoning.id, delta: d });
+        },
+        onRetry: (info) => {
+          if (info.partial) discardPartial();
+          deps.log.info('model retry', { threadId, ...info });
+        },
+      },
+    );
+    commit(res.content, res.reasoning, res.toolCalls, 'completed');
+    return { toolCalls: res.toolCalls, usage: res.usage, interrupted: false };
+  } catch (e) {
+    if (input.signal.aborted) {
+      // What was produced so far is kept, as an interrupted message without tool calls.
+      commit(text.buf, reasoning.buf, [], 'interrupted');
+      return { toolCalls: [], usage: null, interrupted: true };
+    }
+    discardPartial();
+    throw e;
+  }
+}

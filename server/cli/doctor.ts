@@ -1,0 +1,79 @@
+// `hermes-host doctor`: checks that the host can run here and says what to fix when it cannot.
+import { accessSync, constants, statSync, existsSync } from 'node:fs';
+import type { Host } from '../host';
+import { resolveEndpoints } from '../agent/endpoints';
+import { ModelClient } from '../agent/model-client';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** Advisory checks do not fail the run. */
+  advisory?: boolean;
+}
+
+export type DoctorProbe = (host: Host) => Promise<Check>;
+
+/** Extra checks other modules register (terminal backend, …). */
+export const doctorProbes: DoctorProbe[] = [];
+
+export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: boolean }> {
+  const checks: Check[] = [];
+  const add = (c: Check) => checks.push(c);
+  add({
+    name: 'config',
+    ok: true,
+    detail: `${host.configInfo.path} is valid${host.configInfo.warnings.length ? ` (${host.configInfo.warnings.length} warning(s): ${host.configInfo.warnings.join('; ')})` : ''}`,
+  });
+  try {
+    accessSync(host.hermesHome, constants.W_OK);
+    add({ name: 'HERMES_HOME', ok: true, detail: `${host.hermesHome} is writable` });
+  } catch {
+    add({ name: 'HERMES_HOME', ok: false, detail: `${host.hermesHome} is not writable` });
+  }
+  if (existsSync(host.paths.env)) {
+    const mode = statSync(host.paths.env).mode & 0o777;
+    add({ name: '.env', ok: (mode & 0o077) === 0, detail: `mode ${mode.toString(8)}${mode & 0o077 ? ' (should be 600)' : ''}` });
+  }
+  try {
+    const row = host.store.db.prepare("SELECT sqlite_version() AS v, (SELECT COUNT(*) FROM messages) AS n").get() as { v: string; n: number };
+    host.store.db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'x' LIMIT 1").all();
+    add({ name: 'better-sqlite3', ok: true, detail: `SQLite ${row.v} with FTS5, WAL; ${row.n} messages stored` });
+  } catch (e) {
+    add({ name: 'better-sqlite3', ok: false, detail: (e as Error).message });
+  }
+  try {
+    const pty = require('node-pty') as typeof import('node-pty');
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = pty.spawn('/bin/sh', ['-c', 'echo pty-ok'], { cols: 80, rows: 24 });
+      let buf = '';
+      p.onData((d) => (buf += d));
+      p.onExit(() => resolve(buf));
+      setTimeout(() => reject(new Error('node-pty did not exit within 5 s')), 5000).unref();
+    });
+    add({ name: 'node-pty', ok: out.includes('pty-ok'), detail: out.includes('pty-ok') ? 'spawns a pseudo-terminal' : `unexpected output ${JSON.stringify(out)}` });
+  } catch (e) {
+    add({ name: 'node-pty', ok: false, detail: (e as Error).message });
+  }
+  try {
+    const eps = resolveEndpoints(host.config, host.env());
+    const client = new ModelClient(eps, { policy: { maxRetries: 0, baseMs: 0, maxMs: 0 }, streamIdleTimeoutMs: 10_000, log: host.log });
+    const models = await client.listModels(AbortSignal.timeout(10_000));
+    const known = models.some((m) => m.id === eps[0].model);
+    add({
+      name: 'model endpoint',
+      ok: true,
+      detail: `${eps[0].baseURL} answers (${models.length} models)${known ? `, ${eps[0].model} available` : `; ${eps[0].model} not in its list`}`,
+    });
+  } catch (e) {
+    add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
+  }
+  for (const probe of doctorProbes) {
+    try {
+      add(await probe(host));
+    } catch (e) {
+      add({ name: 'probe', ok: false, detail: (e as Error).message });
+    }
+  }
+  return { checks, ok: checks.every((c) => c.ok || c.advisory) };
+}

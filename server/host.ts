@@ -1,0 +1,144 @@
+// The composition root: builds the store, config, event stream, client hub, tools and thread service that make up
+// one running host. Every surface (stdio, socket, the chat command) drives a Host.
+import { resolve } from 'node:path';
+import { ensureHome, homePaths } from './config/home';
+import { loadDotEnv } from './config/env';
+import { loadConfig, setConfigValue, type LoadedConfig } from './config/load';
+import type { HermesConfig } from './config/schema';
+import { openStore, type Store } from './store';
+import { HostEvents } from './agent/events';
+import { PromptBuilder, environmentSection, operatingGuidance } from './agent/prompt';
+import { contextSections } from './agent/context-sections';
+import { ThreadService } from './agent/threads';
+import { ToolRunner } from './agent/tool-runner';
+import { ToolRegistry } from './tools/registry';
+import { installTools } from './tools';
+import { ClientHub } from './rpc/hub';
+import { addSecretValue } from './util/redact';
+import { createLogger, type Logger } from './util/log';
+
+export interface HostOptions {
+  hermesHome: string;
+  log?: Logger;
+  /** Defaults to the process's working directory. */
+  workspaceRoot?: string;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class Host {
+  readonly hermesHome: string;
+  readonly paths: ReturnType<typeof homePaths>;
+  readonly log: Logger;
+  readonly events = new HostEvents();
+  readonly hub: ClientHub;
+  readonly store: Store;
+  readonly registry = new ToolRegistry();
+  readonly prompt = new PromptBuilder();
+  readonly threads: ThreadService;
+  private loaded: LoadedConfig;
+  private dotenv: Record<string, string>;
+  private clientSecrets: Record<string, string> = {};
+  private readonly baseEnv: NodeJS.ProcessEnv;
+  private workspace: string;
+  private readonly disposers: (() => void | Promise<void>)[] = [];
+
+  constructor(opts: HostOptions) {
+    this.hermesHome = resolve(opts.hermesHome);
+    ensureHome(this.hermesHome);
+    this.paths = homePaths(this.hermesHome);
+    // Config first: a bad config.yaml stops the host before it touches anything else.
+    this.loaded = loadConfig(this.paths.config);
+    this.log = opts.log ?? createLogger({ file: this.paths.log, stderr: false, level: this.loaded.config.logging.level });
+    for (const w of this.loaded.warnings) this.log.warn(w);
+    this.baseEnv = opts.env ?? process.env;
+    this.dotenv = loadDotEnv(this.paths.env);
+    for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);
+    this.workspace = resolve(opts.workspaceRoot ?? process.cwd());
+    this.store = openStore(this.paths.db);
+    const orphaned = this.store.threads.closeOrphanedTurns();
+    if (orphaned) this.log.info(`closed ${orphaned} turn(s) left running by a previous host`);
+    this.hub = new ClientHub(this.events, this.log.child('rpc'));
+    this.prompt.add(operatingGuidance);
+    this.prompt.add(environmentSection);
+    for (const s of contextSections(() => this.config)) this.prompt.add(s);
+    const runner = new ToolRunner({
+      store: this.store,
+      events: this.events,
+      clients: this.hub,
+      hermesHome: this.hermesHome,
+      resultsDir: this.paths.results,
+      log: this.log.child('tools'),
+    });
+    this.threads = new ThreadService({
+      store: this.store,
+      events: this.events,
+      registry: this.registry,
+      runner,
+      prompt: this.prompt,
+      hermesHome: this.hermesHome,
+      config: () => this.config,
+      env: () => this.env(),
+      log: this.log.child('agent'),
+      workspaceRoot: () => this.workspace,
+    });
+    installTools(this);
+  }
+
+  get config(): HermesConfig {
+    return this.loaded.config;
+  }
+
+  get configInfo(): LoadedConfig {
+    return this.loaded;
+  }
+
+  /** Environment for model endpoints and keyed tools: process env, then .env, then secrets from clients. */
+  env(): Record<string, string | undefined> {
+    return { ...this.baseEnv, ...this.dotenv, ...this.clientSecrets };
+  }
+
+  setClientSecrets(secrets: Record<string, string>): void {
+    for (const v of Object.values(secrets)) addSecretValue(v);
+    this.clientSecrets = { ...this.clientSecrets, ...secrets };
+  }
+
+  get workspaceRoot(): string {
+    return this.workspace;
+  }
+
+  setWorkspaceRoot(root: string): void {
+    this.workspace = resolve(root);
+  }
+
+  reloadEnv(): void {
+    this.dotenv = loadDotEnv(this.paths.env);
+  }
+
+  writeConfig(key: string, value: unknown): LoadedConfig {
+    this.loaded = setConfigValue(this.paths.config, key, value);
+    return this.loaded;
+  }
+
+  reloadConfig(): LoadedConfig {
+    this.loaded = loadConfig(this.paths.config);
+    return this.loaded;
+  }
+
+  /** Registers cleanup to run on close (sandboxes, watchers, timers). */
+  onClose(fn: () => void | Promise<void>): void {
+    this.disposers.push(fn);
+  }
+
+  async close(): Promise<void> {
+    await this.threads.shutdown();
+    for (const d of this.disposers.reverse()) {
+      try {
+        await d();
+      } catch (e) {
+        this.log.warn('cleanup failed', { error: e });
+      }
+    }
+    this.store.close();
+  }
+}

@@ -1,0 +1,15 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrations';
+
+/** Opens state.db in WAL mode and brings its schema up to date. */
+export function openDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode keeps committed transactions across a process crash (kill -9); only power loss can lose
+  // the last ones, and it is several times faster than FULL.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}

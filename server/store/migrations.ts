@@ -1,0 +1,109 @@
+// Forward-only schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records
+// the last one applied. Never edit a released migration: add a new one.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'threads, turns, messages, full-text index',
+    up(db) {
+      db.exec(`
+        CREATE TABLE threads (
+          id TEXT PRIMARY KEY,
+          title TEXT NOT NULL DEFAULT '',
+          cwd TEXT NOT NULL,
+          model TEXT NOT NULL DEFAULT '',
+          source TEXT NOT NULL DEFAULT 'cli',
+          system_prompt TEXT,
+          parent_id TEXT REFERENCES threads(id) ON DELETE SET NULL,
+          parent_kind TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          archived INTEGER NOT NULL DEFAULT 0,
+          prompt_tokens INTEGER NOT NULL DEFAULT 0,
+          completion_tokens INTEGER NOT NULL DEFAULT 0,
+          cached_tokens INTEGER NOT NULL DEFAULT 0,
+          reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+          cost_usd REAL,
+          todos TEXT
+        );
+        CREATE INDEX idx_threads_recent ON threads(archived, updated_at DESC, id);
+        CREATE INDEX idx_threads_parent ON threads(parent_id);
+
+        CREATE TABLE turns (
+          id TEXT PRIMARY KEY,
+          thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          error TEXT,
+          model TEXT,
+          prompt_tokens INTEGER NOT NULL DEFAULT 0,
+          completion_tokens INTEGER NOT NULL DEFAULT 0,
+          cached_tokens INTEGER NOT NULL DEFAULT 0,
+          reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+          cost_usd REAL,
+          started_at INTEGER NOT NULL,
+          completed_at INTEGER,
+          active INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX idx_turns_thread ON turns(thread_id, seq);
+
+        CREATE TABLE messages (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+          turn_id TEXT,
+          role TEXT NOT NULL,
+          content TEXT,
+          reasoning TEXT,
+          tool_calls TEXT,
+          tool_call_id TEXT,
+          tool_name TEXT,
+          item TEXT,
+          active INTEGER NOT NULL DEFAULT 1,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX idx_messages_thread ON messages(thread_id, id);
+        CREATE INDEX idx_messages_turn ON messages(turn_id);
+
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+          content, content='messages', content_rowid='id', tokenize='porter unicode61'
+        );
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages WHEN new.content IS NOT NULL BEGIN
+          INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+        END;
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages WHEN old.content IS NOT NULL BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        END;
+        CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, content)
+            SELECT 'delete', old.id, old.content WHERE old.content IS NOT NULL;
+          INSERT INTO messages_fts(rowid, content) SELECT new.id, new.content WHERE new.content IS NOT NULL;
+        END;
+      `);
+    },
+  },
+];
+
+export function migrate(db: Database.Database, list: Migration[] = migrations): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const latest = list.reduce((m, x) => Math.max(m, x.version), 0);
+  if (from > latest) {
+    throw new Error(
+      `state.db schema version ${from} is newer than this hermes-host understands (${latest}); upgrade hermes-host`,
+    );
+  }
+  for (const mig of [...list].sort((a, b) => a.version - b.version)) {
+    if (mig.version <= from) continue;
+    db.transaction(() => {
+      mig.up(db);
+      db.pragma(`user_version = ${mig.version}`);
+    })();
+  }
+  return { from, to: Math.max(from, latest) };
+}

@@ -1,0 +1,373 @@
+// Threads, turns and messages. Every write is a synchronous SQLite transaction, so by the time a caller
+// announces something to a client it is already committed.
+import type Database from 'better-sqlite3';
+import type { ErrorInfo, Item, Thread, TodoItem, Turn, TurnStatus, Usage } from '../protocol';
+
+export interface ThreadRow {
+  id: string;
+  title: string;
+  cwd: string;
+  model: string;
+  source: string;
+  system_prompt: string | null;
+  parent_id: string | null;
+  parent_kind: string | null;
+  created_at: number;
+  updated_at: number;
+  archived: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number | null;
+  todos: string | null;
+}
+
+interface TurnRow {
+  id: string;
+  thread_id: string;
+  seq: number;
+  status: TurnStatus;
+  error: string | null;
+  model: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number | null;
+  started_at: number;
+  completed_at: number | null;
+  active: number;
+}
+
+/** A stored chat message, in the shape the model API uses. */
+export interface StoredMessage {
+  id: number;
+  threadId: string;
+  turnId: string | null;
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  reasoning: string | null;
+  toolCalls: { id: string; name: string; arguments: string }[] | null;
+  toolCallId: string | null;
+  toolName: string | null;
+  /** The items this message is shown as (reasoning + agent message, or one tool item). */
+  items: Item[];
+  createdAt: number;
+}
+
+export type NewMessage = Omit<StoredMessage, 'id' | 'createdAt'>;
+
+export const emptyUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  const cost = a.costUsd == null && b.costUsd == null ? a.costUsd ?? b.costUsd : (a.costUsd ?? 0) + (b.costUsd ?? 0);
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    cachedTokens: (a.cachedTokens ?? 0) + (b.cachedTokens ?? 0) || undefined,
+    reasoningTokens: (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0) || undefined,
+    costUsd: cost,
+  };
+}
+
+function usageOf(r: {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number | null;
+}): Usage {
+  return {
+    promptTokens: r.prompt_tokens,
+    completionTokens: r.completion_tokens,
+    totalTokens: r.prompt_tokens + r.completion_tokens,
+    ...(r.cached_tokens ? { cachedTokens: r.cached_tokens } : {}),
+    ...(r.reasoning_tokens ? { reasoningTokens: r.reasoning_tokens } : {}),
+    ...(r.cost_usd != null ? { costUsd: r.cost_usd } : {}),
+  };
+}
+
+export class ThreadStore {
+  private readonly q;
+
+  constructor(private readonly db: Database.Database) {
+    this.q = {
+      getThread: db.prepare<[string], ThreadRow>('SELECT * FROM threads WHERE id = ?'),
+      insertThread: db.prepare(
+        `INSERT INTO threads (id, title, cwd, model, source, system_prompt, parent_id, parent_kind, created_at, updated_at)
+         VALUES (@id, @title, @cwd, @model, @source, @system_prompt, @parent_id, @parent_kind, @now, @now)`,
+      ),
+      turnCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM turns WHERE thread_id = ? AND active = 1'),
+      insertTurn: db.prepare(
+        `INSERT INTO turns (id, thread_id, seq, status, model, started_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE thread_id = ?), 'inProgress', ?, ?)`,
+      ),
+      getTurn: db.prepare<[string], TurnRow>('SELECT * FROM turns WHERE id = ?'),
+      turnsOf: db.prepare<[string], TurnRow>('SELECT * FROM turns WHERE thread_id = ? AND active = 1 ORDER BY seq'),
+      completeTurn: db.prepare(
+        `UPDATE turns SET status = @status, error = @error, completed_at = @now, prompt_tokens = @p,
+           completion_tokens = @c, cached_tokens = @cached, reasoning_tokens = @r, cost_usd = @cost WHERE id = @id`,
+      ),
+      addThreadUsage: db.prepare(
+        `UPDATE threads SET prompt_tokens = prompt_tokens + @p, completion_tokens = completion_tokens + @c,
+           cached_tokens = cached_tokens + @cached, reasoning_tokens = reasoning_tokens + @r,
+           cost_usd = CASE WHEN @cost IS NULL THEN cost_usd ELSE COALESCE(cost_usd, 0) + @cost END,
+           updated_at = @now WHERE id = @id`,
+      ),
+      insertMessage: db.prepare(
+        `INSERT INTO messages (thread_id, turn_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at)
+         VALUES (@threadId, @turnId, @role, @content, @reasoning, @toolCalls, @toolCallId, @toolName, @item, @now)`,
+      ),
+      touch: db.prepare('UPDATE threads SET updated_at = ? WHERE id = ?'),
+      history: db.prepare<[string], any>('SELECT * FROM messages WHERE thread_id = ? AND active = 1 ORDER BY id'),
+    };
+  }
+
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  createThread(t: {
+    id: string;
+    title?: string;
+    cwd: string;
+    model: string;
+    source: string;
+    systemPrompt: string | null;
+    parentId?: string;
+    parentKind?: 'fork' | 'compression';
+  }): ThreadRow {
+    this.q.insertThread.run({
+      id: t.id,
+      title: t.title ?? '',
+      cwd: t.cwd,
+      model: t.model,
+      source: t.source,
+      system_prompt: t.systemPrompt,
+      parent_id: t.parentId ?? null,
+      parent_kind: t.parentKind ?? null,
+      now: Date.now(),
+    });
+    return this.getThreadRow(t.id)!;
+  }
+
+  getThreadRow(id: string): ThreadRow | undefined {
+    return this.q.getThread.get(id);
+  }
+
+  toThread(row: ThreadRow, active: boolean): Thread {
+    return {
+      id: row.id,
+      title: row.title,
+      cwd: row.cwd,
+      model: row.model,
+      source: row.source,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      archived: row.archived === 1,
+      status: active ? 'active' : 'idle',
+      ...(row.parent_id ? { parentId: row.parent_id } : {}),
+      ...(row.parent_kind ? { parentKind: row.parent_kind as 'fork' | 'compression' } : {}),
+      usage: usageOf(row),
+      turnCount: this.q.turnCount.get(row.id)!.n,
+    };
+  }
+
+  listThreads(opts: { archived?: boolean; limit: number; cursor?: string }): { rows: ThreadRow[]; nextCursor?: string } {
+    // Keyset pagination on (updated_at, id): stable while new threads arrive.
+    const archived = opts.archived ? 1 : 0;
+    let rows: ThreadRow[];
+    if (opts.cursor) {
+      const [u, id] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
+      rows = this.db
+        .prepare<[number, number, number, string, number], ThreadRow>(
+          `SELECT * FROM threads WHERE archived = ? AND (updated_at < ? OR (updated_at = ? AND id < ?))
+           ORDER BY updated_at DESC, id DESC LIMIT ?`,
+        )
+        .all(archived, Number(u), Number(u), id, opts.limit + 1);
+    } else {
+      rows = this.db
+        .prepare<[number, number], ThreadRow>(
+          'SELECT * FROM threads WHERE archived = ? ORDER BY updated_at DESC, id DESC LIMIT ?',
+        )
+        .all(archived, opts.limit + 1);
+    }
+    let nextCursor: string | undefined;
+    if (rows.length > opts.limit) {
+      rows = rows.slice(0, opts.limit);
+      const last = rows[rows.length - 1];
+      nextCursor = Buffer.from(`${last.updated_at}|${last.id}`).toString('base64url');
+    }
+    return { rows, nextCursor };
+  }
+
+  updateThread(id: string, fields: Partial<Pick<ThreadRow, 'title' | 'archived' | 'model' | 'todos' | 'cwd'>>): void {
+    const keys = Object.keys(fields) as (keyof typeof fields)[];
+    if (!keys.length) return;
+    const sets = keys.map((k) => `${k} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE threads SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...fields, id, now: Date.now() });
+  }
+
+  deleteThread(id: string): void {
+    this.db.prepare('DELETE FROM threads WHERE id = ?').run(id);
+  }
+
+  setTodos(threadId: string, todos: TodoItem[]): void {
+    this.db.prepare('UPDATE threads SET todos = ? WHERE id = ?').run(JSON.stringify(todos), threadId);
+  }
+
+  getTodos(threadId: string): TodoItem[] {
+    const r = this.db.prepare<[string], { todos: string | null }>('SELECT todos FROM threads WHERE id = ?').get(threadId);
+    return r?.todos ? (JSON.parse(r.todos) as TodoItem[]) : [];
+  }
+
+  createTurn(id: string, threadId: string, model: string): Turn {
+    const now = Date.now();
+    this.db.transaction(() => {
+      this.q.insertTurn.run(id, threadId, threadId, model, now);
+      this.q.touch.run(now, threadId);
+    })();
+    return this.toTurn(this.q.getTurn.get(id)!);
+  }
+
+  getTurn(id: string): Turn | undefined {
+    const r = this.q.getTurn.get(id);
+    return r ? this.toTurn(r) : undefined;
+  }
+
+  completeTurn(id: string, threadId: string, status: TurnStatus, usage: Usage, error?: ErrorInfo): Turn {
+    const now = Date.now();
+    const u = {
+      p: usage.promptTokens,
+      c: usage.completionTokens,
+      cached: usage.cachedTokens ?? 0,
+      r: usage.reasoningTokens ?? 0,
+      cost: usage.costUsd ?? null,
+    };
+    this.db.transaction(() => {
+      this.q.completeTurn.run({ id, status, error: error ? JSON.stringify(error) : null, now, ...u });
+      this.q.addThreadUsage.run({ id: threadId, now, ...u });
+    })();
+    return this.toTurn(this.q.getTurn.get(id)!);
+  }
+
+  listTurns(threadId: string): Turn[] {
+    return this.q.turnsOf.all(threadId).map((r) => this.toTurn(r));
+  }
+
+  private toTurn(r: TurnRow): Turn {
+    return {
+      id: r.id,
+      threadId: r.thread_id,
+      status: r.status,
+      ...(r.error ? { error: JSON.parse(r.error) as ErrorInfo } : {}),
+      usage: usageOf(r),
+      ...(r.model ? { model: r.model } : {}),
+      startedAt: r.started_at,
+      ...(r.completed_at ? { completedAt: r.completed_at } : {}),
+    };
+  }
+
+  /** Turns left `inProgress` by a host that died are closed as interrupted when the store is opened again. */
+  closeOrphanedTurns(): number {
+    const res = this.db
+      .prepare(
+        `UPDATE turns SET status = 'interrupted', completed_at = ?, error = ? WHERE status = 'inProgress'`,
+      )
+      .run(Date.now(), JSON.stringify({ kind: 'Internal', message: 'the host stopped during this turn' }));
+    return res.changes;
+  }
+
+  insertMessage(m: NewMessage): number {
+    const now = Date.now();
+    const id = this.db.transaction(() => {
+      const r = this.q.insertMessage.run({
+        threadId: m.threadId,
+        turnId: m.turnId,
+        role: m.role,
+        content: m.content,
+        reasoning: m.reasoning,
+        toolCalls: m.toolCalls ? JSON.stringify(m.toolCalls) : null,
+        toolCallId: m.toolCallId,
+        toolName: m.toolName,
+        item: m.items.length ? JSON.stringify(m.items) : null,
+        now,
+      });
+      this.q.touch.run(now, m.threadId);
+      return Number(r.lastInsertRowid);
+    })();
+    return id;
+  }
+
+  /** The thread's active messages in order: what the model sees (after the system prompt). */
+  history(threadId: string): StoredMessage[] {
+    return this.q.history.all(threadId).map(toMessage);
+  }
+
+  /** Drops the latest `n` active turns from the model's view and the thread's items; the rows stay. */
+  rollback(threadId: string, n: number): string[] {
+    return this.db.transaction(() => {
+      const ids = this.db
+        .prepare<[string, number], { id: string }>(
+          'SELECT id FROM turns WHERE thread_id = ? AND active = 1 ORDER BY seq DESC LIMIT ?',
+        )
+        .all(threadId, n)
+        .map((r) => r.id);
+      const mark = this.db.prepare('UPDATE turns SET active = 0 WHERE id = ?');
+      const markMsgs = this.db.prepare('UPDATE messages SET active = 0 WHERE turn_id = ?');
+      for (const id of ids) {
+        mark.run(id);
+        markMsgs.run(id);
+      }
+      this.q.touch.run(Date.now(), threadId);
+      return ids;
+    })();
+  }
+
+  /** Copies the active turns (up to and including `uptoTurnId`) and their messages into `newThreadId`. */
+  copyTurns(fromThreadId: string, newThreadId: string, uptoTurnId?: string): void {
+    this.db.transaction(() => {
+      const turns = this.q.turnsOf.all(fromThreadId);
+      let upto = turns.length;
+      if (uptoTurnId) {
+        const idx = turns.findIndex((t) => t.id === uptoTurnId);
+        if (idx < 0) throw new Error(`turn ${uptoTurnId} is not an active turn of thread ${fromThreadId}`);
+        upto = idx + 1;
+      }
+      const insTurn = this.db.prepare(
+        `INSERT INTO turns (id, thread_id, seq, status, error, model, prompt_tokens, completion_tokens, cached_tokens,
+           reasoning_tokens, cost_usd, started_at, completed_at)
+         VALUES (@id, @thread_id, @seq, @status, @error, @model, @prompt_tokens, @completion_tokens, @cached_tokens,
+           @reasoning_tokens, @cost_usd, @started_at, @completed_at)`,
+      );
+      const copyMsgs = this.db.prepare(
+        `INSERT INTO messages (thread_id, turn_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at)
+         SELECT ?, ?, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at
+         FROM messages WHERE turn_id = ? AND active = 1 ORDER BY id`,
+      );
+      turns.slice(0, upto).forEach((t, i) => {
+        const newTurnId = `${t.id}~${newThreadId.slice(-6)}`;
+        insTurn.run({ ...t, id: newTurnId, thread_id: newThreadId, seq: i + 1 });
+        copyMsgs.run(newThreadId, newTurnId, t.id);
+      });
+    })();
+  }
+}
+
+function toMessage(r: any): StoredMessage {
+  return {
+    id: r.id,
+    threadId: r.thread_id,
+    turnId: r.turn_id,
+    role: r.role,
+    content: r.content,
+    reasoning: r.reasoning,
+    toolCalls: r.tool_calls ? JSON.parse(r.tool_calls) : null,
+    toolCallId: r.tool_call_id,
+    toolName: r.tool_name,
+    items: r.item ? (JSON.parse(r.item) as Item[]) : [],
+    createdAt: r.created_at,
+  };
+}

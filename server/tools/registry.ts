@@ -1,0 +1,57 @@
+// Holds every tool the host knows and decides which ones a turn offers to the model.
+import { z } from 'zod';
+import type { ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { AvailabilityEnv, Tool } from './types';
+
+export class ToolRegistry {
+  private readonly tools = new Map<string, Tool>();
+  private readonly schemaCache = new WeakMap<Tool, ChatCompletionTool>();
+
+  register(tool: Tool): void {
+    if (this.tools.has(tool.name)) throw new Error(`tool ${tool.name} registered twice`);
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) throw new Error(`invalid tool name: ${tool.name}`);
+    this.tools.set(tool.name, tool);
+  }
+
+  get(name: string): Tool | undefined {
+    return this.tools.get(name);
+  }
+
+  all(): Tool[] {
+    return [...this.tools.values()];
+  }
+
+  /** Tools offered in a turn: in an enabled toolset, not disabled, and available in this environment. */
+  active(env: AvailabilityEnv): { tools: Tool[]; hidden: { name: string; reason: string }[] } {
+    const enabled = env.config.toolsets;
+    const disabled = new Set(env.config.agent.disabled_toolsets);
+    const tools: Tool[] = [];
+    const hidden: { name: string; reason: string }[] = [];
+    for (const t of this.tools.values()) {
+      if (disabled.has(t.toolset)) {
+        hidden.push({ name: t.name, reason: `toolset ${t.toolset} is disabled` });
+        continue;
+      }
+      if (enabled.length && !enabled.includes(t.toolset) && !enabled.includes('all')) {
+        hidden.push({ name: t.name, reason: `toolset ${t.toolset} is not enabled` });
+        continue;
+      }
+      const ok = t.available ? t.available(env) : true;
+      if (ok === true) tools.push(t);
+      else hidden.push({ name: t.name, reason: ok });
+    }
+    return { tools, hidden };
+  }
+
+  /** The function definition the model sees; derived from the tool's zod schema and cached. */
+  schema(tool: Tool): ChatCompletionTool {
+    let s = this.schemaCache.get(tool);
+    if (!s) {
+      const json = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      delete json.$schema;
+      s = { type: 'function', function: { name: tool.name, description: tool.description, parameters: json } };
+      this.schemaCache.set(tool, s);
+    }
+    return s;
+  }
+}
