@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyHunks, parsePatch, PatchError, scanPatchPaths } from '../../../../server/tools/files/multi-patch';
+import { applyHunks, parsePatch, PatchError, scanPatchPaths, type Hunk } from '../../../../server/tools/files/multi-patch';
 
 const P = (...lines: string[]) => ['*** Begin Patch', ...lines, '*** End Patch'].join('\n');
+
+/** The hunks of the patch's first (update) operation. */
+function hunksOf(patch: string): Hunk[] {
+  const op = parsePatch(patch)[0]!;
+  if (op.type !== 'update') throw new Error(`expected an update, got ${op.type}`);
+  return op.hunks;
+}
 
 describe('multi-file patch format', () => {
   it('parses update, add, delete and move', () => {
@@ -55,39 +62,38 @@ describe('multi-file patch format', () => {
 
   it('applies hunks in order, keeping context lines as the file has them', () => {
     const file = 'def a():\n    return 1\n\ndef b():   \n    return 2\n';
-    const [op] = parsePatch(
+    const hunks = hunksOf(
       P('*** Update File: f.py', '@@ def a', '-    return 1', '+    return 10', '@@', ' def b():', '-    return 2', '+    return 20'),
     );
-    expect(op!.type).toBe('update');
-    const out = applyHunks(file, (op as { hunks: never[] }).hunks, 'f.py');
+    const out = applyHunks(file, hunks, 'f.py');
     expect(out).toBe('def a():\n    return 10\n\ndef b():   \n    return 20\n');
   });
 
   it('uses the anchor to pick between repeated blocks, and refuses ambiguity without one', () => {
     const file = 'fn one() {\n  x();\n}\nfn two() {\n  x();\n}\n';
-    const anchored = parsePatch(P('*** Update File: f', '@@ fn two', '-  x();', '+  y();'))[0] as { hunks: never[] };
-    expect(applyHunks(file, anchored.hunks, 'f')).toBe('fn one() {\n  x();\n}\nfn two() {\n  y();\n}\n');
-    const bare = parsePatch(P('*** Update File: f', '-  x();', '+  y();'))[0] as { hunks: never[] };
-    expect(() => applyHunks(file, bare.hunks, 'f')).toThrow(/matches 2 places \(lines 2, 5\)/);
+    const anchored = hunksOf(P('*** Update File: f', '@@ fn two', '-  x();', '+  y();'));
+    expect(applyHunks(file, anchored, 'f')).toBe('fn one() {\n  x();\n}\nfn two() {\n  y();\n}\n');
+    const bare = hunksOf(P('*** Update File: f', '-  x();', '+  y();'));
+    expect(() => applyHunks(file, bare, 'f')).toThrow(/matches 2 places \(lines 2, 5\)/);
   });
 
   it('anchors at the end of the file and appends pure additions', () => {
     const file = 'a\nb\na\nb\n';
-    const end = parsePatch(P('*** Update File: f', ' a', '-b', '+c', '*** End of File'))[0] as { hunks: never[] };
-    expect(applyHunks(file, end.hunks, 'f')).toBe('a\nb\na\nc\n');
-    const add = parsePatch(P('*** Update File: f', '+tail'))[0] as { hunks: never[] };
-    expect(applyHunks('x\n', add.hunks, 'f')).toBe('x\ntail\n');
+    const end = hunksOf(P('*** Update File: f', ' a', '-b', '+c', '*** End of File'));
+    expect(applyHunks(file, end, 'f')).toBe('a\nb\na\nc\n');
+    const add = hunksOf(P('*** Update File: f', '+tail'));
+    expect(applyHunks('x\n', add, 'f')).toBe('x\ntail\n');
   });
 
   it('names the hunk that does not fit', () => {
-    const op = parsePatch(P('*** Update File: f', '-missing', '+x'))[0] as { hunks: never[] };
-    expect(() => applyHunks('a\n', op.hunks, 'f')).toThrow(PatchError);
-    expect(() => applyHunks('a\n', op.hunks, 'f')).toThrow(/hunk 1 of f \(patch line 3\): the context\/removed lines were not found/);
+    const op = hunksOf(P('*** Update File: f', '-missing', '+x'));
+    expect(() => applyHunks('a\n', op, 'f')).toThrow(PatchError);
+    expect(() => applyHunks('a\n', op, 'f')).toThrow(/hunk 1 of f \(patch line 3\): the context\/removed lines were not found/);
   });
 
   it('keeps CRLF line endings and a missing final newline', () => {
-    const op = parsePatch(P('*** Update File: f', '-b', '+B'))[0] as { hunks: never[] };
-    expect(applyHunks('a\r\nb\r\n', op.hunks, 'f')).toBe('a\r\nB\r\n');
-    expect(applyHunks('a\nb', op.hunks, 'f')).toBe('a\nB');
+    const op = hunksOf(P('*** Update File: f', '-b', '+B'));
+    expect(applyHunks('a\r\nb\r\n', op, 'f')).toBe('a\r\nB\r\n');
+    expect(applyHunks('a\nb', op, 'f')).toBe('a\nB');
   });
 });
