@@ -15,6 +15,8 @@ export class StreamCutError extends Error {
   }
 }
 
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 export interface FailureInfo {
   retryable: boolean;
   message: string;
@@ -59,8 +61,11 @@ export function classifyFailure(e: unknown): FailureInfo {
     return { retryable: false, message, httpStatus: status, endpointFatal: status === 401 || status === 403 || status === 404 };
   }
   const err = e as any;
-  if (err?.code && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes(err.code)) {
-    return { retryable: true, message: `network error (${err.code})` };
+  const code = err?.code ?? err?.cause?.code;
+  if (code && NETWORK_CODES.has(code)) return { retryable: true, message: `network error (${code})` };
+  // undici reports a connection dropped mid-body as a TypeError 'terminated'.
+  if (err?.name === 'TypeError' && /terminated|fetch failed|other side closed/.test(String(err.message))) {
+    return { retryable: true, message: `the connection to the model endpoint broke (${err.cause?.message ?? err.message})` };
   }
   if (err?.name === 'SyntaxError' || /JSON/.test(String(err?.message))) {
     return { retryable: true, message: `malformed response from the model endpoint: ${err.message}` };

@@ -36,7 +36,9 @@ export async function serveSocket(host: Host, path: string): Promise<Server> {
   }
   const handlers = createHandlers(host);
   const clients = new Set<ClientConnection>();
+  const sockets = new Set<import('node:net').Socket>();
   const server = createServer((socket) => {
+    sockets.add(socket);
     const client = new ClientConnection(
       new StreamMessageReader(socket),
       new StreamMessageWriter(socket),
@@ -52,6 +54,7 @@ export async function serveSocket(host: Host, path: string): Promise<Server> {
     socket.on('close', () => {
       client.close();
       clients.delete(client);
+      sockets.delete(socket);
     });
     socket.on('error', () => socket.destroy());
   });
@@ -69,6 +72,7 @@ export async function serveSocket(host: Host, path: string): Promise<Server> {
     () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.close();
+        for (const s of sockets) s.destroy();
         server.close(() => resolve());
         try {
           unlinkSync(path);

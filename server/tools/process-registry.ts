@@ -247,7 +247,11 @@ export class ProcessRegistry {
   async stopAll(): Promise<void> {
     const running = [...this.entries.values()].filter((e) => e.info.status === 'running');
     for (const e of running) this.terminate(e);
-    await Promise.all(running.map((e) => e.exited));
+    // A backend that never reports the exit (a dropped SSH link) must not hang shutdown.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((r) => (timer = setTimeout(r, this.killGraceMs + 2000)));
+    await Promise.race([Promise.all(running.map((e) => e.exited)), giveUp]);
+    clearTimeout(timer);
   }
 
   private terminate(e: Entry): void {

@@ -1,9 +1,10 @@
 // `terminal`: runs a command in the thread's persistent shell (cwd and exported variables survive between calls),
 // in the foreground with streamed output, or in the background under the process registry. Every command, either
 // way, is cleared with the approval gate before anything reaches a shell.
+import { posix } from 'node:path';
 import { z } from 'zod';
 import type { ApprovalGate } from '../approval/types';
-import type { Sandbox, SandboxManager } from '../sandbox/types';
+import type { ExecResult, Sandbox, SandboxManager } from '../sandbox/types';
 import { capHeadTail } from './output';
 import type { ProcessRegistry } from './process-registry';
 import { errorResult, type Tool, type ToolResult } from './types';
@@ -87,6 +88,7 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
       'the timeout, then the process tool to read output or stop them. Prefer read_file/search_files/patch for files.',
     schema: TerminalArgs,
     parallelSafe: false,
+    maxResultChars: 100_000,
     item: (args, { cwd }) => ({ type: 'commandExecution', command: args.command, cwd: args.workdir ?? cwd }),
     async run(args, ctx) {
       const t = ctx.config.terminal;
@@ -104,7 +106,8 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
         return errorResult(`the ${ctx.config.terminal.backend} sandbox is not available: ${(err as Error).message}`);
       }
       const backend = sandbox.kind;
-      const cwd = args.workdir ?? sandbox.cwd();
+      const workdir = args.workdir ? posix.resolve(sandbox.cwd(), args.workdir) : undefined;
+      const cwd = workdir ?? sandbox.cwd();
       ctx.updateItem({ backend, cwd });
       const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal' });
       if (!gate.allowed) return { content: gate.message, isError: true, item: { status: 'declined' } };
@@ -115,7 +118,7 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
             threadId: ctx.threadId,
             command: args.command,
             cwd: sandbox.cwd(),
-            workdir: args.workdir,
+            workdir,
             pty: args.pty,
           });
           ctx.updateItem({ processId: info.id });
@@ -131,13 +134,18 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
         }
       }
 
-      const res = await sandbox.exec(args.command, {
-        timeoutMs: timeout * 1000,
-        workdir: args.workdir,
-        signal: ctx.signal,
-        pty: args.pty,
-        onOutput: (chunk) => ctx.output(chunk),
-      });
+      let res: ExecResult;
+      try {
+        res = await sandbox.exec(args.command, {
+          timeoutMs: timeout * 1000,
+          workdir,
+          signal: ctx.signal,
+          pty: args.pty,
+          onOutput: (chunk) => ctx.output(chunk),
+        });
+      } catch (err) {
+        return errorResult(`the command could not be run: ${(err as Error).message}`);
+      }
       const output = capHeadTail(res.output, t.output_max_chars);
       return formatForeground(args.command, output, res, timeout);
     },

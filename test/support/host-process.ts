@@ -36,6 +36,8 @@ export class RpcClient {
   readonly notifications: AnyServerNotification[] = [];
   private waiters: { pred: (n: AnyServerNotification) => boolean; resolve: (n: AnyServerNotification) => void }[] = [];
   readonly serverRequests: { method: string; params: any }[] = [];
+  private failure: Promise<never> | null = null;
+  private failWith!: (e: Error) => void;
 
   constructor(readonly conn: MessageConnection, handlers: RequestHandlers = {}) {
     conn.onNotification((method, params) => {
@@ -54,15 +56,22 @@ export class RpcClient {
       return h(params);
     });
     conn.listen();
+    this.failure = new Promise<never>((_, reject) => (this.failWith = reject));
+    this.failure.catch(() => {});
+  }
+
+  /** Makes pending and future requests fail (e.g. the host process exited), instead of hanging. */
+  fail(e: Error): void {
+    this.failWith(e);
   }
 
   request<M extends ClientRequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
-    return this.conn.sendRequest(method, params) as Promise<RequestResult<M>>;
+    return Promise.race([this.conn.sendRequest(method, params) as Promise<RequestResult<M>>, this.failure!]);
   }
 
   /** Raw request, for sending invalid params on purpose. */
   raw(method: string, params: unknown): Promise<unknown> {
-    return this.conn.sendRequest(method, params as object);
+    return Promise.race([this.conn.sendRequest(method, params as object), this.failure!]);
   }
 
   async initialize(opts: { name?: string; approvals?: boolean; clarify?: boolean; secrets?: Record<string, string>; workspace?: string } = {}) {
@@ -133,6 +142,7 @@ export function startHost(opts: {
   const exited = new Promise<number | string | null>((r) => proc.on('exit', (code, sig) => r(code ?? sig)));
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const client = new RpcClient(conn, opts.handlers);
+  void exited.then((code) => client.fail(new Error(`host exited (${code}): ${err.slice(-2000)}`)));
   return {
     proc,
     client,

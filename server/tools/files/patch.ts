@@ -57,6 +57,7 @@ export function createPatchTool(deps: FileWriteToolDeps): Tool<PatchArgs> {
       'new_string there; returns a unified diff. patch mode: apply a multi-file patch (update/add/delete files).',
     schema: PatchArgs,
     parallelSafe: true,
+    maxResultChars: 100_000,
     paths: (args, cwd) =>
       (args.mode === 'patch' ? scanPatchPaths(args.patch ?? '') : args.path ? [args.path] : []).map((p) =>
         resolvePath(p, cwd),

@@ -44,6 +44,8 @@ export function createReadFileTool(deps: FileToolDeps): Tool<ReadFileArgs> {
       'Use this instead of cat/head/tail.',
     schema: ReadFileArgs,
     parallelSafe: true,
+    // A full window is up to READ_MAX_CHARS; it must reach the model whole, not as a stored preview.
+    maxResultChars: READ_MAX_CHARS + 1_000,
     async run(args, ctx) {
       const sandbox = await sandboxFor(deps, ctx);
       const abs = resolveIn(sandbox, ctx, args.path);

@@ -41,6 +41,7 @@ export function createSearchFilesTool(deps: SearchFilesToolDeps): Tool<SearchFil
       'Honours .gitignore and skips .git, node_modules and binary files. Use instead of grep/find.',
     schema: SearchFilesArgs,
     parallelSafe: true,
+    maxResultChars: 100_000,
     async run(args, ctx) {
       const sandbox = await sandboxFor(deps, ctx);
       const root = resolveIn(sandbox, ctx, args.path ?? '.');

@@ -1,0 +1,45 @@
+// The view of one command the rules work on. The walker (classify.ts) implements it; rules only read
+// arguments and report findings, writes and nested commands through it.
+import type { Arg } from './expand';
+import type { Flow, StageInfo } from './producers';
+import type { Ctx } from './types';
+
+export interface RunFlags {
+  /** Arguments arrive on stdin (`xargs cmd`). */
+  xargs: boolean;
+  /** The `find` whose -exec runs this command: its start paths, and whether it selects everything below them. */
+  findExec: { paths: string[]; unfiltered: boolean } | null;
+}
+
+export type CodeSink = 'shell' | 'interpreter' | 'sql' | 'at';
+
+export interface Cmd {
+  /** Lower-cased command name (basename of args[0]). */
+  readonly name: string;
+  /** args[0] is the command word. */
+  readonly args: Arg[];
+  readonly part: string;
+  readonly ctx: Ctx;
+  readonly flags: RunFlags;
+  /** What arrives on stdin: a heredoc, a here-string or the pipeline before this command (null: a terminal). */
+  stdin(): Flow | null;
+  add(key: string, description: string): void;
+  /** Reports a write to `path` if it is sensitive (raw block device, system config, credentials, …). */
+  write(path: string, how: string): void;
+  /** Classifies a wrapped command (sudo's, env's, xargs', find -exec's). */
+  run(args: Arg[], flags?: Partial<RunFlags>): StageInfo;
+  /** Parses and classifies a shell string (`sh -c`, eval, ssh, alias); returns how many findings it added. */
+  runScript(text: string): number;
+  /** Judges content that a shell, an interpreter, a SQL client or `at` will run. */
+  runFlow(flow: Flow | null, sink: CodeSink): void;
+  /** Flows of the command/process substitutions inside an argument. */
+  flowsOf(a: Arg): Flow[];
+  /** How many `sh -c`/eval layers enclose this command. */
+  readonly shellNesting: number;
+  markExecutable(path: string): void;
+  markDownloaded(path: string): void;
+  /** Reports running a file this same command line downloaded or just made executable. */
+  checkExecuted(path: string): void;
+}
+
+export type Rule = (c: Cmd) => StageInfo | void;

@@ -1,0 +1,239 @@
+// The Docker backend: a hardened persistent container (docker-container.ts), the persistent shell as a `docker exec`
+// on a tty with hijacked stdin/stdout, helpers and background processes as further execs, and file operations as
+// small scripts run as the container user (exec-fs.ts).
+import Docker from 'dockerode';
+import type { Duplex } from 'node:stream';
+import type { HermesConfig } from '../config/schema';
+import type { Logger } from '../util/log';
+import type { ExecOptions, ExecResult, FileStat, ProcessHandle, Sandbox, SpawnOptions } from './types';
+import { Pipe, type RawProcess, type RunOptions, type ShellHost } from './host';
+import { ShellSession, shellArgv } from './shell-session';
+import { ExecFs } from './exec-fs';
+import { spawnRemote } from './spawn-remote';
+import { passthroughEnv } from './env-scrub';
+import { assertNotRoot, resolveSandboxPath } from './paths';
+import {
+  acquireContainer,
+  CONTAINER_HOME,
+  dockerSocketPath,
+  planContainer,
+  prepareWorkspace,
+  WORKSPACE,
+} from './docker-container';
+
+type TerminalConfig = HermesConfig['terminal'];
+
+/** Splits Docker's multiplexed exec stream (8-byte headers: stream type, 3 zero bytes, big-endian length). */
+class Demuxer {
+  private buf: Buffer = Buffer.alloc(0);
+  constructor(private readonly out: (b: Buffer) => void, private readonly err: (b: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (this.buf.length >= 8) {
+      const len = this.buf.readUInt32BE(4);
+      if (this.buf.length < 8 + len) return;
+      const payload = this.buf.subarray(8, 8 + len);
+      (this.buf[0] === 2 ? this.err : this.out)(payload);
+      this.buf = this.buf.subarray(8 + len);
+    }
+  }
+}
+
+export class DockerHost implements ShellHost {
+  constructor(
+    private readonly container: Docker.Container,
+    private readonly user: string,
+    private readonly restart: () => Promise<void>,
+  ) {}
+
+  openTerminal(argv: string[], opts: RunOptions): Promise<RawProcess> {
+    return this.exec(argv, { ...opts, tty: true });
+  }
+
+  run(argv: string[], opts: RunOptions = {}): Promise<RawProcess> {
+    return this.exec(argv, opts);
+  }
+
+  private async exec(argv: string[], opts: RunOptions): Promise<RawProcess> {
+    const tty = !!opts.tty;
+    const create = () =>
+      this.container.exec({
+        Cmd: argv,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: tty,
+        User: this.user,
+        Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      });
+    let e: Docker.Exec;
+    try {
+      e = await create();
+    } catch (err) {
+      // Stopped behind our back (engine restart, `docker stop`): start it again once.
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      await this.restart();
+      e = await create();
+    }
+    const stream = (await e.start({ hijack: true, stdin: true, Tty: tty })) as unknown as Duplex;
+    const pipe = new Pipe({
+      write: (d) => {
+        if (!stream.destroyed) stream.write(d);
+      },
+      end: () => {
+        if (!stream.destroyed) stream.end();
+      },
+      destroy: () => stream.destroy(),
+    });
+    stream.on('error', () => undefined);
+    if (tty) {
+      stream.on('data', (b: Buffer) => pipe.emitData(b));
+      e.resize({ h: 50, w: 200 }).catch(() => undefined);
+    } else {
+      const demux = new Demuxer((b) => pipe.emitData(b), (b) => pipe.emitStderr(b));
+      stream.on('data', (b: Buffer) => demux.push(b));
+    }
+    let ended = false;
+    const onEnd = async () => {
+      if (ended) return;
+      ended = true;
+      let code: number | null = null;
+      for (let i = 0; i < 40; i++) {
+        try {
+          const info = await e.inspect();
+          if (!info.Running) {
+            code = info.ExitCode ?? null;
+            break;
+          }
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      pipe.emitExit(code);
+    };
+    stream.on('end', onEnd);
+    stream.on('close', onEnd);
+    return pipe;
+  }
+}
+
+export interface DockerSandboxOptions {
+  terminal: TerminalConfig;
+  hermesHome: string;
+  /** Thread id, or 'host' for docker_scope: host. */
+  scopeId: string;
+  /** Where the shell starts when it is a path under /workspace; otherwise /workspace. */
+  cwd?: string;
+  log: Logger;
+  /** Parent environment, for `terminal.env_passthrough` (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class DockerSandbox implements Sandbox {
+  readonly kind = 'docker' as const;
+  readonly description: string;
+  private readonly fs: ExecFs;
+
+  private constructor(
+    private readonly host: DockerHost,
+    private readonly session: ShellSession,
+    private readonly release: () => Promise<void>,
+    name: string,
+    image: string,
+  ) {
+    this.description = `docker container ${name} (${image})`;
+    this.fs = new ExecFs(host);
+  }
+
+  static async create(o: DockerSandboxOptions): Promise<DockerSandbox> {
+    const socketPath = dockerSocketPath(o.terminal, o.env ?? process.env);
+    const docker = new Docker({ socketPath });
+    const extraEnv = passthroughEnv(o.env ?? process.env, o.terminal.env_passthrough);
+    const plan = planContainer({ terminal: o.terminal, hermesHome: o.hermesHome, scopeId: o.scopeId, socketPath, env: extraEnv });
+    prepareWorkspace(plan.workspaceHost, plan.spec.User ?? '1000:1000');
+    try {
+      await docker.ping();
+    } catch (err) {
+      throw new Error(`the Docker engine at ${socketPath} does not answer (${(err as Error).message})`);
+    }
+    const { container, release } = await acquireContainer(docker, socketPath, plan, o.log);
+    const host = new DockerHost(container, plan.spec.User!, async () => {
+      await container.start().catch(() => undefined);
+    });
+    const cwd = o.cwd && (o.cwd === WORKSPACE || o.cwd.startsWith(WORKSPACE + '/')) ? o.cwd : WORKSPACE;
+    const session = new ShellSession({
+      host,
+      argv: shellArgv(o.terminal.shell || 'bash', true),
+      cwd,
+      env: { HOME: CONTAINER_HOME, HERMES_SANDBOX: 'docker', TERM: 'xterm-256color', ...extraEnv },
+      log: o.log.child('docker-shell'),
+    });
+    const sb = new DockerSandbox(host, session, release, plan.name, plan.image);
+    try {
+      await session.ensureStarted();
+    } catch (err) {
+      await sb.close();
+      throw err;
+    }
+    return sb;
+  }
+
+  cwd(): string {
+    return this.session.cwd();
+  }
+
+  home(): string {
+    return this.session.home() ?? CONTAINER_HOME;
+  }
+
+  exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+    return this.session.exec(command, opts);
+  }
+
+  spawn(command: string, opts: SpawnOptions): Promise<ProcessHandle> {
+    return spawnRemote(this.host, this.session, command, opts);
+  }
+
+  private resolve(path: string): string {
+    return resolveSandboxPath(path, this.cwd(), this.home());
+  }
+
+  readFile(path: string): Promise<Buffer> {
+    return this.fs.readFile(this.resolve(path));
+  }
+
+  writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void> {
+    const p = this.resolve(path);
+    assertNotRoot(p, 'write');
+    return this.fs.writeFile(p, data, opts);
+  }
+
+  stat(path: string): Promise<FileStat | null> {
+    return this.fs.stat(this.resolve(path));
+  }
+
+  readdir(path: string): Promise<{ name: string; type: FileStat['type'] }[]> {
+    return this.fs.readdir(this.resolve(path));
+  }
+
+  mkdir(path: string, opts?: { recursive?: boolean }): Promise<void> {
+    return this.fs.mkdir(this.resolve(path), opts);
+  }
+
+  remove(path: string): Promise<void> {
+    const p = this.resolve(path);
+    assertNotRoot(p, 'remove');
+    return this.fs.remove(p);
+  }
+
+  realpath(path: string): Promise<string> {
+    return this.fs.realpath(this.resolve(path));
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+    await this.release();
+  }
+}

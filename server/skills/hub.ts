@@ -1,0 +1,403 @@
+// The skills hub: install skills from git repositories, folders and tarballs through quarantine, scan and
+// policy, and keep their provenance. Flow: fetch into a temp folder → copy to skills/.hub/quarantine/<name> →
+// scan → decide by trust level → move into place (or leave quarantined) → lock.json + audit.log.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, relative } from 'node:path';
+import { lock as lockFile } from 'proper-lockfile';
+import { SkillError } from './errors';
+import { parseSkillMarkdown, type SkillFrontmatter } from './frontmatter';
+import { fetchSource, type Fetched } from './hub/fetch';
+import { appendAudit, readLock, writeLock, type AuditAction, type HubLock, type LockEntry } from './hub/lock';
+import { DEFAULT_TRUSTED_SOURCES, decide, trustOf, type PolicyDecision, type TrustLevel } from './hub/policy';
+import { parseSource, type SourceSpec } from './hub/source';
+import { CATEGORY_FILE, SKILL_FILE, SkillLibrary } from './library';
+import { assertCategory, MAX_NAME_LENGTH, SKILL_NAME_RE } from './paths';
+import { scanSkillDir, type ScanReport, type Severity, type Verdict } from './scanner';
+import { readManifest } from './seed';
+import { copyTree, hashTree, walkTree } from './tree';
+
+export { DEFAULT_TRUSTED_SOURCES, type TrustLevel, type PolicyDecision } from './hub/policy';
+export { parseSource, type SourceSpec } from './hub/source';
+export type { LockEntry, HubLock, AuditRecord } from './hub/lock';
+
+export interface SkillHubOptions {
+  /** HERMES_HOME/skills. */
+  skillsDir: string;
+  /** The repo's bundled `skills/` folder; local sources inside it are `builtin`. */
+  bundledDir?: string;
+  /** `owner/repo`, git URLs or folders; defaults to DEFAULT_TRUSTED_SOURCES. */
+  trustedSources?: string[];
+  library?: SkillLibrary;
+  git?: string;
+  timeoutMs?: number;
+  tmpDir?: string;
+}
+
+export interface SkillInspection {
+  name: string;
+  description: string;
+  version?: string;
+  source: { input: string; kind: SourceSpec['kind']; canonical: string; subpath?: string; ref?: string };
+  resolved: string;
+  trust: TrustLevel;
+  contentHash: string;
+  files: string[];
+  report: ScanReport;
+  /** What install would do (without force). */
+  decision: PolicyDecision;
+}
+
+export interface InstallOptions {
+  force?: boolean;
+  /** Operator-chosen trust level (recorded as an override). */
+  trust?: TrustLevel;
+  /** Category folder to install into; defaults to the skill's own `category` when that is a valid folder name. */
+  category?: string;
+}
+
+export interface InstallResult extends SkillInspection {
+  status: 'installed' | 'quarantined';
+  /** Installed folder, or the quarantine folder. */
+  path: string;
+  replaced: boolean;
+}
+
+export interface HubListEntry extends LockEntry {
+  status: 'installed' | 'quarantined';
+  present: boolean;
+  /** The installed files no longer match the recorded content hash. */
+  modified: boolean;
+}
+
+export interface AuditEntry {
+  name: string;
+  relDir: string;
+  provenance: 'hub' | 'bundled' | 'local';
+  trust?: TrustLevel;
+  verdict: Verdict;
+  counts: Record<Severity, number>;
+  report: ScanReport;
+}
+
+export interface UpdateResult {
+  name: string;
+  status: 'updated' | 'unchanged' | 'quarantined' | 'skipped' | 'failed';
+  reason?: string;
+  resolved?: string;
+}
+
+interface Prepared {
+  spec: SourceSpec;
+  fetched: Fetched;
+  frontmatter: SkillFrontmatter;
+  name: string;
+}
+
+export class SkillHub {
+  readonly skillsDir: string;
+  readonly hubDir: string;
+  readonly lockPath: string;
+  readonly auditPath: string;
+  readonly quarantineDir: string;
+  readonly library: SkillLibrary;
+  private readonly trustedSources: string[];
+
+  constructor(private readonly opts: SkillHubOptions) {
+    this.skillsDir = opts.skillsDir;
+    this.hubDir = join(opts.skillsDir, '.hub');
+    this.lockPath = join(this.hubDir, 'lock.json');
+    this.auditPath = join(this.hubDir, 'audit.log');
+    this.quarantineDir = join(this.hubDir, 'quarantine');
+    this.library = opts.library ?? new SkillLibrary(opts.skillsDir);
+    this.trustedSources = opts.trustedSources ?? DEFAULT_TRUSTED_SOURCES;
+  }
+
+  /** Fetches and scans a source without installing it (recorded in the audit log). */
+  async inspect(source: string): Promise<SkillInspection> {
+    const prep = await this.prepare(parseSource(source));
+    try {
+      const inspection = this.describe(prep, prep.fetched.skillDir, scanSkillDir(prep.fetched.skillDir), undefined, false);
+      this.audit_('inspect', inspection, inspection.decision.action);
+      return inspection;
+    } finally {
+      prep.fetched.cleanup();
+    }
+  }
+
+  async install(source: string, opts: InstallOptions = {}): Promise<InstallResult> {
+    const spec = parseSource(source);
+    const prep = await this.prepare(spec);
+    try {
+      return await this.withLock(() => this.installPrepared(prep, opts, 'install'));
+    } finally {
+      prep.fetched.cleanup();
+    }
+  }
+
+  /** Hub-installed and quarantined skills with their provenance. */
+  list(_opts: { source?: 'hub' } = {}): HubListEntry[] {
+    const lock = readLock(this.lockPath);
+    const out: HubListEntry[] = [];
+    for (const [status, map] of [['installed', lock.installed], ['quarantined', lock.quarantined]] as const) {
+      for (const e of Object.values(map)) {
+        const dir = join(this.skillsDir, e.path);
+        const present = existsSync(join(dir, SKILL_FILE));
+        out.push({ ...e, status, present, modified: present && hashTree(dir) !== e.contentHash });
+      }
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Removes a hub-installed (or quarantined) skill and forgets it. Skills not from the hub are refused. */
+  async uninstall(name: string): Promise<{ name: string; removed: string[] }> {
+    return this.withLock(() => {
+      const lock = readLock(this.lockPath);
+      const entry = lock.installed[name] ?? lock.quarantined[name];
+      if (!entry) throw new SkillError('NotFound', `"${name}" was not installed from the hub (delete local skills with skill_manage delete)`);
+      const removed: string[] = [];
+      for (const e of [lock.installed[name], lock.quarantined[name]]) {
+        if (!e) continue;
+        const dir = join(this.skillsDir, e.path);
+        const rel = relative(this.skillsDir, dir);
+        if (rel && !rel.startsWith('..') && existsSync(dir)) {
+          rmSync(dir, { recursive: true, force: true });
+          removed.push(dir);
+        }
+      }
+      delete lock.installed[name];
+      delete lock.quarantined[name];
+      writeLock(this.lockPath, lock);
+      this.library.invalidate();
+      appendAudit(this.auditPath, {
+        time: new Date().toISOString(),
+        action: 'uninstall',
+        name,
+        source: entry.source,
+        resolved: entry.resolved,
+        trust: entry.trust,
+        contentHash: entry.contentHash,
+      });
+      return { name, removed };
+    });
+  }
+
+  /** Re-scans every installed skill (hub, bundled and local), with its category's DESCRIPTION.md. */
+  async audit(): Promise<AuditEntry[]> {
+    return this.withLock(() => {
+      const lock = readLock(this.lockPath);
+      const bundled = readManifest(this.skillsDir);
+      const now = new Date().toISOString();
+      const out: AuditEntry[] = [];
+      for (const s of this.library.scan().skills.filter((x) => x.root === this.library.root)) {
+        const extra = [];
+        if (s.category) {
+          const desc = join(this.skillsDir, s.category, CATEGORY_FILE);
+          if (existsSync(desc)) extra.push({ path: `../${CATEGORY_FILE}`, content: readFileSync(desc) });
+        }
+        const report = scanSkillDir(s.dir, { extraFiles: extra });
+        const hub = lock.installed[s.name];
+        const provenance = hub ? 'hub' : bundled.has(s.name) ? 'bundled' : 'local';
+        const trust: TrustLevel | undefined = hub ? hub.trust : provenance === 'bundled' ? 'builtin' : undefined;
+        out.push({ name: s.name, relDir: s.relDir, provenance, ...(trust ? { trust } : {}), verdict: report.verdict, counts: report.counts, report });
+        if (hub) Object.assign(hub, { verdict: report.verdict, counts: report.counts, lastAuditAt: now });
+        if (hub || report.verdict !== 'safe') {
+          appendAudit(this.auditPath, {
+            time: now,
+            action: 'audit',
+            name: s.name,
+            ...(hub ? { source: hub.source, resolved: hub.resolved } : {}),
+            ...(trust ? { trust } : {}),
+            contentHash: hashTree(s.dir),
+            verdict: report.verdict,
+            counts: report.counts,
+            findings: report.findings.slice(0, 30).map((f) => f.id),
+          });
+        }
+      }
+      writeLock(this.lockPath, lock);
+      return out;
+    });
+  }
+
+  /** Fetches hub skills again and reinstalls the ones that changed, through the same scan and policy. */
+  async update(name?: string, opts: { force?: boolean } = {}): Promise<UpdateResult[]> {
+    const lock = readLock(this.lockPath);
+    const names = name ? [name] : Object.keys(lock.installed).sort();
+    if (name && !lock.installed[name]) throw new SkillError('NotFound', `"${name}" was not installed from the hub`);
+    const results: UpdateResult[] = [];
+    for (const n of names) {
+      const entry = lock.installed[n];
+      const dir = join(this.skillsDir, entry.path);
+      if (!existsSync(join(dir, SKILL_FILE))) {
+        results.push({ name: n, status: 'skipped', reason: 'missing on disk; uninstall to forget it' });
+        continue;
+      }
+      if (hashTree(dir) !== entry.contentHash && !opts.force) {
+        results.push({ name: n, status: 'skipped', reason: 'modified locally; use force to overwrite' });
+        continue;
+      }
+      try {
+        const spec: SourceSpec = {
+          kind: entry.kind,
+          location: entry.location,
+          canonical: entry.canonical,
+          input: entry.source,
+          ...(entry.subpath ? { subpath: entry.subpath } : {}),
+          ...(entry.ref ? { ref: entry.ref } : {}),
+        };
+        const prep = await this.prepare(spec);
+        try {
+          if (hashTree(prep.fetched.skillDir) === entry.contentHash) {
+            results.push({ name: n, status: 'unchanged', resolved: prep.fetched.resolved });
+            continue;
+          }
+          const r = await this.withLock(() =>
+            this.installPrepared(prep, { force: opts.force, ...(entry.trustOverride ? { trust: entry.trust } : {}) }, 'update'),
+          );
+          results.push({ name: n, status: r.status === 'installed' ? 'updated' : 'quarantined', reason: r.decision.reason, resolved: r.resolved });
+        } finally {
+          prep.fetched.cleanup();
+        }
+      } catch (e) {
+        results.push({ name: n, status: 'failed', reason: (e as Error).message });
+      }
+    }
+    return results;
+  }
+
+  private async prepare(spec: SourceSpec): Promise<Prepared> {
+    const fetched = await fetchSource(spec, { git: this.opts.git, timeoutMs: this.opts.timeoutMs, tmpDir: this.opts.tmpDir });
+    try {
+      const text = readFileSync(join(fetched.skillDir, SKILL_FILE), 'utf8');
+      const rel = relative(fetched.root, fetched.skillDir);
+      const frontmatter = parseSkillMarkdown(text, [spec.canonical, rel, SKILL_FILE].filter(Boolean).join('/')).frontmatter;
+      const folder = rel ? basename(rel) : basename(spec.subpath ?? spec.location).replace(/\.(?:git|tar\.gz|tgz|tar)$/i, '');
+      const name = [frontmatter.name, folder].find((n) => SKILL_NAME_RE.test(n) && n.length <= MAX_NAME_LENGTH && !n.includes('..'));
+      if (!name) {
+        throw new SkillError('InvalidName', `skill name "${frontmatter.name}" is not usable as a folder name (lowercase letters, digits, '.', '_', '-')`);
+      }
+      return { spec, fetched, frontmatter, name };
+    } catch (e) {
+      fetched.cleanup();
+      throw e;
+    }
+  }
+
+  private describe(prep: Prepared, dir: string, report: ScanReport, trustOverride: TrustLevel | undefined, force: boolean): SkillInspection {
+    const trust = trustOverride ?? trustOf(prep.spec, { trustedSources: this.trustedSources, bundledDir: this.opts.bundledDir });
+    const { spec, frontmatter } = prep;
+    return {
+      name: prep.name,
+      description: frontmatter.description,
+      ...(frontmatter.version ? { version: frontmatter.version } : {}),
+      source: { input: spec.input, kind: spec.kind, canonical: spec.canonical, ...(spec.subpath ? { subpath: spec.subpath } : {}), ...(spec.ref ? { ref: spec.ref } : {}) },
+      resolved: prep.fetched.resolved,
+      trust,
+      contentHash: hashTree(dir),
+      files: walkTree(dir).map((e) => e.rel),
+      report,
+      decision: decide(trust, report.verdict, force),
+    };
+  }
+
+  private installPrepared(prep: Prepared, opts: InstallOptions, action: AuditAction): InstallResult {
+    const { name } = prep;
+    const lock = readLock(this.lockPath);
+    const previous = lock.installed[name];
+    if (previous && previous.canonical !== prep.spec.canonical && !opts.force) {
+      throw new SkillError('Exists', `"${name}" is already installed from ${previous.source}; uninstall it first or use force`);
+    }
+    const local = this.library.find(name);
+    if (!previous && local && local.name === name) {
+      throw new SkillError('Exists', `a skill named "${name}" already exists at ${local.relDir} (not from the hub); delete it first`);
+    }
+    const quarantine = join(this.quarantineDir, name);
+    rmSync(quarantine, { recursive: true, force: true });
+    copyTree(prep.fetched.skillDir, quarantine);
+    const report = scanSkillDir(quarantine);
+    const inspection = this.describe(prep, quarantine, report, opts.trust, !!opts.force);
+    const now = new Date().toISOString();
+    const entry: LockEntry = {
+      name,
+      source: prep.spec.input,
+      kind: prep.spec.kind,
+      location: prep.spec.location,
+      canonical: prep.spec.canonical,
+      ...(prep.spec.subpath ? { subpath: prep.spec.subpath } : {}),
+      ...(prep.spec.ref ? { ref: prep.spec.ref } : {}),
+      resolved: inspection.resolved,
+      trust: inspection.trust,
+      ...(opts.trust ? { trustOverride: true } : {}),
+      contentHash: inspection.contentHash,
+      verdict: report.verdict,
+      counts: report.counts,
+      path: relative(this.skillsDir, quarantine),
+      ...(opts.force ? { forced: true } : {}),
+      installedAt: previous?.installedAt ?? now,
+      updatedAt: now,
+    };
+    if (inspection.decision.action === 'quarantine') {
+      lock.quarantined[name] = { ...entry, reason: inspection.decision.reason };
+      writeLock(this.lockPath, lock);
+      this.audit_('quarantine', inspection, 'quarantine', inspection.decision.reason);
+      return { ...inspection, status: 'quarantined', path: quarantine, replaced: false };
+    }
+    const target = previous ? join(this.skillsDir, previous.path) : this.targetDir(name, prep.frontmatter, opts.category);
+    const replaced = existsSync(target);
+    if (replaced && !previous) throw new SkillError('Exists', `${relative(this.skillsDir, target)} already exists`);
+    mkdirSync(dirname(target), { recursive: true });
+    if (replaced) {
+      const trash = join(this.hubDir, `trash-${randomBytes(4).toString('hex')}`);
+      renameSync(target, trash);
+      renameSync(quarantine, target);
+      rmSync(trash, { recursive: true, force: true });
+    } else renameSync(quarantine, target);
+    lock.installed[name] = { ...entry, path: relative(this.skillsDir, target) };
+    delete lock.quarantined[name];
+    writeLock(this.lockPath, lock);
+    this.library.invalidate();
+    this.audit_(action, inspection, 'install', inspection.decision.reason);
+    return { ...inspection, status: 'installed', path: target, replaced };
+  }
+
+  private targetDir(name: string, fm: SkillFrontmatter, category?: string): string {
+    let segs: string[] = [];
+    if (category) segs = assertCategory(category);
+    else if (fm.category) {
+      try {
+        segs = assertCategory(fm.category);
+      } catch {
+        segs = [];
+      }
+    }
+    return join(this.skillsDir, ...segs, name);
+  }
+
+  private audit_(action: AuditAction, i: SkillInspection, decision: string, reason?: string): void {
+    appendAudit(this.auditPath, {
+      time: new Date().toISOString(),
+      action,
+      name: i.name,
+      source: i.source.input,
+      resolved: i.resolved,
+      trust: i.trust,
+      contentHash: i.contentHash,
+      verdict: i.report.verdict,
+      counts: i.report.counts,
+      findings: i.report.findings.slice(0, 30).map((f) => f.id),
+      decision,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  private async withLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    mkdirSync(this.hubDir, { recursive: true });
+    const release = await lockFile(this.lockPath, { realpath: false, stale: 60_000, retries: { retries: 100, minTimeout: 50, maxTimeout: 500 } });
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+}
