@@ -108,6 +108,8 @@ describe('terminal (foreground)', () => {
     expect(res.content).toContain(join(dir, 'sub'));
     const res2 = await tool().run({ command: 'pwd', workdir: dir }, ctx);
     expect(res2.content.split('\n')[0]).toBe(dir);
+    await tool().run({ command: 'pwd', workdir: 'sub' }, ctx);
+    expect(gate.calls.at(-1)).toMatchObject({ command: 'pwd', cwd: join(dir, 'sub') });
   });
 });
 
