@@ -2,16 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProcessTool } from '../../../server/tools/process';
 import { ProcessRegistry, type FinishedEvent } from '../../../server/tools/process-registry';
 import { makeCtx, RecordingGate, tempDir } from './helpers/context';
-import { TestSandbox } from './helpers/test-sandbox';
+import { RecordingLocalSandbox } from './helpers/local';
 
 let dir: string;
-let sandbox: TestSandbox;
+let sandbox: RecordingLocalSandbox;
 let registry: ProcessRegistry;
 let gate: RecordingGate;
 
 beforeEach(() => {
   dir = tempDir();
-  sandbox = new TestSandbox(dir);
+  sandbox = new RecordingLocalSandbox(dir);
   registry = new ProcessRegistry({ killGraceMs: 200 });
   gate = new RecordingGate();
 });

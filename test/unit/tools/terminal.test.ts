@@ -5,16 +5,16 @@ import { defaultConfig } from '../../../server/config/schema';
 import { ProcessRegistry } from '../../../server/tools/process-registry';
 import { createTerminalTool, exitCodeMeaning, lastProgram } from '../../../server/tools/terminal';
 import { makeCtx, RecordingGate, tempDir } from './helpers/context';
-import { TestSandboxManager } from './helpers/test-sandbox';
+import { LocalTestManager } from './helpers/local';
 
 let dir: string;
-let sandboxes: TestSandboxManager;
+let sandboxes: LocalTestManager;
 let processes: ProcessRegistry;
 let gate: RecordingGate;
 
 beforeEach(() => {
   dir = tempDir();
-  sandboxes = new TestSandboxManager();
+  sandboxes = new LocalTestManager();
   processes = new ProcessRegistry({ killGraceMs: 200 });
   gate = new RecordingGate();
 });
@@ -28,7 +28,7 @@ const tool = () => createTerminalTool({ sandboxes, approvals: gate, processes })
 describe('terminal (foreground)', () => {
   it('runs a command, streams output and reports the exit code', async () => {
     const ctx = makeCtx(dir);
-    const res = await tool().run({ command: 'echo hello; echo oops >&2; exit 3' }, ctx);
+    const res = await tool().run({ command: 'echo hello; echo oops >&2; (exit 3)' }, ctx);
     expect(res.content).toContain('hello');
     expect(res.content).toContain('oops');
     expect(res.content).toContain('[exit code 3]');

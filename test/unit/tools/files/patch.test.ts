@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPatchTool } from '../../../../server/tools/files/patch';
 import { makeCtx, RecordingGate, tempDir } from '../helpers/context';
-import { TestSandboxManager } from '../helpers/test-sandbox';
+import { LocalTestManager } from '../helpers/local';
 
 let dir: string;
-let sandboxes: TestSandboxManager;
+let sandboxes: LocalTestManager;
 let gate: RecordingGate;
 beforeEach(() => {
   dir = tempDir();
-  sandboxes = new TestSandboxManager();
+  sandboxes = new LocalTestManager();
   gate = new RecordingGate();
 });
 afterEach(() => sandboxes.closeAll());

@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReadFileTool } from '../../../../server/tools/files/read-file';
 import { similarNames } from '../../../../server/tools/files/suggest';
 import { makeCtx, tempDir } from '../helpers/context';
-import { TestSandboxManager } from '../helpers/test-sandbox';
+import { LocalTestManager } from '../helpers/local';
 
 let dir: string;
-let sandboxes: TestSandboxManager;
+let sandboxes: LocalTestManager;
 beforeEach(() => {
   dir = tempDir();
-  sandboxes = new TestSandboxManager();
+  sandboxes = new LocalTestManager();
 });
 afterEach(() => sandboxes.closeAll());
 

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSearchFilesTool, type SearchFilesArgs } from '../../../../server/tools/files/search-files';
 import { globMatcher, IgnoreStack, parseGitignore } from '../../../../server/tools/files/glob';
 import { makeCtx, tempDir } from '../helpers/context';
+import { LocalTestManager } from '../helpers/local';
 import { TestSandbox, TestSandboxManager } from '../helpers/test-sandbox';
 
 let dir: string;
-let sandboxes: TestSandboxManager;
+let sandboxes: LocalTestManager;
 
 const FILES: Record<string, string> = {
   'src/a.ts': 'import x from "y";\nconst foo = 1;\nconsole.log(foo);\n\nexport function fooBar() {}\n',
@@ -39,7 +40,7 @@ beforeAll(() => {
   }
   writeFileSync(join(dir, 'bin.dat'), Buffer.from('foo\0binary foo\n'));
   symlinkSync(join(dir, 'src/a.ts'), join(dir, 'link.ts'));
-  sandboxes = new TestSandboxManager();
+  sandboxes = new LocalTestManager();
 });
 afterAll(() => sandboxes.closeAll());
 
@@ -158,7 +159,7 @@ describe('search_files: ripgrep and the built-in walker agree', () => {
 
 describe('search_files backend choice', () => {
   it('uses rg when the sandbox has it and falls back when it does not', async () => {
-    const withRg = new TestSandboxManager();
+    const withRg = new LocalTestManager();
     await createSearchFilesTool({ sandboxes: withRg }).run({ pattern: 'foo' }, makeCtx(dir));
     expect(withRg.sandboxes.get('thread-1')!.execCalls.some((c) => c.startsWith('rg --json'))).toBe(true);
 

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWriteFileTool } from '../../../../server/tools/files/write-file';
 import { makeCtx, RecordingGate, tempDir } from '../helpers/context';
-import { TestSandboxManager } from '../helpers/test-sandbox';
+import { LocalTestManager } from '../helpers/local';
+import { TestSandbox, TestSandboxManager } from '../helpers/test-sandbox';
 
 let dir: string;
-let sandboxes: TestSandboxManager;
+let sandboxes: LocalTestManager;
 let gate: RecordingGate;
 beforeEach(() => {
   dir = tempDir();
-  sandboxes = new TestSandboxManager();
+  sandboxes = new LocalTestManager();
   gate = new RecordingGate();
 });
 afterEach(() => sandboxes.closeAll());
@@ -51,8 +52,11 @@ describe('write_file', () => {
 
   it('declares the path it touches and expands ~ to the sandbox home', async () => {
     expect(tool().paths!({ path: 'x.txt', content: '' }, dir)).toEqual([join(dir, 'x.txt')]);
-    await tool().run({ path: '~/home-file.txt', content: 'h' }, makeCtx(dir));
+    // A sandbox whose home is the temp dir, so the test never writes to the real home.
+    const homed = new TestSandboxManager((cwd) => new TestSandbox(cwd, cwd));
+    await createWriteFileTool({ sandboxes: homed, approvals: gate }).run({ path: '~/home-file.txt', content: 'h' }, makeCtx(dir));
     expect(readFileSync(join(dir, 'home-file.txt'), 'utf8')).toBe('h');
+    await homed.closeAll();
   });
 
   it('refuses to overwrite a directory', async () => {
