@@ -48,9 +48,9 @@ export class ThreadService {
     return this.store.threads.toThread(this.row(threadId), this.active.has(threadId));
   }
 
-  start(params: { cwd?: string; model?: string; title?: string; source?: string }): Thread {
+  start(params: { cwd?: string; model?: string; title?: string; source?: string; workspaceRoot?: string }): Thread {
     const config = this.deps.config();
-    const root = this.deps.workspaceRoot();
+    const root = params.workspaceRoot ?? this.deps.workspaceRoot();
     const cwd = resolve(root, params.cwd || config.terminal.cwd || root);
     const model = params.model || config.model.default;
     const id = newId('thr');

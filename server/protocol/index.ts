@@ -10,6 +10,7 @@ import * as requests from './requests';
 import * as session from './session';
 import * as notes from './notifications';
 import * as config from './config';
+import * as workspace from './workspace';
 
 export * from './common';
 export * from './items';
@@ -19,6 +20,7 @@ export * from './requests';
 export * from './session';
 export * from './notifications';
 export * from './config';
+export * from './workspace';
 
 type Method = { params: z.ZodType; result: z.ZodType };
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
@@ -43,6 +45,11 @@ export const clientRequests = {
   'config/read': m(Empty, config.ConfigReadResult),
   'config/write': m(config.ConfigWriteParams, config.ConfigReadResult),
   'model/list': m(Empty, config.ModelListResult),
+  'context/read': m(workspace.ContextReadParams, workspace.ContextReadResult),
+  'memory/read': m(Empty, workspace.MemoryReadResult),
+  'skills/list': m(workspace.SkillsListParams, workspace.SkillsListResult),
+  'skills/read': m(workspace.SkillsReadParams, workspace.SkillsReadResult),
+  'secret/set': m(workspace.SecretSetParams, Empty),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -67,12 +74,15 @@ export const serverNotifications = {
   'thread/tokenUsage/updated': notes.TokenUsageNotification,
   'thread/todo/updated': notes.TodoUpdatedNotification,
   'serverRequest/resolved': requests.ServerRequestResolved,
+  'skills/changed': workspace.SkillsChangedNotification,
+  'context/changed': workspace.ContextChangedNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
 export const serverRequests = {
   'approval/request': m(requests.ApprovalRequestParams, requests.ApprovalRequestResult),
   'clarify/request': m(requests.ClarifyRequestParams, requests.ClarifyRequestResult),
+  'secret/request': m(workspace.SecretRequestParams, workspace.SecretRequestResult),
 } satisfies Record<string, Method>;
 
 export type ClientRequests = typeof clientRequests;
@@ -94,4 +104,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config };
+export { common, items, thread, turn, requests, session, notes, config, workspace };

@@ -89,6 +89,7 @@ export class ClientConnection implements ClientPeer {
     if (this.state !== 'ready') return false;
     if (method === 'approval/request') return this.caps.approvals;
     if (method === 'clarify/request') return this.caps.clarify;
+    if (method === 'secret/request') return this.caps.secrets;
     return false;
   }
 

@@ -8,6 +8,7 @@ import { ModelClient } from '../agent/model-client';
 import { resolveEndpoints } from '../agent/endpoints';
 import { publicConfig } from '../config/public';
 import type { ClientConnection, Handlers } from './connection';
+import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 
 function folderPath(f: string | { uri: string }): string {
   const s = typeof f === 'string' ? f : f.uri;
@@ -16,7 +17,10 @@ function folderPath(f: string | { uri: string }): string {
 
 export function createHandlers(host: Host): Handlers {
   const workspaceOf = new WeakMap<ClientConnection, string>();
+  const watchers = new ContextWatchers(host);
+  const rootOf = (c: unknown) => workspaceOf.get(c as ClientConnection) ?? host.workspaceRoot;
   return {
+    ...workspaceHandlers(host, rootOf),
     initialize(p: InitializeParams, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';
@@ -27,6 +31,7 @@ export function createHandlers(host: Host): Handlers {
       const folders = [...(p.workspaceFolders ?? []), ...(opts.workspaceFolders ?? [])];
       const root = folders.length ? folderPath(folders[0]) : p.rootUri ? folderPath(p.rootUri) : undefined;
       if (root) workspaceOf.set(client, root);
+      watchers.ensure(root ?? host.workspaceRoot);
       host.log.info('client initialized', { client: client.label, capabilities: caps });
       return {
         serverInfo: { name: 'hermes-host', version: VERSION },
@@ -38,7 +43,7 @@ export function createHandlers(host: Host): Handlers {
     },
     shutdown: () => null,
     'thread/start': (p, client) =>
-      ({ thread: host.threads.start({ ...p, cwd: p.cwd ?? workspaceOf.get(client), source: p.source ?? client.label.split('#')[0] }) }),
+      ({ thread: host.threads.start({ ...p, workspaceRoot: rootOf(client), source: p.source ?? client.label.split('#')[0] }) }),
     'thread/resume': (p) => ({ thread: host.threads.get(p.threadId) }),
     'thread/list': (p) => host.threads.list(p),
     'thread/read': (p) => host.threads.read(p.threadId),

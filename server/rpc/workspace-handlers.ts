@@ -1,0 +1,73 @@
+// Handlers for what the editor shows: the context files in effect, memory files, and watching them.
+import type { Host } from '../host';
+import { discoverContext, watchContext, type Disposable } from '../context';
+import { MemoryStore, memoriesDir, MEMORY_TARGETS } from '../memory';
+import type { Handlers } from './connection';
+
+/** One watcher per workspace root a client opened; `context/changed` tells every client to re-read. */
+export class ContextWatchers {
+  private readonly watchers = new Map<string, Disposable>();
+
+  constructor(private readonly host: Host) {
+    host.onClose(() => this.closeAll());
+  }
+
+  ensure(root: string): void {
+    if (this.watchers.has(root)) return;
+    try {
+      const w = watchContext({ workspaceRoot: root, hermesHome: this.host.hermesHome }, () =>
+        this.host.events.emit('context/changed', { workspaceRoot: root }),
+      );
+      this.watchers.set(root, w);
+    } catch (e) {
+      this.host.log.warn('cannot watch context files', { root, error: (e as Error).message });
+    }
+  }
+
+  closeAll(): void {
+    for (const w of this.watchers.values()) w.dispose();
+    this.watchers.clear();
+  }
+}
+
+export function workspaceHandlers(host: Host, rootOf: (client: unknown) => string): Handlers {
+  return {
+    'context/read': (p: { cwd?: string }, client) => {
+      const root = rootOf(client);
+      const r = discoverContext({ workspaceRoot: root, cwd: p.cwd, hermesHome: host.hermesHome, maxChars: host.config.context_file_max_chars });
+      return {
+        workspaceRoot: r.workspaceRoot,
+        cwd: r.cwd,
+        maxChars: r.maxChars,
+        files: r.files.map((f) => ({
+          kind: f.kind,
+          path: f.path,
+          relPath: f.relPath,
+          size: f.size,
+          truncated: f.truncated,
+          keptChars: f.keptChars,
+          warnings: f.warnings,
+        })),
+        warnings: r.warnings,
+      };
+    },
+    'memory/read': () => {
+      const m = host.config.memory;
+      const store = new MemoryStore(memoriesDir(host.hermesHome), { memory: m.memory_char_limit, user: m.user_char_limit });
+      return {
+        files: MEMORY_TARGETS.map((target) => {
+          const r = store.read(target);
+          return {
+            target,
+            path: store.filePath(target),
+            enabled: target === 'memory' ? m.memory_enabled : m.user_profile_enabled,
+            entries: r.entries,
+            chars: r.entries.join('\n§\n').length,
+            limit: target === 'memory' ? m.memory_char_limit : m.user_char_limit,
+            usage: r.usage,
+          };
+        }),
+      };
+    },
+  };
+}
