@@ -2,8 +2,9 @@
 // prove a refused command never reached the shell.
 import { defaultConfig } from '../../../../server/config/schema';
 import { LocalSandbox } from '../../../../server/sandbox/local';
-import type { ExecOptions, ExecResult, ProcessHandle, Sandbox, SandboxManager, SpawnOptions } from '../../../../server/sandbox/types';
+import type { ExecOptions, ExecResult, ProcessHandle, SpawnOptions } from '../../../../server/sandbox/types';
 import type { Logger } from '../../../../server/util/log';
+import { TestSandboxManager } from './test-sandbox';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -27,24 +28,8 @@ export class RecordingLocalSandbox extends LocalSandbox {
 }
 
 /** One real local sandbox per thread. */
-export class LocalTestManager implements SandboxManager {
-  readonly sandboxes = new Map<string, RecordingLocalSandbox>();
-  async get(threadId: string, cwd: string): Promise<Sandbox> {
-    let s = this.sandboxes.get(threadId);
-    if (!s) {
-      s = new RecordingLocalSandbox(cwd);
-      this.sandboxes.set(threadId, s);
-    }
-    return s;
-  }
-  async release(threadId: string): Promise<void> {
-    await this.sandboxes.get(threadId)?.close();
-    this.sandboxes.delete(threadId);
-  }
-  async closeAll(): Promise<void> {
-    for (const id of [...this.sandboxes.keys()]) await this.release(id);
-  }
-  async check() {
-    return { ok: true, message: 'local' };
+export class LocalTestManager extends TestSandboxManager<RecordingLocalSandbox> {
+  constructor() {
+    super((cwd) => new RecordingLocalSandbox(cwd));
   }
 }

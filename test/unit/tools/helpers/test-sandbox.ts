@@ -158,9 +158,9 @@ export class TestSandbox implements Sandbox {
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** One sandbox per thread, created on first use. */
-export class TestSandboxManager implements SandboxManager {
-  readonly sandboxes = new Map<string, TestSandbox>();
-  constructor(private readonly make: (cwd: string) => TestSandbox = (cwd) => new TestSandbox(cwd)) {}
+export class TestSandboxManager<S extends Sandbox = TestSandbox> implements SandboxManager {
+  readonly sandboxes = new Map<string, S>();
+  constructor(private readonly make: (cwd: string) => S = (cwd) => new TestSandbox(cwd) as unknown as S) {}
   async get(threadId: string, cwd: string): Promise<Sandbox> {
     let s = this.sandboxes.get(threadId);
     if (!s) {
