@@ -21,6 +21,7 @@ export * from './session';
 export * from './notifications';
 export * from './config';
 export * from './workspace';
+export * from './bridge';
 
 type Method = { params: z.ZodType; result: z.ZodType };
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
