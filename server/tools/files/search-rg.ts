@@ -17,6 +17,11 @@ import {
 
 const detected = new WeakMap<Sandbox, Promise<boolean>>();
 
+/** Output is cut in the sandbox, well below what the shell session keeps, so no result is lost silently. */
+const OUTPUT_BYTE_CAP = 3_000_000;
+const capBytes = `head -c ${OUTPUT_BYTE_CAP}`;
+const hitByteCap = (output: string) => Buffer.byteLength(output) >= OUTPUT_BYTE_CAP;
+
 /** Whether `rg` runs in this sandbox (asked once per sandbox). */
 export function hasRipgrep(sandbox: Sandbox): Promise<boolean> {
   let p = detected.get(sandbox);
@@ -57,10 +62,10 @@ export async function searchWithRipgrep(sandbox: Sandbox, req: SearchRequest): P
   const flags = baseFlags(req, nameGlob);
   if (req.target === 'files') {
     const limit = MAX_FILES_LISTED + 1;
-    const cmd = `rg --files --sortr modified ${flags.join(' ')} -- ${shellQuote(req.root)} 2>&1 | head -n ${limit}`;
+    const cmd = `rg --files --sortr modified ${flags.join(' ')} -- ${shellQuote(req.root)} 2>&1 | head -n ${limit} | ${capBytes}`;
     const res = await sandbox.exec(cmd, { timeoutMs: 60_000, signal: req.signal });
     const lines = splitOutput(res.output).filter((l) => l.startsWith('/'));
-    const truncated = lines.length > MAX_FILES_LISTED;
+    const truncated = lines.length > MAX_FILES_LISTED || hitByteCap(res.output);
     const paths = filterByGlob(req, lines.slice(0, MAX_FILES_LISTED), (p) => p, glob);
     return { kind: 'files', paths, truncated };
   }
@@ -68,7 +73,7 @@ export async function searchWithRipgrep(sandbox: Sandbox, req: SearchRequest): P
   const limit = MAX_MATCH_LINES * (1 + 2 * req.context) + 1000;
   const cmd =
     `rg --json --sort path${ctx} ${flags.join(' ')} -e ${shellQuote(req.pattern)} -- ${shellQuote(req.root)}` +
-    ` 2>&1 | head -n ${limit}`;
+    ` 2>&1 | head -n ${limit} | ${capBytes}`;
   const res = await sandbox.exec(cmd, { timeoutMs: 60_000, signal: req.signal });
   const out = splitOutput(res.output);
   const files: FileHits[] = [];
@@ -98,7 +103,8 @@ export async function searchWithRipgrep(sandbox: Sandbox, req: SearchRequest): P
   }
   // The pipe through `head` hides rg's exit status; an error shows as text with no results.
   if (!files.length && errors.length) throw new Error(`ripgrep: ${errors.join('\n').trim()}`);
-  return { kind: 'content', files: filterByGlob(req, files, (f) => f.path, glob), truncated: out.length >= limit || matchLines > MAX_MATCH_LINES };
+  const truncated = out.length >= limit || matchLines > MAX_MATCH_LINES || hitByteCap(res.output);
+  return { kind: 'content', files: filterByGlob(req, files, (f) => f.path, glob), truncated };
 }
 
 interface RgText {

@@ -157,6 +157,19 @@ describe('search_files: ripgrep and the built-in walker agree', () => {
   });
 });
 
+describe('search_files result cap', () => {
+  it('both backends say when a search hit its cap', async () => {
+    const big = tempDir();
+    writeFileSync(join(big, 'many.txt'), 'foo\n'.repeat(25_000));
+    const ctx = makeCtx(big);
+    for (const ripgrep of ['auto', 'never'] as const) {
+      const res = await createSearchFilesTool({ sandboxes, ripgrep }).run({ pattern: 'foo', limit: 2 }, ctx);
+      expect(res.content).toMatch(/^[\d,]+ matching lines in 1 file \(showing 1-2\):\nmany.txt:1:foo\nmany.txt:2:foo/);
+      expect(res.content).toContain('the search stopped at its result cap; narrow the pattern, path or file_glob');
+    }
+  });
+});
+
 describe('search_files backend choice', () => {
   it('uses rg when the sandbox has it and falls back when it does not', async () => {
     const withRg = new LocalTestManager();
