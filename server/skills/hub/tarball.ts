@@ -1,5 +1,5 @@
 // Tarball sources: downloaded (http/https, size-capped) or read locally, then unpacked with node-tar, which
-// refuses absolute paths and `..`. Only files, folders and symlinks are unpacked (symlinks are judged later by
+// refuses absolute paths and `..` (such an archive is rejected whole). Only files, folders and symlinks are unpacked (symlinks are judged later by
 // the scanner), and the unpacked size is capped.
 import { createHash } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
@@ -37,12 +37,17 @@ export async function extractTarball(file: string, dest: string): Promise<void> 
   let total = 0;
   let entries = 0;
   let tooBig = false;
+  const unsafe: string[] = [];
   try {
     await extract({
       file,
       cwd: dest,
-      strict: true,
       preserveOwner: false,
+      // node-tar skips `..` entries and rewrites absolute paths with a warning; an archive that tries either is
+      // refused as a whole rather than installed in an altered form.
+      onwarn: (code, message) => {
+        if (code === 'TAR_ENTRY_ERROR' || /\.\.|absolute|escapes/i.test(message)) unsafe.push(message);
+      },
       filter: (_path, entry) => {
         const type = (entry as { type?: string }).type;
         if (type !== 'File' && type !== 'Directory' && type !== 'SymbolicLink') return false;
@@ -54,5 +59,6 @@ export async function extractTarball(file: string, dest: string): Promise<void> 
   } catch (e) {
     throw new SkillError('SourceError', `cannot unpack ${file}: ${(e as Error).message}`);
   }
+  if (unsafe.length) throw new SkillError('SourceError', `archive refused: ${[...new Set(unsafe)].join('; ')}`);
   if (tooBig) throw new SkillError('SourceError', `archive unpacks to more than ${MAX_TARBALL_BYTES} bytes or ${MAX_ENTRIES} entries`);
 }
