@@ -10,7 +10,7 @@ import { parseSkillMarkdown, type SkillFrontmatter } from './frontmatter';
 import { fetchSource, type Fetched } from './hub/fetch';
 import { appendAudit, readLock, writeLock, type AuditAction, type HubLock, type LockEntry } from './hub/lock';
 import { DEFAULT_TRUSTED_SOURCES, decide, trustOf, type PolicyDecision, type TrustLevel } from './hub/policy';
-import { parseSource, type SourceSpec } from './hub/source';
+import { parseSource, withoutCredentials, type SourceSpec } from './hub/source';
 import { CATEGORY_FILE, SKILL_FILE, SkillLibrary } from './library';
 import { assertCategory, MAX_NAME_LENGTH, SKILL_NAME_RE } from './paths';
 import { scanSkillDir, type ScanReport, type Severity, type Verdict } from './scanner';
@@ -291,7 +291,7 @@ export class SkillHub {
       name: prep.name,
       description: frontmatter.description,
       ...(frontmatter.version ? { version: frontmatter.version } : {}),
-      source: { input: spec.input, kind: spec.kind, canonical: spec.canonical, ...(spec.subpath ? { subpath: spec.subpath } : {}), ...(spec.ref ? { ref: spec.ref } : {}) },
+      source: { input: withoutCredentials(spec.input), kind: spec.kind, canonical: spec.canonical, ...(spec.subpath ? { subpath: spec.subpath } : {}), ...(spec.ref ? { ref: spec.ref } : {}) },
       resolved: prep.fetched.resolved,
       trust,
       contentHash: hashTree(dir),
@@ -320,9 +320,9 @@ export class SkillHub {
     const now = new Date().toISOString();
     const entry: LockEntry = {
       name,
-      source: prep.spec.input,
+      source: withoutCredentials(prep.spec.input),
       kind: prep.spec.kind,
-      location: prep.spec.location,
+      location: withoutCredentials(prep.spec.location),
       canonical: prep.spec.canonical,
       ...(prep.spec.subpath ? { subpath: prep.spec.subpath } : {}),
       ...(prep.spec.ref ? { ref: prep.spec.ref } : {}),

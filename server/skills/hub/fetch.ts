@@ -6,7 +6,7 @@ import { SkillError } from '../errors';
 import { checkRelativePath, confinedPath } from '../paths';
 import { copyTree, hashTree } from '../tree';
 import { cloneRepo, type GitOptions } from './git';
-import type { SourceSpec } from './source';
+import { withoutCredentials, type SourceSpec } from './source';
 import { downloadTarball, extractTarball, sha256File } from './tarball';
 
 export interface Fetched {
@@ -84,7 +84,7 @@ export async function fetchSource(spec: SourceSpec, opts: FetchOptions = {}): Pr
       copyTree(spec.location, root);
       resolved = hashTree(root);
     }
-    return { root, skillDir: locateSkill(root, spec.subpath, spec.input), resolved, cleanup };
+    return { root, skillDir: locateSkill(root, spec.subpath, withoutCredentials(spec.input)), resolved, cleanup };
   } catch (e) {
     cleanup();
     throw e;

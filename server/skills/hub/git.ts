@@ -2,6 +2,7 @@
 // hooks are off, and every call has a timeout.
 import { execFile } from 'node:child_process';
 import { SkillError } from '../errors';
+import { withoutCredentials } from './source';
 
 export interface GitOptions {
   git?: string;
@@ -22,7 +23,7 @@ export function runGit(args: string[], opts: GitOptions & { cwd?: string } = {})
       (err, stdout, stderr) => {
         if (err) {
           const detail = String(stderr || err.message).trim().split('\n').filter(Boolean).slice(-2).join(' ');
-          reject(new SkillError('SourceError', `git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${detail}`));
+          reject(new SkillError('SourceError', withoutCredentials(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${detail}`)));
         } else resolvePromise(stdout.trim());
       },
     );

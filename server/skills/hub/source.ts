@@ -34,6 +34,15 @@ function splitFragment(input: string): { main: string; subpath?: string; ref?: s
   return { main: input.slice(0, hash), subpath, ref };
 }
 
+/**
+ * The URL with any `user:password@` removed, for everything recorded or shown (lock file, audit log, messages):
+ * tokens in clone URLs must not end up on disk or in the model's context. Private repositories should use a git
+ * credential helper instead.
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1');
+}
+
 /** URL or path without scheme, credentials, query or a trailing `.git`; lower-cased host. */
 export function canonicalOf(location: string): string {
   if (isAbsolute(location)) return location.replace(/\/+$/, '').replace(/\.git$/, '');

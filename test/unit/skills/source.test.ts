@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { canonicalTrustEntry, parseSource } from '../../../server/skills/hub/source';
+import { canonicalTrustEntry, parseSource, withoutCredentials } from '../../../server/skills/hub/source';
+import { SkillHub } from '../../../server/skills/hub';
 import { trustOf } from '../../../server/skills/hub/policy';
 import { skillMd, tempDir, writeSkill } from './helpers';
 
@@ -65,5 +66,16 @@ describe('trust', () => {
     expect(trustOf(spec, { trustedSources: ['anthropics/skills-evil'] })).toBe('community');
     expect(trustOf(parseSource('anthropics/skills-evil/pdf', '/nonexistent'), { trustedSources: ['anthropics/skills'] })).toBe('community');
     expect(canonicalTrustEntry('file:///srv/skills.git')).toBe('/srv/skills');
+  });
+});
+
+describe('credentials in source URLs', () => {
+  it('are stripped from everything recorded or shown', async () => {
+    expect(withoutCredentials('git clone https://bob:ghp_secret@github.example/x.git failed')).toBe('git clone https://github.example/x.git failed');
+    const hub = new SkillHub({ skillsDir: join(tempDir(), 'skills') });
+    const err = await hub.install('https://bob:s3cr3t-token@127.0.0.1:1/x.git').catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/git clone failed/);
+    expect((err as Error).message).not.toContain('s3cr3t-token');
   });
 });
