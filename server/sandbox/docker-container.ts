@@ -88,13 +88,14 @@ export function planContainer(o: {
   const binds = [`${workspaceHost}:${WORKSPACE}:rw`];
   assertSafeBinds(binds, { hermesHome: o.hermesHome, socketPath: o.socketPath });
   const memory = t.container_memory * 1024 * 1024;
+  const user = t.docker_user || '1000:1000';
   const env = { HOME: CONTAINER_HOME, HERMES_SANDBOX: 'docker', TERM: 'xterm-256color', ...(o.env ?? {}) };
   const spec: Docker.ContainerCreateOptions = {
     name,
     Image: t.docker_image,
     // A shell as the keep-alive reaps orphans when no init is available and stops at once on TERM.
     Cmd: ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 2147483647 & wait $!; done'],
-    User: t.docker_user || '1000:1000',
+    User: user,
     WorkingDir: WORKSPACE,
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { [LABEL]: '1', 'hermes-host.scope': o.scopeId.slice(0, 200) },
@@ -102,11 +103,12 @@ export function planContainer(o: {
       Binds: binds,
       NetworkMode: t.docker_network ? 'bridge' : 'none',
       ReadonlyRootfs: true,
+      // Docker defaults tmpfs to noexec; scripts and build tools need to run from /tmp and HOME.
       Tmpfs: {
-        '/tmp': 'rw,nosuid,nodev,size=512m,mode=1777',
-        [CONTAINER_HOME]: 'rw,nosuid,nodev,size=512m,mode=1777',
-        '/var/tmp': 'rw,nosuid,nodev,size=256m,mode=1777',
-        '/run': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
+        '/tmp': 'rw,exec,nosuid,nodev,size=512m,mode=1777',
+        [CONTAINER_HOME]: `rw,exec,nosuid,nodev,size=512m,${homeOwner(user)}`,
+        '/var/tmp': 'rw,exec,nosuid,nodev,size=256m,mode=1777',
+        '/run': 'rw,nosuid,nodev,noexec,size=16m',
       },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -121,6 +123,15 @@ export function planContainer(o: {
   const configHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
   spec.Labels![CONFIG_LABEL] = configHash;
   return { name, image: t.docker_image, workspaceHost, spec, configHash };
+}
+
+/**
+ * Ownership of the HOME tmpfs. The engine copies the image directory's mode onto a tmpfs mounted over it, so `mode=`
+ * alone does not make an existing /home writable; uid/gid options do. A named user gets a world-writable one.
+ */
+function homeOwner(user: string): string {
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  return m ? `uid=${m[1]},gid=${m[2] ?? m[1]},mode=0700` : 'mode=1777';
 }
 
 /** Creates the bind-mounted workspace on the host, writable by the container's user. */

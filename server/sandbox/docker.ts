@@ -204,7 +204,7 @@ export class DockerSandbox implements Sandbox {
     return this.fs.readFile(this.resolve(path));
   }
 
-  writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void> {
+  async writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void> {
     const p = this.resolve(path);
     assertNotRoot(p, 'write');
     return this.fs.writeFile(p, data, opts);
@@ -222,7 +222,7 @@ export class DockerSandbox implements Sandbox {
     return this.fs.mkdir(this.resolve(path), opts);
   }
 
-  remove(path: string): Promise<void> {
+  async remove(path: string): Promise<void> {
     const p = this.resolve(path);
     assertNotRoot(p, 'remove');
     return this.fs.remove(p);

@@ -41,7 +41,7 @@ export function hostKeyName(host: string, port: number): string {
 
 function globMatch(pattern: string, name: string): boolean {
   const re = new RegExp(
-    '^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
+    '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
     'i',
   );
   return re.test(name);

@@ -83,7 +83,7 @@ export class SshSandbox implements Sandbox {
     return this.fs.readFile(this.resolve(path));
   }
 
-  writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void> {
+  async writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void> {
     const p = this.resolve(path);
     assertNotRoot(p, 'write');
     return this.fs.writeFile(p, data, opts);
@@ -101,7 +101,7 @@ export class SshSandbox implements Sandbox {
     return this.fs.mkdir(this.resolve(path), opts);
   }
 
-  remove(path: string): Promise<void> {
+  async remove(path: string): Promise<void> {
     const p = this.resolve(path);
     assertNotRoot(p, 'remove');
     return this.fs.remove(p);
