@@ -8,18 +8,20 @@ import { lock as lockFile } from 'proper-lockfile';
 import { SkillError } from './errors';
 import { parseSkillMarkdown, type SkillFrontmatter } from './frontmatter';
 import { fetchSource, type Fetched } from './hub/fetch';
-import { appendAudit, readLock, writeLock, type AuditAction, type HubLock, type LockEntry } from './hub/lock';
-import { DEFAULT_TRUSTED_SOURCES, decide, trustOf, type PolicyDecision, type TrustLevel } from './hub/policy';
+import { appendAudit, readLock, writeLock, type AuditAction, type LockEntry } from './hub/lock';
+import { DEFAULT_TRUSTED_SOURCES, decide, trustOf, type TrustLevel } from './hub/policy';
 import { parseSource, withoutCredentials, type SourceSpec } from './hub/source';
+import type { AuditEntry, HubListEntry, InstallOptions, InstallResult, SkillInspection, UpdateResult } from './hub/types';
 import { CATEGORY_FILE, SKILL_FILE, SkillLibrary } from './library';
 import { assertCategory, MAX_NAME_LENGTH, SKILL_NAME_RE } from './paths';
-import { scanSkillDir, type ScanReport, type Severity, type Verdict } from './scanner';
+import { scanSkillDir, type ScanReport } from './scanner';
 import { readManifest } from './seed';
 import { copyTree, hashTree, walkTree } from './tree';
 
 export { DEFAULT_TRUSTED_SOURCES, type TrustLevel, type PolicyDecision } from './hub/policy';
 export { parseSource, type SourceSpec } from './hub/source';
 export type { LockEntry, HubLock, AuditRecord } from './hub/lock';
+export type { SkillInspection, InstallOptions, InstallResult, HubListEntry, AuditEntry, UpdateResult } from './hub/types';
 
 export interface SkillHubOptions {
   /** HERMES_HOME/skills. */
@@ -32,59 +34,6 @@ export interface SkillHubOptions {
   git?: string;
   timeoutMs?: number;
   tmpDir?: string;
-}
-
-export interface SkillInspection {
-  name: string;
-  description: string;
-  version?: string;
-  source: { input: string; kind: SourceSpec['kind']; canonical: string; subpath?: string; ref?: string };
-  resolved: string;
-  trust: TrustLevel;
-  contentHash: string;
-  files: string[];
-  report: ScanReport;
-  /** What install would do (without force). */
-  decision: PolicyDecision;
-}
-
-export interface InstallOptions {
-  force?: boolean;
-  /** Operator-chosen trust level (recorded as an override). */
-  trust?: TrustLevel;
-  /** Category folder to install into; defaults to the skill's own `category` when that is a valid folder name. */
-  category?: string;
-}
-
-export interface InstallResult extends SkillInspection {
-  status: 'installed' | 'quarantined';
-  /** Installed folder, or the quarantine folder. */
-  path: string;
-  replaced: boolean;
-}
-
-export interface HubListEntry extends LockEntry {
-  status: 'installed' | 'quarantined';
-  present: boolean;
-  /** The installed files no longer match the recorded content hash. */
-  modified: boolean;
-}
-
-export interface AuditEntry {
-  name: string;
-  relDir: string;
-  provenance: 'hub' | 'bundled' | 'local';
-  trust?: TrustLevel;
-  verdict: Verdict;
-  counts: Record<Severity, number>;
-  report: ScanReport;
-}
-
-export interface UpdateResult {
-  name: string;
-  status: 'updated' | 'unchanged' | 'quarantined' | 'skipped' | 'failed';
-  reason?: string;
-  resolved?: string;
 }
 
 interface Prepared {

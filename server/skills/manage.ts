@@ -18,7 +18,7 @@ export interface ManageContext {
   library: SkillLibrary;
   /**
    * Scan the resulting skill and refuse the change when anything critical is found (config
-   * `skills.guard_agent_created`, default on). Findings at `high` are returned as warnings.
+   * `skills.guard_agent_created`, default on). High and medium findings are returned as warnings.
    */
   scan?: boolean;
 }
@@ -45,7 +45,7 @@ function writable(ctx: ManageContext, name: string): LoadedSkill {
   return skill;
 }
 
-/** Scans the skill as it will be after the change; refuses on critical findings, returns the rest as warnings. */
+/** Scans the skill as it will be after the change; refuses on critical findings, returns high/medium ones as warnings. */
 function guard(ctx: ManageContext, report: () => ScanReport): ScanFinding[] {
   if (ctx.scan === false) return [];
   const r = report();
