@@ -6,6 +6,11 @@ import type { ScanFinding, ThreatPattern } from './types';
 /** Lines longer than this are scanned in overlapping windows so one minified line cannot make a regex crawl. */
 const WINDOW = 4000;
 const OVERLAP = 400;
+/**
+ * Backstop against content crafted to make the patterns slow: a file that takes longer than this to scan is
+ * reported (high) instead of holding up the caller.
+ */
+export const SCAN_BUDGET_MS = 3000;
 
 interface Compiled {
   p: ThreatPattern;
@@ -76,7 +81,13 @@ function invisibleFindings(line: string, lineNo: number, file: string): ScanFind
 }
 
 /** Findings for one text file; `file` is the path reported in each finding. */
-export function scanText(text: string, file: string, patterns: readonly ThreatPattern[] = THREAT_PATTERNS): ScanFinding[] {
+export function scanText(
+  text: string,
+  file: string,
+  patterns: readonly ThreatPattern[] = THREAT_PATTERNS,
+  budgetMs: number = SCAN_BUDGET_MS,
+): ScanFinding[] {
+  const started = performance.now();
   const compiled = compile(patterns);
   const lineWise = compiled.filter((c) => !c.p.multiline);
   const whole = compiled.filter((c) => c.p.multiline);
@@ -89,7 +100,21 @@ export function scanText(text: string, file: string, patterns: readonly ThreatPa
     findings.push({ id: p.id, category: p.category, severity: p.severity, description: p.description, file, line: lineNo, excerpt: excerptOf(line, index) });
   };
   const lines = text.split('\n');
+  const overBudget = (lineNo: number) => {
+    if (performance.now() - started <= budgetMs) return false;
+    findings.push({
+      id: 'scan_budget_exceeded',
+      category: 'structural',
+      severity: 'high',
+      description: `scanning stopped after ${budgetMs} ms (content that is this slow to scan is suspicious)`,
+      file,
+      line: lineNo,
+      excerpt: '',
+    });
+    return true;
+  };
   for (let n = 0; n < lines.length; n++) {
+    if (n % 16 === 0 && overBudget(n + 1)) return findings;
     const line = lines[n].endsWith('\r') ? lines[n].slice(0, -1) : lines[n];
     if (line.trim() === '') continue;
     for (const f of invisibleFindings(line, n + 1, file)) {
@@ -111,6 +136,7 @@ export function scanText(text: string, file: string, patterns: readonly ThreatPa
     const lineStarts: number[] = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
     for (const c of whole) {
+      if (overBudget(0)) return findings;
       const m = firstMatch(c, text);
       if (!m) continue;
       let lo = 0;

@@ -130,6 +130,13 @@ describe('threat patterns', () => {
   });
 });
 
+describe('scan budget', () => {
+  it('reports a file that takes too long to scan instead of scanning on', () => {
+    const f = scanText('a\nb\nc\n', 'slow.md', THREAT_PATTERNS, -1);
+    expect(f).toEqual([expect.objectContaining({ id: 'scan_budget_exceeded', severity: 'high', file: 'slow.md' })]);
+  });
+});
+
 describe('invisible characters', () => {
   it('flags zero-width characters (high) and bidi controls (critical)', () => {
     expect(scanText('ig\u200Bnore', 'x.md')[0]).toMatchObject({ id: 'invisible_unicode', severity: 'high', line: 1 });

@@ -10,7 +10,7 @@ export const PERSISTENCE = [
   p('sshd_config_change', 'high', 'changes the SSH server configuration',
     /(?:>>?|\btee\b|\bsed\s+-i)[^\n]*\/etc\/ssh\/sshd_config|\bPermitRootLogin\s+yes\b/i),
   p('cron_network_job', 'critical', 'scheduled job that downloads or connects out',
-    /(?:\bcrontab\b|\/etc\/cron|\/var\/spool\/cron|cron\.d\/)[^\n]*(?:\bcurl\b|\bwget\b|\bnc\s|\/dev\/tcp|bash\s+-i|python3?\s+-c|base64)|(?:^|["'\s])(?:@reboot|@hourly|(?:[\d*\/,-]+\s+){4}[\d*\/,-]+)\s+[^\n]*(?:\bcurl\b|\bwget\b)[^\n]*\|\s*(?:ba|z)?sh\b/i),
+    /(?:\bcrontab\b|\/etc\/cron|\/var\/spool\/cron|cron\.d\/)[^\n]*(?:\bcurl\b|\bwget\b|\bnc\s|\/dev\/tcp|bash\s+-i|python3?\s+-c|base64)|(?:^|["'\s])(?:@reboot|@hourly|(?:[\d*\/,-]+\s+){4}[\d*\/,-]+)\s+[^\n]{0,200}?\b(?:curl|wget)\b[^\n]{0,200}?\|\s*(?:ba|z)?sh\b/i),
   p('cron_reboot', 'high', 'job that runs at every boot', /@reboot\b/i),
   p('crontab_install', 'medium', 'installs a crontab entry', /\|\s*crontab\s+-(?:\s|$)|\bcrontab\s+(?!-[lre]\b)[\w./~-]+/i),
   p('shell_rc_payload', 'critical', 'shell startup file gets a network, decode or alias payload',

@@ -3,7 +3,7 @@
 import { NEGATED, table } from './common';
 
 const p = table('social_engineering');
-const FETCH_EXEC = String.raw`(?:(?:curl|wget)\b[^\n]*\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\b(?:iex|Invoke-Expression)\b|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n]*\||\bmshta\s+https?|\b(?:powershell|pwsh)(?:\.exe)?\s+[^\n]*-(?:e|enc|encodedcommand|w\s+hidden)\b|\bcertutil\s+[^\n]*-urlcache|\bbitsadmin\s+/transfer|base64\s+(?:-d|--decode))`;
+const FETCH_EXEC = String.raw`(?:(?:curl|wget)\b[^\n]{0,300}?\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\b(?:iex|Invoke-Expression)\b|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n]{0,300}?\||\bmshta\s+https?|\b(?:powershell|pwsh)(?:\.exe)?\s+[^\n]{0,300}?-(?:e|enc|encodedcommand|w\s+hidden)\b|\bcertutil\s+[^\n]{0,300}?-urlcache|\bbitsadmin\s+/transfer|base64\s+(?:-d|--decode))`;
 
 export const SOCIAL = [
   p('user_run_fetch_exec', 'critical', 'tells the user to run a download-and-execute command in their own shell',

@@ -16,7 +16,7 @@ export const SUPPLY_CHAIN = [
   p('powershell_download_exec', 'critical', 'PowerShell downloads and executes code',
     /\b(?:iex|Invoke-Expression)\b[^\n]*(?:DownloadString|Invoke-WebRequest|\biwr\b|\birm\b|Invoke-RestMethod|Net\.WebClient)|(?:DownloadString|\biwr\b|\birm\b|Invoke-WebRequest|Invoke-RestMethod)[^\n]*\|\s*(?:iex|Invoke-Expression)\b/i),
   p('download_then_execute', 'critical', 'downloads a file, then runs it',
-    /\b(?:curl|wget)\b[^\n]*\s(?:-o|-O|--output|--output-document)[= ]\s*["']?([^\s"';&|]+)["']?[^\n]*?(?:&&|;|\n)\s*(?:sudo\s+)?(?:chmod\s+[+0-7ux]+\s+|(?:ba|z)?sh\s+|python3?\s+|source\s+|\.\s+)?["']?\1\b/i,
+    /\b(?:curl|wget)\b[^\n]{0,300}?\s(?:-o|-O|--output|--output-document)[= ]\s*["']?([^\s"';&|]+)["']?[^\n]{0,300}?(?:&&|;|\n)\s*(?:sudo\s+)?(?:chmod\s+[+0-7ux]+\s+|(?:ba|z)?sh\s+|python3?\s+|source\s+|\.\s+)?["']?\1\b/i,
     { multiline: true }),
   p('mshta_certutil_download', 'critical', 'Windows living-off-the-land download',
     /\bmshta(?:\.exe)?\s+https?:|\bcertutil(?:\.exe)?\s+[^\n]*-urlcache|\bbitsadmin(?:\.exe)?\s+\/transfer|\bregsvr32\b[^\n]*\/i:https?:/i),
@@ -39,5 +39,5 @@ export const SUPPLY_CHAIN = [
   p('tls_verification_off', 'medium', 'TLS certificate checks turned off',
     /\bcurl\s+[^\n]*\s(?:-k|--insecure)\b|\bwget\s+[^\n]*--no-check-certificate\b|\bverify\s*=\s*False\b|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0|GIT_SSL_NO_VERIFY/i),
   p('git_clone_run_installer', 'medium', 'clones a repository and runs its installer',
-    /\bgit\s+clone\s+\S+[^\n]*(?:&&|;)\s*[^\n]*(?:\.\/install|\.\/setup|\b(?:ba)?sh\s+\S*install)/i),
+    /\bgit\s+clone\s+\S+[^\n]{0,200}?(?:&&|;)[^\n]{0,200}?(?:\.\/install|\.\/setup|\b(?:ba)?sh\s+\S*install)/i),
 ];
