@@ -84,3 +84,4 @@ export {
   type InvokedSkill,
 } from './commands';
 export { SKILL_NAME_RE, SUPPORT_DIRS, type SupportDir } from './paths';
+export { withoutCredentials } from './hub/source';
