@@ -1,8 +1,20 @@
 // Argument helpers shared by the rules: the command name a word resolves to, and a getopt-style parser.
 import type { Arg } from './expand';
 
+const nameCache = new Map<string, string>();
+
 /** `/usr/bin/Python3.11` → `python`; `mkfs.ext4` → `mkfs`. Lower-cased: macOS and fullwidth tricks. */
 export function cmdName(word: string): string {
+  let n = nameCache.get(word);
+  if (n === undefined) {
+    n = computeName(word);
+    if (nameCache.size > 2048) nameCache.clear();
+    nameCache.set(word, n);
+  }
+  return n;
+}
+
+function computeName(word: string): string {
   let s = word;
   const slash = s.lastIndexOf('/');
   if (slash >= 0) s = s.slice(slash + 1);
@@ -14,15 +26,24 @@ export function cmdName(word: string): string {
   return s;
 }
 
-export interface Opts {
-  /** Flags seen (single letters and long names without dashes), each with its values. */
-  flags: Map<string, string[]>;
-  /** Positional arguments. */
-  pos: Arg[];
-  /** With stopAtPositional: index in `args` of the first positional (args.length when none). */
-  rest: number;
-  has(...names: string[]): boolean;
-  val(name: string): string | undefined;
+export class Opts {
+  constructor(
+    /** Flags seen (single letters and long names without dashes), each with its values. */
+    readonly flags: Map<string, string[]>,
+    /** Positional arguments. */
+    readonly pos: Arg[],
+    /** With stopAtPositional: index in `args` of the first positional (args.length when none). */
+    readonly rest: number,
+  ) {}
+
+  has(...names: string[]): boolean {
+    for (const n of names) if (this.flags.has(n)) return true;
+    return false;
+  }
+
+  val(name: string): string | undefined {
+    return this.flags.get(name)?.[0];
+  }
 }
 
 export interface OptSpec {
@@ -88,13 +109,7 @@ export function parseOpts(args: Arg[], spec: OptSpec = {}): Opts {
     }
     pos.push(args[i]);
   }
-  return {
-    flags,
-    pos,
-    rest,
-    has: (...names) => names.some((n) => flags.has(n)),
-    val: (name) => flags.get(name)?.[0],
-  };
+  return new Opts(flags, pos, rest);
 }
 
 /** A long option given by any unambiguous GNU abbreviation (`--recur` for `--recursive`). */

@@ -21,6 +21,8 @@ export interface Cmd {
   readonly part: string;
   readonly ctx: Ctx;
   readonly flags: RunFlags;
+  /** Working directory when a preceding `cd` made it known (lower-cased), else undefined. */
+  readonly cwd: string | undefined;
   /** What arrives on stdin: a heredoc, a here-string or the pipeline before this command (null: a terminal). */
   stdin(): Flow | null;
   add(key: string, description: string): void;
@@ -29,7 +31,7 @@ export interface Cmd {
   /** Classifies a wrapped command (sudo's, env's, xargs', find -exec's). */
   run(args: Arg[], flags?: Partial<RunFlags>): StageInfo;
   /** Parses and classifies a shell string (`sh -c`, eval, ssh, alias); returns how many findings it added. */
-  runScript(text: string): number;
+  runScript(text: string, positional?: string[]): number;
   /** Judges content that a shell, an interpreter, a SQL client or `at` will run. */
   runFlow(flow: Flow | null, sink: CodeSink): void;
   /** Flows of the command/process substitutions inside an argument. */
@@ -38,8 +40,13 @@ export interface Cmd {
   readonly shellNesting: number;
   markExecutable(path: string): void;
   markDownloaded(path: string): void;
+  /** Remembers known content written to a file, so running it later is judged by that content. */
+  markWritten(path: string, content: string, append: boolean): void;
+  /** Remembers that `path` is a copy or link of command `name` (`cp /bin/rm x; ./x -rf /`). */
+  markAlias(path: string, name: string): void;
+  setVar(name: string, value: string): void;
   /** Reports running a file this same command line downloaded or just made executable. */
-  checkExecuted(path: string): void;
+  checkExecuted(path: string, sink: 'shell' | 'interpreter'): void;
 }
 
 export type Rule = (c: Cmd) => StageInfo | void;

@@ -15,12 +15,16 @@ export interface Arg {
   dyn: boolean;
   /** Came from a substitution whose output was fetched from the network or decoded. */
   taint?: Taint;
+  /** With `dyn`: the value if every unknown expansion were empty (`r${x}m` → `rm`). */
+  ifEmpty?: string;
 }
 
 export interface Scope {
   vars: Map<string, string>;
   /** Variables assigned from downloaded or decoded content. */
   varTaint: Map<string, Taint>;
+  /** Positional parameters ($1…, $@) from `set --` or `sh -c '…' $0 $1…`. */
+  positional: string[];
   /** Static output of a command substitution (null when unknown). */
   sub(sc: Script): { value: string | null; taint?: Taint };
 }
@@ -47,13 +51,12 @@ const DEFAULTS: Record<string, string> = {
   TMPDIR: '/tmp',
 };
 
-export function literalArg(v: string): Arg {
-  return { v, w: null, dyn: false };
-}
-
 function lookup(name: string, scope: Scope): string | null {
   const v = scope.vars.get(name);
   if (v !== undefined) return v;
+  if (/^[1-9]$/.test(name)) return scope.positional[Number(name) - 1] ?? '';
+  if (name === '@' || name === '*') return scope.positional.join(' ');
+  if (name === '#') return String(scope.positional.length);
   if (name in DEFAULTS) return DEFAULTS[name];
   if (/^[1-9]$/.test(name)) return '';
   return null;
@@ -183,9 +186,12 @@ function sequence(a: string, b: string, limit: number): string[] {
 
 /** Expands one word into the fields the shell would pass. */
 export function expandWord(w: Word, scope: Scope): Arg[] {
+  // "$@" expands to one field per positional parameter, quoted or not.
+  if (w.text === '\0$@\0' || w.text === '\0$*\0') return scope.positional.map((v) => ({ v, w, dyn: false }));
   if (!w.dynamic) return w.braces ? expandBraces(w.text).map((v) => ({ v, w, dyn: false })) : [{ v: w.text, w, dyn: false }];
   const pieces = w.text.split('\0');
   let v = '';
+  let ifEmpty = '';
   let dyn = false;
   let splitHint = false;
   let taint: Arg['taint'];
@@ -193,6 +199,7 @@ export function expandWord(w: Word, scope: Scope): Arg[] {
     const piece = pieces[k];
     if (k % 2 === 0) {
       v += piece;
+      ifEmpty += piece;
       continue;
     }
     let val: string | null = null;
@@ -214,10 +221,11 @@ export function expandWord(w: Word, scope: Scope): Arg[] {
     } else {
       if (/\s/.test(val)) splitHint = true;
       v += val;
+      ifEmpty += val;
     }
   }
   let fields = w.splittable && splitHint ? v.split(/[ \t\n]+/).filter(Boolean) : [v];
   if (w.splittable && !w.quoted && v === '') fields = [];
   if (w.braces) fields = fields.flatMap((f) => expandBraces(f));
-  return fields.slice(0, MAX_FIELDS).map((f) => ({ v: f, w, dyn, taint }));
+  return fields.slice(0, MAX_FIELDS).map((f) => (dyn && fields.length === 1 ? { v: f, w, dyn, taint, ifEmpty } : { v: f, w, dyn, taint }));
 }

@@ -64,6 +64,7 @@ export const APPROVE = {
   SUDO_FLAG: 'sudo with privilege flag',
   SWITCH_USER: 'switch user (su)',
   FIREWALL: 'firewall change',
+  NET_SHELL: 'reverse shell or raw network socket',
   TOO_DEEP: 'command too deeply nested',
 } as const;
 

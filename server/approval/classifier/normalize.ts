@@ -47,10 +47,12 @@ export function foldHomeForms(text: string, home: string, hermesHome: string): s
   let s = text;
   if (s.includes('HERMES_HOME')) s = s.replace(/\$\{HERMES_HOME\}|\$HERMES_HOME(?![A-Za-z0-9_])/g, '~/.hermes');
   if (s.includes('HOME')) s = s.replace(/\$\{HOME\}|\$HOME(?![A-Za-z0-9_])/g, '~');
+  if (!s.includes('/')) return s;
+  const lower = s.toLowerCase();
   const hh = trimSlash(hermesHome);
-  if (hh.length > 1 && s.toLowerCase().includes(hh.toLowerCase())) s = s.replace(prefixRe(hh), '$1~/.hermes');
+  if (hh.length > 1 && lower.includes(hh.toLowerCase())) s = s.replace(prefixRe(hh), '$1~/.hermes');
   const h = trimSlash(home);
-  if (h.length > 1 && s.toLowerCase().includes(h.toLowerCase())) s = s.replace(prefixRe(h), '$1~');
+  if (h.length > 1 && lower.includes(h.toLowerCase())) s = s.replace(prefixRe(h), '$1~');
   return s;
 }
 

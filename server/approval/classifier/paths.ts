@@ -46,7 +46,7 @@ export function normalizeRel(p: string): string {
   return out.join('/');
 }
 
-export function hasGlob(s: string): boolean {
+function hasGlob(s: string): boolean {
   return /[*?[]/.test(s);
 }
 

@@ -11,8 +11,8 @@ export interface StageInfo {
   /** Effective command name after unwrapping (sudo, env, …); '' for a group or unknown. */
   name: string;
   args: Arg[];
-  /** Heredoc or here-string fed to this stage. */
-  stdinText?: string;
+  /** Heredoc, here-string or `<` redirect feeding this stage (it replaces the pipe). */
+  stdinFlow?: Flow;
   /** For groups and `sh -c` stages: whether something inside fetches from the network. */
   remoteInside?: boolean;
 }
@@ -26,7 +26,7 @@ export interface Flow {
   envgen: boolean;
   /** Contents of a local file (`cat script.sh | sh` is `sh script.sh`). */
   localFile: boolean;
-  /** Pids of the host itself (`pgrep hermes`, `pidof node`, a pid file under HERMES_HOME). */
+  /** Pids of the host itself (`pgrep hermes`, `pidof node`, `ps | grep hermes | awk …`, a hermes pid file). */
   hostPids: boolean;
 }
 
@@ -40,7 +40,7 @@ const ENVGEN_ARGS = new Set(['completion', 'completions', 'init', 'hook', 'env',
 const PASSTHROUGH = new Set(['tee', 'cat', 'tac', 'head', 'tail', 'sort', 'uniq', 'dos2unix', 'stdbuf']);
 
 export const HOST_NAMES = ['node', 'hermes-host', 'hermes'];
-export const HOST_CMDLINES = ['node /usr/lib/node_modules/hermes-host/dist/server/main.js --stdio', 'hermes-host --stdio'];
+const HOST_CMDLINES = ['node /usr/lib/node_modules/hermes-host/dist/server/main.js --stdio', 'hermes-host --stdio'];
 
 /** Whether a pgrep/pkill pattern (ERE, approximated by a JS RegExp) selects the host process. */
 export function patternHitsHost(pattern: string, full: boolean, exact: boolean): boolean {
@@ -55,7 +55,7 @@ export function patternHitsHost(pattern: string, full: boolean, exact: boolean):
   return full && HOST_CMDLINES.some(test);
 }
 
-export function echoText(args: Arg[]): string {
+function echoText(args: Arg[]): string {
   let i = 1;
   let newline = true;
   while (i < args.length && /^-[neE]+$/.test(args[i].v)) {
@@ -66,7 +66,7 @@ export function echoText(args: Arg[]): string {
   return decodeEscapes(args.slice(i).map((a) => a.v).join(' '), true) + (newline ? '\n' : '');
 }
 
-export function printfText(args: Arg[]): string {
+function printfText(args: Arg[]): string {
   let i = 1;
   if (args[i]?.v === '-v') i += 2;
   if (args[i]?.v === '--') i++;
@@ -98,19 +98,24 @@ function fileArgs(args: Arg[]): Arg[] {
   return args.slice(1).filter((a) => !a.v.startsWith('-') || a.v === '-');
 }
 
+export function literalFlow(text: string): Flow {
+  return { remote: false, decoded: false, content: text, envgen: false, localFile: false, hostPids: false };
+}
+
 /** Runs one stage over its input flow. */
-export function stageOutput(st: StageInfo, input: Flow | null, ctx: Ctx): Flow {
-  const carried = { remote: input?.remote ?? false, decoded: input?.decoded ?? false };
+export function stageOutput(st: StageInfo, piped: Flow | null, ctx: Ctx): Flow {
+  const input = st.stdinFlow ?? piped;
+  const carried = { remote: input?.remote ?? false, decoded: input?.decoded ?? false, hostPids: input?.hostPids ?? false };
   const out = (f: Partial<Flow>): Flow => ({
     remote: carried.remote || !!f.remote,
     decoded: carried.decoded || !!f.decoded,
     content: f.content ?? null,
     envgen: !!f.envgen,
     localFile: !!f.localFile,
-    hostPids: !!f.hostPids,
+    hostPids: carried.hostPids || !!f.hostPids,
   });
   const { name, args } = st;
-  const stdinContent = st.stdinText ?? input?.content ?? null;
+  const stdinContent = input?.content ?? null;
   if (name === '') return out({ remote: st.remoteInside });
   if (REMOTE.has(name)) return out({ remote: true });
   switch (name) {
@@ -148,13 +153,22 @@ export function stageOutput(st: StageInfo, input: Flow | null, ctx: Ctx): Flow {
       const full = o.has('f', 'full');
       return out({ hostPids: o.pos.some((p) => patternHitsHost(p.v, full, o.has('x', 'exact') || name === 'pidof')) });
     }
+    case 'grep':
+    case 'egrep':
+    case 'fgrep': {
+      // `ps aux | grep hermes | awk '{print $2}'`: the selection, not the pids, names the host.
+      const o = parseOpts(args, { short: 'efmABCD', long: ['regexp', 'file', 'max-count'] });
+      const pats = [...(o.flags.get('e') ?? []), ...(o.flags.get('regexp') ?? [])];
+      if (!pats.length && o.pos[0]) pats.push(o.pos[0].v);
+      return out({ hostPids: pats.some((p) => patternHitsHost(p, true, false)) });
+    }
     case 'cat':
     case 'tac': {
       const files = fileArgs(args);
       if (files.length === 0 || files.every((f) => f.v === '-' || f.v === '/dev/stdin')) return out({ content: stdinContent });
       const hostPids = files.some((f) => {
-        const abs = resolvePath(f.v, ctx);
-        return abs !== null && (isUnder(abs, ctx.hermesHome) || isUnder(abs, ctx.hermesHomeDefault)) && abs.includes('pid');
+        const abs = resolvePath(f.v, ctx) ?? f.v.toLowerCase();
+        return abs.endsWith('.pid') && (abs.includes('hermes') || isUnder(abs, ctx.hermesHome) || isUnder(abs, ctx.hermesHomeDefault));
       });
       return out({ localFile: true, hostPids });
     }

@@ -176,7 +176,7 @@ const prisma: Rule = (c) => {
 export function sqlInArgs(c: Cmd): void {
   for (let k = 1; k < c.args.length; k++) {
     const v = c.args[k].v;
-    if (SQL_CLIENTS.has(v.slice(v.lastIndexOf('/') + 1).toLowerCase())) {
+    if (SQL_CLIENTS.has(v) || (v.includes('/') && SQL_CLIENTS.has(v.slice(v.lastIndexOf('/') + 1)))) {
       for (const a of c.args.slice(k + 1)) scanSql(c.add, a.v);
       c.runFlow(c.stdin(), 'sql');
       return;

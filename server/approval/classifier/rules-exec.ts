@@ -1,7 +1,8 @@
 // Commands that run other commands: wrappers (sudo, env, nohup, timeout, xargs, …), shells with -c,
-// eval/source/alias, interpreters with inline code, remote and multiplexer command strings.
+// eval/source/alias, remote and multiplexer command strings, reverse shells, `at` jobs.
 import { parseOpts, type OptSpec } from './argv';
 import type { Cmd, Rule } from './cmd';
+import { judgeDynamicCode, scriptFile } from './code-args';
 import type { Arg } from './expand';
 import { APPROVE } from './keys';
 import type { StageInfo } from './producers';
@@ -22,40 +23,14 @@ function wrapper(spec: OptSpec, skipAfter = 0): Rule {
   };
 }
 
-/** Reports a code string whose value is not statically known (`sh -c "$(curl …)"`, `eval "$X"`). */
-function judgeDynamicCode(c: Cmd, a: Arg, what: string): void {
-  if (a.taint) {
-    c.add(a.taint === 'remote' ? APPROVE.REMOTE_TO_SHELL : APPROVE.DECODED_TO_SHELL, `${what} runs content that was ${a.taint === 'remote' ? 'downloaded' : 'decoded'}`);
-    return;
-  }
-  if (!a.dyn) return;
-  const flows = c.flowsOf(a);
-  if (flows.some((f) => f.remote)) c.add(APPROVE.REMOTE_TO_SHELL, `${what} runs content fetched from the network`);
-  else if (flows.some((f) => f.decoded)) c.add(APPROVE.DECODED_TO_SHELL, `${what} runs decoded content`);
-  else if (!(flows.length && flows.every((f) => f.envgen || f.localFile))) c.add(APPROVE.SHELL_C, `${what} runs a command string whose value cannot be known in advance`);
-}
-
-function shellString(c: Cmd, body: Arg, what: string): StageInfo {
+function shellString(c: Cmd, body: Arg, what: string, params: Arg[] = []): StageInfo {
   const nested = c.shellNesting > 0;
   judgeDynamicCode(c, body, what);
-  const added = c.runScript(body.v);
+  // `sh -c 'body' $0 $1 …`: the words after the body become $0, $1, …
+  const added = c.runScript(body.v, params.slice(1).map((a) => a.v));
   if (added > 0) c.add(APPROVE.SHELL_C, `${what} wraps commands that need approval`);
   else if (nested) c.add(APPROVE.SHELL_C, `nested shell command strings (${what} inside another)`);
   return { name: '', args: c.args, remoteInside: /\b(?:curl|wget|nc|ncat|fetch)\b/.test(body.v) };
-}
-
-function isProcSub(a: Arg): boolean {
-  return !!a.w && a.w.procs.length > 0 && a.v === '/dev/fd/63';
-}
-
-/** A script file argument: process substitution, stdin, a file downloaded or made executable just before. */
-function scriptFile(c: Cmd, a: Arg, sink: 'shell' | 'interpreter'): void {
-  if (isProcSub(a)) {
-    for (const f of c.flowsOf(a)) c.runFlow(f, sink);
-    return;
-  }
-  if (a.v === '/dev/stdin' || a.v === '-') c.runFlow(c.stdin(), sink);
-  else c.checkExecuted(a.v);
 }
 
 const shell: Rule = (c) => {
@@ -82,7 +57,7 @@ const shell: Rule = (c) => {
     break;
   }
   if (cmode) {
-    if (args[i]) return shellString(c, args[i], `${c.name} -c`);
+    if (args[i]) return shellString(c, args[i], `${c.name} -c`, args.slice(i + 1));
     if (c.flags.xargs) c.add(APPROVE.SHELL_C, `${c.name} -c runs command strings read from stdin`);
     return;
   }
@@ -198,6 +173,18 @@ const xargs: Rule = (c) => {
   return c.run(inner.length ? inner : [{ v: 'echo', w: null, dyn: false }], { xargs: true });
 };
 
+/** GNU parallel: `parallel cmd ::: args` runs cmd once per arg; `parallel ::: cmds` runs each arg as a command. */
+const parallel: Rule = (c) => {
+  const o = parseOpts(c.args, { short: 'jnNPSaIEd', long: ['jobs', 'max-args', 'sshlogin', 'arg-file', 'delay', 'timeout', 'joblog', 'results', 'colsep', 'env', 'workdir'], stopAtPositional: true });
+  const rest = c.args.slice(o.rest).map((a) => a.v);
+  const sep = rest.findIndex((a) => a === ':::' || a === '::::' || a === ':::+');
+  const cmd = (sep < 0 ? rest : rest.slice(0, sep)).join(' ');
+  const values = sep < 0 ? [] : rest.slice(sep + 1).filter((a) => !a.startsWith(':::'));
+  if (!cmd) for (const v of values) c.runScript(v);
+  else if (!values.length) c.runScript(cmd);
+  else for (const v of values) c.runScript(cmd.includes('{}') ? cmd.split('{}').join(v) : `${cmd} ${v}`);
+};
+
 const busybox: Rule = (c) => (c.args[1] && !c.args[1].v.startsWith('-') ? c.run(c.args.slice(1)) : undefined);
 
 const npx: Rule = (c) => {
@@ -264,91 +251,23 @@ const at: Rule = (c) => {
   if (!o.has('f')) c.runFlow(c.stdin(), 'at');
 };
 
-// ---- interpreters ----
-
-interface InlineScan {
-  inline: boolean;
-  /** Index of the script argument (args.length when none: code comes from stdin). */
-  script: number;
-  module: boolean;
-  inPlace: boolean;
-}
-
-/** Short-option letters that take a value: the rest of the cluster, or the next argument when the cluster ends. */
-const VALUE_LETTERS: Record<string, { inline: string; value: string; attached: string; long?: RegExp }> = {
-  python: { inline: 'c', value: 'WXQ', attached: '' },
-  perl: { inline: 'eE', value: '', attached: 'IMmxdDCFl0i' },
-  ruby: { inline: 'e', value: 'IrCEFTWxK', attached: '0li' },
-  node: { inline: 'ep', value: 'r', attached: '', long: /^--(?:eval|print)(?:=|$)/ },
-  deno: { inline: '', value: '', attached: '' },
-  bun: { inline: 'e', value: 'r', attached: '', long: /^--(?:eval|print)(?:=|$)/ },
-  php: { inline: 'rRBE', value: 'cdzfFt', attached: '' },
-  lua: { inline: 'e', value: 'l', attached: '' },
-  rscript: { inline: 'e', value: '', attached: '' },
-  osascript: { inline: 'e', value: 'l', attached: '' },
-  expect: { inline: 'c', value: 'f', attached: '' },
-  tclsh: { inline: '', value: '', attached: '' },
+/** `nc -e /bin/sh`, `socat … exec:bash`: a shell served over the network. */
+const netShell: Rule = (c) => {
+  const args = c.args.slice(1).map((a) => a.v);
+  const hit =
+    c.name === 'socat'
+      ? args.some((a) => /^(?:exec|system):/i.test(a))
+      : args.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || a.startsWith('--exec') || a.startsWith('--sh-exec') || a.startsWith('--lua-exec'));
+  if (hit) c.add(APPROVE.NET_SHELL, `${c.name} serves a program over the network (reverse shell)`);
 };
 
-function scanInterpreter(name: string, args: Arg[]): InlineScan {
-  const spec = VALUE_LETTERS[name] ?? { inline: 'ec', value: '', attached: '' };
-  const r: InlineScan = { inline: false, script: args.length, module: false, inPlace: false };
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i].v;
-    if (a === '-') return { ...r, script: args.length };
-    if (a === '--') return { ...r, script: i + 1 < args.length ? i + 1 : args.length };
-    if (spec.long?.test(a)) {
-      r.inline = true;
-      continue;
-    }
-    if (a.startsWith('--')) continue;
-    if (!a.startsWith('-') || a.length < 2) {
-      if (name === 'deno' && (a === 'eval' || a === 'repl')) r.inline = r.inline || a === 'eval';
-      return { ...r, script: i };
-    }
-    for (let k = 1; k < a.length; k++) {
-      const ch = a[k];
-      if (spec.inline.includes(ch)) {
-        r.inline = true;
-        if (k === a.length - 1) i++; // the code argument
-        break;
-      }
-      if (name === 'python' && ch === 'm') return { ...r, module: true, script: i };
-      if ((name === 'perl' || name === 'ruby') && ch === 'i') r.inPlace = true;
-      if (spec.attached.includes(ch)) break;
-      if (spec.value.includes(ch)) {
-        if (k === a.length - 1) i++;
-        break;
-      }
-    }
-  }
-  return r;
-}
-
-const interpreter: Rule = (c) => {
-  const name = c.name === 'nodejs' ? 'node' : c.name;
-  const s = scanInterpreter(name, c.args);
-  if (s.inline) c.add(APPROVE.INLINE_CODE, `${c.name} runs inline code given on the command line`);
-  if (s.inPlace) {
-    // perl -pi -e '…' files / ruby -i: everything positional after the code is edited in place.
-    for (const a of c.args.slice(1).filter((x) => !x.v.startsWith('-'))) c.write(a.v, `${c.name} -i`);
-  }
-  if (s.inline || s.module) return;
-  if (s.script < c.args.length) scriptFile(c, c.args[s.script], 'interpreter');
-  else c.runFlow(c.stdin(), 'interpreter');
-};
-
-const pwsh: Rule = (c) => {
-  if (c.args.slice(1).some((a) => /^-(?:c|command|e|ec|encodedcommand)$/i.test(a.v))) {
-    c.add(APPROVE.INLINE_CODE, `${c.name} runs an inline command`);
-  }
-};
-
-const AWK_EXEC = /\bsystem\s*\(|\|\s*(?:getline\b|")|"\s*\|\s*getline/;
-const awk: Rule = (c) => {
-  const o = parseOpts(c.args, { short: 'fFvWe', long: ['file', 'field-separator', 'assign', 'source', 'include', 'load'] });
-  const progs = o.has('f', 'file') ? [...(o.flags.get('e') ?? []), ...(o.flags.get('source') ?? [])] : [o.pos[0]?.v ?? '', ...(o.flags.get('e') ?? [])];
-  if (progs.some((p) => AWK_EXEC.test(p))) c.add(APPROVE.INLINE_CODE, `${c.name} program runs shell commands (system() or a command pipe)`);
+const read: Rule = (c) => {
+  const o = parseOpts(c.args, { short: 'adnNptu' });
+  const text = c.stdin()?.content;
+  if (text == null) return;
+  const fields = text.split('\n')[0].split(/[ \t]+/).filter(Boolean);
+  const names = o.pos.map((a) => a.v);
+  names.forEach((n, k) => c.setVar(n, k === names.length - 1 ? fields.slice(k).join(' ') : (fields[k] ?? '')));
 };
 
 export const EXEC_RULES: Record<string, Rule> = {
@@ -358,16 +277,12 @@ export const EXEC_RULES: Record<string, Rule> = {
   sudo, doas, su, runuser, env, command, builtin: wrapper({}), exec: wrapper({ short: 'a' }),
   nohup: wrapper({}), setsid: wrapper({}), nice: wrapper({ short: 'n', long: ['adjustment'], numeric: true }),
   ionice: wrapper({ short: 'cnp', long: ['class', 'classdata', 'pid'] }), time: wrapper({ short: 'fo', long: ['format', 'output'] }),
-  timeout, chroot, flock, watch, xargs, stdbuf: wrapper({ short: 'ioe', long: ['input', 'output', 'error'] }),
+  timeout, chroot, flock, watch, xargs, parallel, stdbuf: wrapper({ short: 'ioe', long: ['input', 'output', 'error'] }),
   strace: wrapper({ short: 'eoOpPsSuabEIX' }), ltrace: wrapper({ short: 'eoOpPsSuabEIX' }),
   nsenter: wrapper({ short: 't', long: ['target'] }), unshare: wrapper({}), chronic: wrapper({}), unbuffer: wrapper({}),
   proxychains: wrapper({ short: 'f' }), proxychains4: wrapper({ short: 'f' }), torsocks: wrapper({}), firejail: wrapper({}),
   caffeinate: wrapper({ short: 'tw' }), catchsegv: wrapper({}), 'xvfb-run': wrapper({ short: 'nfesp' }),
   busybox, toybox: busybox, npx, bunx: npx, pnpx: npx, 'systemd-run': systemdRun,
-  ssh, tmux, screen, script, at, batch: at,
-  python: interpreter, perl: interpreter, ruby: interpreter, node: interpreter, nodejs: interpreter, deno: interpreter,
-  bun: interpreter, php: interpreter, lua: interpreter, luajit: interpreter, rscript: interpreter, osascript: interpreter,
-  expect: interpreter, tclsh: interpreter, wish: interpreter,
-  pwsh, powershell: pwsh,
-  awk, gawk: awk, mawk: awk, nawk: awk, busyboxawk: awk,
+  ssh, tmux, screen, script, at, batch: at, read,
+  nc: netShell, ncat: netShell, netcat: netShell, socat: netShell,
 };

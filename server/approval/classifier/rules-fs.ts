@@ -1,10 +1,13 @@
 // Filesystem rules: deletion (rm, find -delete/-exec rm, xargs rm), permissions, copies and moves into
 // sensitive places, in-place edits, raw disks (mkfs, dd, wipefs, partitioning), downloads that are run later.
-import { hasLong, parseOpts } from './argv';
+import { cmdName, hasLong, parseOpts } from './argv';
 import type { Cmd, Rule } from './cmd';
 import { APPROVE, BLOCK } from './keys';
 import { inRootPath, isSystemOrHomeDir, recursiveDeleteScope, resolvePath } from './paths';
 import { sensitiveWrite } from './sensitive-paths';
+
+/** Binaries whose copies keep their meaning under another name. */
+const RENAMEABLE = /^(?:rm|dd|mkfs|shred|wipefs|kill|pkill|killall|shutdown|reboot|halt|poweroff|sh|bash|zsh|dash|ksh|busybox|python|perl|ruby|node|chmod|chown|find|xargs|env|sudo)$/;
 
 const SCOPE_KEY = { root: BLOCK.ROOT_DELETE, system: BLOCK.SYSTEM_DELETE, home: BLOCK.HOME_DELETE } as const;
 const SCOPE_WHAT = { root: 'the whole filesystem', system: 'a system directory', home: 'a home directory' } as const;
@@ -15,7 +18,7 @@ function basename(p: string): string {
 }
 
 function hardlineScope(c: Cmd, path: string, how: string): boolean {
-  const abs = resolvePath(path, c.ctx);
+  const abs = resolvePath(path, c.ctx, c.cwd);
   const scope = abs === null ? null : recursiveDeleteScope(abs, c.ctx);
   if (scope) c.add(SCOPE_KEY[scope], `${how} on ${path} destroys ${SCOPE_WHAT[scope]}`);
   return scope !== null;
@@ -35,7 +38,7 @@ const rm: Rule = (c) => {
     if (recursive) hardline = hardlineScope(c, t.v, `${c.name} -r`) || hardline;
     const abs = resolvePath(t.v, c.ctx);
     if (!recursive && abs !== null && inRootPath(abs, c.ctx)) c.add(APPROVE.DELETE_ROOT_PATH, `deletes ${t.v}, outside home and project directories`);
-    const hit = sensitiveWrite(t.v, c.ctx);
+    const hit = sensitiveWrite(t.v, c.ctx, c.cwd);
     if (hit && hit.key !== BLOCK.BLOCK_DEVICE && hit.key !== BLOCK.SHUTDOWN) c.add(hit.key, `deletes ${hit.what}`);
   }
   if (recursive && !hardline) c.add(APPROVE.RECURSIVE_DELETE, `${c.name} -r deletes directories and everything in them`);
@@ -152,18 +155,31 @@ const copy: Rule = (c) => {
   c.write(dest, c.name);
   // When dest is a directory the written file is dest/<basename of source>.
   for (const s of srcs) if (!/^[^/]*:/.test(s)) c.write(`${dest.replace(/\/+$/, '')}/${basename(s)}`, c.name);
+  for (const s of srcs) {
+    const n = cmdName(s);
+    if (RENAMEABLE.test(n)) {
+      c.markAlias(dest, n);
+      c.markAlias(`${dest.replace(/\/+$/, '')}/${basename(s)}`, n);
+    }
+  }
   if (c.name === 'mv') {
     for (const s of srcs) {
-      const abs = resolvePath(s, c.ctx);
+      const abs = resolvePath(s, c.ctx, c.cwd);
       if (abs !== null && isSystemOrHomeDir(abs, c.ctx)) c.add(APPROVE.MOVE_SYSTEM_DIR, `mv moves ${s} away`);
-      const hit = sensitiveWrite(s, c.ctx);
+      const hit = sensitiveWrite(s, c.ctx, c.cwd);
       if (hit && hit.key !== BLOCK.BLOCK_DEVICE) c.add(hit.key, `mv moves ${hit.what} away`);
     }
   }
 };
 
 const tee: Rule = (c) => {
-  for (const a of parseOpts(c.args, { long: ['output-error'] }).pos) c.write(a.v, 'tee');
+  const o = parseOpts(c.args, { long: ['output-error'] });
+  const input = o.pos.length ? c.stdin() : null;
+  for (const a of o.pos) {
+    c.write(a.v, 'tee');
+    if (input?.content != null) c.markWritten(a.v, input.content, o.has('a', 'append'));
+    if (input?.remote) c.markDownloaded(a.v);
+  }
 };
 
 const truncate: Rule = (c) => {
@@ -185,6 +201,11 @@ const BLOCK_DEV = /^\/dev\/(?:sd[a-z]|nvme\d|hd[a-z]|vd[a-z]|xvd[a-z]|mmcblk\d|d
 
 /** Tools whose only job is to wipe what they are pointed at. */
 const wipe: Rule = (c) => {
+  if (c.name === 'shred' && c.flags.findExec) {
+    c.add(APPROVE.FIND_EXEC_RM, 'find -exec shred destroys every match');
+    if (c.flags.findExec.unfiltered) for (const p of c.flags.findExec.paths) hardlineScope(c, p, 'find -exec shred');
+  }
+  if (c.name === 'shred' && c.flags.xargs) c.add(APPROVE.XARGS_RM, 'xargs feeds an unknown list of paths to shred');
   for (const a of c.args.slice(1)) {
     if (BLOCK_DEV.test(a.v)) c.add(BLOCK.BLOCK_DEVICE, `${c.name} overwrites the raw block device ${a.v}`);
     else if (c.name === 'shred' && !a.v.startsWith('-')) {

@@ -70,6 +70,7 @@ export function sensitiveWrite(path: string, ctx: Ctx, cwd?: string): SensitiveH
     if (HARMLESS_DEV.test(abs)) return null;
     if (BLOCK_DEVICE.test(abs)) return { key: BLOCK.BLOCK_DEVICE, what: `the raw block device ${abs}` };
   }
+  if (abs.startsWith('/dev/tcp/') || abs.startsWith('/dev/udp/')) return { key: APPROVE.NET_SHELL, what: `a raw network socket (${abs})` };
   if (abs === '/proc/sysrq-trigger') return { key: BLOCK.SHUTDOWN, what: 'the kernel SysRq trigger' };
   for (const hh of [ctx.hermesHome, ctx.hermesHomeDefault]) {
     if (!abs.startsWith(hh + '/')) continue;

@@ -26,6 +26,8 @@ export interface ClassifyOptions {
   hermesHome?: string;
   /** The host's own pid, so `kill <pid>` is recognised as self-termination. */
   hostPid?: number;
+  /** The shell's working directory, when known: relative paths (`rm -rf *`) resolve against it. */
+  cwd?: string;
 }
 
 export interface PathOptions {
