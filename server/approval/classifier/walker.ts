@@ -156,8 +156,9 @@ export class Walker implements Scope, WalkerOps {
     }
     const args: Arg[] = [];
     for (const w of c.words) for (const a of expandWord(w, this)) args.push(a);
+    // Assignments are recognised on the word as written, before expansion (`$x` holding `a=b` is a command).
     let i = 0;
-    while (i < args.length && ASSIGN.test(args[i].v) && !(args[i].w?.quoted && !args[i].w?.text.includes('='))) i++;
+    while (i < args.length && ASSIGN.test(args[i].w?.text ?? args[i].v)) i++;
     if (i === args.length) {
       for (const a of args) this.assign(a);
       this.redirects(c.redirects, part, depth);
