@@ -40,6 +40,7 @@ export class Pipe implements RawProcess {
   private pendingData: Buffer[] = [];
   private pendingErr: Buffer[] = [];
   private exited?: { code: number | null; signal?: string };
+  private destroyed = false;
 
   constructor(
     private readonly io: {
@@ -90,14 +91,15 @@ export class Pipe implements RawProcess {
   }
 
   write(data: string | Buffer): void {
-    if (!this.exited) this.io.write(data);
+    if (!this.exited && !this.destroyed) this.io.write(data);
   }
 
   end(): void {
-    this.io.end();
+    if (!this.exited && !this.destroyed) this.io.end();
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.io.destroy();
   }
 }

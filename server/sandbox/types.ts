@@ -17,7 +17,11 @@ export interface ExecOptions {
 }
 
 export interface ExecResult {
+  /** stdout and stderr, merged as they arrived. Starts with a `[hermes: ...]` note when the shell had to be restarted
+   * (state lost), and ends with one when the shell died during this command. */
   output: string;
+  /** The command's exit status. After a timeout or interrupt: the status the shell reported (usually 130 or 137).
+   * `null` when the shell itself was killed or the sandbox closed before it reported one. */
   exitCode: number | null;
   timedOut: boolean;
   interrupted: boolean;
@@ -26,6 +30,8 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** Background processes start with the persistent shell's exported environment (an activated venv included), in
+ * `workdir` (relative to the shell's cwd) or the shell's cwd, with stdout and stderr merged. */
 export interface SpawnOptions {
   workdir?: string;
   pty?: boolean;
@@ -33,11 +39,14 @@ export interface SpawnOptions {
 
 /** A background process. Output is delivered as it comes; the process registry keeps the rolling buffer. */
 export interface ProcessHandle {
+  /** pid inside the sandbox (the container's or remote host's pid namespace). */
   readonly pid?: number;
   onData(cb: (chunk: string) => void): void;
   onExit(cb: (exitCode: number | null, signal?: string) => void): void;
   write(data: string): void;
+  /** EOF on stdin (on a pty: ^D). */
   closeStdin(): void;
+  /** Signals the process and its descendants (default SIGTERM). */
   kill(signal?: NodeJS.Signals): void;
 }
 
@@ -48,14 +57,22 @@ export interface FileStat {
   mode: number;
 }
 
+/**
+ * Paths are POSIX paths inside the sandbox; relative ones resolve against the shell's cwd and `~` against home().
+ * Failures reject with an Error whose `code` is a POSIX name (ENOENT, EACCES, EISDIR, ENOTDIR, EEXIST, EIO), the same
+ * on every backend (`SandboxFsError` in errors.ts; local passes Node's fs errors, which carry the same codes).
+ */
 export interface SandboxFs {
   readFile(path: string): Promise<Buffer>;
-  /** Creates parent directories; atomic where the backend allows (temp + rename). */
+  /** Creates parent directories; atomic where the backend allows (temp + rename). Without `mode`, an existing file
+   * keeps its mode; a symlink is written through (its target changes). Refuses `/`. */
   writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void>;
   /** `null` when the path does not exist. Does not follow a final symlink. */
   stat(path: string): Promise<FileStat | null>;
   readdir(path: string): Promise<{ name: string; type: FileStat['type'] }[]>;
+  /** EEXIST if the path exists (unless recursive and it is a directory); ENOENT for a missing parent (not recursive). */
   mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
+  /** Removes a file, symlink or whole directory tree; nothing happens if the path does not exist. Refuses `/`. */
   remove(path: string): Promise<void>;
   realpath(path: string): Promise<string>;
 }
@@ -75,7 +92,8 @@ export interface Sandbox extends SandboxFs {
 }
 
 export interface SandboxManager {
-  /** The thread's sandbox (created on first use), starting in `cwd`. */
+  /** The thread's sandbox (created on first use, shell started), starting in `cwd` for local. Docker starts in
+   * /workspace (or `cwd` when it lies under /workspace); SSH in `terminal.cwd` or the remote home. */
   get(threadId: string, cwd: string): Promise<Sandbox>;
   release(threadId: string): Promise<void>;
   closeAll(): Promise<void>;

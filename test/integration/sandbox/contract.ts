@@ -124,6 +124,8 @@ export function contractSuite(name: string, setup: () => Promise<ContractSetup>,
       expect((await sb.exec('echo one\necho two', T)).output).toBe('one\ntwo\n');
       const h = await sb.exec("cat <<'EOF'\nline 1\n  'quoted' \"x\" $HOME \\ %s\nEOF", T);
       expect(h.output).toBe("line 1\n  'quoted' \"x\" $HOME \\ %s\n");
+      const long = 'y'.repeat(20_000);
+      expect((await sb.exec(`echo ${long} | wc -c`, T)).output.trim()).toBe('20001');
       const syntax = await sb.exec('if then fi', T);
       expect(syntax.exitCode).not.toBe(0);
       expect((await sb.exec('echo after-syntax-error', T)).output).toBe('after-syntax-error\n');
@@ -186,6 +188,16 @@ export function contractSuite(name: string, setup: () => Promise<ContractSetup>,
       const skipped = await sb.exec('echo should-not-run', { ...T, signal: pre.signal });
       expect(skipped.interrupted).toBe(true);
       expect(skipped.output).not.toContain('should-not-run');
+    });
+
+    test('a shell that ignores SIGINT while looping is killed and replaced', async () => {
+      const r = await sb.exec("trap '' INT; while :; do :; done", { timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(r.output).toContain('shell was killed');
+      const n = await sb.exec('echo replaced', T);
+      expect(n.output).toContain('new shell');
+      expect(n.output).toMatch(/replaced\n$/);
+      await sb.exec(`cd '${dir}'`, T);
     });
 
     test('commands are serialised', async () => {
