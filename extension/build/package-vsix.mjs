@@ -1,0 +1,114 @@
+// Packages the extension as a .vsix. The host is bundled by esbuild except its native modules (better-sqlite3,
+// node-pty, ssh2 + cpu-features, dockerode), which must ship compiled. vsce's own dependency mode would copy every
+// production dependency (most are already in the bundle), so instead the package is staged in a clean folder:
+// the manifest, dist/, resources/, the extension README, and the native modules with their runtime dependencies
+// under dist/node_modules (next to dist/server/main.js, where Node looks first). vsce then packs that folder with
+// --no-dependencies. The modules are those of this checkout, compiled for the Node that ran `npm install`; the
+// host runs on the user's Node (hermes.nodePath), which must match that major version's ABI.
+//
+// Usage: node extension/build/package-vsix.mjs [--out file.vsix] [--stage dir]
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? resolve(process.argv[i + 1]) : dflt;
+};
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const out = arg('--out', join(root, `${pkg.name}-${pkg.version}.vsix`));
+const stage = arg('--stage', join(root, '.cache', 'vsix-stage'));
+
+/** The modules esbuild leaves external for the host (see esbuild.mjs), minus `vscode`. */
+export const NATIVE_ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode'];
+/** Needed only to build or download the native binaries, never loaded at run time. */
+const BUILD_ONLY = new Set(['prebuild-install', 'nan', 'node-addon-api', 'buildcheck', 'node-gyp']);
+/** Inside a native module: sources, build intermediates and other platforms' binaries. */
+const NATIVE_JUNK = /(^|\/)(deps|src|third_party|obj|obj\.target|\.deps|test|tests|docs?|examples?|scripts)(\/|$)|\.(a|o|gyp|gypi|mk|cc|cpp|c|h|hpp|md|d\.ts|map)$|(^|\/)(Makefile|config\.gypi|binding\.gyp)$|(^|\/)build\/Release\/test_/;
+
+for (const f of ['dist/server/main.js', 'dist/extension/extension.js', 'dist/webview/main.js']) {
+  if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run "node esbuild.mjs" first`);
+}
+
+/** Node's lookup from a package folder: its own node_modules, then each parent's. */
+function resolveDep(fromDir, name) {
+  let dir = fromDir;
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir || !parent.startsWith(root)) return null;
+    dir = parent;
+  }
+}
+
+/** Every package folder the native roots need at run time (optional ones only when installed). */
+export function runtimeClosure() {
+  const seen = new Set();
+  const queue = NATIVE_ROOTS.map((n) => {
+    const d = resolveDep(root, n);
+    if (!d) throw new Error(`node_modules/${n} is missing: run "npm install"`);
+    return d;
+  });
+  while (queue.length) {
+    const dir = queue.shift();
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    for (const name of [...Object.keys(p.dependencies ?? {}), ...Object.keys(p.optionalDependencies ?? {})]) {
+      if (BUILD_ONLY.has(name)) continue;
+      const d = resolveDep(dir, name);
+      if (d) queue.push(d);
+      else if (!(p.optionalDependencies ?? {})[name]) throw new Error(`${relative(root, dir)} needs ${name}, which is not installed`);
+    }
+  }
+  return [...seen].sort();
+}
+
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+const copy = (from, to = from, filter = () => true) =>
+  cpSync(join(root, from), join(stage, to), { recursive: true, filter: (src) => filter(relative(join(root, from), src).split(sep).join('/')) });
+
+const noMaps = (p) => !p.endsWith('.map');
+copy('dist/server', 'dist/server', noMaps);
+copy('dist/extension', 'dist/extension', noMaps);
+copy('dist/webview', 'dist/webview', noMaps);
+copy('resources', 'resources', (p) => !p.endsWith('.mjs'));
+copy('resources/extension-readme.md', 'README.md');
+if (existsSync(join(root, 'LICENSE'))) copy('LICENSE');
+if (existsSync(join(root, '.vscodeignore'))) copy('.vscodeignore');
+
+let bytes = 0;
+const modules = runtimeClosure();
+for (const dir of modules) {
+  const rel = relative(join(root, 'node_modules'), dir);
+  const native = existsSync(join(dir, 'binding.gyp'));
+  const platformPrebuild = `prebuilds/${process.platform}-${process.arch}`;
+  cpSync(dir, join(stage, 'dist', 'node_modules', rel), {
+    recursive: true,
+    filter: (src) => {
+      const p = relative(dir, src).split(sep).join('/');
+      if (p === 'node_modules' || p.startsWith('node_modules/')) return false; // nested packages come in their own right
+      if (native && p.startsWith('prebuilds/') && !p.startsWith(platformPrebuild) && p !== 'prebuilds') return false;
+      if (native && p && NATIVE_JUNK.test(p)) return false;
+      if (!native && p.endsWith('.map')) return false;
+      if (statSync(src).isFile()) bytes += statSync(src).size;
+      return true;
+    },
+  });
+}
+
+// The packaged manifest: no build scripts or dev dependencies (vsce would try to run or check them).
+const manifest = { ...pkg, scripts: {}, devDependencies: {} };
+delete manifest.bin;
+writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+mkdirSync(dirname(out), { recursive: true });
+const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
+  cwd: stage,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+process.stdout.write(`packaged ${relative(process.cwd(), out)} with ${modules.length} runtime modules (${(bytes / 1e6).toFixed(1)} MB)\n`);
