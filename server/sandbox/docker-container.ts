@@ -74,7 +74,7 @@ export interface ContainerPlan {
   configHash: string;
 }
 
-/** The container's create options for `scopeId`. Pure apart from reading nothing; see `prepareWorkspace`. */
+/** The container's create options for `scopeId` (the workspace folder itself is made by `prepareWorkspace`). */
 export function planContainer(o: {
   terminal: TerminalConfig;
   hermesHome: string;

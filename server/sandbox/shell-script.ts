@@ -183,3 +183,13 @@ export function spawnArgv(o: {
 export function joinArgv(argv: string[]): string {
   return argv.map(shq).join(' ');
 }
+
+/** argv for the interactive shell. `remote`: prefer bash when the configured shell is bash and bash exists there. */
+export function shellArgv(shell: string, remote: boolean): string[] {
+  const isBash = /(^|\/)bash$/.test(shell);
+  if (!remote) return isBash ? [shell, '--noprofile', '--norc', '--noediting', '-i'] : [shell, '-i', '/dev/stdin'];
+  const sh = 'exec sh -i /dev/stdin';
+  return isBash
+    ? ['/bin/sh', '-c', `if command -v bash >/dev/null 2>&1; then exec bash --noprofile --norc --noediting -i; fi; ${sh}`]
+    : ['/bin/sh', '-c', sh];
+}

@@ -14,6 +14,7 @@ import type { Logger } from '../util/log';
 import { FrameScanner, type Frame } from './frames';
 import { runQuietly, type RawProcess, type ShellHost } from './host';
 import { escalateScript, execLine, FIELD_SEP, initLine, newNonce, resyncLine, teardownScript } from './shell-script';
+import { OutputCapture } from './output-capture';
 
 export interface ShellSessionOptions {
   host: ShellHost;
@@ -44,9 +45,7 @@ interface Running {
   nonce: string;
   pty: boolean;
   started: boolean;
-  head: string;
-  tail: string;
-  dropped: number;
+  output: OutputCapture;
   resyncs: Set<string>;
   timedOut: boolean;
   interrupted: boolean;
@@ -55,16 +54,6 @@ interface Running {
   timers: NodeJS.Timeout[];
   onOutput?: (chunk: string) => void;
   finish(exitCode: number | null, cwd?: string, note?: string): void;
-}
-
-/** argv for the interactive shell. `remote`: prefer bash when the configured shell is bash and bash exists there. */
-export function shellArgv(shell: string, remote: boolean): string[] {
-  const isBash = /(^|\/)bash$/.test(shell);
-  if (!remote) return isBash ? [shell, '--noprofile', '--norc', '--noediting', '-i'] : [shell, '-i', '/dev/stdin'];
-  const sh = 'exec sh -i /dev/stdin';
-  return isBash
-    ? ['/bin/sh', '-c', `if command -v bash >/dev/null 2>&1; then exec bash --noprofile --norc --noediting -i; fi; ${sh}`]
-    : ['/bin/sh', '-c', sh];
 }
 
 export class ShellSession {
@@ -261,9 +250,7 @@ export class ShellSession {
         nonce,
         pty,
         started: false,
-        head: '',
-        tail: '',
-        dropped: 0,
+        output: new OutputCapture(this.maxOutput),
         resyncs: new Set(),
         timedOut: false,
         interrupted: false,
@@ -282,7 +269,7 @@ export class ShellSession {
           }
           if (this.running === r) this.running = undefined;
           if (cwd) this.currentCwd = cwd;
-          let output = prefix + this.collected(r);
+          let output = prefix + r.output.text();
           if (note) output += (output && !output.endsWith('\n') ? '\n' : '') + note;
           resolve({
             output,
@@ -302,27 +289,11 @@ export class ShellSession {
     });
   }
 
-  private collected(r: Running): string {
-    if (!r.dropped) return r.head + r.tail;
-    return `${r.head}\n[hermes: ${r.dropped} characters of output omitted]\n${r.tail}`;
-  }
-
   private onText(fromPty: boolean, text: string): void {
     const r = this.running;
     if (r && r.started && r.pty === fromPty) {
       r.onOutput?.(text);
-      const half = this.maxOutput / 2;
-      if (r.head.length < half && !r.dropped) {
-        const take = text.slice(0, half - r.head.length);
-        r.head += take;
-        text = text.slice(take.length);
-        if (!text) return;
-      }
-      r.tail += text;
-      if (r.tail.length > half) {
-        r.dropped += r.tail.length - half;
-        r.tail = r.tail.slice(r.tail.length - half);
-      }
+      r.output.add(text);
       return;
     }
     if (fromPty && this.initWaiter) this.initWaiter.text = (this.initWaiter.text + text).slice(-2000);

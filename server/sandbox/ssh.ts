@@ -3,7 +3,8 @@
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
 import type { ExecOptions, ExecResult, FileStat, ProcessHandle, Sandbox, SpawnOptions } from './types';
-import { ShellSession, shellArgv } from './shell-session';
+import { ShellSession } from './shell-session';
+import { shellArgv } from './shell-script';
 import { SshConnection, SshHost, sshTarget, type SshTarget } from './ssh-connection';
 import { SftpFs } from './sftp-fs';
 import { spawnRemote } from './spawn-remote';

@@ -1,5 +1,5 @@
 // The local backend: the shared contract, plus environment scrubbing and the manager.
-import { describe, test, expect } from 'vitest';
+import { describe, test, expect, afterAll } from 'vitest';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,19 +13,17 @@ import { contractSuite } from './contract';
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'hermes-local-sb-')));
 const T = { timeoutMs: 15_000 };
 
-contractSuite(
-  'local',
-  async () => ({
-    kind: 'local',
-    scratch: join(root, 'scratch'),
-    make: async () => {
-      const sb = new LocalSandbox({ cwd: root, terminal: defaultConfig().terminal, log: silentLogger });
-      await sb.start();
-      return sb;
-    },
-  }),
-  async () => rmSync(root, { recursive: true, force: true }),
-);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+contractSuite('local', async () => ({
+  kind: 'local',
+  scratch: join(root, 'scratch'),
+  make: async () => {
+    const sb = new LocalSandbox({ cwd: root, terminal: defaultConfig().terminal, log: silentLogger });
+    await sb.start();
+    return sb;
+  },
+}));
 
 contractSuite('local (POSIX sh)', async () => ({
   kind: 'local',
