@@ -8,7 +8,15 @@ const external = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockero
 
 const targets = [
   {
-    entryPoints: { 'server/main': 'server/main.ts' },
+    // The host itself; started through server/main.js, which adds a V8 code cache.
+    entryPoints: { 'server/hermes': 'server/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external,
+  },
+  {
+    entryPoints: { 'server/main': 'server/launcher.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
