@@ -77,6 +77,8 @@ copy('dist/extension', 'dist/extension', noMaps);
 copy('dist/webview', 'dist/webview', noMaps);
 copy('resources', 'resources', (p) => !p.endsWith('.mjs'));
 copy('resources/extension-readme.md', 'README.md');
+// Bundled skills, where the host looks for them relative to dist/server/main.js (../../skills).
+if (existsSync(join(root, 'skills'))) copy('skills');
 if (existsSync(join(root, 'LICENSE'))) copy('LICENSE');
 if (existsSync(join(root, '.vscodeignore'))) copy('.vscodeignore');
 

@@ -1,0 +1,186 @@
+// End to end in a real VS Code: code-server 1.139 in Chromium. The packaged .vsix is installed with code-server's
+// installer, the extension starts the bundled host with the system Node against a scripted model server, and the
+// test drives the workbench like a user: open the chat, send a prompt, answer approval dialogs, run a skill.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCodeServer, installExtension, startCodeServer, type RunningCodeServer } from '../support/code-server';
+import { ScriptedModelServer } from '../support/model-server';
+import { tempHome, writeTestConfig } from '../support/host-process';
+import { answerInputBox, findFrame, modalDialog, pickQuickItem, runCommand, until, waitForStatusItem, waitForWorkbench } from './workbench';
+
+const ROOT = resolve(__dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-results', 'e2e-vscode');
+const SETUP_MS = 20 * 60_000; // first run installs code-server, Node 24 and Debian packages
+const STEP_MS = 120_000;
+/** A status bar entry's element id is `<publisher>.<extension name>.<item id>`. */
+const STATUS_ID = 'hermes-host.hermes-host.hermes.status';
+
+let server: RunningCodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let chat: Frame;
+let model: ScriptedModelServer;
+let work: string;
+let workspace: string;
+let home: string;
+
+const userMessage = (text: string) => (b: { messages: { role: string; content: unknown }[] }) =>
+  b.messages.some((m) => m.role === 'user' && JSON.stringify(m.content).includes(text));
+
+async function send(text: string): Promise<void> {
+  const box = chat.locator('textarea[aria-label="Message"]');
+  await box.waitFor({ state: 'visible', timeout: 30_000 });
+  await until('the composer to be idle', async () => (await chat.locator('button.send').count()) > 0, 30_000);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function agentText(): Promise<string[]> {
+  return chat.locator('article.msg.agent').allInnerTexts();
+}
+
+async function screenshot(name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => {});
+}
+
+beforeAll(async () => {
+  const cs = ensureCodeServer();
+  work = mkdtempSync(join(tmpdir(), 'hermes-e2e-vscode-'));
+  const vsix = join(work, 'hermes.vsix');
+  execFileSync(process.execPath, [join(ROOT, 'extension/build/package-vsix.mjs'), '--out', vsix, '--stage', join(work, 'stage')], { cwd: ROOT, stdio: 'pipe' });
+
+  model = await ScriptedModelServer.start();
+  home = tempHome('hermes-e2e-home-');
+  writeTestConfig(home, model.baseURL);
+  // A skill of our own, so the test does not depend on which skills are bundled.
+  mkdirSync(join(home, 'skills', 'testing', 'e2e-greet'), { recursive: true });
+  writeFileSync(
+    join(home, 'skills', 'testing', 'e2e-greet', 'SKILL.md'),
+    '---\nname: e2e-greet\ndescription: Greets someone by name, for the VS Code end-to-end test.\n---\n\n# Greet\n\nSay hello to the person named in the arguments. Marker: GREET-SKILL-BODY.\n',
+  );
+
+  workspace = join(work, 'workspace');
+  mkdirSync(join(workspace, 'build'), { recursive: true });
+  mkdirSync(join(workspace, 'keep'), { recursive: true });
+  writeFileSync(join(workspace, 'build', 'out.txt'), 'built\n');
+  writeFileSync(join(workspace, 'keep', 'data.txt'), 'precious\n');
+  writeFileSync(join(workspace, 'AGENTS.md'), '# AGENTS.md\n\nThis is the end-to-end test workspace.\n'); // activates the extension
+
+  const userDataDir = join(work, 'user-data');
+  const extensionsDir = join(work, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({
+      'hermes.hermesHome': home,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      // VS Code's own chat would take the secondary side bar and the focus.
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    }),
+  );
+  installExtension(cs, vsix, extensionsDir, userDataDir);
+  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('hermes-host.hermes-host-'));
+  if (installed.length !== 1) throw new Error(`the .vsix did not install: ${readdirSync(extensionsDir).join(', ')}`);
+
+  server = await startCodeServer(cs, {
+    workspace,
+    userDataDir,
+    extensionsDir,
+    configDir: join(work, 'config'),
+    env: { TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model', HERMES_HOME: home },
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page);
+  // AGENTS.md in the workspace activates the extension; its status item shows it is up.
+  await waitForStatusItem(page, STATUS_ID);
+}, SETUP_MS);
+
+afterAll(async () => {
+  if (page) await screenshot('final');
+  await browser?.close().catch(() => {});
+  if (server) {
+    await server.stop();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'code-server.log'), server.output());
+  }
+  await model?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+  if (home) rmSync(home, { recursive: true, force: true });
+}, 60_000);
+
+describe('the packaged extension in code-server', () => {
+  it('opens the chat and streams a reply from the host', async () => {
+    model.script({ text: 'Hello from the scripted model, streamed in several chunks.', chunkDelayMs: 20, when: userMessage('Say hello') });
+    await runCommand(page, 'Hermes: Open Chat');
+    chat = await findFrame(page, 'textarea[aria-label="Message"]', 60_000);
+    await send('Say hello');
+    await until('the streamed reply', async () => (await agentText()).some((t) => t.includes('Hello from the scripted model, streamed in several chunks.')), STEP_MS);
+    const status = await until('the status bar item', async () => {
+      const t = await page.locator(`[id="${STATUS_ID}"]`).innerText().catch(() => '');
+      return /test-model/.test(t) && /idle/.test(t) ? t : null;
+    });
+    expect(status).toMatch(/test-model · idle/);
+    await screenshot('reply');
+  }, STEP_MS);
+
+  it('a dangerous command raises the modal dialog; "Allow once" runs it and its output appears', async () => {
+    model.script(
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'rm -rf build && echo removed-the-build-folder' } }], when: userMessage('clean the build') },
+      { text: 'The build folder is gone.', when: (b) => b.messages.some((m) => m.role === 'tool') },
+    );
+    await send('clean the build');
+    const dialog = await modalDialog(page, STEP_MS);
+    expect(await dialog.text()).toContain('rm -rf build');
+    expect(await dialog.buttons()).toEqual(expect.arrayContaining(['Allow once', 'Allow for this session', 'Always allow', 'Deny']));
+    // The same request is a card in the chat while the dialog is open.
+    await chat.locator('section.card.request.approval').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot('approval-dialog');
+    await dialog.click('Allow once');
+    const card = chat.locator('section.card.tool.command', { hasText: 'rm -rf build' }).first();
+    await until('the command output in the chat', async () => (await card.innerText()).includes('removed-the-build-folder'), STEP_MS);
+    expect(existsSync(join(workspace, 'build'))).toBe(false);
+    await until('the final reply', async () => (await agentText()).some((t) => t.includes('The build folder is gone.')), STEP_MS);
+  }, STEP_MS * 2);
+
+  it('"Deny" does not run the command', async () => {
+    model.script(
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'rm -rf keep && echo removed-keep' } }], when: userMessage('remove keep') },
+      { text: 'Understood, I left it alone.', when: (b) => b.messages.some((m) => m.role === 'tool') },
+    );
+    await send('remove keep');
+    const dialog = await modalDialog(page, STEP_MS);
+    expect(await dialog.text()).toContain('rm -rf keep');
+    await dialog.click('Deny');
+    await until('the reply after the denial', async () => (await agentText()).some((t) => t.includes('Understood, I left it alone.')), STEP_MS);
+    expect(existsSync(join(workspace, 'keep', 'data.txt'))).toBe(true);
+    const card = chat.locator('section.card.tool.command', { hasText: 'rm -rf keep' }).first();
+    expect(await card.innerText()).not.toContain('removed-keep');
+  }, STEP_MS * 2);
+
+  it('runs a skill from the command palette', async () => {
+    model.script({ text: 'Hello, Ada — greeted by the skill.', when: userMessage('e2e-greet') });
+    await runCommand(page, 'Hermes: Run Skill…');
+    await pickQuickItem(page, 'e2e-greet');
+    await answerInputBox(page, 'Ada');
+    await until('the skill reply', async () => (await agentText()).some((t) => t.includes('greeted by the skill')), STEP_MS);
+    const req = model.chatRequests().find((r) => userMessage('e2e-greet')(r.body));
+    expect(JSON.stringify(req?.body.messages)).toContain('Ada');
+  }, STEP_MS);
+});

@@ -1,0 +1,90 @@
+// Settings: agent settings changed in VS Code are written to the host's config.yaml with config/write; connection
+// settings reconnect; how the host is launched.
+import { describe, expect, it } from 'vitest';
+import { applySettingsChange, configWritesFor, HOST_SETTINGS } from '../../extension/settings';
+import { planLaunch } from '../../extension/host/launch';
+
+function run(changed: string[], values: Record<string, unknown>, failKey?: string) {
+  const writes: { key: string; value: unknown }[] = [];
+  const applied: string[] = [];
+  const failed: string[] = [];
+  let restarts = 0;
+  const done = applySettingsChange((s) => changed.includes(s), {
+    get: (s) => values[s],
+    write: async (key, value) => {
+      writes.push({ key, value });
+      if (key === failKey) throw new Error('approvals.mode: invalid enum value');
+      return {};
+    },
+    restart: () => {
+      restarts++;
+    },
+    applied: (w) => applied.push(w.setting),
+    failed: (w, e) => failed.push(`${w.setting}: ${e.message}`),
+  });
+  return done.then(() => ({ writes, applied, failed, restarts }));
+}
+
+describe('settings → config/write', () => {
+  it('maps every agent setting to its config.yaml key', () => {
+    expect(HOST_SETTINGS).toEqual({
+      provider: 'model.provider',
+      baseUrl: 'model.base_url',
+      model: 'model.default',
+      terminalBackend: 'terminal.backend',
+      approvalMode: 'approvals.mode',
+    });
+  });
+
+  it('writes only the settings that changed, trimmed', async () => {
+    const r = await run(['model', 'baseUrl'], { model: ' gpt-4.1-mini ', baseUrl: 'http://127.0.0.1:11434/v1', provider: 'openai' });
+    expect(r.writes).toEqual([
+      { key: 'model.base_url', value: 'http://127.0.0.1:11434/v1' },
+      { key: 'model.default', value: 'gpt-4.1-mini' },
+    ]);
+    expect(r.applied.sort()).toEqual(['baseUrl', 'model']);
+    expect(r.restarts).toBe(0);
+  });
+
+  it('a cleared setting leaves the host value alone', async () => {
+    expect(configWritesFor((s) => s === 'model', () => '')).toEqual([]);
+    expect((await run(['terminalBackend'], { terminalBackend: undefined })).writes).toEqual([]);
+  });
+
+  it('reports a value the host refuses', async () => {
+    const r = await run(['approvalMode'], { approvalMode: 'sometimes' }, 'approvals.mode');
+    expect(r.failed).toEqual(['approvalMode: approvals.mode: invalid enum value']);
+  });
+
+  it('node path, attach socket and HERMES_HOME reconnect instead of writing', async () => {
+    for (const s of ['nodePath', 'host.attach', 'hermesHome']) {
+      const r = await run([s, 'model'], { model: 'x' });
+      expect(r.restarts).toBe(1);
+      expect(r.writes).toEqual([]);
+    }
+  });
+});
+
+describe('planLaunch', () => {
+  const env = { HOME: '/home/u', PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1' };
+
+  it('spawns the bundled host with `node` by default, as plain Node', () => {
+    const l = planLaunch({ nodePath: '', attach: '', hermesHome: '' }, '/ext/dist/server/main.js', env, '/work/ws');
+    expect(l).toMatchObject({ kind: 'spawn', command: 'node', args: ['/ext/dist/server/main.js'], cwd: '/work/ws' });
+    if (l.kind !== 'spawn') throw new Error('spawn expected');
+    expect(l.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+    expect(l.env.HERMES_HOME).toBeUndefined();
+  });
+
+  it('uses hermes.nodePath and hermes.hermesHome (with ~)', () => {
+    const l = planLaunch({ nodePath: '/opt/node20/bin/node', attach: '', hermesHome: '~/hermes-work' }, '/m.js', env);
+    expect(l).toMatchObject({ kind: 'spawn', command: '/opt/node20/bin/node', env: { HERMES_HOME: '/home/u/hermes-work' } });
+  });
+
+  it('attaches to a socket instead of spawning', () => {
+    expect(planLaunch({ nodePath: 'node', attach: '~/.hermes/host.sock', hermesHome: '/x' }, '/m.js', env)).toEqual({
+      kind: 'attach',
+      socketPath: '/home/u/.hermes/host.sock',
+    });
+  });
+});
