@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { ensureHome, homePaths } from './config/home';
 import { loadDotEnv } from './config/env';
-import { loadConfig, setConfigValue, type LoadedConfig } from './config/load';
+import { appendConfigList, loadConfig, setConfigValue, type LoadedConfig } from './config/load';
 import type { HermesConfig } from './config/schema';
 import { openStore, type Store } from './store';
 import { HostEvents } from './agent/events';
@@ -16,6 +16,8 @@ import { installTools } from './tools';
 import { ClientHub } from './rpc/hub';
 import { addSecretValue } from './util/redact';
 import { createLogger, type Logger } from './util/log';
+import type { SandboxManager } from './sandbox/types';
+import type { ApprovalBroker } from './approval/gate';
 
 export interface HostOptions {
   hermesHome: string;
@@ -36,6 +38,9 @@ export class Host {
   readonly registry = new ToolRegistry();
   readonly prompt = new PromptBuilder();
   readonly threads: ThreadService;
+  /** Set by installTools. */
+  sandboxes!: SandboxManager;
+  approvals!: ApprovalBroker;
   private loaded: LoadedConfig;
   private dotenv: Record<string, string>;
   private clientSecrets: Record<string, string> = {};
@@ -118,6 +123,11 @@ export class Host {
   writeConfig(key: string, value: unknown): LoadedConfig {
     this.loaded = setConfigValue(this.paths.config, key, value);
     return this.loaded;
+  }
+
+  /** An "always" approval: the keys join `command_allowlist` in config.yaml. */
+  appendAllowlist(keys: string[]): void {
+    for (const k of keys) this.loaded = appendConfigList(this.paths.config, 'command_allowlist', k);
   }
 
   reloadConfig(): LoadedConfig {

@@ -157,6 +157,16 @@ config
   });
 
 program
+  .command('check-command')
+  .description('classify a shell command: allow (exit 0), approve (exit 1) or block (exit 2)')
+  .option('--json', 'print the verdict as JSON')
+  .argument('<command...>', 'the command, after --')
+  .action(async (words: string[], opts, cmd: Command) => {
+    const { runCheckCommand } = await import('./cli/check-command');
+    process.exit(runCheckCommand(words.join(' '), { json: opts.json, hermesHome: home(cmd) }));
+  });
+
+program
   .command('version')
   .description('print the version')
   .action(() => {

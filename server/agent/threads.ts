@@ -31,6 +31,8 @@ interface ActiveTurn {
 
 export class ThreadService {
   private readonly active = new Map<string, ActiveTurn>();
+  /** Things that happened between turns (a background process ended); the next turn's message carries them. */
+  private readonly notices = new Map<string, string[]>();
 
   constructor(private readonly deps: ThreadServiceDeps) {}
 
@@ -154,6 +156,12 @@ export class ThreadService {
     return this.store.search.search(query, { limit: opts.limit ?? 20, threadId: opts.threadId, excludeThreadId: opts.excludeThreadId });
   }
 
+  addNotice(threadId: string, text: string): void {
+    const list = this.notices.get(threadId) ?? [];
+    list.push(text);
+    this.notices.set(threadId, list.slice(-10));
+  }
+
   isBusy(threadId: string): boolean {
     return this.active.has(threadId);
   }
@@ -168,7 +176,11 @@ export class ThreadService {
     const row = this.row(threadId);
     this.assertIdle(threadId);
     const model = opts.model || row.model || this.deps.config().model.default;
-    const content = redact(renderInput(input, row.cwd));
+    const notices = this.notices.get(threadId);
+    this.notices.delete(threadId);
+    const content = redact(
+      renderInput(input, row.cwd) + (notices?.length ? `\n\n[Since your last turn:\n${notices.map((n) => `- ${n}`).join('\n')}]` : ''),
+    );
     const turnId = newId('turn');
     const userItem: Item = { id: newId('item'), turnId, type: 'userMessage', content: input.map((i) => (i.type === 'text' ? { ...i, text: redact(i.text) } : i)) };
     let turn!: Turn;

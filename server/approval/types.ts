@@ -9,7 +9,10 @@ export type GateResult =
 export interface ApprovalGate {
   /** Every way a command can reach a shell goes through here: terminal (foreground and background), process
    * write/submit, code execution, MCP tools that wrap a shell. */
-  checkCommand(ctx: ToolContext, req: { command: string; cwd?: string; backend: string; tool: string }): Promise<GateResult>;
+  checkCommand(
+    ctx: ToolContext,
+    req: { command: string; cwd?: string; backend: string; tool: string; /** The sandbox user's home, for `~` forms. */ home?: string },
+  ): Promise<GateResult>;
   /** File tools call this before writing; sensitive paths ask. */
-  checkWrite(ctx: ToolContext, req: { path: string; tool: string }): Promise<GateResult>;
+  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult>;
 }

@@ -1,7 +1,9 @@
 // `hermes-host chat -q "…"`: one turn in-process, streamed to stdout. Tool activity goes to stderr so stdout
 // stays the answer. Exit code: 0 completed, 1 failed, 130 interrupted.
+import { createInterface } from 'node:readline/promises';
 import type { Host } from '../host';
-import type { Item } from '../protocol';
+import type { AnyServerNotification, ApprovalRequestParams, Item, ServerRequestMethod } from '../protocol';
+import type { ClientPeer } from '../rpc/hub';
 
 export interface ChatOptions {
   query: string;
@@ -24,7 +26,44 @@ function describe(item: Item): string | null {
   }
 }
 
+/**
+ * The terminal as a client of the hub: on a TTY it asks approval questions on stderr; without one (scripts, cron)
+ * nobody can answer, so dangerous commands are denied at once instead of waiting for a timeout.
+ */
+function terminalPeer(interactive: boolean): ClientPeer {
+  return {
+    id: 'cli',
+    label: interactive ? 'cli' : 'cli (non-interactive)',
+    ready: () => true,
+    canAnswer: (m: ServerRequestMethod) => m === 'approval/request' || (interactive && m === 'clarify/request'),
+    notify: (_n: AnyServerNotification) => {},
+    async request(method: string, params: unknown) {
+      if (method === 'approval/request') {
+        const p = params as ApprovalRequestParams;
+        if (!interactive) return { decision: 'deny' };
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        try {
+          process.stderr.write(`\n⚠ ${p.tool} wants to ${p.command ? `run: ${p.command}` : `write: ${p.path}`}\n  because: ${p.reasons.join('; ')}\n`);
+          const a = (await rl.question('  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ')).trim().toLowerCase();
+          return { decision: a.startsWith('o') ? 'once' : a.startsWith('s') ? 'session' : a.startsWith('a') ? 'always' : 'deny' };
+        } finally {
+          rl.close();
+        }
+      }
+      const p = params as { question: string; choices?: string[] };
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return { answer: await rl.question(`\n? ${p.question}${p.choices?.length ? ` (${p.choices.join(' / ')})` : ''} `) };
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
 export async function runChat(host: Host, opts: ChatOptions): Promise<number> {
+  const peer = terminalPeer(!!process.stdin.isTTY && !!process.stderr.isTTY);
+  host.hub.add(peer);
   const thread = opts.thread ? host.threads.get(opts.thread) : host.threads.start({ cwd: opts.cwd, model: opts.model, source: 'cli' });
   let lastWasText = false;
   const done = new Promise<number>((resolve) => {

@@ -68,6 +68,9 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
   } catch (e) {
     add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
   }
+  const backend = host.config.terminal.backend;
+  const sb = await host.sandboxes.check();
+  add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
   for (const probe of doctorProbes) {
     try {
       add(await probe(host));

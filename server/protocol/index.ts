@@ -74,6 +74,7 @@ export const serverNotifications = {
   'item/commandExecution/outputDelta': notes.CommandOutputDeltaNotification,
   'thread/tokenUsage/updated': notes.TokenUsageNotification,
   'thread/todo/updated': notes.TodoUpdatedNotification,
+  'process/exited': notes.ProcessExitedNotification,
   'serverRequest/resolved': requests.ServerRequestResolved,
   'skills/changed': workspace.SkillsChangedNotification,
   'context/changed': workspace.ContextChangedNotification,

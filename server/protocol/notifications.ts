@@ -26,3 +26,13 @@ export const TokenUsageNotification = z.object({
   total: Usage,
 });
 export const TodoUpdatedNotification = z.object({ threadId: z.string(), todos: z.array(TodoItem) });
+
+/** A background process started by a tool ended. The next turn of its thread is told too. */
+export const ProcessExitedNotification = z.object({
+  threadId: z.string(),
+  processId: z.string(),
+  command: z.string(),
+  exitCode: z.number().int().nullable(),
+  /** The last lines of its output. */
+  tail: z.string(),
+});

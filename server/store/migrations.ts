@@ -88,6 +88,33 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'approvals audit',
+    up(db) {
+      db.exec(`
+        CREATE TABLE approvals (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          request_id TEXT,
+          thread_id TEXT,
+          turn_id TEXT,
+          item_id TEXT,
+          tool TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          cwd TEXT,
+          backend TEXT,
+          verdict TEXT NOT NULL,
+          reasons TEXT NOT NULL,
+          decision TEXT,
+          answered_by TEXT,
+          requested_at INTEGER NOT NULL,
+          decided_at INTEGER
+        );
+        CREATE INDEX idx_approvals_thread ON approvals(thread_id, id);
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, list: Migration[] = migrations): { from: number; to: number } {

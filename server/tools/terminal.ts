@@ -109,7 +109,7 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
       const workdir = args.workdir ? posix.resolve(sandbox.cwd(), args.workdir) : undefined;
       const cwd = workdir ?? sandbox.cwd();
       ctx.updateItem({ backend, cwd });
-      const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal' });
+      const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal', home: sandbox.home() });
       if (!gate.allowed) return { content: gate.message, isError: true, item: { status: 'declined' } };
 
       if (args.background) {
