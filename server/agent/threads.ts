@@ -21,6 +21,8 @@ export interface ThreadServiceDeps extends TurnDeps {
   hermesHome: string;
   /** The folder clients opened (first workspace folder), used when a thread gives no cwd. */
   workspaceRoot: () => string;
+  /** Rewrites what the model sees of the user's message (a `/skill args` command loads the skill). */
+  expandInput?: (text: string, ctx: { threadId: string; cwd: string }) => string;
 }
 
 interface ActiveTurn {
@@ -178,8 +180,9 @@ export class ThreadService {
     const model = opts.model || row.model || this.deps.config().model.default;
     const notices = this.notices.get(threadId);
     this.notices.delete(threadId);
+    const rendered = renderInput(input, row.cwd);
     const content = redact(
-      renderInput(input, row.cwd) + (notices?.length ? `\n\n[Since your last turn:\n${notices.map((n) => `- ${n}`).join('\n')}]` : ''),
+      (this.deps.expandInput?.(rendered, { threadId, cwd: row.cwd }) ?? rendered) + (notices?.length ? `\n\n[Since your last turn:\n${notices.map((n) => `- ${n}`).join('\n')}]` : ''),
     );
     const turnId = newId('turn');
     const userItem: Item = { id: newId('item'), turnId, type: 'userMessage', content: input.map((i) => (i.type === 'text' ? { ...i, text: redact(i.text) } : i)) };
