@@ -9,6 +9,9 @@ import { openStore, type Store } from './store';
 import { HostEvents } from './agent/events';
 import { PromptBuilder, environmentSection, operatingGuidance } from './agent/prompt';
 import { contextSections } from './agent/context-sections';
+import { guidanceSections } from './agent/guidance-sections';
+import type { SkillsService } from './skills/service';
+import { setDotEnvValue } from './config/env';
 import { ThreadService } from './agent/threads';
 import { ToolRunner } from './agent/tool-runner';
 import { ToolRegistry } from './tools/registry';
@@ -41,6 +44,7 @@ export class Host {
   /** Set by installTools. */
   sandboxes!: SandboxManager;
   approvals!: ApprovalBroker;
+  skills!: SkillsService;
   private loaded: LoadedConfig;
   private dotenv: Record<string, string>;
   private clientSecrets: Record<string, string> = {};
@@ -67,6 +71,7 @@ export class Host {
     this.prompt.add(operatingGuidance);
     this.prompt.add(environmentSection);
     for (const s of contextSections(() => this.config)) this.prompt.add(s);
+    for (const s of guidanceSections(() => this.skills)) this.prompt.add(s);
     const runner = new ToolRunner({
       store: this.store,
       events: this.events,
@@ -86,6 +91,7 @@ export class Host {
       env: () => this.env(),
       log: this.log.child('agent'),
       workspaceRoot: () => this.workspace,
+      expandInput: (text, c) => this.skills?.expandSlash(text, c.threadId) ?? text,
     });
     installTools(this);
   }
@@ -118,6 +124,12 @@ export class Host {
 
   reloadEnv(): void {
     this.dotenv = loadDotEnv(this.paths.env);
+  }
+
+  /** Stores a secret in HERMES_HOME/.env (0600) and makes it visible to tools at once. It is never logged. */
+  setSecret(name: string, value: string): void {
+    setDotEnvValue(this.paths.env, name, value);
+    this.reloadEnv();
   }
 
   writeConfig(key: string, value: unknown): LoadedConfig {

@@ -7,6 +7,7 @@ import { ConfigError, getConfigValue, loadConfig, setConfigValue } from './confi
 import { publicConfig } from './config/public';
 import { VERSION } from './version';
 import { createLogger } from './util/log';
+import { skillsCommand } from './cli/skills';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -155,6 +156,8 @@ config
   .action((_o, cmd: Command) => {
     process.stdout.write(homePaths(home(cmd)).config + '\n');
   });
+
+program.addCommand(skillsCommand(home, fail));
 
 program
   .command('check-command')

@@ -100,7 +100,8 @@ export class ClientHub implements ClientRequester {
             requestId,
             threadId: pending.threadId,
             outcome: answer.ok ? 'answered' : answer.reason,
-            ...(answer.ok ? { answeredBy: answer.answeredBy, result: answer.result } : {}),
+            // A secret's value is for the host alone, never broadcast to the other clients.
+            ...(answer.ok ? { answeredBy: answer.answeredBy, ...(method === 'secret/request' ? {} : { result: answer.result }) } : {}),
           });
           resolve(answer as ClientAnswer<M>);
         },

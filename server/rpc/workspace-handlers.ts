@@ -3,6 +3,10 @@ import type { Host } from '../host';
 import { discoverContext, watchContext, type Disposable } from '../context';
 import { MemoryStore, memoriesDir, MEMORY_TARGETS } from '../memory';
 import type { Handlers } from './connection';
+import { readManifest, skillCommandName } from '../skills';
+import { readLock } from '../skills/hub/lock';
+import { join } from 'node:path';
+import { HostError } from '../util/errors';
 
 /** One watcher per workspace root a client opened; `context/changed` tells every client to re-read. */
 export class ContextWatchers {
@@ -50,6 +54,39 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
         })),
         warnings: r.warnings,
       };
+    },
+    'skills/list': (p: { category?: string }) => {
+      const l = host.skills.list({ category: p.category });
+      const bundled = readManifest(host.paths.skills);
+      const hub = readLock(join(host.paths.skills, '.hub', 'lock.json')).installed;
+      const sourceOf = (name: string) => (hub[name] ? ('hub' as const) : bundled.has(name) ? ('builtin' as const) : ('local' as const));
+      return {
+        skills: l.skills.map((s) => ({
+          name: s.name,
+          description: s.description,
+          ...(s.category ? { category: s.category } : {}),
+          path: s.path,
+          command: `/${skillCommandName(s.name)}`,
+          missingEnv: s.missingEnv,
+          setupNeeded: s.setupNeeded,
+          source: sourceOf(s.name),
+        })),
+        errors: l.errors.map((e) => ({ path: e.path, reason: e.reason })),
+      };
+    },
+    'skills/read': (p: { name: string; filePath?: string }) => {
+      try {
+        const v = host.skills.view(p.name, p.filePath);
+        if (v.kind === 'file') return { name: v.name, path: v.path, content: v.content ?? '', linkedFiles: {} };
+        return { name: v.name, path: v.path, content: v.content, linkedFiles: v.linkedFiles };
+      } catch (e) {
+        throw new HostError('NotFound', (e as Error).message);
+      }
+    },
+    'secret/set': (p: { name: string; value: string }) => {
+      host.setSecret(p.name, p.value);
+      host.skills.changed();
+      return {};
     },
     'memory/read': () => {
       const m = host.config.memory;

@@ -16,6 +16,15 @@ import { createPatchTool } from './files/patch';
 import { createSearchFilesTool } from './files/search-files';
 import { createWebSearchTool } from './web/web-search';
 import { createWebExtractTool } from './web/web-extract';
+import { createMemoryTool } from './memory';
+import { createSkillManageTool, createSkillsListTool, createSkillViewTool } from './skills';
+import { SkillsService } from '../skills/service';
+import { resolve } from 'node:path';
+
+/** Bundled skills ship in the package's skills/ folder (dist/server/ → ../../skills). */
+function bundledSkillsDir(): string {
+  return process.env.HERMES_BUNDLED_SKILLS || resolve(__dirname, '../../skills');
+}
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -54,4 +63,30 @@ export function installTools(host: Host): void {
   r.register(createSearchFilesTool({ sandboxes }));
   r.register(createWebSearchTool({ env: () => host.env() }));
   r.register(createWebExtractTool({ env: () => host.env() }));
+
+  r.register(createMemoryTool({ hermesHome: host.hermesHome }));
+  const skills = new SkillsService({
+    skillsDir: host.paths.skills,
+    hermesHome: host.hermesHome,
+    bundledDir: bundledSkillsDir(),
+    config: () => host.config,
+    env: () => host.env(),
+    events: host.events,
+    log: host.log.child('skills'),
+    activeTools: () => {
+      const { tools } = r.active({ config: host.config, env: host.env() });
+      return { toolsets: [...new Set(tools.map((t) => t.toolset))], tools: tools.map((t) => t.name) };
+    },
+  });
+  host.skills = skills;
+  try {
+    skills.seed();
+  } catch (e) {
+    host.log.warn('seeding bundled skills failed', { error: (e as Error).message });
+  }
+  skills.watch();
+  host.onClose(() => skills.close());
+  r.register(createSkillsListTool({ skills }));
+  r.register(createSkillViewTool({ skills, secrets: { store: (name, value) => host.setSecret(name, value) } }));
+  r.register(createSkillManageTool({ skills }));
 }
