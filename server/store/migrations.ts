@@ -71,8 +71,9 @@ export const migrations: Migration[] = [
         CREATE INDEX idx_messages_thread ON messages(thread_id, id);
         CREATE INDEX idx_messages_turn ON messages(turn_id);
 
+        -- Prefix indexes keep search-as-you-type (a trailing partial word) fast at millions of rows.
         CREATE VIRTUAL TABLE messages_fts USING fts5(
-          content, content='messages', content_rowid='id', tokenize='porter unicode61'
+          content, content='messages', content_rowid='id', tokenize='porter unicode61', prefix='2 3 4'
         );
         CREATE TRIGGER messages_ai AFTER INSERT ON messages WHEN new.content IS NOT NULL BEGIN
           INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
