@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine (Debian packages, npm packages, the bundles)
+# and runs every test: unit, integration against real sshd/dockerd/PTYs, the webview in Chromium and the extension
+# in a real VS Code (code-server). Ends with a plain "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(openssh-server docker.io iptables busybox-static chromium ripgrep git time
+  libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "apt-get install failed"; exit 1; }
+fi
+
+npm ci --no-audit --no-fund || { echo "npm ci failed"; exit 1; }
+node esbuild.mjs || { echo "build failed"; exit 1; }
+
+mkdir -p test-results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+node scripts/summary.mjs test-results/vitest.json || status=1
+exit $status
