@@ -72,7 +72,8 @@ const copy = (from, to = from, filter = () => true) =>
   cpSync(join(root, from), join(stage, to), { recursive: true, filter: (src) => filter(relative(join(root, from), src).split(sep).join('/')) });
 
 const noMaps = (p) => !p.endsWith('.map');
-copy('dist/server', 'dist/server', noMaps);
+// .v8cache holds the launcher's code cache for this machine's Node; the user's Node builds its own.
+copy('dist/server', 'dist/server', (p) => noMaps(p) && !p.startsWith('.v8cache'));
 copy('dist/extension', 'dist/extension', noMaps);
 copy('dist/webview', 'dist/webview', noMaps);
 copy('resources', 'resources', (p) => !p.endsWith('.mjs'));

@@ -43,6 +43,35 @@ async function agentText(): Promise<string[]> {
   return chat.locator('article.msg.agent').allInnerTexts();
 }
 
+/** The Hermes host the extension spawned (a child in code-server's process group running the installed bundle). */
+async function hostPid(): Promise<number> {
+  const ps = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  const pids = ps
+    .split('\n')
+    .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => !!m && Number(m[2]) === server!.proc.pid && m[3].includes('hermes-host.hermes-host-') && m[3].includes('dist/server/main.js'))
+    .map((m) => Number(m[1]));
+  if (pids.length !== 1) throw new Error(`expected one host process, found ${pids.length}`);
+  return pids[0];
+}
+
+/** What the user sees, for failure messages: notifications and the end of the chat. */
+async function whatTheUserSees(): Promise<string> {
+  const notes = await page.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
+  const chatText = chat ? (await chat.locator('body').innerText().catch(() => '')).slice(-800) : '';
+  return `notifications: ${JSON.stringify(notes)}; chat ends with: ${JSON.stringify(chatText)}`;
+}
+
+/** Runs a step; when it fails, the error says what was on screen. */
+async function explained<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    await screenshot(what.replace(/\W+/g, '-'));
+    throw new Error(`${what}: ${(e as Error).message.split('\n')[0]}\n${await whatTheUserSees()}`);
+  }
+}
+
 async function screenshot(name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => {});
@@ -140,13 +169,49 @@ describe('the packaged extension in code-server', () => {
     await screenshot('reply');
   }, STEP_MS);
 
+  it('lists the workspace AGENTS.md in the Context view', async () => {
+    await runCommand(page, 'Hermes: Focus on Context View');
+    const row = page.locator('.monaco-list-row', { hasText: 'AGENTS.md' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await row.innerText()).toMatch(/AGENTS\.md\s*\d+ chars/);
+  }, STEP_MS);
+
+  it('restarts a crashed host with one notification per burst, and the chat picks up its thread again', async () => {
+    const first = await hostPid();
+    process.kill(first, 'SIGKILL');
+    // Crash the replacement as soon as it is up: the same failure burst, so no second notification.
+    const second = await until('the restarted host', async () => {
+      const pid = await hostPid().catch(() => 0);
+      return pid && pid !== first ? pid : 0;
+    }, STEP_MS);
+    process.kill(second, 'SIGKILL');
+    const third = await until('the host after the second crash', async () => {
+      const pid = await hostPid().catch(() => 0);
+      return pid && pid !== second && pid !== first ? pid : 0;
+    }, STEP_MS);
+    expect(third).toBeGreaterThan(0);
+    await until('the status bar back to idle', async () => /test-model · idle/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), STEP_MS);
+    await runCommand(page, 'Notifications: Show Notifications');
+    const crashes = await until('the crash notification', async () => {
+      const texts = (await page.locator('.notifications-center .notification-list-item-message').allInnerTexts()).filter((t) => /Hermes host stopped/.test(t));
+      return texts.length ? texts : null;
+    });
+    expect(crashes).toHaveLength(1);
+    await page.keyboard.press('Escape');
+    // The webview re-read the thread from the new host: the earlier reply is still there, and the chat works.
+    await until('the earlier reply after the restart', async () => (await agentText()).some((t) => t.includes('Hello from the scripted model')), STEP_MS);
+    model.script({ text: 'Still here after the restart.', when: userMessage('are you back') });
+    await send('are you back?');
+    await until('a reply from the restarted host', async () => (await agentText()).some((t) => t.includes('Still here after the restart.')), STEP_MS);
+  }, STEP_MS * 3);
+
   it('a dangerous command raises the modal dialog; "Allow once" runs it and its output appears', async () => {
     model.script(
       { toolCalls: [{ name: 'terminal', arguments: { command: 'rm -rf build && echo removed-the-build-folder' } }], when: userMessage('clean the build') },
       { text: 'The build folder is gone.', when: (b) => b.messages.some((m) => m.role === 'tool') },
     );
     await send('clean the build');
-    const dialog = await modalDialog(page, STEP_MS);
+    const dialog = await explained('no approval dialog for rm -rf build', () => modalDialog(page, 60_000));
     expect(await dialog.text()).toContain('rm -rf build');
     expect(await dialog.buttons()).toEqual(expect.arrayContaining(['Allow once', 'Allow for this session', 'Always allow', 'Deny']));
     // The same request is a card in the chat while the dialog is open.
@@ -165,7 +230,7 @@ describe('the packaged extension in code-server', () => {
       { text: 'Understood, I left it alone.', when: (b) => b.messages.some((m) => m.role === 'tool') },
     );
     await send('remove keep');
-    const dialog = await modalDialog(page, STEP_MS);
+    const dialog = await explained('no approval dialog for rm -rf keep', () => modalDialog(page, 60_000));
     expect(await dialog.text()).toContain('rm -rf keep');
     await dialog.click('Deny');
     await until('the reply after the denial', async () => (await agentText()).some((t) => t.includes('Understood, I left it alone.')), STEP_MS);
@@ -177,7 +242,7 @@ describe('the packaged extension in code-server', () => {
   it('runs a skill from the command palette', async () => {
     model.script({ text: 'Hello, Ada — greeted by the skill.', when: userMessage('e2e-greet') });
     await runCommand(page, 'Hermes: Run Skill…');
-    await pickQuickItem(page, 'e2e-greet');
+    await explained('the skill is not in the quick pick', () => pickQuickItem(page, 'e2e-greet'));
     await answerInputBox(page, 'Ada');
     await until('the skill reply', async () => (await agentText()).some((t) => t.includes('greeted by the skill')), STEP_MS);
     const req = model.chatRequests().find((r) => userMessage('e2e-greet')(r.body));

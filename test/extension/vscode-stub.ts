@@ -1,7 +1,7 @@
 // A small stand-in for the `vscode` module, enough for the extension's logic to run in vitest. Tests alias it with
 // `vi.mock('vscode', () => import('./vscode-stub'))` and drive the UI through `stub`: every dialog, quick pick and
 // input box is recorded and stays open until the test answers it.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 
 export interface Deferred<T> {
@@ -112,7 +112,16 @@ export const stub = {
   files: [] as string[],
   findFilesCalls: [] as { include: string; exclude?: string; max?: number }[],
   workspaceRoot: '/work/ws',
+  handlers: new Map<string, (...args: any[]) => unknown>(),
+  /** `showQuickPick` / `showInputBox` calls, answered by the test. */
+  picks: [] as { items: unknown[]; options?: unknown; answer: Deferred<unknown> }[],
+  inputs: [] as { options?: { title?: string; prompt?: string; password?: boolean }; answer: Deferred<string | undefined> }[],
+  activeTextEditor: undefined as unknown,
   reset(): void {
+    this.handlers.clear();
+    this.picks = [];
+    this.inputs = [];
+    this.activeTextEditor = undefined;
     this.dialogs = [];
     this.quickInputs = [];
     this.commands = [];
@@ -204,6 +213,19 @@ export const window = {
     return {};
   },
   createOutputChannel: (name: string) => makeLogChannel(name),
+  showQuickPick: (items: unknown[] | Promise<unknown[]>, options?: unknown) => {
+    const answer = deferred<unknown>();
+    void Promise.resolve(items).then((list) => stub.picks.push({ items: list, options, answer }));
+    return answer.promise;
+  },
+  showInputBox: (options?: { title?: string; prompt?: string }) => {
+    const answer = deferred<string | undefined>();
+    stub.inputs.push({ options, answer });
+    return answer.promise;
+  },
+  get activeTextEditor() {
+    return stub.activeTextEditor;
+  },
 };
 
 export const workspace = {
@@ -212,6 +234,8 @@ export const workspace = {
   },
   fs: {
     readFile: async (uri: Uri) => new Uint8Array(await readFile(uri.fsPath)),
+    stat: async (uri: Uri) => stat(uri.fsPath),
+    writeFile: async (uri: Uri, data: Uint8Array) => writeFile(uri.fsPath, data),
   },
   findFiles: async (include: string, exclude?: string, max?: number) => {
     stub.findFilesCalls.push({ include, exclude, max });
@@ -225,7 +249,10 @@ export const commands = {
     stub.commands.push({ command, args });
     return undefined;
   },
-  registerCommand: () => ({ dispose() {} }),
+  registerCommand: (id: string, fn: (...args: any[]) => unknown) => {
+    stub.handlers.set(id, fn);
+    return { dispose: () => stub.handlers.delete(id) };
+  },
 };
 
 export const env = {
