@@ -1,4 +1,4 @@
-// Shared by the file tools: path resolution against the thread's cwd (sandbox paths are POSIX whatever the host
+// Shared by the file tools: path resolution against the sandbox shell's cwd (sandbox paths are POSIX whatever the host
 // is), display paths relative to it, unified diffs, text/binary detection and the sandbox lookup.
 import { posix } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -32,8 +32,10 @@ export async function sandboxFor(deps: FileToolDeps, ctx: ToolContext): Promise<
   return deps.sandboxes.get(ctx.threadId, ctx.cwd);
 }
 
-export function resolveIn(sandbox: Sandbox, ctx: { cwd: string }, path: string): string {
-  return resolvePath(path, ctx.cwd, sandbox.home());
+/** Relative paths mean what they mean to the thread's shell: the sandbox's current directory, not the thread's
+ * folder on this machine (which does not exist inside a container or on an SSH host, and which a `cd` leaves). */
+export function resolveIn(sandbox: Sandbox, path: string): string {
+  return resolvePath(path, sandbox.cwd(), sandbox.home());
 }
 
 /** Unified diff with `a/`/`b/` headers; `/dev/null` for an added or deleted side. */

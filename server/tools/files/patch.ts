@@ -116,8 +116,8 @@ async function planReplaceEdit(
     return { error: 'old_string and new_string are required in replace mode' };
   if (args.old_string === '') return { error: 'old_string is empty; to create a file use write_file' };
   if (args.old_string === args.new_string) return { error: 'old_string and new_string are identical; nothing to do' };
-  const abs = resolveIn(sandbox, ctx, args.path);
-  const shown = displayPath(abs, ctx.cwd);
+  const abs = resolveIn(sandbox, args.path);
+  const shown = displayPath(abs, sandbox.cwd());
   const file = await readText(sandbox, abs, shown);
   if (!file) return { error: `file not found: ${shown}` };
   const plan = planReplace(file.text, args.old_string, args.new_string);
@@ -141,13 +141,13 @@ async function planReplaceEdit(
 
 async function planMultiPatch(sandbox: Sandbox, ctx: ToolContext, text: string): Promise<Planned[]> {
   const ops: PatchOp[] = parsePatch(text);
-  const abs = (p: string) => resolveIn(sandbox, ctx, p);
+  const abs = (p: string) => resolveIn(sandbox, p);
   const all = touchedPaths(ops).map(abs);
   if (new Set(all).size !== all.length) throw new PatchError('the patch touches the same file more than once');
   const planned: Planned[] = [];
   for (const op of ops) {
     const path = abs(op.path);
-    const shown = displayPath(path, ctx.cwd);
+    const shown = displayPath(path, sandbox.cwd());
     const current = await readText(sandbox, path, shown);
     if (op.type === 'add') {
       if (current) throw new PatchError(`cannot add ${shown}: it already exists (use "*** Update File")`);
@@ -173,7 +173,7 @@ async function write(sandbox: Sandbox, ctx: ToolContext, planned: Planned[], sum
   const changes: FileChange[] = [];
   const done: string[] = [];
   for (const p of planned) {
-    const shown = displayPath(p.abs, ctx.cwd);
+    const shown = displayPath(p.abs, sandbox.cwd());
     try {
       if (p.after === null) await sandbox.remove(p.abs);
       else await sandbox.writeFile(p.abs, p.after, p.mode !== undefined ? { mode: p.mode } : undefined);

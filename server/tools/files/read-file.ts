@@ -48,13 +48,13 @@ export function createReadFileTool(deps: FileToolDeps): Tool<ReadFileArgs> {
     maxResultChars: READ_MAX_CHARS + 1_000,
     async run(args, ctx) {
       const sandbox = await sandboxFor(deps, ctx);
-      const abs = resolveIn(sandbox, ctx, args.path);
-      const shown = displayPath(abs, ctx.cwd);
+      const abs = resolveIn(sandbox, args.path);
+      const shown = displayPath(abs, sandbox.cwd());
       try {
         let st = await sandbox.stat(abs);
         if (st?.type === 'symlink') st = await sandbox.stat(await sandbox.realpath(abs));
         if (!st) {
-          const similar = (await suggestPaths(sandbox, abs)).map((p) => displayPath(p, ctx.cwd));
+          const similar = (await suggestPaths(sandbox, abs)).map((p) => displayPath(p, sandbox.cwd()));
           return errorResult(
             `file not found: ${shown}` + (similar.length ? `. Similar: ${similar.join(', ')}` : ''),
           );

@@ -44,8 +44,8 @@ export function createSearchFilesTool(deps: SearchFilesToolDeps): Tool<SearchFil
     maxResultChars: 100_000,
     async run(args, ctx) {
       const sandbox = await sandboxFor(deps, ctx);
-      const root = resolveIn(sandbox, ctx, args.path ?? '.');
-      const shownRoot = displayPath(root, ctx.cwd);
+      const root = resolveIn(sandbox, args.path ?? '.');
+      const shownRoot = displayPath(root, sandbox.cwd());
       const target = args.target ?? 'content';
       try {
         let st = await sandbox.stat(root);
@@ -67,7 +67,7 @@ export function createSearchFilesTool(deps: SearchFilesToolDeps): Tool<SearchFil
         const data = useRg ? await searchWithRipgrep(sandbox, req) : await searchWithWalker(sandbox, req);
         const page = { offset: args.offset ?? 0, limit: args.limit ?? 50 };
         return {
-          content: formatResults(data, args.output_mode ?? 'content', page, context, (p) => displayPath(p, ctx.cwd)),
+          content: formatResults(data, args.output_mode ?? 'content', page, context, (p) => displayPath(p, sandbox.cwd())),
         };
       } catch (err) {
         return errorResult(`search failed: ${errorMessage(err)}`);

@@ -34,8 +34,8 @@ export function createWriteFileTool(deps: FileWriteToolDeps): Tool<WriteFileArgs
     item: (args) => ({ type: 'fileChange', changes: [{ path: args.path, kind: 'update', diff: '' }] }),
     async run(args, ctx) {
       const sandbox = await sandboxFor(deps, ctx);
-      const abs = resolveIn(sandbox, ctx, args.path);
-      const shown = displayPath(abs, ctx.cwd);
+      const abs = resolveIn(sandbox, args.path);
+      const shown = displayPath(abs, sandbox.cwd());
       const refused = await checkWrites(deps.approvals, ctx, [abs], 'write_file');
       if (refused) return refused;
       try {

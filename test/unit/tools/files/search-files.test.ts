@@ -161,7 +161,8 @@ describe('search_files result cap', () => {
   it('both backends say when a search hit its cap', async () => {
     const big = tempDir();
     writeFileSync(join(big, 'many.txt'), 'foo\n'.repeat(25_000));
-    const ctx = makeCtx(big);
+    // Its own thread: file tools resolve paths against the thread shell's directory, and thread-1's is `dir`.
+    const ctx = makeCtx(big, { threadId: 'cap' });
     for (const ripgrep of ['auto', 'never'] as const) {
       const res = await createSearchFilesTool({ sandboxes, ripgrep }).run({ pattern: 'foo', limit: 2 }, ctx);
       expect(res.content).toMatch(/^[\d,]+ matching lines in 1 file \(showing 1-2\):\nmany.txt:1:foo\nmany.txt:2:foo/);
