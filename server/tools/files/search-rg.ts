@@ -10,6 +10,7 @@ import {
   MAX_FILES_LISTED,
   MAX_MATCH_LINES,
   MAX_SEARCH_FILE_BYTES,
+  sortNewestFirst,
   type FileHits,
   type SearchData,
   type SearchRequest,
@@ -62,12 +63,14 @@ export async function searchWithRipgrep(sandbox: Sandbox, req: SearchRequest): P
   const flags = baseFlags(req, nameGlob);
   if (req.target === 'files') {
     const limit = MAX_FILES_LISTED + 1;
-    const cmd = `rg --files --sortr modified ${flags.join(' ')} -- ${shellQuote(req.root)} 2>&1 | head -n ${limit} | ${capBytes}`;
+    // `--sortr modified` orders each directory's entries by their own mtime, not the files globally (a newer file
+    // in an older directory comes late), so rg lists in path order and the files are sorted here, like the walker.
+    const cmd = `rg --files --sort path ${flags.join(' ')} -- ${shellQuote(req.root)} 2>&1 | head -n ${limit} | ${capBytes}`;
     const res = await sandbox.exec(cmd, { timeoutMs: 60_000, signal: req.signal });
     const lines = splitOutput(res.output).filter((l) => l.startsWith('/'));
     const truncated = lines.length > MAX_FILES_LISTED || hitByteCap(res.output);
     const paths = filterByGlob(req, lines.slice(0, MAX_FILES_LISTED), (p) => p, glob);
-    return { kind: 'files', paths, truncated };
+    return { kind: 'files', paths: await sortNewestFirst(sandbox, paths), truncated };
   }
   const ctx = req.context > 0 ? ` -C ${req.context}` : '';
   const limit = MAX_MATCH_LINES * (1 + 2 * req.context) + 1000;

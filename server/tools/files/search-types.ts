@@ -1,5 +1,6 @@
 // What both search backends (ripgrep in the sandbox, the built-in walker) produce, so one formatter paginates and
 // prints results identically whichever ran.
+import type { SandboxFs } from '../../sandbox/types';
 import type { GlobMatcher } from './glob';
 
 export interface SearchRequest {
@@ -51,4 +52,19 @@ export function relToRoot(req: SearchRequest, abs: string): string {
 /** Keeps the paths a glob accepts (relative to the root). */
 export function filterByGlob<T>(req: SearchRequest, items: T[], pathOf: (t: T) => string, glob?: GlobMatcher): T[] {
   return glob ? items.filter((t) => glob(relToRoot(req, pathOf(t)))) : items;
+}
+
+/** "Newest first" for both backends: by modification time, ties by path. */
+export const byNewest = (a: { path: string; mtime: number }, b: { path: string; mtime: number }): number =>
+  b.mtime - a.mtime || (a.path < b.path ? -1 : 1);
+
+/** `paths` newest first, stat'ed a batch at a time; paths gone in the meantime are dropped. */
+export async function sortNewestFirst(fs: SandboxFs, paths: string[]): Promise<string[]> {
+  const found: { path: string; mtime: number }[] = [];
+  for (let i = 0; i < paths.length; i += 32) {
+    const batch = paths.slice(i, i + 32);
+    const stats = await Promise.all(batch.map((p) => fs.stat(p).catch(() => null)));
+    stats.forEach((st, j) => st && found.push({ path: batch[j]!, mtime: st.mtimeMs }));
+  }
+  return found.sort(byNewest).map((f) => f.path);
 }

@@ -9,6 +9,7 @@ import {
   MAX_FILES_LISTED,
   MAX_MATCH_LINES,
   MAX_SEARCH_FILE_BYTES,
+  byNewest,
   relToRoot,
   type FileHits,
   type HitLine,
@@ -81,7 +82,7 @@ export async function searchWithWalker(sandbox: Sandbox, req: SearchRequest): Pr
       const st = await sandbox.stat(abs);
       if (st) found.push({ path: abs, mtime: st.mtimeMs });
     }
-    found.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+    found.sort(byNewest);
     return { kind: 'files', paths: found.map((f) => f.path), truncated };
   }
 
