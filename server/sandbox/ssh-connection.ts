@@ -185,8 +185,10 @@ export class SshHost implements ShellHost {
     let exit: { code: number | null; signal?: string } | undefined;
     ch.on('data', (b: Buffer) => pipe.emitData(b));
     ch.stderr.on('data', (b: Buffer) => pipe.emitStderr(b));
+    // ssh2 already names the signal with its SIG prefix (`SIGTERM`); older versions gave the bare name.
     ch.on('exit', (code: number | null, signal?: string) => {
-      exit = { code: typeof code === 'number' ? code : null, signal: signal ? `SIG${signal}` : undefined };
+      const name = signal && (signal.startsWith('SIG') ? signal : `SIG${signal}`);
+      exit = { code: typeof code === 'number' ? code : null, signal: name || undefined };
     });
     ch.on('error', () => undefined);
     ch.on('close', () => pipe.emitExit(exit?.code ?? null, exit?.signal));
