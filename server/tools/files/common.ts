@@ -97,15 +97,17 @@ export function declined(message: string): ToolResult {
   return { content: message, isError: true, item: { status: 'declined' } };
 }
 
-/** Clears every path with the gate; the first refusal wins and nothing is written. */
+/** Clears every path with the gate; the first refusal wins and nothing is written. `~/.ssh`, shell rc files and
+ * the like are the sandbox user's (a container's /home is not this machine's home). */
 export async function checkWrites(
   approvals: ApprovalGate,
   ctx: ToolContext,
+  sandbox: Sandbox,
   paths: string[],
   tool: string,
 ): Promise<ToolResult | null> {
   for (const path of paths) {
-    const gate = await approvals.checkWrite(ctx, { path, tool });
+    const gate = await approvals.checkWrite(ctx, { path, tool, home: sandbox.home() });
     if (!gate.allowed) return declined(gate.message);
   }
   return null;

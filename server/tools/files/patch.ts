@@ -89,7 +89,7 @@ export function createPatchTool(deps: FileWriteToolDeps): Tool<PatchArgs> {
         if (err instanceof PatchError) return errorResult(`${err.message}. Nothing was changed.`);
         return errorResult(errorMessage(err));
       }
-      const refused = await checkWrites(deps.approvals, ctx, planned.map((p) => p.abs), 'patch');
+      const refused = await checkWrites(deps.approvals, ctx, sandbox, planned.map((p) => p.abs), 'patch');
       if (refused) return refused;
       return write(sandbox, ctx, planned, summary);
     },

@@ -36,7 +36,7 @@ export function createWriteFileTool(deps: FileWriteToolDeps): Tool<WriteFileArgs
       const sandbox = await sandboxFor(deps, ctx);
       const abs = resolveIn(sandbox, args.path);
       const shown = displayPath(abs, sandbox.cwd());
-      const refused = await checkWrites(deps.approvals, ctx, [abs], 'write_file');
+      const refused = await checkWrites(deps.approvals, ctx, sandbox, [abs], 'write_file');
       if (refused) return refused;
       try {
         const st = await sandbox.stat(abs);
