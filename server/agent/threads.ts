@@ -13,6 +13,7 @@ import type { HostEvents } from './events';
 import type { PromptBuilder } from './prompt';
 import { today } from './prompt';
 import { runTurn, type TurnDeps } from './turn';
+import { ContextCompactor } from './compression';
 
 const MENTION_MAX_CHARS = 100_000;
 
@@ -26,6 +27,8 @@ export interface ThreadServiceDeps extends TurnDeps {
 }
 
 interface ActiveTurn {
+  /** The thread the turn runs on now: compression can move it to a new thread. */
+  threadId: string;
   turn: Turn;
   controller: AbortController;
   done: Promise<Turn>;
@@ -36,7 +39,34 @@ export class ThreadService {
   /** Things that happened between turns (a background process ended); the next turn's message carries them. */
   private readonly notices = new Map<string, string[]>();
 
-  constructor(private readonly deps: ThreadServiceDeps) {}
+  private readonly turnDeps: TurnDeps;
+
+  constructor(private readonly deps: ThreadServiceDeps) {
+    // Context compression runs inside turns (see compression/compactor.ts); one compactor keeps the usage records.
+    const compactor = deps.compactor ?? new ContextCompactor({ store: deps.store, events: deps.events, log: deps.log.child('compression') });
+    this.turnDeps = { ...deps, compactor };
+  }
+
+  /**
+   * The thread that continues `threadId` now: itself, or the newest thread context compression moved it to. Starting
+   * a turn (or interrupting, or leaving a notice) on a compacted thread's old id goes there, so clients that cached
+   * the old id keep working; reading the old thread still shows the old thread.
+   */
+  current(threadId: string): string {
+    return this.store.threads.compactionSuccessor(threadId) ?? threadId;
+  }
+
+  /** Compression moved a running turn: it is found under the new id from now on, its pending notices too. */
+  private moved(entry: ActiveTurn, newThreadId: string): void {
+    if (this.active.get(entry.threadId) === entry) this.active.delete(entry.threadId);
+    const notes = this.notices.get(entry.threadId);
+    if (notes) {
+      this.notices.delete(entry.threadId);
+      this.notices.set(newThreadId, [...(this.notices.get(newThreadId) ?? []), ...notes]);
+    }
+    entry.threadId = newThreadId;
+    this.active.set(newThreadId, entry);
+  }
 
   private get store(): Store {
     return this.deps.store;
@@ -158,14 +188,15 @@ export class ThreadService {
     return this.store.search.search(query, { limit: opts.limit ?? 20, threadId: opts.threadId, excludeThreadId: opts.excludeThreadId });
   }
 
-  addNotice(threadId: string, text: string): void {
+  addNotice(forThreadId: string, text: string): void {
+    const threadId = this.current(forThreadId);
     const list = this.notices.get(threadId) ?? [];
     list.push(text);
     this.notices.set(threadId, list.slice(-10));
   }
 
   isBusy(threadId: string): boolean {
-    return this.active.has(threadId);
+    return this.active.has(this.current(threadId));
   }
 
   private assertIdle(threadId: string): void {
@@ -174,7 +205,9 @@ export class ThreadService {
   }
 
   /** Commits the user's message and starts the turn; returns at once with the turn in progress. */
-  startTurn(threadId: string, input: UserInput[], opts: { model?: string } = {}): Turn {
+  startTurn(requestedId: string, input: UserInput[], opts: { model?: string } = {}): Turn {
+    this.row(requestedId);
+    const threadId = this.current(requestedId); // a compacted thread continues on its successor
     const row = this.row(threadId);
     this.assertIdle(threadId);
     const model = opts.model || row.model || this.deps.config().model.default;
@@ -203,28 +236,29 @@ export class ThreadService {
       if (!row.title) this.store.threads.updateThread(threadId, { title: titleFrom(input) });
     })();
     const controller = new AbortController();
-    const entry: ActiveTurn = { turn, controller, done: Promise.resolve(turn) };
+    const entry: ActiveTurn = { threadId, turn, controller, done: Promise.resolve(turn) };
     this.active.set(threadId, entry);
     this.deps.events.emit('turn/started', { threadId, turn });
     this.deps.events.emit('item/started', { threadId, turnId, item: userItem });
     this.deps.events.emit('item/completed', { threadId, turnId, item: userItem });
     if (!row.title) this.deps.events.emit('thread/updated', { thread: this.get(threadId) });
-    entry.done = runTurn(this.deps, {
+    entry.done = runTurn(this.turnDeps, {
       threadId,
       turn,
       cwd: row.cwd,
       systemPrompt: row.system_prompt ?? '',
       model,
       signal: controller.signal,
+      onThreadMoved: (newThreadId) => this.moved(entry, newThreadId),
     }).finally(() => {
-      if (this.active.get(threadId) === entry) this.active.delete(threadId);
+      if (this.active.get(entry.threadId) === entry) this.active.delete(entry.threadId);
     });
     return turn;
   }
 
   interrupt(threadId: string): { interrupted: boolean; turnId?: string } {
     this.row(threadId);
-    const a = this.active.get(threadId);
+    const a = this.active.get(this.current(threadId));
     if (!a) return { interrupted: false };
     a.controller.abort(new Error('interrupted by the user'));
     return { interrupted: true, turnId: a.turn.id };
@@ -232,7 +266,7 @@ export class ThreadService {
 
   /** Resolves with the finished turn (or at once when the thread is idle). */
   async waitIdle(threadId: string): Promise<Turn | undefined> {
-    return this.active.get(threadId)?.done;
+    return this.active.get(this.current(threadId))?.done;
   }
 
   async shutdown(): Promise<void> {

@@ -15,6 +15,7 @@ import type { ToolRegistry } from '../tools/registry';
 import type { HostEvents } from './events';
 import { resolveEndpoints } from './endpoints';
 import { toChatMessages } from './history';
+import { joinSummaryMessages, type ContextCompactor } from './compression';
 import { LoopGuard } from './loop-guard';
 import { ModelCallError, ModelClient, type ChatResult } from './model-client';
 import type { ToolRunner } from './tool-runner';
@@ -29,6 +30,8 @@ export interface TurnDeps {
   log: Logger;
   /** Per-call model client factory, replaceable in tests. */
   modelClient?: (endpoints: ReturnType<typeof resolveEndpoints>, config: HermesConfig) => ModelClient;
+  /** Context compression; without it a thread grows until the provider refuses it. */
+  compactor?: ContextCompactor;
 }
 
 export interface TurnInput {
@@ -38,6 +41,8 @@ export interface TurnInput {
   systemPrompt: string;
   model: string;
   signal: AbortSignal;
+  /** Compression moved the turn to a new thread (the owner re-keys its running turn; called before clients hear). */
+  onThreadMoved?: (newThreadId: string) => void;
 }
 
 const MAX_ITERATIONS_NOTE =
@@ -45,7 +50,9 @@ const MAX_ITERATIONS_NOTE =
 
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   const { store, events, log } = deps;
-  const { threadId, turn, signal } = input;
+  const { turn, signal } = input;
+  // Not const: context compression can move the turn to a new thread mid-way.
+  let threadId = input.threadId;
   const config = deps.config();
   let usage: Usage = emptyUsage();
   let status: TurnStatus = 'completed';
@@ -78,6 +85,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
     const toolDefs = tools.map((t) => deps.registry.schema(t));
     const guard = new LoopGuard(config.agent.loop_guard_stop_after);
     const maxIterations = config.agent.max_iterations;
+    const toolsJson = deps.compactor ? JSON.stringify(toolDefs) : '';
 
     for (let iteration = 1; ; iteration++) {
       if (signal.aborted) {
@@ -85,9 +93,28 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
         break;
       }
       const finalCall = iteration > maxIterations;
-      const messages: ChatCompletionMessageParam[] = toChatMessages(input.systemPrompt, store.threads.history(threadId));
+      if (deps.compactor) {
+        // Past the compression threshold the thread's middle is summarised and the turn continues on a new thread.
+        const moved = await deps.compactor
+          .maybeCompact({ threadId, turnId: turn.id, systemPrompt: input.systemPrompt, toolsJson, client, signal, config, onMoved: input.onThreadMoved })
+          .catch((e) => {
+            log.warn('context compression failed; continuing uncompressed', { threadId, error: String((e as Error)?.message ?? e) });
+            return null;
+          });
+        if (moved) {
+          threadId = moved.threadId;
+          if (moved.usage) usage = addUsage(usage, moved.usage);
+        }
+        if (signal.aborted) {
+          status = 'interrupted';
+          break;
+        }
+      }
+      // joinSummaryMessages: a compaction summary and a user message next to it go out as one (roles alternate).
+      const messages: ChatCompletionMessageParam[] = joinSummaryMessages(toChatMessages(input.systemPrompt, store.threads.history(threadId)));
       if (finalCall) messages.push({ role: 'user', content: MAX_ITERATIONS_NOTE });
-      const res = await streamResponse(deps, input, client, messages, finalCall ? [] : toolDefs, config);
+      const res = await streamResponse(deps, { ...input, threadId }, client, messages, finalCall ? [] : toolDefs, config);
+      deps.compactor?.recordCall(threadId, res.usage);
       if (res.usage) {
         usage = addUsage(usage, res.usage);
         emitUsage();

@@ -64,6 +64,7 @@ export const serverNotifications = {
   'thread/started': notes.ThreadStartedNotification,
   'thread/updated': notes.ThreadUpdatedNotification,
   'thread/deleted': notes.ThreadDeletedNotification,
+  'thread/compacted': notes.ThreadCompactedNotification,
   'turn/started': notes.TurnStartedNotification,
   'turn/completed': notes.TurnCompletedNotification,
   'item/started': notes.ItemStartedNotification,

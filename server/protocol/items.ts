@@ -74,6 +74,22 @@ export const FileChangeItem = z.object({
   durationMs: z.number().optional(),
 });
 
+export const CompactionMethod = z.enum(['model', 'fallback']);
+export type CompactionMethod = z.infer<typeof CompactionMethod>;
+
+/**
+ * Where context compression replaced the middle of a thread with a summary. It opens the compacted thread (the
+ * child of `parentThreadId`); `method` says whether the model wrote the summary or the deterministic fallback did.
+ */
+export const ContextCompactionItem = z.object({
+  ...base,
+  type: z.literal('contextCompaction'),
+  /** The summary as the model sees it (between the reference-only markers), todo list and current goal included. */
+  summary: z.string(),
+  parentThreadId: z.string(),
+  method: CompactionMethod,
+});
+
 export const Item = z.discriminatedUnion('type', [
   UserMessageItem,
   AgentMessageItem,
@@ -81,6 +97,7 @@ export const Item = z.discriminatedUnion('type', [
   ToolCallItem,
   CommandExecutionItem,
   FileChangeItem,
+  ContextCompactionItem,
 ]);
 export type Item = z.infer<typeof Item>;
 export type UserMessageItem = z.infer<typeof UserMessageItem>;
@@ -89,6 +106,7 @@ export type ReasoningItem = z.infer<typeof ReasoningItem>;
 export type ToolCallItem = z.infer<typeof ToolCallItem>;
 export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
 export type FileChangeItem = z.infer<typeof FileChangeItem>;
+export type ContextCompactionItem = z.infer<typeof ContextCompactionItem>;
 /** The items a tool can be shown as. */
 export type ToolItem = ToolCallItem | CommandExecutionItem | FileChangeItem;
 

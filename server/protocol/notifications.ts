@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Item, TodoItem } from './items';
+import { CompactionMethod, Item, TodoItem } from './items';
 import { Thread, Turn } from './thread';
 import { Usage } from './common';
 
@@ -35,4 +35,20 @@ export const ProcessExitedNotification = z.object({
   exitCode: z.number().int().nullable(),
   /** The last lines of its output. */
   tail: z.string(),
+});
+
+/**
+ * Context compression moved the running turn of `threadId` to a new thread (`thread`, whose parentId is `threadId`
+ * and parentKind 'compression'). Everything after this for the turn is sent with the new thread's id; a client
+ * showing `threadId` should switch to `thread.id`. `turn/start` on the old id is redirected to the newest thread.
+ */
+export const ThreadCompactedNotification = z.object({
+  threadId: z.string(),
+  thread: Thread,
+  turnId: z.string(),
+  summaryChars: z.number().int(),
+  method: CompactionMethod,
+  /** Estimated prompt tokens before and after (gpt-tokenizer counts, or the provider's usage plus counts). */
+  tokensBefore: z.number().int(),
+  tokensAfter: z.number().int(),
 });

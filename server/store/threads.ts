@@ -316,14 +316,94 @@ export class ThreadStore {
         .all(threadId, n)
         .map((r) => r.id);
       const mark = this.db.prepare('UPDATE turns SET active = 0 WHERE id = ?');
-      const markMsgs = this.db.prepare('UPDATE messages SET active = 0 WHERE turn_id = ?');
+      // Scoped to the thread: a turn moved by compression keeps its earlier messages in the parent thread.
+      const markMsgs = this.db.prepare('UPDATE messages SET active = 0 WHERE turn_id = ? AND thread_id = ?');
       for (const id of ids) {
         mark.run(id);
-        markMsgs.run(id);
+        markMsgs.run(id, threadId);
       }
       this.q.touch.run(Date.now(), threadId);
       return ids;
     })();
+  }
+
+  /** Highest active message id of a thread and how many active messages it has: a cheap mark of its history. */
+  historyMark(threadId: string): { maxId: number; count: number } {
+    const r = this.db
+      .prepare<[string], { maxId: number | null; count: number }>(
+        'SELECT MAX(id) AS maxId, COUNT(*) AS count FROM messages WHERE thread_id = ? AND active = 1',
+      )
+      .get(threadId)!;
+    return { maxId: r.maxId ?? 0, count: r.count };
+  }
+
+  /** Active messages after `afterId`, and how many active ones there are up to it: a thread's growth since a mark. */
+  historyAfter(threadId: string, afterId: number): { upto: number; after: StoredMessage[] } {
+    const upto = this.db
+      .prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND active = 1 AND id <= ?')
+      .get(threadId, afterId)!.n;
+    const after = this.db
+      .prepare<[string, number], any>('SELECT * FROM messages WHERE thread_id = ? AND active = 1 AND id > ? ORDER BY id')
+      .all(threadId, afterId)
+      .map(toMessage);
+    return { upto, after };
+  }
+
+  /** Copies one turn row into another thread under a new id (status, usage and times kept), appended last. */
+  copyTurnRow(turnId: string, toThreadId: string, newTurnId: string): void {
+    const t = this.q.getTurn.get(turnId);
+    if (!t) throw new Error(`no turn with id ${turnId}`);
+    this.db
+      .prepare(
+        `INSERT INTO turns (id, thread_id, seq, status, error, model, prompt_tokens, completion_tokens, cached_tokens,
+           reasoning_tokens, cost_usd, started_at, completed_at)
+         VALUES (@id, @thread_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE thread_id = @thread_id), @status,
+           @error, @model, @prompt_tokens, @completion_tokens, @cached_tokens, @reasoning_tokens, @cost_usd, @started_at,
+           @completed_at)`,
+      )
+      .run({ ...t, id: newTurnId, thread_id: toThreadId });
+  }
+
+  /** Copies one message into another thread (as the turn `turnId` there), keeping its content, items and time. */
+  copyMessage(messageId: number, toThreadId: string, turnId: string | null): number {
+    const r = this.db
+      .prepare(
+        `INSERT INTO messages (thread_id, turn_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at)
+         SELECT ?, ?, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at
+         FROM messages WHERE id = ?`,
+      )
+      .run(toThreadId, turnId, messageId);
+    if (!r.changes) throw new Error(`no message with id ${messageId}`);
+    return Number(r.lastInsertRowid);
+  }
+
+  /**
+   * Moves a turn (its row, not its messages) to another thread as that thread's latest turn. Compression uses it to
+   * continue a running turn in the compacted thread; the messages already written stay in the parent's history.
+   */
+  moveTurn(turnId: string, toThreadId: string): void {
+    const r = this.db
+      .prepare(
+        `UPDATE turns SET thread_id = @to, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE thread_id = @to)
+         WHERE id = @id`,
+      )
+      .run({ id: turnId, to: toThreadId });
+    if (!r.changes) throw new Error(`no turn with id ${turnId}`);
+  }
+
+  /** The newest thread that continues `threadId` after compression, following the chain to its end. */
+  compactionSuccessor(threadId: string): string | undefined {
+    const next = this.db.prepare<[string], { id: string }>(
+      `SELECT id FROM threads WHERE parent_id = ? AND parent_kind = 'compression' ORDER BY created_at DESC, id DESC LIMIT 1`,
+    );
+    const seen = new Set([threadId]);
+    let last: string | undefined;
+    for (let id = threadId; ; ) {
+      const child = next.get(id)?.id;
+      if (!child || seen.has(child)) return last;
+      seen.add(child);
+      last = id = child;
+    }
   }
 
   /** Copies the active turns (up to and including `uptoTurnId`) and their messages into `newThreadId`. */
