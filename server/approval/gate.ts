@@ -56,6 +56,12 @@ export class ApprovalBroker implements ApprovalGate {
     return this.decide(ctx, { kind: 'fileWrite', tool: req.tool, text: req.path, verdict: v.verdict, reasons: v.reasons });
   }
 
+  /** The thread continues under a new id (context compression): "allow for this session" goes with it. */
+  rekey(fromThreadId: string, toThreadId: string): void {
+    const set = this.session.get(fromThreadId);
+    if (set) this.session.set(toThreadId, new Set([...(this.session.get(toThreadId) ?? []), ...set]));
+  }
+
   /** Forget a thread's session approvals (thread deleted or reset). */
   clearSession(threadId: string): void {
     this.session.delete(threadId);

@@ -66,9 +66,12 @@ export async function runChat(host: Host, opts: ChatOptions): Promise<number> {
   host.hub.add(peer);
   const thread = opts.thread ? host.threads.get(opts.thread) : host.threads.start({ cwd: opts.cwd, model: opts.model, source: 'cli' });
   let lastWasText = false;
+  let threadId = thread.id;
   const done = new Promise<number>((resolve) => {
     host.events.on((n) => {
-      if ('threadId' in n.params && n.params.threadId !== thread.id) return;
+      // Context compression continues the thread under a new id; follow it.
+      if (n.method === 'thread/compacted' && n.params.threadId === threadId) threadId = n.params.thread.id;
+      if ('threadId' in n.params && n.params.threadId !== threadId) return;
       switch (n.method) {
         case 'item/agentMessage/delta':
           process.stdout.write(n.params.delta);

@@ -78,6 +78,12 @@ export function createSandboxManager(o: SandboxManagerOptions): SandboxManager {
       return p;
     },
     release,
+    rekey(from, to) {
+      const p = sandboxes.get(from);
+      if (!p || sandboxes.has(to)) return;
+      sandboxes.delete(from);
+      sandboxes.set(to, p);
+    },
     async closeAll() {
       await Promise.all([...sandboxes.keys()].map(release));
     },

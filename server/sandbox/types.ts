@@ -96,6 +96,8 @@ export interface SandboxManager {
    * /workspace (or `cwd` when it lies under /workspace); SSH in `terminal.cwd` or the remote home. */
   get(threadId: string, cwd: string): Promise<Sandbox>;
   release(threadId: string): Promise<void>;
+  /** The thread continues under a new id (context compression): its sandbox goes with it. */
+  rekey(fromThreadId: string, toThreadId: string): void;
   closeAll(): Promise<void>;
   /** For `hermes-host doctor`: is the configured backend reachable? */
   check(): Promise<{ ok: boolean; message: string }>;

@@ -51,6 +51,13 @@ export function installTools(host: Host): void {
       `Background process ${e.processId} (\`${e.command}\`) exited with code ${e.exitCode ?? 'unknown'}. Last output:\n${e.tail}`,
     );
   });
+  // Compression moves a running thread to a new id; its shell, processes and session approvals follow it.
+  host.events.on((n) => {
+    if (n.method !== 'thread/compacted') return;
+    sandboxes.rekey(n.params.threadId, n.params.thread.id);
+    processes.rekey(n.params.threadId, n.params.thread.id);
+    approvals.rekey(n.params.threadId, n.params.thread.id);
+  });
   host.onClose(async () => {
     await processes.stopAll();
     await sandboxes.closeAll();

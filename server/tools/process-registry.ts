@@ -96,6 +96,11 @@ export class ProcessRegistry {
   }
 
   /** Called once per process when it ends; returns an unsubscribe function. */
+  /** The thread continues under a new id (context compression): its processes go with it. */
+  rekey(fromThreadId: string, toThreadId: string): void {
+    for (const e of this.entries.values()) if (e.info.threadId === fromThreadId) e.info.threadId = toThreadId;
+  }
+
   onFinished(cb: (e: FinishedEvent) => void): () => void {
     this.listeners.add(cb);
     return () => this.listeners.delete(cb);

@@ -173,6 +173,13 @@ export class TestSandboxManager<S extends Sandbox = TestSandbox> implements Sand
     await this.sandboxes.get(threadId)?.close();
     this.sandboxes.delete(threadId);
   }
+  rekey(from: string, to: string): void {
+    const s = this.sandboxes.get(from);
+    if (s && !this.sandboxes.has(to)) {
+      this.sandboxes.delete(from);
+      this.sandboxes.set(to, s);
+    }
+  }
   async closeAll(): Promise<void> {
     for (const id of [...this.sandboxes.keys()]) await this.release(id);
   }
