@@ -112,6 +112,18 @@ export class ChatController {
       case 'skills/changed':
         void this.refreshSkills();
         return;
+      case 'thread/compacted': {
+        // The host summarised earlier turns and continues this chat as a new thread: follow it. The new thread
+        // holds the summary, the recent turns and the running turn, so the view rebuilds from it.
+        this.history.upsert(n.params.thread);
+        if (n.params.threadId !== this.transcript.threadId) return;
+        const models = { ...this.ui.get().modelByThread };
+        if (models[n.params.threadId]) models[n.params.thread.id] = models[n.params.threadId];
+        this.ui.update({ modelByThread: models });
+        void this.openThread(n.params.thread.id);
+        this.announce('Earlier messages were summarised to free context.');
+        return;
+      }
       default:
         this.transcript.apply(n);
     }

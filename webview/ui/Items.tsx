@@ -1,6 +1,6 @@
 // One transcript row: an item (user message, agent reply, reasoning, tool card), a turn's footer, a request card,
 // or a notice. Each row subscribes to its own key, so a stream delta re-renders only the row it belongs to.
-import type { AgentMessageItem, ReasoningItem, UserMessageItem } from '../../server/protocol';
+import type { AgentMessageItem, ContextCompactionItem, ReasoningItem, UserMessageItem } from '../../server/protocol';
 import type { ChatController } from '../controller';
 import type { Row } from '../state/transcript';
 import { useKeys } from '../state/emitter';
@@ -44,7 +44,19 @@ function ItemView({ c, id }: { c: ChatController; id: string }) {
       return <FileChangeCard c={c} item={item} />;
     case 'toolCall':
       return <ToolCallCard item={item} />;
+    case 'contextCompaction':
+      return <Compaction item={item} />;
   }
+}
+
+/** Where the host compressed earlier turns into a summary; the summary stays readable. */
+function Compaction({ item }: { item: ContextCompactionItem }) {
+  return (
+    <details class="compaction" aria-label="Context summary">
+      <summary>Earlier messages were summarised to free context{item.method === 'fallback' ? ' (summary built without the model)' : ''}</summary>
+      <div class="compaction-text">{item.summary}</div>
+    </details>
+  );
 }
 
 function UserMessage({ item }: { item: UserMessageItem }) {
