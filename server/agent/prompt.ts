@@ -13,6 +13,8 @@ export interface PromptContext {
   /** Date only: a timestamp would change the prompt every call. */
   date: string;
   backend: string;
+  /** Where commands and file tools really run, when that is not `cwd` on this machine. */
+  backendNote?: string;
 }
 
 export interface PromptSection {
@@ -60,7 +62,7 @@ export const environmentSection: PromptSection = {
     [
       '# Environment',
       `Conversation started: ${ctx.date}`,
-      `Working directory: ${ctx.cwd}`,
+      ctx.backendNote ?? `Working directory: ${ctx.cwd}`,
       `Terminal backend: ${ctx.backend}`,
       `Model: ${ctx.model}`,
     ].join('\n'),
@@ -68,4 +70,15 @@ export const environmentSection: PromptSection = {
 
 export function today(d = new Date()): string {
   return d.toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** How to describe a remote terminal backend to the model, so it uses the paths that exist there. */
+export function backendNote(t: { backend: string; docker_image: string; docker_network: boolean; ssh_host: string; ssh_user: string; cwd: string }): string | undefined {
+  if (t.backend === 'docker') {
+    return `Commands and file tools run in a Docker container (${t.docker_image}${t.docker_network ? '' : ', no network'}); the working directory there is /workspace. Use paths inside the container.`;
+  }
+  if (t.backend === 'ssh') {
+    return `Commands and file tools run over SSH on ${t.ssh_user ? `${t.ssh_user}@` : ''}${t.ssh_host}, in ${t.cwd || 'the remote home directory'}. Use paths on that machine.`;
+  }
+  return undefined;
 }

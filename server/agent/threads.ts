@@ -11,7 +11,7 @@ import { redact } from '../util/redact';
 import type { Logger } from '../util/log';
 import type { HostEvents } from './events';
 import type { PromptBuilder } from './prompt';
-import { today } from './prompt';
+import { backendNote, today } from './prompt';
 import { runTurn, type TurnDeps } from './turn';
 import { ContextCompactor } from './compression';
 
@@ -98,6 +98,7 @@ export class ThreadService {
       toolNames: tools.map((t) => t.name),
       date: today(),
       backend: config.terminal.backend,
+      backendNote: backendNote(config.terminal),
     });
     const row = this.store.threads.createThread({
       id,

@@ -101,6 +101,8 @@ describe('terminal.backend: docker', () => {
     const [uid, cwd, marker, hostname] = who!.split('\n');
     expect([uid, cwd, marker]).toEqual(['1000', '/workspace', 'docker']);
     expect(who).toMatch(/\n\n\[exit code 0\]$/);
+    // The model is told where its commands really run.
+    expect(String(model.chatRequests().at(-1)!.body.messages[0].content)).toContain('the working directory there is /workspace');
     const container = await dockerd!.docker.getContainer(`hermes-${scopeName(s.threadId)}`).inspect();
     expect(container.Config.Hostname).toBe(hostname);
     expect(container.State.Running).toBe(true);
@@ -162,6 +164,7 @@ describe('terminal.backend: ssh', () => {
     const [who, wrote, read, cat] = await turn(s, [terminal('id -u; pwd; echo "$HERMES_SANDBOX"; echo "$SSH_CONNECTION"')], ...fileCalls);
     const [uid, cwd, marker, conn] = who!.split('\n');
     expect([uid, cwd, marker]).toEqual([String(userInfo().uid), remoteDir, 'ssh']);
+    expect(String(model.chatRequests().at(-1)!.body.messages[0].content)).toContain(`over SSH on`);
     expect(conn!.split(' ')).toEqual(['127.0.0.1', expect.stringMatching(/^\d+$/), '127.0.0.1', String(sshd!.port)]);
 
     expect(wrote).toBe(`Wrote ${NOTE.length} bytes to note.txt (new file).`);
