@@ -12,6 +12,7 @@ import type { Logger } from '../util/log';
 import type { HostEvents } from './events';
 import type { PromptBuilder } from './prompt';
 import { backendNote, today } from './prompt';
+import { LiveItems } from './live-items';
 import { runTurn, type TurnDeps } from './turn';
 import { ContextCompactor } from './compression';
 
@@ -41,7 +42,10 @@ export class ThreadService {
 
   private readonly turnDeps: TurnDeps;
 
+  private readonly live: LiveItems;
+
   constructor(private readonly deps: ThreadServiceDeps) {
+    this.live = new LiveItems(deps.events);
     // Context compression runs inside turns (see compression/compactor.ts); one compactor keeps the usage records.
     const compactor = deps.compactor ?? new ContextCompactor({ store: deps.store, events: deps.events, log: deps.log.child('compression') });
     this.turnDeps = { ...deps, compactor };
@@ -129,6 +133,9 @@ export class ThreadService {
     for (const m of this.store.threads.history(threadId)) {
       for (const it of m.items) items.push({ ...it, ...(m.turnId ? { turnId: m.turnId } : {}) } as Item);
     }
+    // What the running turn has produced so far, so a view opened mid-turn starts where the stream is.
+    const seen = new Set(items.map((i) => i.id));
+    for (const it of this.live.of(threadId)) if (!seen.has(it.id)) items.push(structuredClone(it));
     return { thread, turns, items };
   }
 

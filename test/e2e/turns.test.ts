@@ -173,3 +173,19 @@ describe('turns over stdio', () => {
     expect(hist.some((m) => m.role === 'assistant' && String(m.content).startsWith('w0 w1'))).toBe(true);
   });
 });
+
+describe('reading a thread mid-turn', () => {
+  it('includes what the running turn has streamed so far', async () => {
+    model.script({ text: Array.from({ length: 200 }, (_, i) => `p${i} `), chunkDelayMs: 20 });
+    const { client, thread } = await boot();
+    await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'stream' }] });
+    await client.waitFor('item/agentMessage/delta', (d) => d.delta.startsWith('p5'));
+    const read = await client.request('thread/read', { threadId: thread.id });
+    const partial = read.items.find((i) => i.type === 'agentMessage') as any;
+    expect(partial.status).toBe('inProgress');
+    expect(partial.text).toMatch(/^p0 p1 p2 p3 p4 p5/);
+    expect(read.turns[0].status).toBe('inProgress');
+    await client.request('turn/interrupt', { threadId: thread.id });
+    await client.waitFor('turn/completed');
+  });
+});

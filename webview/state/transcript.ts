@@ -80,7 +80,8 @@ export class Transcript {
       if (item.turnId !== prevTurn && prevTurn && this.turns.has(prevTurn)) rows.push(turnRow(prevTurn));
       prevTurn = item.turnId;
       this.items.set(item.id, item);
-      if (!(item.type === 'agentMessage' && item.status === 'inProgress')) this.done.add(item.id);
+      // thread/read includes the running turn's unfinished items (a reply being streamed, a command running).
+      if (!('status' in item && item.status === 'inProgress')) this.done.add(item.id);
       rows.push(itemRow(item.id));
     }
     if (prevTurn && this.turns.get(prevTurn)?.status !== 'inProgress' && this.turns.has(prevTurn)) rows.push(turnRow(prevTurn));
