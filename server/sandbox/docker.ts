@@ -5,14 +5,12 @@ import Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
-import type { ExecOptions, ExecResult, FileStat, ProcessHandle, Sandbox, SpawnOptions } from './types';
 import { Pipe, type RawProcess, type RunOptions, type ShellHost } from './host';
 import { ShellSession } from './shell-session';
 import { shellArgv } from './shell-script';
 import { ExecFs } from './exec-fs';
-import { spawnRemote } from './spawn-remote';
 import { passthroughEnv } from './env-scrub';
-import { assertNotRoot, resolveSandboxPath } from './paths';
+import { RemoteSandbox } from './remote';
 import {
   acquireContainer,
   CONTAINER_HOME,
@@ -132,20 +130,19 @@ export interface DockerSandboxOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export class DockerSandbox implements Sandbox {
+export class DockerSandbox extends RemoteSandbox {
   readonly kind = 'docker' as const;
   readonly description: string;
-  private readonly fs: ExecFs;
 
   private constructor(
-    private readonly host: DockerHost,
-    private readonly session: ShellSession,
+    host: DockerHost,
+    session: ShellSession,
     private readonly release: () => Promise<void>,
     name: string,
     image: string,
   ) {
+    super(host, session, new ExecFs(host), CONTAINER_HOME);
     this.description = `docker container ${name} (${image})`;
-    this.fs = new ExecFs(host);
   }
 
   static async create(o: DockerSandboxOptions): Promise<DockerSandbox> {
@@ -179,58 +176,6 @@ export class DockerSandbox implements Sandbox {
       throw err;
     }
     return sb;
-  }
-
-  cwd(): string {
-    return this.session.cwd();
-  }
-
-  home(): string {
-    return this.session.home() ?? CONTAINER_HOME;
-  }
-
-  exec(command: string, opts: ExecOptions): Promise<ExecResult> {
-    return this.session.exec(command, opts);
-  }
-
-  spawn(command: string, opts: SpawnOptions): Promise<ProcessHandle> {
-    return spawnRemote(this.host, this.session, command, opts);
-  }
-
-  private resolve(path: string): string {
-    return resolveSandboxPath(path, this.cwd(), this.home());
-  }
-
-  readFile(path: string): Promise<Buffer> {
-    return this.fs.readFile(this.resolve(path));
-  }
-
-  async writeFile(path: string, data: Buffer | string, opts?: { mode?: number }): Promise<void> {
-    const p = this.resolve(path);
-    assertNotRoot(p, 'write');
-    return this.fs.writeFile(p, data, opts);
-  }
-
-  stat(path: string): Promise<FileStat | null> {
-    return this.fs.stat(this.resolve(path));
-  }
-
-  readdir(path: string): Promise<{ name: string; type: FileStat['type'] }[]> {
-    return this.fs.readdir(this.resolve(path));
-  }
-
-  mkdir(path: string, opts?: { recursive?: boolean }): Promise<void> {
-    return this.fs.mkdir(this.resolve(path), opts);
-  }
-
-  async remove(path: string): Promise<void> {
-    const p = this.resolve(path);
-    assertNotRoot(p, 'remove');
-    return this.fs.remove(p);
-  }
-
-  realpath(path: string): Promise<string> {
-    return this.fs.realpath(this.resolve(path));
   }
 
   async close(): Promise<void> {
