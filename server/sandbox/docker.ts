@@ -168,14 +168,7 @@ export class DockerSandbox extends RemoteSandbox {
       env: { HOME: CONTAINER_HOME, HERMES_SANDBOX: 'docker', TERM: 'xterm-256color', ...extraEnv },
       log: o.log.child('docker-shell'),
     });
-    const sb = new DockerSandbox(host, session, release, plan.name, plan.image);
-    try {
-      await session.ensureStarted();
-    } catch (err) {
-      await sb.close();
-      throw err;
-    }
-    return sb;
+    return RemoteSandbox.started(new DockerSandbox(host, session, release, plan.name, plan.image));
   }
 
   async close(): Promise<void> {

@@ -72,4 +72,15 @@ export abstract class RemoteSandbox implements Sandbox {
   }
 
   abstract close(): Promise<void>;
+
+  /** Starts the shell; a sandbox whose shell will not start is closed again, so nothing is left behind. */
+  protected static async started<T extends RemoteSandbox>(sb: T): Promise<T> {
+    try {
+      await sb.session.ensureStarted();
+    } catch (err) {
+      await sb.close();
+      throw err;
+    }
+    return sb;
+  }
 }

@@ -47,14 +47,7 @@ export class SshSandbox extends RemoteSandbox {
       exports: { HERMES_SANDBOX: 'ssh', ...passthroughEnv(o.env ?? process.env, o.terminal.env_passthrough) },
       log,
     });
-    const sb = new SshSandbox(conn, host, session);
-    try {
-      await session.ensureStarted();
-    } catch (err) {
-      await sb.close();
-      throw err;
-    }
-    return sb;
+    return RemoteSandbox.started(new SshSandbox(conn, host, session));
   }
 
   async close(): Promise<void> {
