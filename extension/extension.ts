@@ -1,7 +1,7 @@
 // Entry point: wires the host connection, the chat webviews, the IDE prompts for host requests, the status bar,
 // the Context view and the commands. The host owns every decision; this extension is a bridge to the editor.
 import * as vscode from 'vscode';
-import type { ServerRequestMethod } from '../server/protocol';
+import { serverNotifications, type ServerRequestMethod } from '../server/protocol';
 import { WebviewHub } from './chat/hub';
 import { ChatController } from './chat/controller';
 import { createExtMethods, DiffDocuments, DIFF_SCHEME } from './chat/ext-methods';
@@ -94,11 +94,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const skills = new SkillCatalog(host);
   const contextTree = new ContextTree(host, workspaceRoot);
   sub(vscode.window.registerTreeDataProvider('hermes.context', contextTree));
-  const passThrough = [
-    'thread/started', 'thread/updated', 'thread/deleted', 'turn/started', 'turn/completed', 'item/started', 'item/updated',
-    'item/completed', 'item/agentMessage/delta', 'item/reasoning/delta', 'item/commandExecution/outputDelta',
-    'thread/tokenUsage/updated', 'thread/todo/updated', 'serverRequest/resolved', 'skills/changed', 'context/changed',
-  ];
+  // Every host notification the protocol defines goes down to the webviews unchanged.
+  const passThrough = Object.keys(serverNotifications);
   for (const method of passThrough) host.onNotification(method, (p) => hub.notify(method, p));
   host.onNotification('turn/started', (p) => status.turnStarted(p.threadId, p.turn?.model));
   host.onNotification('turn/completed', (p) => status.turnCompleted(p.threadId));
@@ -106,6 +103,10 @@ export function activate(context: vscode.ExtensionContext): void {
   host.onNotification('serverRequest/resolved', (p) => broker.resolved(p));
   host.onNotification('skills/changed', () => skills.invalidate());
   host.onNotification('context/changed', () => contextTree.refresh());
+  // Compression continues a thread under a new id: editor commands follow it like the chat does.
+  host.onNotification('thread/compacted', (p) => {
+    if (p.threadId === hub.thread.get()) hub.thread.set(p.thread.id);
+  });
   for (const method of SERVER_REQUESTS) host.onRequest(method, (p) => broker.handle(method, p));
   sub(broker.onDidChange(() => status.setApprovalsWaiting(broker.waitingFor('approval/request'))));
 

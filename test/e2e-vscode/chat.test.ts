@@ -1,15 +1,15 @@
 // End to end in a real VS Code: code-server 1.139 in Chromium. The packaged .vsix is installed with code-server's
 // installer, the extension starts the bundled host with the system Node against a scripted model server, and the
 // test drives the workbench like a user: open the chat, send a prompt, answer approval dialogs, run a skill.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCodeServer, installExtension, startCodeServer, type RunningCodeServer } from '../support/code-server';
 import { ScriptedModelServer } from '../support/model-server';
-import { tempHome, writeTestConfig } from '../support/host-process';
+import { HOST_ENTRY, tempHome, writeTestConfig } from '../support/host-process';
 import { answerInputBox, findFrame, modalDialog, pickQuickItem, runCommand, until, waitForStatusItem, waitForWorkbench } from './workbench';
 
 const ROOT = resolve(__dirname, '../..');
@@ -27,6 +27,32 @@ let model: ScriptedModelServer;
 let work: string;
 let workspace: string;
 let home: string;
+let userDataDir: string;
+let gateway: ChildProcess | undefined;
+const baseSettings = () => ({
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  // VS Code's own chat would take the secondary side bar and the focus.
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+});
+
+/**
+ * Rewrites the settings; the running workbench picks the change up like an edit in the settings editor. The
+ * Hermes connection settings are machine-scoped (a workspace cannot point them elsewhere), and in code-server, a
+ * remote window, machine settings live in the server's Machine/settings.json.
+ */
+function writeSettings(user: Record<string, unknown> = {}, machine: Record<string, unknown> = {}): void {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings(), ...user }, null, 2));
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'hermes.hermesHome': home, ...machine }, null, 2));
+}
 
 const userMessage = (text: string) => (b: { messages: { role: string; content: unknown }[] }) =>
   b.messages.some((m) => m.role === 'user' && JSON.stringify(m.content).includes(text));
@@ -35,8 +61,18 @@ async function send(text: string): Promise<void> {
   const box = chat.locator('textarea[aria-label="Message"]');
   await box.waitFor({ state: 'visible', timeout: 30_000 });
   await until('the composer to be idle', async () => (await chat.locator('button.send').count()) > 0, 30_000);
-  await box.fill(text);
-  await box.press('Enter');
+  const sentBefore = await chat.locator('article.msg.user').count();
+  // The view may still be settling (hello, thread load) and re-render the composer: retry until the message is in.
+  for (let attempt = 1; ; attempt++) {
+    await box.fill(text);
+    await chat.locator('button.send:not([disabled])').click({ timeout: 10_000 });
+    try {
+      await until('the message to appear in the chat', async () => (await chat.locator('article.msg.user').count()) > sentBefore, 5_000);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
 
 async function agentText(): Promise<string[]> {
@@ -55,11 +91,27 @@ async function hostPid(): Promise<number> {
   return pids[0];
 }
 
+/** The extension's output channel ("Hermes"), as VS Code writes it to the user-data logs. */
+function hermesOutput(): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/Hermes\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  try {
+    walk(join(userDataDir, 'logs'));
+  } catch {}
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
 /** What the user sees, for failure messages: notifications and the end of the chat. */
 async function whatTheUserSees(): Promise<string> {
   const notes = await page.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
   const chatText = chat ? (await chat.locator('body').innerText().catch(() => '')).slice(-800) : '';
-  return `notifications: ${JSON.stringify(notes)}; chat ends with: ${JSON.stringify(chatText)}`;
+  return `notifications: ${JSON.stringify(notes)}; chat ends with: ${JSON.stringify(chatText)}\nHermes output ends with:\n${hermesOutput().slice(-1500)}`;
 }
 
 /** Runs a step; when it fails, the error says what was on screen. */
@@ -100,25 +152,10 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'keep', 'data.txt'), 'precious\n');
   writeFileSync(join(workspace, 'AGENTS.md'), '# AGENTS.md\n\nThis is the end-to-end test workspace.\n'); // activates the extension
 
-  const userDataDir = join(work, 'user-data');
+  userDataDir = join(work, 'user-data');
   const extensionsDir = join(work, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({
-      'hermes.hermesHome': home,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      // VS Code's own chat would take the secondary side bar and the focus.
-      'chat.disableAIFeatures': true,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    }),
-  );
+  writeSettings();
   installExtension(cs, vsix, extensionsDir, userDataDir);
   const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('hermes-host.hermes-host-'));
   if (installed.length !== 1) throw new Error(`the .vsix did not install: ${readdirSync(extensionsDir).join(', ')}`);
@@ -128,7 +165,8 @@ beforeAll(async () => {
     userDataDir,
     extensionsDir,
     configDir: join(work, 'config'),
-    env: { TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model', HERMES_HOME: home },
+    // No HERMES_HOME here: the host finds its home through the hermes.hermesHome setting.
+    env: { TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model' },
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -142,6 +180,7 @@ beforeAll(async () => {
 }, SETUP_MS);
 
 afterAll(async () => {
+  gateway?.kill();
   if (page) await screenshot('final');
   await browser?.close().catch(() => {});
   if (server) {
@@ -159,7 +198,7 @@ describe('the packaged extension in code-server', () => {
     model.script({ text: 'Hello from the scripted model, streamed in several chunks.', chunkDelayMs: 20, when: userMessage('Say hello') });
     await runCommand(page, 'Hermes: Open Chat');
     chat = await findFrame(page, 'textarea[aria-label="Message"]', 60_000);
-    await send('Say hello');
+    await explained('sending the first prompt', () => send('Say hello'));
     await until('the streamed reply', async () => (await agentText()).some((t) => t.includes('Hello from the scripted model, streamed in several chunks.')), STEP_MS);
     const status = await until('the status bar item', async () => {
       const t = await page.locator(`[id="${STATUS_ID}"]`).innerText().catch(() => '');
@@ -219,7 +258,9 @@ describe('the packaged extension in code-server', () => {
     await screenshot('approval-dialog');
     await dialog.click('Allow once');
     const card = chat.locator('section.card.tool.command', { hasText: 'rm -rf build' }).first();
-    await until('the command output in the chat', async () => (await card.innerText()).includes('removed-the-build-folder'), STEP_MS);
+    // The output block, not the command line (which contains the same words).
+    await until('the command output in the chat', async () => (await card.locator('pre.output').innerText().catch(() => '')).includes('removed-the-build-folder'), STEP_MS);
+    expect(await card.getAttribute('class')).toContain('status-completed');
     expect(existsSync(join(workspace, 'build'))).toBe(false);
     await until('the final reply', async () => (await agentText()).some((t) => t.includes('The build folder is gone.')), STEP_MS);
   }, STEP_MS * 2);
@@ -236,7 +277,8 @@ describe('the packaged extension in code-server', () => {
     await until('the reply after the denial', async () => (await agentText()).some((t) => t.includes('Understood, I left it alone.')), STEP_MS);
     expect(existsSync(join(workspace, 'keep', 'data.txt'))).toBe(true);
     const card = chat.locator('section.card.tool.command', { hasText: 'rm -rf keep' }).first();
-    expect(await card.innerText()).not.toContain('removed-keep');
+    expect(await card.getAttribute('class')).toContain('status-declined');
+    expect(await card.locator('pre.output').count()).toBe(0);
   }, STEP_MS * 2);
 
   it('runs a skill from the command palette', async () => {
@@ -248,4 +290,38 @@ describe('the packaged extension in code-server', () => {
     const req = model.chatRequests().find((r) => userMessage('e2e-greet')(r.body));
     expect(JSON.stringify(req?.body.messages)).toContain('Ada');
   }, STEP_MS);
+  it('attaches to a running host when hermes.host.attach is set, and writes changed settings to its config.yaml', async () => {
+    const sock = join(work, 'gateway.sock');
+    gateway = spawn(process.execPath, [HOST_ENTRY, '--listen', sock], {
+      env: { ...process.env, HERMES_HOME: home, TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    gateway.stderr!.on('data', (d) => (log += d));
+    await until('the gateway host to listen', async () => existsSync(sock), 30_000);
+    writeSettings({}, { 'hermes.host.attach': sock });
+    await explained('the extension did not attach', () => until('the extension to attach', async () => /client initialized.*vscode/.test(log), 60_000)).catch((e) => {
+      throw new Error(`${e.message}\ngateway log: ${log.slice(-1500)}\nHermes output: ${hermesOutput().slice(-3000)}`);
+    });
+    await until('the status bar back to idle', async () => /idle/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), STEP_MS);
+    // The spawned host is gone; the chat now talks to the gateway, which has the same threads.
+    await until('the spawned host to exit', async () => (await hostPid().then(() => false, () => true)), 30_000);
+    model.script({ text: 'Answered by the gateway host.', when: userMessage('who answers') });
+    await send('who answers?');
+    await until('the reply through the socket', async () => (await agentText()).some((t) => t.includes('Answered by the gateway host.')), STEP_MS);
+    // Change hermes.model the way a user does, in the Settings editor.
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.waitForSelector('.settings-editor', { timeout: 30_000 });
+    const search = page.locator('.settings-editor .settings-header .suggest-input-container');
+    await search.click();
+    await page.keyboard.type('hermes.model');
+    const modelInput = page.locator('.setting-item-contents[data-key="hermes.model"] input');
+    await modelInput.waitFor({ state: 'visible', timeout: 30_000 });
+    await modelInput.fill('fallback-model');
+    await modelInput.press('Tab');
+    await until('config.yaml to take the model', async () => /default: fallback-model/.test(readFileSync(join(home, 'config.yaml'), 'utf8')), 30_000).catch((e) => {
+      throw new Error(`${e.message}\nconfig.yaml: ${readFileSync(join(home, 'config.yaml'), 'utf8')}\nHermes output: ${hermesOutput().slice(-2000)}`);
+    });
+    await until('the status bar to show it', async () => /fallback-model/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), 30_000);
+  }, STEP_MS * 3);
 });
