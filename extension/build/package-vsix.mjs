@@ -21,7 +21,7 @@ const out = arg('--out', join(root, `${pkg.name}-${pkg.version}.vsix`));
 const stage = arg('--stage', join(root, '.cache', 'vsix-stage'));
 
 /** The modules esbuild leaves external for the host (see esbuild.mjs), minus `vscode`. */
-export const NATIVE_ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode'];
+const NATIVE_ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode'];
 /** Needed only to build or download the native binaries, never loaded at run time. */
 const BUILD_ONLY = new Set(['prebuild-install', 'nan', 'node-addon-api', 'buildcheck', 'node-gyp']);
 /** Inside a native module: sources, build intermediates and other platforms' binaries. */
@@ -44,7 +44,7 @@ function resolveDep(fromDir, name) {
 }
 
 /** Every package folder the native roots need at run time (optional ones only when installed). */
-export function runtimeClosure() {
+function runtimeClosure() {
   const seen = new Set();
   const queue = NATIVE_ROOTS.map((n) => {
     const d = resolveDep(root, n);
