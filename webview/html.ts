@@ -27,12 +27,17 @@ export function webviewCsp(opts: Pick<WebviewHtmlOptions, 'cspSource' | 'nonce'>
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+const CSP_KEYWORD_RE = /^'(self|none)'$/;
+const CSP_HOST_RE = /^[^'";,\s]+$/;
+
 export function renderWebviewHtml(opts: WebviewHtmlOptions): string {
   // A short or guessable nonce would defeat the policy; refuse it rather than serve a weak page.
   if (!NONCE_RE.test(opts.nonce)) throw new Error('renderWebviewHtml: nonce must be at least 16 characters of [A-Za-z0-9+/=_-]');
   if (!opts.scriptUri || !opts.styleUri) throw new Error('renderWebviewHtml: scriptUri and styleUri are required');
-  // The source is spliced into the policy: a quote, semicolon or line break there would add directives.
-  if (!opts.cspSource.trim() || /['";,\r\n]/.test(opts.cspSource)) {
+  // The source is spliced into the policy: each token must be a host/scheme source or a quoted keyword such as
+  // 'self' (VS Code's own cspSource is `'self' https://*.vscode-cdn.net`); a semicolon or line break would add directives.
+  const tokens = opts.cspSource.trim().split(/[ \t]+/);
+  if (!opts.cspSource.trim() || !tokens.every((t) => CSP_KEYWORD_RE.test(t) || CSP_HOST_RE.test(t))) {
     throw new Error(`renderWebviewHtml: cspSource must be source expressions, got ${JSON.stringify(opts.cspSource)}`);
   }
   return `<!DOCTYPE html>

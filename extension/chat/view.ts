@@ -14,24 +14,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-  const render = (cspSource: string) => renderWebviewHtml({ scriptUri: asset('main.js'), styleUri: asset('index.css'), cspSource, nonce: createNonce() });
-  try {
-    return render(webview.cspSource);
-  } catch (e) {
-    // VS Code's cspSource is `'self' https://*.vscode-cdn.net`; a renderer that refuses quoted keywords still gets
-    // the host part, which is where asWebviewUri() serves our files from.
-    const hosts = hostSources(webview.cspSource);
-    if (!hosts || hosts === webview.cspSource) throw e;
-    return render(hosts);
-  }
-}
-
-/** The cspSource without quoted keywords such as 'self'. */
-export function hostSources(cspSource: string): string {
-  return cspSource
-    .split(/\s+/)
-    .filter((t) => t && !t.startsWith("'"))
-    .join(' ');
+  return renderWebviewHtml({ scriptUri: asset('main.js'), styleUri: asset('index.css'), cspSource: webview.cspSource, nonce: createNonce() });
 }
 
 export class ChatViews implements vscode.WebviewViewProvider {

@@ -28,6 +28,12 @@ describe('renderWebviewHtml', () => {
     expect(() => renderWebviewHtml({ ...opts, nonce: 'short' })).toThrow(/nonce/);
     expect(() => renderWebviewHtml({ ...opts, cspSource: "https://x; script-src 'unsafe-inline'" })).toThrow(/cspSource/);
     expect(() => renderWebviewHtml({ ...opts, scriptUri: '' })).toThrow(/scriptUri/);
+    expect(() => renderWebviewHtml({ ...opts, cspSource: "'unsafe-inline'" })).toThrow(/cspSource/);
+  });
+
+  it("accepts VS Code's own cspSource with the 'self' keyword", () => {
+    const html = renderWebviewHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" });
+    expect(html).toContain("style-src 'self' https://*.vscode-cdn.net");
   });
 
   it('creates distinct, valid nonces', () => {
