@@ -16,6 +16,13 @@ const targets = [
     external,
   },
   {
+    // Token-counting tables for context compression, loaded by the host only when a thread gets long.
+    entryPoints: { 'server/tokenizer': 'node_modules/gpt-tokenizer/esm/encoding/cl100k_base.js' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     entryPoints: { 'server/main': 'server/launcher.ts' },
     platform: 'node',
     format: 'cjs',

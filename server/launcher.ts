@@ -2,15 +2,16 @@
 // bundle is a third of a cold start; with the cache an editor gets its `initialize` reply sooner. The cache lives
 // next to the bundle (or in the temp dir when that is read-only) and is rebuilt whenever V8 rejects it.
 import Module from 'node:module';
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Script } from 'node:vm';
-import { createHash } from 'node:crypto';
 
 const file = join(__dirname, 'hermes.js');
 const source = readFileSync(file, 'utf8');
-const key = createHash('sha1').update(process.version).update(source).digest('hex').slice(0, 16);
+// Keyed by Node version and the bundle's size and mtime: hashing 2 MB of source would cost more than it saves.
+const st = statSync(file);
+const key = `${process.version}-${st.size}-${Math.floor(st.mtimeMs)}`.replace(/[^\w.-]/g, '_');
 const candidates = [join(__dirname, '.v8cache', `${key}.bin`), join(tmpdir(), 'hermes-host-v8cache', `${key}.bin`)];
 
 let cachedData: Buffer | undefined;

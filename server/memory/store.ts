@@ -2,7 +2,9 @@
 // lock and re-reads the file under it, so two hosts (or a host and the editor) writing at once lose nothing.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lock } from 'proper-lockfile';
+// proper-lockfile patches fs through graceful-fs when loaded; load it on the first lock, not at host start.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lock: typeof import('proper-lockfile').lock = (...a) => (require('proper-lockfile') as typeof import('proper-lockfile')).lock(...a);
 import { withThousands } from '../context/chars';
 import { describeFindings, scanForInjection } from '../context/injection';
 import { writeFileAtomic } from '../util/atomic';

@@ -1,7 +1,8 @@
 // The Docker backend: a hardened persistent container (docker-container.ts), the persistent shell as a `docker exec`
 // on a tty with hijacked stdin/stdout, helpers and background processes as further execs, and file operations as
 // small scripts run as the container user (exec-fs.ts).
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { loadDockerode } from './lazy-modules';
 import type { Duplex } from 'node:stream';
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
@@ -147,7 +148,7 @@ export class DockerSandbox extends RemoteSandbox {
 
   static async create(o: DockerSandboxOptions): Promise<DockerSandbox> {
     const socketPath = dockerSocketPath(o.terminal, o.env ?? process.env);
-    const docker = new Docker({ socketPath });
+    const docker = new (loadDockerode())({ socketPath });
     const extraEnv = passthroughEnv(o.env ?? process.env, o.terminal.env_passthrough);
     const plan = planContainer({ terminal: o.terminal, hermesHome: o.hermesHome, scopeId: o.scopeId, socketPath, env: extraEnv });
     prepareWorkspace(plan.workspaceHost, plan.spec.User ?? '1000:1000');

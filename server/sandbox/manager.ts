@@ -1,7 +1,7 @@
 // One sandbox per thread, on the backend `terminal.backend` names. Switching backend is a config change: the next
 // get() for a thread whose sandbox is of another kind closes it and creates one of the new kind.
 import { tmpdir } from 'node:os';
-import Docker from 'dockerode';
+import { loadDockerode } from './lazy-modules';
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
 import type { Sandbox, SandboxManager } from './types';
@@ -113,7 +113,7 @@ export async function checkBackend(
       }
       case 'docker': {
         const socketPath = dockerSocketPath(t, env);
-        const docker = new Docker({ socketPath });
+        const docker = new (loadDockerode())({ socketPath });
         let version: string;
         try {
           version = ((await docker.version()) as { Version?: string }).Version ?? '?';

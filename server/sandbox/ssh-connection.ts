@@ -3,7 +3,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client, utils, type ClientChannel, type SFTPWrapper, type ConnectConfig } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper, ConnectConfig } from 'ssh2';
+import { loadSsh2 } from './lazy-modules';
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
 import { knownAlgorithms, parseKnownHosts, verifyHostKey } from './known-hosts';
@@ -94,7 +95,7 @@ export class SshConnection {
     } catch (err) {
       return Promise.reject(new Error(`cannot read SSH key ${t.keyPath}: ${(err as Error).message}`));
     }
-    const parsed = utils.parseKey(privateKey);
+    const parsed = loadSsh2().utils.parseKey(privateKey);
     if (parsed instanceof Error) {
       return Promise.reject(new Error(`SSH key ${t.keyPath} cannot be used: ${parsed.message} (passphrase-protected keys are not supported)`));
     }
@@ -117,7 +118,7 @@ export class SshConnection {
       ...(algos.length ? { algorithms: { serverHostKey: algos as never } } : {}),
     };
     return new Promise<Client>((resolvePromise, reject) => {
-      const c = new Client();
+      const c = new (loadSsh2().Client)();
       let ready = false;
       c.on('ready', () => {
         ready = true;

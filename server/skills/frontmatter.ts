@@ -1,7 +1,11 @@
 // SKILL.md frontmatter (agentskills.io format plus the Hermes `metadata.hermes` extensions): parsed with gray-matter
 // and the `yaml` package so every problem can name the file, the line and the key, then validated with zod and
 // normalised into one shape whatever spelling the author used (top-level `tags`, legacy `prerequisites.env_vars`).
-import matter from 'gray-matter';
+import type matterFn from 'gray-matter';
+
+// gray-matter pulls in js-yaml (and esprima) when loaded; SKILL.md parsing is rare at start-up, so load it lazily.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const matter: typeof matterFn = ((...args: Parameters<typeof matterFn>) => (require('gray-matter') as typeof matterFn)(...args)) as typeof matterFn;
 import { Document, LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
 import { SkillError } from './errors';

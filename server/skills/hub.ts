@@ -4,7 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, relative } from 'node:path';
-import { lock as lockFile } from 'proper-lockfile';
+// proper-lockfile patches fs through graceful-fs when loaded; load it on the first lock, not at host start.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lockFile: typeof import('proper-lockfile').lock = (...a) => (require('proper-lockfile') as typeof import('proper-lockfile')).lock(...a);
 import { SkillError } from './errors';
 import { parseSkillMarkdown, type SkillFrontmatter } from './frontmatter';
 import { fetchSource, type Fetched } from './hub/fetch';

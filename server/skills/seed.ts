@@ -59,7 +59,13 @@ export function readManifest(skillsDir: string): Map<string, string | null> {
 
 function writeManifest(skillsDir: string, manifest: Map<string, string | null>): void {
   const lines = [...manifest.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([n, h]) => (h ? `${n}:${h}` : n));
-  writeFileAtomic(join(skillsDir, BUNDLED_MANIFEST), lines.join('\n') + (lines.length ? '\n' : ''));
+  const text = lines.join('\n') + (lines.length ? '\n' : '');
+  const file = join(skillsDir, BUNDLED_MANIFEST);
+  // Seeding runs at every start; an unchanged manifest is not rewritten (an fsync'd write costs milliseconds).
+  try {
+    if (readFileSync(file, 'utf8') === text) return;
+  } catch {}
+  writeFileAtomic(file, text);
 }
 
 /** Puts a copy of `src` at `dst`, swapping folders so a crash leaves either the old or the new copy. */

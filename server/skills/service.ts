@@ -29,9 +29,33 @@ export class SkillsService {
   readonly library: SkillLibrary;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private seeded = false;
 
   constructor(private readonly deps: SkillsServiceDeps) {
     this.library = new SkillLibrary(deps.skillsDir, { externalDirs: deps.config().skills.external_dirs });
+  }
+
+  /**
+   * Seeds and starts watching right after start-up rather than during it: an editor's `initialize` reply should not
+   * wait for SKILL.md parsing. Anything that needs the skills before then seeds on the spot.
+   */
+  startSoon(): void {
+    // A quarter second is after a client's handshake; anything that needs skills earlier seeds on the spot.
+    const t = setTimeout(() => {
+      this.ensureSeeded();
+      this.watch();
+    }, 250);
+    t.unref();
+  }
+
+  private ensureSeeded(): void {
+    if (this.seeded) return;
+    this.seeded = true;
+    try {
+      this.seed();
+    } catch (e) {
+      this.deps.log.warn('seeding bundled skills failed', { error: (e as Error).message });
+    }
   }
 
   /** Copies new bundled skills into HERMES_HOME/skills; never overwrites a user's edit. */
@@ -44,11 +68,13 @@ export class SkillsService {
   }
 
   list(opts: { category?: string } = {}): SkillListing {
+    this.ensureSeeded();
     const { toolsets, tools } = this.deps.activeTools();
     return this.library.list({ category: opts.category, env: this.deps.env(), toolsets, tools });
   }
 
   view(name: string, filePath?: string, sessionId?: string) {
+    this.ensureSeeded();
     return viewSkill(this.library, name, filePath, { env: this.deps.env(), sessionId });
   }
 

@@ -86,12 +86,7 @@ export function installTools(host: Host): void {
     },
   });
   host.skills = skills;
-  try {
-    skills.seed();
-  } catch (e) {
-    host.log.warn('seeding bundled skills failed', { error: (e as Error).message });
-  }
-  skills.watch();
+  skills.startSoon();
   host.onClose(() => skills.close());
   r.register(createSkillsListTool({ skills }));
   r.register(createSkillViewTool({ skills, secrets: { store: (name, value) => host.setSecret(name, value) } }));

@@ -43,8 +43,8 @@ async function run(client: HostProcess['client'], threadId: string, text: string
 describe('skills', () => {
   it('seeds the bundled skills, lists them with their slash commands and indexes them in the prompt', async () => {
     const { home, client } = await boot();
-    expect(existsSync(join(home, 'skills', 'software-development', 'code-review', 'SKILL.md'))).toBe(true);
     const { skills, errors } = await client.request('skills/list', {});
+    expect(existsSync(join(home, 'skills', 'software-development', 'code-review', 'SKILL.md'))).toBe(true);
     expect(errors).toEqual([]);
     const review = skills.find((s) => s.name === 'code-review')!;
     expect(review).toMatchObject({ command: '/code-review', category: 'software-development', source: 'builtin', setupNeeded: false });

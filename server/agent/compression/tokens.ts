@@ -2,6 +2,8 @@
 // come near the threshold, which the byte bound below proves without the tokenizer at all. cl100k_base rather than
 // o200k_base: counts differ by a few per cent (less than any provider's own tokenizer differs from both), and its
 // tables add half as much to the host bundle.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StoredMessage } from '../../store';
 
 /** Framing tokens a chat message costs beyond its text (role, separators), as OpenAI documents for its models. */
@@ -10,12 +12,25 @@ export const MESSAGE_OVERHEAD = 4;
 export const REPLY_PRIMING = 3;
 
 type CountFn = (text: string) => number;
+
+/**
+ * The encoding tables are 1 MB of JavaScript: the build ships them as their own file next to the host bundle
+ * (dist/server/tokenizer.js) so the host does not read and parse them at every start. From sources (tests) the
+ * package is required directly.
+ */
+function loadTokenizer(): { countTokens: CountFn } {
+  const bundled = join(__dirname, 'tokenizer.js');
+  const id = existsSync(bundled) ? bundled : 'gpt-tokenizer/encoding/cl100k_base';
+  // A computed specifier keeps the bundler from inlining the tables into the host bundle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as { countTokens: CountFn };
+}
 let countImpl: CountFn | undefined;
 
 function tokenizer(): CountFn {
   // A static specifier, so the bundler includes the module, but required lazily so host start-up does not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  countImpl ??= (require('gpt-tokenizer/encoding/cl100k_base') as { countTokens: CountFn }).countTokens;
+  countImpl ??= loadTokenizer().countTokens;
   return countImpl;
 }
 

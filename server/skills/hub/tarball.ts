@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extract } from 'tar';
+// tar is loaded when a tarball is installed (a CLI action), not at host start.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tar = () => require('tar') as typeof import('tar');
 import { SkillError } from '../errors';
 
 export const MAX_TARBALL_BYTES = 50 * 1024 * 1024;
@@ -39,7 +41,7 @@ export async function extractTarball(file: string, dest: string): Promise<void> 
   let tooBig = false;
   const unsafe: string[] = [];
   try {
-    await extract({
+    await tar().extract({
       file,
       cwd: dest,
       preserveOwner: false,

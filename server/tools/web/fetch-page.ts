@@ -1,8 +1,7 @@
 // Fetches one page for web_extract: a hard deadline, a byte cap (on the decompressed body), at most five
 // redirects, each hop checked for scheme and address. Built on node:http(s) rather than fetch so that every
 // connection's DNS answer goes through the private-address guard.
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
@@ -64,7 +63,9 @@ function request(url: URL, opts: FetchOptions, signal: AbortSignal): Promise<htt
   // Literal IPs skip DNS (and so the lookup guard); check them here.
   if (!opts.allowPrivate && isIP(host) && isPrivateAddress(host))
     return Promise.reject(new UnsafeUrlError(`${host} is a private or loopback address`));
-  const mod = url.protocol === 'https:' ? https : http;
+  // node:https brings the TLS stack; required on the first fetch, not at host start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod: typeof http = url.protocol === 'https:' ? require('node:https') : require('node:http');
   return new Promise((resolve, reject) => {
     const req = mod.request(
       url,

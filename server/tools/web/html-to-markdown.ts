@@ -1,6 +1,9 @@
 // HTML → markdown for the model: page chrome (scripts, styles, navigation, footers) dropped, links made absolute,
 // inline images reduced to their alt text. Also the small text helpers the HTML search backend needs.
-import TurndownService from 'turndown';
+import type TurndownService from 'turndown';
+
+// turndown brings a whole DOM implementation; it is loaded when the first page is converted, not at host start.
+let Turndown: typeof TurndownService | undefined;
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
@@ -35,7 +38,9 @@ function absolute(href: string, base?: string): string {
 }
 
 function converter(base?: string): TurndownService {
-  const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  Turndown ??= require('turndown') as typeof TurndownService;
+  const td = new Turndown({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-' });
   td.remove(['script', 'style', 'nav', 'footer', 'noscript', 'template', 'iframe', 'canvas', 'head', 'title']);
   td.remove((node) => node.nodeName.toLowerCase() === 'svg');
   td.addRule('absoluteLinks', {
