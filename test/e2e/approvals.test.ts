@@ -5,23 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModelServer } from '../support/model-server';
-import { connectSocket, startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { describe, expect, it } from 'vitest';
+import type { ScriptedModelServer } from '../support/model-server';
+import { connectSocket, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { useE2E } from '../support/e2e-env';
 
-let model: ScriptedModelServer;
-const hosts: HostProcess[] = [];
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-});
-afterAll(async () => {
-  await model.close();
-});
-afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.kill();
-  expect(model.pending()).toBe(0);
-});
+const env = useE2E({ drained: true });
 
 interface Setup {
   home: string;
@@ -36,23 +25,22 @@ async function setup(opts: { extra?: string; decide?: (p: any) => unknown; appro
   const userHome = mkdtempSync(join(tmpdir(), 'hermes-user-'));
   mkdirSync(join(ws, 'build'));
   writeFileSync(join(ws, 'build', 'out.o'), 'x');
-  writeTestConfig(home, model.baseURL, opts.extra ?? '');
-  const host = startHost({
+  writeTestConfig(home, env.model.baseURL, opts.extra ?? '');
+  const host = env.start({
     home,
     env: { HOME: userHome },
     handlers: opts.decide ? { 'approval/request': opts.decide } : {},
   });
-  hosts.push(host);
   await host.client.initialize({ approvals: opts.approvals ?? true, workspace: ws });
   return { home, ws, userHome, host };
 }
 
 async function turn(s: Setup, threadId: string, ...steps: Parameters<ScriptedModelServer['script']>) {
-  model.script(...steps);
+  env.model.script(...steps);
   const before = s.host.client.of('turn/completed').length;
   await s.host.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'go' }] });
   await s.host.client.waitFor('turn/completed', () => s.host.client.of('turn/completed').length > before);
-  const msgs = model.chatRequests().at(-1)!.body.messages;
+  const msgs = env.model.chatRequests().at(-1)!.body.messages;
   const lastUser = msgs.map((m) => m.role).lastIndexOf('user');
   return msgs.slice(lastUser).filter((m) => m.role === 'tool').map((m) => String(m.content));
 }
@@ -183,15 +171,14 @@ describe('approvals', () => {
     const home = tempHome();
     const ws = mkdtempSync(join(tmpdir(), 'hermes-ws-'));
     mkdirSync(join(ws, 'build'));
-    writeTestConfig(home, model.baseURL);
-    const host = startHost({ home, args: ['--listen'], env: { HOME: mkdtempSync(join(tmpdir(), 'hermes-user-')) } });
-    hosts.push(host);
+    writeTestConfig(home, env.model.baseURL);
+    const host = env.start({ home, args: ['--listen'], env: { HOME: mkdtempSync(join(tmpdir(), 'hermes-user-')) } });
     const sock = join(home, 'host.sock');
     for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
     const editor = await connectSocket(sock, { 'approval/request': () => new Promise(() => {}) });
     await editor.initialize({ approvals: true, workspace: ws });
     const { thread } = await editor.request('thread/start', {});
-    model.script({ toolCalls: [rmBuild] }, { text: 'done' });
+    env.model.script({ toolCalls: [rmBuild] }, { text: 'done' });
     await editor.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'clean' }] });
     for (let i = 0; i < 200 && !editor.serverRequests.length; i++) await new Promise((r) => setTimeout(r, 25));
     const requestId = editor.serverRequests[0].params.requestId;
@@ -209,13 +196,12 @@ describe('approvals', () => {
     phone.dispose();
     const watcher = await connectSocket(sock, { 'approval/request': () => new Promise(() => {}) });
     await watcher.initialize({ approvals: true, workspace: ws });
-    model.script({ toolCalls: [rmBuild] });
+    env.model.script({ toolCalls: [rmBuild] });
     const { turn: pending } = await watcher.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'again' }] });
     for (let i = 0; i < 200 && !watcher.serverRequests.length; i++) await new Promise((r) => setTimeout(r, 25));
     watcher.dispose();
     await host.kill('SIGKILL');
-    const again = startHost({ home, args: ['--listen'] });
-    hosts.push(again);
+    const again = env.start({ home, args: ['--listen'] });
     for (let i = 0; i < 200; i++) {
       try {
         statSync(sock);

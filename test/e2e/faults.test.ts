@@ -1,42 +1,29 @@
 // Every fault the scripted model can inject, through the real openai client and the built host.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModelServer } from '../support/model-server';
-import { startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { describe, expect, it } from 'vitest';
+import { tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { useE2E } from '../support/e2e-env';
 
-let model: ScriptedModelServer;
+const env = useE2E({ drained: true });
 let host: HostProcess | undefined;
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-});
-afterAll(async () => {
-  await model.close();
-});
-afterEach(async () => {
-  await host?.kill();
-  host = undefined;
-  // A failed test must not leave scripted steps behind for the next one.
-  expect(model.pending()).toBe(0);
-});
 
 async function turn(text: string, extra = '') {
   const home = tempHome();
-  writeTestConfig(home, model.baseURL, extra);
-  host = startHost({ home });
+  writeTestConfig(home, env.model.baseURL, extra);
+  host = env.start({ home });
   const client = host.client;
   await client.initialize();
   const { thread } = await client.request('thread/start', {});
-  const before = model.chatRequests().length;
+  const before = env.model.chatRequests().length;
   await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text }] });
   const done = await client.waitFor('turn/completed');
-  return { client, thread, done, calls: model.chatRequests().slice(before) };
+  return { client, thread, done, calls: env.model.chatRequests().slice(before) };
 }
 
 describe('model faults', () => {
   it('retries a 429 after the Retry-After the server asked for', async () => {
-    model.script({ kind: 'status', status: 429, retryAfter: 1, message: 'slow down' }, { text: 'ok after 429' });
+    env.model.script({ kind: 'status', status: 429, retryAfter: 1, message: 'slow down' }, { text: 'ok after 429' });
     const { done, calls } = await turn('a');
     expect(done.turn.status).toBe('completed');
     expect(calls).toHaveLength(2);
@@ -46,14 +33,14 @@ describe('model faults', () => {
   });
 
   it('retries a 500 and completes', async () => {
-    model.script({ kind: 'status', status: 500, message: 'boom' }, { text: 'ok after 500' });
+    env.model.script({ kind: 'status', status: 500, message: 'boom' }, { text: 'ok after 500' });
     const { done, client } = await turn('b');
     expect(done.turn.status).toBe('completed');
     expect(client.of('item/completed').find((i) => i.item.type === 'agentMessage')!.item).toMatchObject({ text: 'ok after 500' });
   });
 
   it('retries a stream cut mid-way and discards the fragment', async () => {
-    model.script({ kind: 'cut', text: 'partial fragm' }, { text: 'complete answer' });
+    env.model.script({ kind: 'cut', text: 'partial fragm' }, { text: 'complete answer' });
     const { done, client, thread } = await turn('c');
     expect(done.turn.status).toBe('completed');
     const agent = client.of('item/completed').filter((c) => c.item.type === 'agentMessage').map((c) => c.item as any);
@@ -66,14 +53,14 @@ describe('model faults', () => {
   });
 
   it('gives up on a stalled stream and retries', async () => {
-    model.script({ kind: 'stall', text: 'stuck…' }, { text: 'unstuck' });
+    env.model.script({ kind: 'stall', text: 'stuck…' }, { text: 'unstuck' });
     const { done, calls } = await turn('d', '');
     expect(done.turn.status).toBe('completed');
     expect(calls).toHaveLength(2);
   });
 
   it('fails the turn with the provider message after the last retry', async () => {
-    model.script(
+    env.model.script(
       { kind: 'status', status: 503, message: 'upstream overloaded' },
       { kind: 'status', status: 503, message: 'upstream overloaded' },
       { kind: 'status', status: 503, message: 'upstream overloaded' },
@@ -86,7 +73,7 @@ describe('model faults', () => {
   }, 20_000);
 
   it('does not retry a 400 and reports it', async () => {
-    model.script({ kind: 'status', status: 400, message: 'bad request: messages too long' });
+    env.model.script({ kind: 'status', status: 400, message: 'bad request: messages too long' });
     const { done, calls } = await turn('f');
     expect(calls).toHaveLength(1);
     expect(done.turn.error).toMatchObject({ kind: 'ModelError', httpStatus: 400 });
@@ -94,7 +81,7 @@ describe('model faults', () => {
   });
 
   it('switches to the fallback model when the primary keeps failing', async () => {
-    model.script(
+    env.model.script(
       { kind: 'status', status: 500, when: (b) => b.model === 'test-model' },
       { kind: 'status', status: 500, when: (b) => b.model === 'test-model' },
       { text: 'from the fallback', when: (b) => b.model === 'fallback-model' },
@@ -108,7 +95,7 @@ describe('model faults', () => {
   it('reports an unreachable endpoint clearly', async () => {
     const home = tempHome();
     writeTestConfig(home, 'http://127.0.0.1:9/v1', '  max_retries: 1\n');
-    host = startHost({ home });
+    host = env.start({ home });
     await host.client.initialize();
     const { thread } = await host.client.request('thread/start', {});
     await host.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'x' }] });

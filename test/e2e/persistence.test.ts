@@ -2,26 +2,14 @@
 // was told about.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModelServer } from '../support/model-server';
-import { startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { describe, expect, it } from 'vitest';
+import { tempHome, writeTestConfig } from '../support/host-process';
+import { useE2E } from '../support/e2e-env';
 
-let model: ScriptedModelServer;
-const hosts: HostProcess[] = [];
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-});
-afterAll(async () => {
-  await model.close();
-});
-afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.kill('SIGKILL');
-});
+const env = useE2E({ killSignal: 'SIGKILL' });
 
 async function boot(home: string) {
-  const h = startHost({ home });
-  hosts.push(h);
+  const h = env.start({ home });
   await h.client.initialize();
   return h;
 }
@@ -29,8 +17,8 @@ async function boot(home: string) {
 describe('persistence', () => {
   it('resumes a thread from SQLite after a restart and the model sees the history', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
-    model.script({ text: 'The capital of Peru is Lima.' });
+    writeTestConfig(home, env.model.baseURL);
+    env.model.script({ text: 'The capital of Peru is Lima.' });
     const a = await boot(home);
     const { thread } = await a.client.request('thread/start', { title: 'geography' });
     await a.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'capital of peru?' }] });
@@ -44,11 +32,11 @@ describe('persistence', () => {
     expect(resumed.thread).toMatchObject({ id: thread.id, title: 'geography', turnCount: 1 });
     const read = await b.client.request('thread/read', { threadId: thread.id });
     expect(read.items.map((i) => i.type)).toEqual(['userMessage', 'agentMessage']);
-    const systemBefore = model.chatRequests().at(-1)!.body.messages[0].content;
-    model.script({ text: 'Yes, Lima.' });
+    const systemBefore = env.model.chatRequests().at(-1)!.body.messages[0].content;
+    env.model.script({ text: 'Yes, Lima.' });
     await b.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'sure?' }] });
     await b.client.waitFor('turn/completed');
-    const msgs = model.chatRequests().at(-1)!.body.messages;
+    const msgs = env.model.chatRequests().at(-1)!.body.messages;
     expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(msgs[2].content).toBe('The capital of Peru is Lima.');
     // The stored system prompt is reused byte for byte (prompt caching).
@@ -57,10 +45,10 @@ describe('persistence', () => {
 
   it('finds an old message with thread/search and the session_search tool', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
+    writeTestConfig(home, env.model.baseURL);
     const a = await boot(home);
     const { thread: old } = await a.client.request('thread/start', {});
-    model.script({ text: 'Noted: the staging database lives on host zephyrion-db-7.' });
+    env.model.script({ text: 'Noted: the staging database lives on host zephyrion-db-7.' });
     await a.client.request('turn/start', { threadId: old.id, input: [{ type: 'text', text: 'remember the staging db host' }] });
     await a.client.waitFor('turn/completed');
     const res = await a.client.request('thread/search', { query: 'zephyrion' });
@@ -72,18 +60,18 @@ describe('persistence', () => {
     expect((await a.client.request('thread/search', { query: '"staging (' })).hits.length).toBeGreaterThan(0);
 
     const { thread: fresh } = await a.client.request('thread/start', {});
-    model.script({ toolCalls: [{ name: 'session_search', arguments: { query: 'staging database host' } }] }, { text: 'It is zephyrion-db-7.' });
+    env.model.script({ toolCalls: [{ name: 'session_search', arguments: { query: 'staging database host' } }] }, { text: 'It is zephyrion-db-7.' });
     await a.client.request('turn/start', { threadId: fresh.id, input: [{ type: 'text', text: 'where is staging?' }] });
     await a.client.waitFor('turn/completed', (p) => p.threadId === fresh.id);
-    const tool = model.chatRequests().at(-1)!.body.messages.find((m) => m.role === 'tool')!;
+    const tool = env.model.chatRequests().at(-1)!.body.messages.find((m) => m.role === 'tool')!;
     expect(String(tool.content)).toContain('zephyrion-db-7');
     expect(String(tool.content)).toContain(old.id);
   });
 
   it('kill -9 during a turn loses no message the client was told about', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
-    model.script(
+    writeTestConfig(home, env.model.baseURL);
+    env.model.script(
       { text: 'Step one is done.', toolCalls: [{ name: 'todo', arguments: { todos: [{ id: 'a', content: 'durable', status: 'completed' }] } }] },
       { text: Array.from({ length: 500 }, (_, i) => `x${i} `), chunkDelayMs: 20 },
     );
@@ -95,7 +83,7 @@ describe('persistence', () => {
     await a.client.waitFor('item/agentMessage/delta', (d) => d.delta.startsWith('x5'));
     const acknowledged = a.client.of('item/completed').map((c) => c.item.id);
     await a.kill('SIGKILL');
-    model['queue'] = [];
+    env.model['queue'] = [];
 
     const b = await boot(home);
     const read = await b.client.request('thread/read', { threadId: thread.id });
@@ -104,7 +92,7 @@ describe('persistence', () => {
     expect(read.items.map((i) => i.type)).toEqual(['userMessage', 'agentMessage', 'toolCall']);
     // The turn the dead host was running is closed as interrupted, and the thread takes new turns.
     expect(read.turns.find((t) => t.id === turn.id)!.status).toBe('interrupted');
-    model.script({ text: 'continuing' });
+    env.model.script({ text: 'continuing' });
     await b.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go on' }] });
     const done = await b.client.waitFor('turn/completed');
     expect(done.turn.status).toBe('completed');
@@ -112,11 +100,11 @@ describe('persistence', () => {
 
   it('forks a thread and rolls back the last turn without losing rows', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
+    writeTestConfig(home, env.model.baseURL);
     const a = await boot(home);
     const { thread } = await a.client.request('thread/start', {});
     for (const t of ['one', 'two']) {
-      model.script({ text: `reply ${t}` });
+      env.model.script({ text: `reply ${t}` });
       await a.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: t }] });
       await a.client.waitFor('turn/completed', (p) => !a.client.of('turn/completed').slice(0, -1).some((x) => x.turn.id === p.turn.id) && p.threadId === thread.id);
       await new Promise((r) => setTimeout(r, 20));
@@ -133,17 +121,17 @@ describe('persistence', () => {
     const after = await a.client.request('thread/read', { threadId: thread.id });
     expect(after.items.filter((i) => i.type === 'agentMessage').map((i: any) => i.text)).toEqual(['reply one']);
     // Rolled-back text is no longer what the model sees …
-    model.script({ text: 'ok' });
+    env.model.script({ text: 'ok' });
     await a.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'three' }] });
     await a.client.waitFor('turn/completed', (p) => p.threadId === thread.id && p.turn.id !== first.id && !rb.removedTurnIds.includes(p.turn.id) && a.client.of('turn/completed').length >= 3);
-    const seen = model.chatRequests().at(-1)!.body.messages.map((m) => String(m.content));
+    const seen = env.model.chatRequests().at(-1)!.body.messages.map((m) => String(m.content));
     expect(seen.join('\n')).not.toContain('reply two');
   });
 
   it('redacts secrets before they are stored, searched or logged', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
-    model.script({ text: 'I will not repeat sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ012345 back.' });
+    writeTestConfig(home, env.model.baseURL);
+    env.model.script({ text: 'I will not repeat sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ012345 back.' });
     const a = await boot(home);
     const { thread } = await a.client.request('thread/start', {});
     await a.client.request('turn/start', {

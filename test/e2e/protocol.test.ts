@@ -1,23 +1,12 @@
 // Bad input gets a JSON-RPC error with data.kind, and the host keeps serving.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModelServer } from '../support/model-server';
-import { startHost, tempHome, writeTestConfig, runCli, type HostProcess } from '../support/host-process';
+import { describe, expect, it } from 'vitest';
+import { tempHome, writeTestConfig, runCli, type HostProcess } from '../support/host-process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { useE2E } from '../support/e2e-env';
 
-let model: ScriptedModelServer;
+const env = useE2E();
 let host: HostProcess | undefined;
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-});
-afterAll(async () => {
-  await model.close();
-});
-afterEach(async () => {
-  await host?.kill();
-  host = undefined;
-});
 
 async function expectError(p: Promise<unknown>, kind: string, code?: number) {
   const err = await p.then(
@@ -34,8 +23,8 @@ async function expectError(p: Promise<unknown>, kind: string, code?: number) {
 describe('protocol errors', () => {
   it('refuses requests before initialize, then serves after', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
-    host = startHost({ home });
+    writeTestConfig(home, env.model.baseURL);
+    host = env.start({ home });
     await expectError(host.client.request('thread/list', {}), 'NotInitialized', -32002);
     const init = await host.client.initialize();
     expect(init).toMatchObject({ serverInfo: { name: 'hermes-host' }, protocolVersion: '1.0', hermesHome: home });
@@ -45,8 +34,8 @@ describe('protocol errors', () => {
 
   it('answers unknown methods, invalid params, a busy thread and a missing thread with kinds', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
-    host = startHost({ home });
+    writeTestConfig(home, env.model.baseURL);
+    host = env.start({ home });
     const c = host.client;
     await c.initialize();
     await expectError(c.raw('thread/explode', {}), 'MethodNotFound', -32601);
@@ -54,7 +43,7 @@ describe('protocol errors', () => {
     expect(bad.message).toMatch(/input/);
     await expectError(c.request('thread/read', { threadId: 'thr_missing' }), 'ThreadNotFound');
     const { thread } = await c.request('thread/start', {});
-    model.script({ text: Array.from({ length: 100 }, () => 'slow '), chunkDelayMs: 20 });
+    env.model.script({ text: Array.from({ length: 100 }, () => 'slow '), chunkDelayMs: 20 });
     await c.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'a' }] });
     await expectError(c.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'b' }] }), 'TurnInProgress');
     await c.request('turn/interrupt', { threadId: thread.id });
@@ -64,8 +53,8 @@ describe('protocol errors', () => {
 
   it('answers a malformed frame with a parse error and keeps the connection', async () => {
     const home = tempHome();
-    writeTestConfig(home, model.baseURL);
-    host = startHost({ home });
+    writeTestConfig(home, env.model.baseURL);
+    host = env.start({ home });
     await host.client.initialize();
     let out = '';
     host.proc.stdout!.on('data', (d) => (out += d));

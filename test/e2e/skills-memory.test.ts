@@ -3,40 +3,29 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModelServer } from '../support/model-server';
-import { runCli, startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { describe, expect, it } from 'vitest';
+import type { ScriptedModelServer } from '../support/model-server';
+import { runCli, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { useE2E } from '../support/e2e-env';
 
-let model: ScriptedModelServer;
+const env = useE2E({ drained: true });
 let host: HostProcess | undefined;
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-});
-afterAll(async () => {
-  await model.close();
-});
-afterEach(async () => {
-  await host?.kill();
-  host = undefined;
-  expect(model.pending()).toBe(0);
-});
 
 async function boot(opts: { secrets?: boolean; handlers?: Record<string, (p: any) => unknown> } = {}) {
   const home = tempHome();
-  writeTestConfig(home, model.baseURL);
-  host = startHost({ home, handlers: opts.handlers });
+  writeTestConfig(home, env.model.baseURL);
+  host = env.start({ home, handlers: opts.handlers });
   await host.client.request('initialize', { clientInfo: { name: 'test' }, hermesCapabilities: { secrets: opts.secrets ?? false } });
   await host.client.conn.sendNotification('initialized', {});
   return { home, client: host.client };
 }
 
 async function run(client: HostProcess['client'], threadId: string, text: string, ...steps: Parameters<ScriptedModelServer['script']>) {
-  model.script(...steps);
+  env.model.script(...steps);
   const n = client.of('turn/completed').length;
   await client.request('turn/start', { threadId, input: [{ type: 'text', text }] });
   await client.waitFor('turn/completed', () => client.of('turn/completed').length > n);
-  const msgs = model.chatRequests().at(-1)!.body.messages;
+  const msgs = env.model.chatRequests().at(-1)!.body.messages;
   return { msgs, tools: msgs.slice(msgs.map((m) => m.role).lastIndexOf('user')).filter((m) => m.role === 'tool').map((m) => String(m.content)) };
 }
 
@@ -155,7 +144,7 @@ describe('memory', () => {
     const { client, home } = await boot();
     writeFileSync(join(home, 'config.yaml'), readFileSync(join(home, 'config.yaml'), 'utf8') + 'memory:\n  memory_char_limit: 100\n');
     await host!.kill();
-    host = startHost({ home });
+    host = env.start({ home });
     await host.client.initialize();
     const { thread } = await host.client.request('thread/start', {});
     const { tools } = await run(host.client, thread.id, 'save', { toolCalls: [{ name: 'memory', arguments: { action: 'add', target: 'memory', content: 'x'.repeat(150) } }] }, { text: 'ok' });

@@ -1,25 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModelServer } from '../support/model-server';
-import { startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { describe, expect, it } from 'vitest';
+import { tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { useE2E } from '../support/e2e-env';
 
-let model: ScriptedModelServer;
+const env = useE2E();
 let host: HostProcess | undefined;
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-});
-afterAll(async () => {
-  await model.close();
-});
-afterEach(async () => {
-  await host?.kill();
-  host = undefined;
-});
 
 async function boot(extra = '', opts: { clarify?: boolean; handlers?: Record<string, (p: any) => unknown> } = {}) {
   const home = tempHome();
-  writeTestConfig(home, model.baseURL, extra);
-  host = startHost({ home, handlers: opts.handlers });
+  writeTestConfig(home, env.model.baseURL, extra);
+  host = env.start({ home, handlers: opts.handlers });
   await host.client.initialize({ clarify: opts.clarify });
   const { thread } = await host.client.request('thread/start', {});
   return { home, thread, client: host.client };
@@ -27,7 +16,7 @@ async function boot(extra = '', opts: { clarify?: boolean; handlers?: Record<str
 
 describe('turns over stdio', () => {
   it('streams a reply as deltas and completes the turn with usage', async () => {
-    model.script({ text: ['Hel', 'lo, ', 'world'], usage: { prompt: 42, completion: 7, cost: 0.0012 } });
+    env.model.script({ text: ['Hel', 'lo, ', 'world'], usage: { prompt: 42, completion: 7, cost: 0.0012 } });
     const { client, thread } = await boot();
     const { turn } = await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
     expect(turn.status).toBe('inProgress');
@@ -42,7 +31,7 @@ describe('turns over stdio', () => {
     const usage = client.of('thread/tokenUsage/updated').at(-1)!;
     expect(usage.total.totalTokens).toBe(49);
     // The model saw the system prompt and the user's message.
-    const req = model.chatRequests().at(-1)!.body;
+    const req = env.model.chatRequests().at(-1)!.body;
     expect(req.messages[0].role).toBe('system');
     expect(req.messages.at(-1)).toMatchObject({ role: 'user', content: 'hi' });
     expect(req.stream).toBe(true);
@@ -53,7 +42,7 @@ describe('turns over stdio', () => {
   });
 
   it('streams reasoning deltas as a reasoning item', async () => {
-    model.script({ reasoning: ['Let me ', 'think.'], text: 'Done.' });
+    env.model.script({ reasoning: ['Let me ', 'think.'], text: 'Done.' });
     const { client, thread } = await boot();
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'think' }] });
     await client.waitFor('turn/completed');
@@ -63,7 +52,7 @@ describe('turns over stdio', () => {
   });
 
   it('runs several tool calls of one response and feeds every result back', async () => {
-    model.script(
+    env.model.script(
       {
         toolCalls: [
           { name: 'todo', arguments: { todos: [{ id: '1', content: 'write tests', status: 'in_progress' }] } },
@@ -82,7 +71,7 @@ describe('turns over stdio', () => {
     const todo = await client.waitFor('thread/todo/updated');
     expect(todo.todos).toEqual([{ id: '1', content: 'write tests', status: 'in_progress' }]);
     // Second request carries the assistant tool calls and both results, paired by id.
-    const second = model.chatRequests().at(-1)!.body.messages;
+    const second = env.model.chatRequests().at(-1)!.body.messages;
     const assistant = second.find((m) => m.role === 'assistant')!;
     const ids = (assistant.tool_calls as { id: string }[]).map((c) => c.id);
     const results = second.filter((m) => m.role === 'tool');
@@ -91,7 +80,7 @@ describe('turns over stdio', () => {
   });
 
   it('answers invalid arguments, malformed JSON and unknown tools with tool results, not failures', async () => {
-    model.script(
+    env.model.script(
       {
         toolCalls: [
           { name: 'todo', arguments: '{"todos": [ {"id": 1,' },
@@ -105,7 +94,7 @@ describe('turns over stdio', () => {
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
     const done = await client.waitFor('turn/completed');
     expect(done.turn.status).toBe('completed');
-    const results = model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    const results = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
     expect(results[0]).toMatch(/not valid JSON/);
     expect(results[1]).toMatch(/Invalid arguments for session_search: query: .*limit: /s);
     expect(results[2]).toMatch(/Unknown tool 'no_such_tool'. Available tools: .*todo/);
@@ -113,34 +102,34 @@ describe('turns over stdio', () => {
 
   it('stops a turn that repeats the same failing call (loop guard)', async () => {
     const bad = { name: 'session_search', arguments: { limit: 3 } };
-    model.script({ toolCalls: [bad] }, { toolCalls: [bad] }, { toolCalls: [bad] }, { text: 'never reached' });
+    env.model.script({ toolCalls: [bad] }, { toolCalls: [bad] }, { toolCalls: [bad] }, { text: 'never reached' });
     const { client, thread } = await boot();
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'loop' }] });
     const done = await client.waitFor('turn/completed');
     expect(done.turn.status).toBe('failed');
     expect(done.turn.error).toMatchObject({ kind: 'ToolLoop' });
-    expect(model.pending()).toBe(1);
-    const second = model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    expect(env.model.pending()).toBe(1);
+    const second = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
     expect(second.at(-1)).toMatch(/loop guard/);
-    model.fallback = { text: 'script exhausted' };
-    model['queue'] = [];
+    env.model.fallback = { text: 'script exhausted' };
+    env.model['queue'] = [];
   });
 
   it('ends with a tool-less summary call when the iteration budget runs out', async () => {
     const call = (n: number) => ({ toolCalls: [{ name: 'todo', arguments: { todos: [{ id: String(n), content: `step ${n}`, status: 'pending' }], merge: true } }] });
-    model.script(call(1), call(2), { text: 'Summary: two steps planned.' });
+    env.model.script(call(1), call(2), { text: 'Summary: two steps planned.' });
     const { client, thread } = await boot('agent:\n  max_iterations: 2\n');
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'work' }] });
     const done = await client.waitFor('turn/completed');
     expect(done.turn.status).toBe('completed');
     expect(done.turn.error).toMatchObject({ kind: 'MaxIterations' });
-    const last = model.chatRequests().at(-1)!.body;
+    const last = env.model.chatRequests().at(-1)!.body;
     expect(last.tools ?? []).toHaveLength(0);
     expect(String(last.messages.at(-1)!.content)).toMatch(/step budget/);
   });
 
   it('asks the client through clarify/request and uses the answer', async () => {
-    model.script({ toolCalls: [{ name: 'clarify', arguments: { question: 'Which colour?', choices: ['red', 'blue'] } }] }, { text: 'Blue it is.' });
+    env.model.script({ toolCalls: [{ name: 'clarify', arguments: { question: 'Which colour?', choices: ['red', 'blue'] } }] }, { text: 'Blue it is.' });
     const { client, thread } = await boot('', { clarify: true, handlers: { 'clarify/request': async () => ({ answer: 'blue' }) } });
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'paint' }] });
     await client.waitFor('turn/completed');
@@ -148,12 +137,12 @@ describe('turns over stdio', () => {
     expect(req.params).toMatchObject({ threadId: thread.id, question: 'Which colour?', choices: ['red', 'blue'] });
     const resolved = await client.waitFor('serverRequest/resolved');
     expect(resolved).toMatchObject({ requestId: req.params.requestId, outcome: 'answered' });
-    const toolMsg = model.chatRequests().at(-1)!.body.messages.find((m) => m.role === 'tool')!;
+    const toolMsg = env.model.chatRequests().at(-1)!.body.messages.find((m) => m.role === 'tool')!;
     expect(String(toolMsg.content)).toContain('blue');
   });
 
   it('interrupts mid-stream, keeps what was produced and stays usable', async () => {
-    model.script({ text: Array.from({ length: 200 }, (_, i) => `w${i} `), chunkDelayMs: 20 }, { text: 'after' });
+    env.model.script({ text: Array.from({ length: 200 }, (_, i) => `w${i} `), chunkDelayMs: 20 }, { text: 'after' });
     const { client, thread } = await boot();
     const { turn } = await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'long' }] });
     await client.waitFor('item/agentMessage/delta', (d) => d.delta.startsWith('w3'));
@@ -169,14 +158,14 @@ describe('turns over stdio', () => {
     // The thread takes a new turn; the kept partial reply is part of its history.
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'again' }] });
     await client.waitFor('turn/completed', (p) => p.turn.id !== turn.id);
-    const hist = model.chatRequests().at(-1)!.body.messages;
+    const hist = env.model.chatRequests().at(-1)!.body.messages;
     expect(hist.some((m) => m.role === 'assistant' && String(m.content).startsWith('w0 w1'))).toBe(true);
   });
 });
 
 describe('reading a thread mid-turn', () => {
   it('includes what the running turn has streamed so far', async () => {
-    model.script({ text: Array.from({ length: 200 }, (_, i) => `p${i} `), chunkDelayMs: 20 });
+    env.model.script({ text: Array.from({ length: 200 }, (_, i) => `p${i} `), chunkDelayMs: 20 });
     const { client, thread } = await boot();
     await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'stream' }] });
     await client.waitFor('item/agentMessage/delta', (d) => d.delta.startsWith('p5'));
