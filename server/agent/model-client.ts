@@ -4,7 +4,8 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Usage } from '../protocol';
 import type { Logger } from '../util/log';
-import type { Endpoint } from './endpoints';
+import type { HermesConfig } from '../config/schema';
+import { resolveEndpoints, type Endpoint } from './endpoints';
 import { classifyFailure, retryDelay, sleep, StreamCutError, StreamStalledError, type FailureInfo, type RetryPolicy } from './retry';
 
 export interface ChatRequest {
@@ -202,4 +203,18 @@ export class ModelClient {
     for await (const m of page) out.push({ id: m.id, ...(m.owned_by ? { ownedBy: m.owned_by } : {}) });
     return out;
   }
+}
+
+/**
+ * Asks the configured primary endpoint for its models, once and without retries (doctor, `model/list`).
+ * Throws with a readable message when no endpoint is configured or it does not answer within 10 s.
+ */
+export async function listEndpointModels(
+  config: HermesConfig,
+  env: Record<string, string | undefined>,
+  log: Logger,
+): Promise<{ endpoint: Endpoint; models: { id: string; ownedBy?: string }[] }> {
+  const endpoints = resolveEndpoints(config, env);
+  const client = new ModelClient(endpoints, { policy: { maxRetries: 0, baseMs: 0, maxMs: 0 }, streamIdleTimeoutMs: 10_000, log });
+  return { endpoint: endpoints[0], models: await client.listModels(AbortSignal.timeout(10_000)) };
 }

@@ -5,7 +5,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { ErrorInfo, Item, Turn, TurnStatus, Usage } from '../protocol';
 import type { HermesConfig } from '../config/schema';
 import type { Store } from '../store';
-import { addUsage, emptyUsage } from '../store';
+import { addUsage, emptyUsage, usageOf } from '../store';
 import type { Logger } from '../util/log';
 import { HostError } from '../util/errors';
 import { newId } from '../util/ids';
@@ -60,14 +60,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
 
   const emitUsage = () => {
     const row = store.threads.getThreadRow(threadId);
-    const stored: Usage = row
-      ? {
-          promptTokens: row.prompt_tokens,
-          completionTokens: row.completion_tokens,
-          totalTokens: row.prompt_tokens + row.completion_tokens,
-          costUsd: row.cost_usd,
-        }
-      : emptyUsage();
+    const stored: Usage = row ? usageOf(row) : emptyUsage();
     events.emit('thread/tokenUsage/updated', { threadId, turnId: turn.id, turn: usage, total: addUsage(stored, usage) });
   };
 

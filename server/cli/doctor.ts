@@ -1,8 +1,7 @@
 // `hermes-host doctor`: checks that the host can run here and says what to fix when it cannot.
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
 import type { Host } from '../host';
-import { resolveEndpoints } from '../agent/endpoints';
-import { ModelClient } from '../agent/model-client';
+import { listEndpointModels } from '../agent/model-client';
 
 export interface Check {
   name: string;
@@ -56,14 +55,12 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
     add({ name: 'node-pty', ok: false, detail: (e as Error).message });
   }
   try {
-    const eps = resolveEndpoints(host.config, host.env());
-    const client = new ModelClient(eps, { policy: { maxRetries: 0, baseMs: 0, maxMs: 0 }, streamIdleTimeoutMs: 10_000, log: host.log });
-    const models = await client.listModels(AbortSignal.timeout(10_000));
-    const known = models.some((m) => m.id === eps[0].model);
+    const { endpoint, models } = await listEndpointModels(host.config, host.env(), host.log);
+    const known = models.some((m) => m.id === endpoint.model);
     add({
       name: 'model endpoint',
       ok: true,
-      detail: `${eps[0].baseURL} answers (${models.length} models)${known ? `, ${eps[0].model} available` : `; ${eps[0].model} not in its list`}`,
+      detail: `${endpoint.baseURL} answers (${models.length} models)${known ? `, ${endpoint.model} available` : `; ${endpoint.model} not in its list`}`,
     });
   } catch (e) {
     add({ name: 'model endpoint', ok: false, detail: (e as Error).message });

@@ -1,9 +1,9 @@
 // `hermes-host skills …`: install skills from a git repository, a folder or a tarball after a security scan, and
 // inspect, list, uninstall, audit and update them. Every step is recorded in skills/.hub/lock.json and audit.log.
 import { Command } from 'commander';
-import { resolve } from 'node:path';
 import { homePaths, ensureHome } from '../config/home';
 import { loadConfig } from '../config/load';
+import { bundledSkillsDir } from '../skills/service';
 import { DEFAULT_TRUSTED_SOURCES, SkillHub, SkillLibrary, formatFindings, type SkillInspection } from '../skills';
 
 function hubFor(hermesHome: string): SkillHub {
@@ -12,7 +12,7 @@ function hubFor(hermesHome: string): SkillHub {
   const config = loadConfig(p.config).config;
   return new SkillHub({
     skillsDir: p.skills,
-    bundledDir: process.env.HERMES_BUNDLED_SKILLS || resolve(__dirname, '../../skills'),
+    bundledDir: bundledSkillsDir(),
     trustedSources: [...DEFAULT_TRUSTED_SOURCES, ...config.skills.trusted_sources],
     library: new SkillLibrary(p.skills, { externalDirs: config.skills.external_dirs }),
   });

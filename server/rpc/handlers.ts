@@ -4,8 +4,7 @@ import type { Host } from '../host';
 import { PROTOCOL_VERSION, type InitializeParams } from '../protocol';
 import { VERSION } from '../version';
 import { HostError } from '../util/errors';
-import { ModelClient } from '../agent/model-client';
-import { resolveEndpoints } from '../agent/endpoints';
+import { listEndpointModels } from '../agent/model-client';
 import { publicConfig } from '../config/public';
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
@@ -70,12 +69,8 @@ export function createHandlers(host: Host): Handlers {
     'model/list': async () => {
       const def = host.config.model.default;
       try {
-        const client = new ModelClient(resolveEndpoints(host.config, host.env()), {
-          policy: { maxRetries: 0, baseMs: 0, maxMs: 0 },
-          streamIdleTimeoutMs: 10_000,
-          log: host.log,
-        });
-        return { models: await client.listModels(AbortSignal.timeout(10_000)), default: def };
+        const { models } = await listEndpointModels(host.config, host.env(), host.log);
+        return { models, default: def };
       } catch (e) {
         return { models: def ? [{ id: def }] : [], default: def, error: (e as Error).message };
       }

@@ -10,6 +10,11 @@ import { seedBundledSkills, type SeedResult } from './seed';
 import { buildSkillCommands, buildSkillInvocationMessage, parseSlashCommand } from './commands';
 import { viewSkill, type SkillView } from './view';
 
+/** Bundled skills ship in the package's skills/ folder (dist/server/ → ../../skills); HERMES_BUNDLED_SKILLS overrides. */
+export function bundledSkillsDir(): string {
+  return process.env.HERMES_BUNDLED_SKILLS || resolve(__dirname, '../../skills');
+}
+
 /** Commands the clients handle themselves; a skill cannot take them. */
 export const BUILTIN_COMMANDS = ['new', 'retry', 'undo', 'model', 'help', 'stop', 'compress'];
 

@@ -72,7 +72,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
-function usageOf(r: {
+/** A stored row's token counters as protocol usage. */
+export function usageOf(r: {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;

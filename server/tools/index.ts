@@ -18,13 +18,7 @@ import { createWebSearchTool } from './web/web-search';
 import { createWebExtractTool } from './web/web-extract';
 import { createMemoryTool } from './memory';
 import { createSkillManageTool, createSkillsListTool, createSkillViewTool } from './skills';
-import { SkillsService } from '../skills/service';
-import { resolve } from 'node:path';
-
-/** Bundled skills ship in the package's skills/ folder (dist/server/ → ../../skills). */
-function bundledSkillsDir(): string {
-  return process.env.HERMES_BUNDLED_SKILLS || resolve(__dirname, '../../skills');
-}
+import { SkillsService, bundledSkillsDir } from '../skills/service';
 
 export function installTools(host: Host): void {
   const r = host.registry;
