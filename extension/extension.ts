@@ -2,6 +2,7 @@
 // the Context view and the commands. The host owns every decision; this extension is a bridge to the editor.
 import * as vscode from 'vscode';
 import { serverNotifications, type ServerRequestMethod } from '../server/protocol';
+import { followThread } from '../server/protocol/follow';
 import { WebviewHub } from './chat/hub';
 import { ChatController } from './chat/controller';
 import { createExtMethods, DiffDocuments, DIFF_SCHEME } from './chat/ext-methods';
@@ -105,7 +106,8 @@ export function activate(context: vscode.ExtensionContext): void {
   host.onNotification('context/changed', () => contextTree.refresh());
   // Compression continues a thread under a new id: editor commands follow it like the chat does.
   host.onNotification('thread/compacted', (p) => {
-    if (p.threadId === hub.thread.get()) hub.thread.set(p.thread.id);
+    const next = followThread(hub.thread.get(), { method: 'thread/compacted', params: p });
+    if (next && next !== hub.thread.get()) hub.thread.set(next);
   });
   for (const method of SERVER_REQUESTS) host.onRequest(method, (p) => broker.handle(method, p));
   sub(broker.onDidChange(() => status.setApprovalsWaiting(broker.waitingFor('approval/request'))));

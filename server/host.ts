@@ -18,9 +18,12 @@ import { ToolRegistry } from './tools/registry';
 import { installTools } from './tools';
 import { ClientHub } from './rpc/hub';
 import { addSecretValue } from './util/redact';
+import { publicConfig } from './config/public';
 import { createLogger, type Logger } from './util/log';
 import type { SandboxManager } from './sandbox/types';
 import type { ApprovalBroker } from './approval/gate';
+import type { OwnerLock } from './owner/lock';
+import { watchConfig } from './config/watch';
 
 export interface HostOptions {
   hermesHome: string;
@@ -29,6 +32,11 @@ export interface HostOptions {
   workspaceRoot?: string;
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The ownership lock of HERMES_HOME (server/owner/lock.ts). Only the owner closes turns a previous host left
+   * running and releases the lock on close; a Host without one (benchmarks) leaves the database's turns alone.
+   */
+  owner?: OwnerLock;
 }
 
 export class Host {
@@ -65,8 +73,12 @@ export class Host {
     for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);
     this.workspace = resolve(opts.workspaceRoot ?? process.cwd());
     this.store = openStore(this.paths.db);
-    const orphaned = this.store.threads.closeOrphanedTurns();
-    if (orphaned) this.log.info(`closed ${orphaned} turn(s) left running by a previous host`);
+    this.owner = opts.owner;
+    if (this.owner) {
+      // Only the owner may decide that a turn in the database is orphaned: nobody else runs turns on this home.
+      const orphaned = this.store.threads.closeOrphanedTurns();
+      if (orphaned) this.log.info(`closed ${orphaned} turn(s) left running by a previous host`);
+    }
     this.hub = new ClientHub(this.events, this.log.child('rpc'));
     this.prompt.add(operatingGuidance);
     this.prompt.add(environmentSection);
@@ -93,7 +105,49 @@ export class Host {
       workspaceRoot: () => this.workspace,
       expandInput: (text, c) => this.skills?.expandSlash(text, c.threadId) ?? text,
     });
+    // Subscriptions follow a compacted thread before clients hear of the move.
+    this.threads.onMoved((from, to) => this.hub.moveThread(from, to));
     installTools(this);
+    if (this.owner) this.onClose(watchConfig(this.paths.config, () => this.reloadFromDisk(), this.log));
+  }
+
+  private readonly owner?: OwnerLock;
+
+  /**
+   * config.yaml changed on disk (an editor, or `config set` without a running host): reload it. Keys that only take
+   * effect at start are named as needing a restart; an invalid file keeps the previous configuration running.
+   */
+  reloadFromDisk(): void {
+    const before = this.loaded.config;
+    try {
+      const next = loadConfig(this.paths.config);
+      if (JSON.stringify(next.config) === JSON.stringify(before)) return;
+      this.loaded = next;
+      this.announceConfig(before);
+    } catch (e) {
+      this.log.warn('config.yaml changed but is invalid; keeping the running configuration', { error: (e as Error).message });
+      this.events.emit('config/changed', { config: publicConfig(before), warnings: this.loaded.warnings, restartRequired: [], error: (e as Error).message });
+    }
+  }
+
+  private announceConfig(before: HermesConfig): void {
+    const restartRequired = changedKeys(before, this.loaded.config).filter((k) => RESTART_KEYS.some((r) => k === r || k.startsWith(r + '.')));
+    if (restartRequired.length) this.log.warn(`config changed; restart the host for: ${restartRequired.join(', ')}`);
+    this.events.emit('config/changed', { config: publicConfig(this.loaded.config), warnings: this.loaded.warnings, restartRequired });
+  }
+
+  /** Exits (through `exit`) once no client is attached and no turn runs: an editor-spawned owner outlives its editor
+   * only while others still use it. */
+  exitWhenIdle(exit: () => void): void {
+    const check = () => {
+      if (this.hub.count() === 0 && this.threads.running.all().length === 0) {
+        clearInterval(timer);
+        exit();
+      }
+    };
+    const timer = setInterval(check, 500);
+    timer.unref?.();
+    check();
   }
 
   get config(): HermesConfig {
@@ -133,7 +187,9 @@ export class Host {
   }
 
   writeConfig(key: string, value: unknown): LoadedConfig {
+    const before = this.loaded.config;
     this.loaded = setConfigValue(this.paths.config, key, value);
+    this.announceConfig(before);
     return this.loaded;
   }
 
@@ -162,5 +218,18 @@ export class Host {
       }
     }
     this.store.close();
+    this.owner?.release();
   }
+}
+
+/** Settings read once at start (the process, listeners, the store); changing them needs a restart. */
+const RESTART_KEYS = ['logging', 'api', 'gateway', 'rpc'];
+
+function changedKeys(a: unknown, b: unknown, prefix = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => changedKeys((a as any)[k], (b as any)[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return [prefix];
 }

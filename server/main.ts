@@ -2,6 +2,7 @@
 // --listen, on a unix socket that several clients can attach to.
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { resolveHermesHome, homePaths, ensureHome } from './config/home';
 import { ConfigError, getConfigValue, loadConfig, setConfigValue } from './config/load';
 import { publicConfig } from './config/public';
@@ -21,13 +22,23 @@ function home(cmd: Command): string {
   return resolveHermesHome();
 }
 
-async function openHost(cmd: Command, opts: { stderrLog?: boolean; cwd?: string } = {}) {
-  const { Host } = await import('./host');
-  const hermesHome = home(cmd);
+/** Becomes the owner of HERMES_HOME and builds the host, or says who owns it. Only owners construct a Host. */
+async function openOwnedHost(hermesHome: string, mode: string, socketPath: string | undefined, opts: { stderrLog?: boolean; cwd?: string } = {}) {
   ensureHome(hermesHome);
-  const level = safeLevel(hermesHome);
-  const log = createLogger({ file: homePaths(hermesHome).log, stderr: !!opts.stderrLog, level });
-  return new Host({ hermesHome, log, workspaceRoot: opts.cwd });
+  const { acquireOwnership } = await import('./owner/lock');
+  const socket = socketPath ?? homePaths(hermesHome).socket;
+  const own = acquireOwnership(hermesHome, { mode, socket, version: VERSION });
+  if (!own.owned) return { host: null, holder: own.holder } as const;
+  try {
+    const { Host } = await import('./host');
+    const level = safeLevel(hermesHome);
+    const log = createLogger({ file: homePaths(hermesHome).log, stderr: !!opts.stderrLog, level });
+    const host = new Host({ hermesHome, log, workspaceRoot: opts.cwd, owner: own.lock });
+    return { host, holder: null } as const;
+  } catch (e) {
+    own.lock.release();
+    throw e;
+  }
 }
 
 function safeLevel(hermesHome: string) {
@@ -39,7 +50,19 @@ function safeLevel(hermesHome: string) {
 }
 
 async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | boolean }) {
-  const host = await openHost(cmd, { stderrLog: true });
+  const hermesHome = home(cmd);
+  const mode = opts.listen ? 'listen' : 'stdio';
+  const socketPath = typeof opts.listen === 'string' ? resolve(opts.listen) : undefined;
+  const { host, holder } = await openOwnedHost(hermesHome, mode, socketPath, { stderrLog: true });
+  if (!host) {
+    const { describeOwner } = await import('./owner/lock');
+    if (mode === 'stdio' && holder?.socket) {
+      // An editor spawned us while another process owns the home: relay to the owner instead of opening a second host.
+      const { relayStdio } = await import('./owner/relay');
+      process.exit(await relayStdio(holder.socket));
+    }
+    fail(new Error(`HERMES_HOME ${hermesHome} is already owned by ${describeOwner(holder)}. Attach to it (hermes-host chat, VS Code) or stop it first.`));
+  }
   let closing = false;
   const shutdown = async (code = 0) => {
     if (closing) return;
@@ -49,16 +72,55 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
   };
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
-  if (opts.listen) {
-    const { serveSocket } = await import('./rpc/serve');
-    const path = typeof opts.listen === 'string' ? opts.listen : host.paths.socket;
+  const { serveSocket, serveStdio } = await import('./rpc/serve');
+  const path = socketPath ?? host.paths.socket;
+  try {
     await serveSocket(host, path);
     host.log.info(`listening on ${path}`);
+  } catch (e) {
+    // --listen exists to serve the socket; a stdio host can still serve its editor without one.
+    if (mode === 'listen') throw e;
+    host.log.warn(`no attach socket: ${(e as Error).message}`);
+  }
+  if (mode === 'listen') {
     process.stderr.write(`hermes-host ${VERSION} listening on ${path} (HERMES_HOME=${host.hermesHome})\n`);
   } else {
-    const { serveStdio } = await import('./rpc/serve');
-    serveStdio(host, () => void shutdown(0));
+    // The editor that spawned us went away: stay while other clients are attached or turns run, then exit.
+    serveStdio(host, () => host.exitWhenIdle(() => void shutdown(0)));
   }
+}
+
+/**
+ * Runs `fn` against the owning host: attached over its socket when one runs, otherwise an owner started in this
+ * process for the duration (holding the lock, serving the socket, so editors can attach meanwhile).
+ */
+async function withOwner<T>(cmd: Command, opts: { cwd?: string }, fn: (conn: import('./cli/rpc-client').HostConnection) => Promise<T>): Promise<T> {
+  const hermesHome = home(cmd);
+  const { currentOwner } = await import('./owner/lock');
+  const { HostConnection } = await import('./cli/rpc-client');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const owner = currentOwner(hermesHome);
+    if (owner) {
+      const conn = await HostConnection.connect(owner.socket);
+      try {
+        return await fn(conn);
+      } finally {
+        conn.close();
+      }
+    }
+    const { host } = await openOwnedHost(hermesHome, 'cli', undefined, { cwd: opts.cwd });
+    if (!host) continue; // lost a race with another owner starting: attach to it
+    const { serveSocket } = await import('./rpc/serve');
+    await serveSocket(host, host.paths.socket);
+    const conn = await HostConnection.connect(host.paths.socket);
+    try {
+      return await fn(conn);
+    } finally {
+      conn.close();
+      await host.close();
+    }
+  }
+  throw new Error(`could not start or attach to a host for ${hermesHome}`);
 }
 
 const program = new Command();
@@ -73,18 +135,20 @@ program
 
 program
   .command('chat')
-  .description('run one turn and print the reply as it streams')
+  .description('run one turn and print the reply as it streams (attaches to the running host, or starts one)')
   .requiredOption('-q, --query <text>', 'what to ask')
   .option('-m, --model <id>', 'model to use for this turn')
   .option('--cwd <dir>', 'working directory for the thread')
   .option('--thread <id>', 'continue an existing thread')
+  .addOption(new Option('--busy <mode>', 'when the thread is running a turn').choices(['refuse', 'queue', 'interrupt', 'steer']))
   .option('--quiet', 'print only the reply, not tool activity')
   .action(async (opts, cmd: Command) => {
     try {
-      const host = await openHost(cmd, { cwd: opts.cwd });
+      const cwd = resolve(opts.cwd ?? process.cwd());
       const { runChat } = await import('./cli/chat');
-      const code = await runChat(host, { query: opts.query, model: opts.model, cwd: opts.cwd, thread: opts.thread, quiet: opts.quiet });
-      await host.close();
+      const code = await withOwner(cmd, { cwd }, (conn) =>
+        runChat(conn, { query: opts.query, model: opts.model, cwd, workspace: cwd, thread: opts.thread, quiet: opts.quiet, busy: opts.busy }),
+      );
       process.exit(code);
     } catch (e) {
       fail(e);
@@ -93,16 +157,28 @@ program
 
 program
   .command('doctor')
-  .description('check config, native modules, the model endpoint and the terminal backend')
+  .description('check config, native modules, the model endpoint and the terminal backend (changes nothing)')
   .option('--json', 'print the checks as JSON')
   .action(async (opts, cmd: Command) => {
     try {
-      const host = await openHost(cmd);
+      const hermesHome = home(cmd);
+      ensureHome(hermesHome);
+      const paths = homePaths(hermesHome);
+      const configInfo = loadConfig(paths.config);
+      const { loadDotEnv } = await import('./config/env');
+      const { currentOwner } = await import('./owner/lock');
       const { runDoctor } = await import('./cli/doctor');
-      const res = await runDoctor(host);
+      const res = await runDoctor({
+        hermesHome,
+        paths,
+        configInfo,
+        config: configInfo.config,
+        env: { ...process.env, ...loadDotEnv(paths.env) },
+        log: createLogger({ stderr: false, level: 'warn' }),
+        owner: currentOwner(hermesHome),
+      });
       if (opts.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
       else for (const c of res.checks) process.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}: ${c.detail}\n`);
-      await host.close();
       process.exit(res.ok ? 0 : 1);
     } catch (e) {
       fail(e);
@@ -127,10 +203,27 @@ config
 config
   .command('set <key> <value>')
   .description('set a dotted key (the value is parsed as YAML) and validate the result')
-  .action((key: string, value: string, _o, cmd: Command) => {
+  .action(async (key: string, value: string, _o, cmd: Command) => {
     try {
       const h = home(cmd);
       ensureHome(h);
+      const { currentOwner } = await import('./owner/lock');
+      const owner = currentOwner(h);
+      if (owner) {
+        // A running host owns config.yaml: it writes the change and reloads, so the change is live at once.
+        const { HostConnection } = await import('./cli/rpc-client');
+        const conn = await HostConnection.connect(owner.socket);
+        try {
+          await conn.initialize({ name: 'cli' });
+          // Sent as typed; the host parses it as YAML, as config.yaml would (`true`, `60`, `[a, b]`).
+          const r = await conn.request('config/write', { key, value });
+          for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+          process.stdout.write(`${key} = ${JSON.stringify(getConfigValue(r.config as never, key) ?? value)} (applied to the running host pid ${owner.pid})\n`);
+        } finally {
+          conn.close();
+        }
+        return;
+      }
       const loaded = setConfigValue(homePaths(h).config, key, value);
       for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(`${key} = ${JSON.stringify(getConfigValue(loaded.config, key))}\n`);

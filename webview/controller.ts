@@ -1,6 +1,7 @@
 // The webview's controller: turns user actions into host requests and host messages into view-model changes.
 // It never runs the agent or decides anything the host decides; it shows what the host says and asks it for the rest.
 import type { AnyServerNotification, ExtensionToWebview, FileChange, RequestResult, ServerRequestMethod, ServerRequestParams, UserInput } from '../server/protocol';
+import { followThread } from '../server/protocol/follow';
 import { HostBridge, RequestError, type VsCodeApi } from './bridge-client';
 import { parseSlash, type SlashAction } from './commands';
 import { Emitter } from './state/emitter';
@@ -116,7 +117,7 @@ export class ChatController {
         // The host summarised earlier turns and continues this chat as a new thread: follow it. The new thread
         // holds the summary, the recent turns and the running turn, so the view rebuilds from it.
         this.history.upsert(n.params.thread);
-        if (n.params.threadId !== this.transcript.threadId) return;
+        if (followThread(this.transcript.threadId, n) === this.transcript.threadId) return;
         const models = { ...this.ui.get().modelByThread };
         if (models[n.params.threadId]) models[n.params.thread.id] = models[n.params.threadId];
         this.ui.update({ modelByThread: models });

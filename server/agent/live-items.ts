@@ -48,12 +48,13 @@ export class LiveItems {
       case 'turn/completed':
         this.byThread.delete(n.params.threadId);
         return;
-      case 'thread/compacted': {
-        const m = this.byThread.get(n.params.threadId);
-        this.byThread.delete(n.params.threadId);
-        if (m) this.byThread.set(n.params.thread.id, m);
-        return;
-      }
     }
+  }
+
+  /** Compression continued `from` as `to` (ThreadService.onMoved): the running turn's items go with it. */
+  move(from: string, to: string): void {
+    const m = this.byThread.get(from);
+    this.byThread.delete(from);
+    if (m) this.byThread.set(to, m);
   }
 }

@@ -2,7 +2,7 @@
 // turn at a time per thread; the RPC layer and in-process surfaces (chat CLI, gateway) all come through here.
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { Item, Thread, Turn, UserInput } from '../protocol';
+import type { BusyMode, Item, Thread, Turn, UserInput } from '../protocol';
 import type { HermesConfig } from '../config/schema';
 import type { Store, ThreadRow } from '../store';
 import { HostError } from '../util/errors';
@@ -13,8 +13,10 @@ import type { HostEvents } from './events';
 import type { PromptBuilder } from './prompt';
 import { backendNote, today } from './prompt';
 import { LiveItems } from './live-items';
-import { runTurn, type TurnDeps } from './turn';
+import { modelClientFor, runTurn, type TurnDeps } from './turn';
 import { ContextCompactor } from './compression';
+import { RunningTurns, type ActiveTurn } from './running-turns';
+import { HOST_ORIGIN, policyFor, type TurnPolicy } from './policy';
 
 const MENTION_MAX_CHARS = 100_000;
 
@@ -27,16 +29,9 @@ export interface ThreadServiceDeps extends TurnDeps {
   expandInput?: (text: string, ctx: { threadId: string; cwd: string }) => string;
 }
 
-interface ActiveTurn {
-  /** The thread the turn runs on now: compression can move it to a new thread. */
-  threadId: string;
-  turn: Turn;
-  controller: AbortController;
-  done: Promise<Turn>;
-}
-
 export class ThreadService {
-  private readonly active = new Map<string, ActiveTurn>();
+  /** Turns running now, what is queued behind them, and where compression moved them. */
+  readonly running = new RunningTurns();
   /** Things that happened between turns (a background process ended); the next turn's message carries them. */
   private readonly notices = new Map<string, string[]>();
 
@@ -46,6 +41,7 @@ export class ThreadService {
 
   constructor(private readonly deps: ThreadServiceDeps) {
     this.live = new LiveItems(deps.events);
+    this.running.onMoved((from, to) => this.live.move(from, to));
     // Context compression runs inside turns (see compression/compactor.ts); one compactor keeps the usage records.
     const compactor = deps.compactor ?? new ContextCompactor({ store: deps.store, events: deps.events, log: deps.log.child('compression') });
     this.turnDeps = { ...deps, compactor };
@@ -62,14 +58,17 @@ export class ThreadService {
 
   /** Compression moved a running turn: it is found under the new id from now on, its pending notices too. */
   private moved(entry: ActiveTurn, newThreadId: string): void {
-    if (this.active.get(entry.threadId) === entry) this.active.delete(entry.threadId);
     const notes = this.notices.get(entry.threadId);
     if (notes) {
       this.notices.delete(entry.threadId);
       this.notices.set(newThreadId, [...(this.notices.get(newThreadId) ?? []), ...notes]);
     }
-    entry.threadId = newThreadId;
-    this.active.set(newThreadId, entry);
+    this.running.moved(entry, newThreadId);
+  }
+
+  /** Things keyed by thread id (shells, processes, session approvals) follow a compacted thread from here. */
+  onMoved(listener: (from: string, to: string) => void): () => void {
+    return this.running.onMoved(listener);
   }
 
   private get store(): Store {
@@ -83,7 +82,7 @@ export class ThreadService {
   }
 
   get(threadId: string): Thread {
-    return this.store.threads.toThread(this.row(threadId), this.active.has(threadId));
+    return this.store.threads.toThread(this.row(threadId), this.running.has(threadId));
   }
 
   start(params: { cwd?: string; model?: string; title?: string; source?: string; workspaceRoot?: string }): Thread {
@@ -123,7 +122,7 @@ export class ThreadService {
       limit: params.limit ?? 50,
       cursor: params.cursor,
     });
-    return { threads: rows.map((r) => this.store.threads.toThread(r, this.active.has(r.id))), ...(nextCursor ? { nextCursor } : {}) };
+    return { threads: rows.map((r) => this.store.threads.toThread(r, this.running.has(r.id))), ...(nextCursor ? { nextCursor } : {}) };
   }
 
   read(threadId: string): { thread: Thread; turns: Turn[]; items: Item[] } {
@@ -169,6 +168,16 @@ export class ThreadService {
     return { thread, removedTurnIds };
   }
 
+  /** `/model id`: the conversation's next turns use this model. */
+  setModel(requestedId: string, model: string): Thread {
+    const threadId = this.current(requestedId);
+    this.row(threadId);
+    this.store.threads.updateThread(threadId, { model });
+    const thread = this.get(threadId);
+    this.deps.events.emit('thread/updated', { thread });
+    return thread;
+  }
+
   archive(threadId: string, archived: boolean): Thread {
     this.row(threadId);
     this.store.threads.updateThread(threadId, { archived: archived ? 1 : 0 });
@@ -204,28 +213,71 @@ export class ThreadService {
   }
 
   isBusy(threadId: string): boolean {
-    return this.active.has(this.current(threadId));
+    return this.running.has(this.current(threadId));
   }
 
   private assertIdle(threadId: string): void {
-    const a = this.active.get(threadId);
-    if (a) throw new HostError('TurnInProgress', `thread ${threadId} is running turn ${a.turn.id}`, { threadId, turnId: a.turn.id });
+    this.running.assertIdle(threadId);
   }
 
-  /** Commits the user's message and starts the turn; returns at once with the turn in progress. */
-  startTurn(requestedId: string, input: UserInput[], opts: { model?: string } = {}): Turn {
+  /**
+   * Starts a turn on a thread, or — when the thread is busy — refuses, queues, interrupts or steers as `busy` says.
+   * Returns at once: the turn runs in the background (after the running one, for `queue`).
+   */
+  async startTurn(
+    requestedId: string,
+    input: UserInput[],
+    opts: { model?: string; policy?: TurnPolicy; busy?: BusyMode } = {},
+  ): Promise<{ turn: Turn; disposition: 'started' | 'queued' | 'steered' }> {
     this.row(requestedId);
     const threadId = this.current(requestedId); // a compacted thread continues on its successor
+    const policy = opts.policy ?? policyFor(this.deps.config(), HOST_ORIGIN);
+    const running = this.running.get(threadId);
+    if (running) {
+      switch (opts.busy ?? 'refuse') {
+        case 'refuse':
+          this.assertIdle(threadId);
+          break;
+        case 'steer': {
+          const row = this.row(threadId);
+          running.steering.push(renderInput(input, row.cwd));
+          return { turn: running.turn, disposition: 'steered' };
+        }
+        case 'interrupt':
+          running.controller.abort(new Error('interrupted by a new message'));
+          this.running.clearQueue(threadId);
+          await running.done.catch(() => {});
+          break;
+        case 'queue': {
+          const turnId = newId('turn');
+          const row = this.row(threadId);
+          this.running.enqueue(threadId, turnId, () => {
+            try {
+              this.begin(this.current(threadId), input, opts.model, policy, turnId);
+            } catch (e) {
+              this.deps.log.warn('queued turn could not start', { threadId, error: (e as Error).message });
+            }
+          });
+          const turn: Turn = { id: turnId, threadId, status: 'inProgress', startedAt: Date.now(), model: opts.model || row.model };
+          return { turn, disposition: 'queued' };
+        }
+      }
+    }
+    // Whoever waited (interrupt) may find the thread moved by compression meanwhile.
+    return { turn: this.begin(this.current(threadId), input, opts.model, policy), disposition: 'started' };
+  }
+
+  /** Commits the user's message and starts the turn on an idle thread. */
+  private begin(threadId: string, input: UserInput[], modelOverride: string | undefined, policy: TurnPolicy, turnId = newId('turn')): Turn {
     const row = this.row(threadId);
     this.assertIdle(threadId);
-    const model = opts.model || row.model || this.deps.config().model.default;
+    const model = modelOverride || row.model || this.deps.config().model.default;
     const notices = this.notices.get(threadId);
     this.notices.delete(threadId);
     const rendered = renderInput(input, row.cwd);
     const content = redact(
       (this.deps.expandInput?.(rendered, { threadId, cwd: row.cwd }) ?? rendered) + (notices?.length ? `\n\n[Since your last turn:\n${notices.map((n) => `- ${n}`).join('\n')}]` : ''),
     );
-    const turnId = newId('turn');
     const userItem: Item = { id: newId('item'), turnId, type: 'userMessage', content: input.map((i) => (i.type === 'text' ? { ...i, text: redact(i.text) } : i)) };
     let turn!: Turn;
     this.store.db.transaction(() => {
@@ -244,8 +296,7 @@ export class ThreadService {
       if (!row.title) this.store.threads.updateThread(threadId, { title: titleFrom(input) });
     })();
     const controller = new AbortController();
-    const entry: ActiveTurn = { threadId, turn, controller, done: Promise.resolve(turn) };
-    this.active.set(threadId, entry);
+    const entry: ActiveTurn = { threadId, turn, controller, done: Promise.resolve(turn), steering: [] };
     this.deps.events.emit('turn/started', { threadId, turn });
     this.deps.events.emit('item/started', { threadId, turnId, item: userItem });
     this.deps.events.emit('item/completed', { threadId, turnId, item: userItem });
@@ -257,29 +308,83 @@ export class ThreadService {
       systemPrompt: row.system_prompt ?? '',
       model,
       signal: controller.signal,
+      policy,
+      takeSteering: () => entry.steering.splice(0),
       onThreadMoved: (newThreadId) => this.moved(entry, newThreadId),
-    }).finally(() => {
-      if (this.active.get(entry.threadId) === entry) this.active.delete(entry.threadId);
     });
+    this.running.begin(entry);
     return turn;
   }
 
-  interrupt(threadId: string): { interrupted: boolean; turnId?: string } {
+  /**
+   * `/compress`: summarises the middle of an idle thread now, as a turn of its own (so nothing else runs on the thread
+   * meanwhile and clients see it start and end). Resolves with the thread the conversation continues on.
+   */
+  async compactNow(requestedId: string): Promise<{ compacted: boolean; thread: Thread; tokensBefore?: number; tokensAfter?: number }> {
+    this.row(requestedId);
+    const threadId = this.current(requestedId);
+    const row = this.row(threadId);
+    this.assertIdle(threadId);
+    const config = this.deps.config();
+    const turn = this.store.threads.createTurn(newId('turn'), threadId, row.model);
+    const controller = new AbortController();
+    const entry: ActiveTurn = { threadId, turn, controller, done: Promise.resolve(turn), steering: [] };
+    this.deps.events.emit('turn/started', { threadId, turn });
+    let outcome: Awaited<ReturnType<ContextCompactor['maybeCompact']>> = null;
+    let failure: string | undefined;
+    entry.done = (async () => {
+      try {
+        outcome = await this.turnDeps.compactor!.maybeCompact({
+          threadId,
+          turnId: turn.id,
+          systemPrompt: row.system_prompt ?? '',
+          toolsJson: '',
+          client: modelClientFor(this.turnDeps, config, row.model || config.model.default),
+          signal: controller.signal,
+          config,
+          force: true,
+          onMoved: (to) => this.moved(entry, to),
+        });
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+      const at = outcome?.threadId ?? threadId;
+      const status = controller.signal.aborted ? 'interrupted' : failure ? 'failed' : 'completed';
+      const done = this.store.threads.completeTurn(turn.id, at, status, { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, failure ? { kind: 'Internal', message: failure } : undefined);
+      this.deps.events.emit('turn/completed', { threadId: at, turn: done });
+      return done;
+    })();
+    this.running.begin(entry);
+    await entry.done;
+    const o = outcome as Awaited<ReturnType<ContextCompactor['maybeCompact']>>;
+    if (failure) throw new HostError('Internal', `compression failed: ${failure}`);
+    return o
+      ? { compacted: true, thread: this.get(o.threadId), tokensBefore: o.tokensBefore, tokensAfter: o.tokensAfter }
+      : { compacted: false, thread: this.get(threadId) };
+  }
+
+  interrupt(threadId: string, opts: { clearQueue?: boolean } = {}): { interrupted: boolean; turnId?: string; dropped?: number } {
     this.row(threadId);
-    const a = this.active.get(this.current(threadId));
-    if (!a) return { interrupted: false };
+    const id = this.current(threadId);
+    const dropped = opts.clearQueue ? this.running.clearQueue(id) : 0;
+    const a = this.running.get(id);
+    if (!a) return { interrupted: false, ...(dropped ? { dropped } : {}) };
     a.controller.abort(new Error('interrupted by the user'));
-    return { interrupted: true, turnId: a.turn.id };
+    return { interrupted: true, turnId: a.turn.id, ...(dropped ? { dropped } : {}) };
   }
 
   /** Resolves with the finished turn (or at once when the thread is idle). */
   async waitIdle(threadId: string): Promise<Turn | undefined> {
-    return this.active.get(this.current(threadId))?.done;
+    return this.running.get(this.current(threadId))?.done;
   }
 
   async shutdown(): Promise<void> {
-    for (const a of this.active.values()) a.controller.abort(new Error('host shutting down'));
-    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    const all = this.running.all();
+    for (const a of all) {
+      this.running.clearQueue(a.threadId);
+      a.controller.abort(new Error('host shutting down'));
+    }
+    await Promise.allSettled(all.map((a) => a.done));
   }
 }
 

@@ -13,6 +13,8 @@ import type { ClientRequester, Tool, ToolContext, ToolResult } from '../tools/ty
 import type { HostEvents } from './events';
 import type { ToolCallOut } from './model-client';
 import type { LoopGuard } from './loop-guard';
+import type { TurnPolicy } from './policy';
+import { StreamRedactor } from '../util/stream-redact';
 
 export interface ToolRunnerDeps {
   store: Store;
@@ -29,6 +31,7 @@ export interface TurnScope {
   cwd: string;
   signal: AbortSignal;
   config: HermesConfig;
+  policy: TurnPolicy;
   tools: Map<string, Tool>;
   guard: LoopGuard;
 }
@@ -100,6 +103,11 @@ export class ToolRunner {
     events.emit('item/started', { threadId: scope.threadId, turnId: scope.turnId, item });
     const started = Date.now();
     let result: ToolResult;
+    // Output streams through a redactor: a secret split across two chunks of a command's output is caught too.
+    const outputRedactor = new StreamRedactor();
+    const emitOutput = (delta: string) => {
+      if (delta) events.emit('item/commandExecution/outputDelta', { threadId: scope.threadId, turnId: scope.turnId, itemId, delta });
+    };
     if (p.error) {
       result = { content: p.error, isError: true };
     } else if (scope.signal.aborted) {
@@ -113,17 +121,12 @@ export class ToolRunner {
         cwd: scope.cwd,
         signal: scope.signal,
         config: scope.config,
+        policy: scope.policy,
         hermesHome: this.deps.hermesHome,
         clients: this.deps.clients,
         log: this.deps.log.child(p.call.name),
         output: (delta) => {
-          if (!delta) return;
-          events.emit('item/commandExecution/outputDelta', {
-            threadId: scope.threadId,
-            turnId: scope.turnId,
-            itemId,
-            delta: redact(delta),
-          });
+          if (delta) emitOutput(outputRedactor.push(delta));
         },
         updateItem: (patch) => {
           item = { ...item, ...patch, id: itemId, type: item.type } as ToolItem;
@@ -139,6 +142,7 @@ export class ToolRunner {
           : { content: `Error: ${p.call.name} failed: ${(e as Error)?.message ?? String(e)}`, isError: true };
       }
     }
+    emitOutput(outputRedactor.flush());
     let content = redact(result.content);
     const warning = scope.guard.record(p.call.name, p.call.arguments, !!result.isError);
     if (warning) content += `\n${warning}`;

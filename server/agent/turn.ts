@@ -10,6 +10,8 @@ import type { Logger } from '../util/log';
 import { HostError } from '../util/errors';
 import { newId } from '../util/ids';
 import { redact } from '../util/redact';
+import { StreamRedactor } from '../util/stream-redact';
+import type { TurnPolicy } from './policy';
 import type { Tool } from '../tools/types';
 import type { ToolRegistry } from '../tools/registry';
 import type { HostEvents } from './events';
@@ -41,6 +43,10 @@ export interface TurnInput {
   systemPrompt: string;
   model: string;
   signal: AbortSignal;
+  /** Who runs the turn and under which rules; reaches the approval gate through the tool context. */
+  policy: TurnPolicy;
+  /** Messages the user sent while this turn ran (busy mode `steer`); taken before each model call. */
+  takeSteering?: () => string[];
   /** Compression moved the turn to a new thread (the owner re-keys its running turn; called before clients hear). */
   onThreadMoved?: (newThreadId: string) => void;
 }
@@ -65,15 +71,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   };
 
   try {
-    const endpoints = resolveEndpoints(config, deps.env(), input.model);
-    const client =
-      deps.modelClient?.(endpoints, config) ??
-      new ModelClient(endpoints, {
-        policy: { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms },
-        streamIdleTimeoutMs: config.model.stream_idle_timeout_ms,
-        log: log.child('model'),
-      });
-    const { tools } = deps.registry.active({ config, env: deps.env() });
+    const client = modelClientFor(deps, config, input.model);
+    const { tools } = deps.registry.active({ config, env: deps.env() }, input.policy.toolsets);
     const toolMap = new Map<string, Tool>(tools.map((t) => [t.name, t]));
     const toolDefs = tools.map((t) => deps.registry.schema(t));
     const guard = new LoopGuard(config.agent.loop_guard_stop_after);
@@ -103,6 +102,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
           break;
         }
       }
+      commitSteering(deps, { ...input, threadId });
       // joinSummaryMessages: a compaction summary and a user message next to it go out as one (roles alternate).
       const messages: ChatCompletionMessageParam[] = joinSummaryMessages(toChatMessages(input.systemPrompt, store.threads.history(threadId)));
       if (finalCall) messages.push({ role: 'user', content: MAX_ITERATIONS_NOTE });
@@ -121,7 +121,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
         break;
       }
       if (!res.toolCalls.length) break;
-      await deps.runner.runBatch(res.toolCalls, { threadId, turnId: turn.id, cwd: input.cwd, signal, config, tools: toolMap, guard });
+      await deps.runner.runBatch(res.toolCalls, { threadId, turnId: turn.id, cwd: input.cwd, signal, config, policy: input.policy, tools: toolMap, guard });
       if (guard.tripped) {
         status = 'failed';
         error = {
@@ -142,6 +142,43 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   const done = store.threads.completeTurn(turn.id, threadId, status, usage, error);
   events.emit('turn/completed', { threadId, turn: done });
   return done;
+}
+
+/** The model client for one turn (or one `/compress`), with the retry policy from config. */
+export function modelClientFor(deps: TurnDeps, config: HermesConfig, model: string): ModelClient {
+  const endpoints = resolveEndpoints(config, deps.env(), model);
+  return (
+    deps.modelClient?.(endpoints, config) ??
+    new ModelClient(endpoints, {
+      policy: { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms },
+      streamIdleTimeoutMs: config.model.stream_idle_timeout_ms,
+      log: deps.log.child('model'),
+    })
+  );
+}
+
+/**
+ * Text the user sent while the turn was running (busy mode `steer`) joins the conversation as a user message before
+ * the next model call, committed and announced like any other message.
+ */
+function commitSteering(deps: TurnDeps, input: TurnInput): void {
+  const texts = input.takeSteering?.() ?? [];
+  for (const text of texts) {
+    const item: Item = { id: newId('item'), turnId: input.turn.id, type: 'userMessage', content: [{ type: 'text', text: redact(text) }] };
+    deps.store.threads.insertMessage({
+      threadId: input.threadId,
+      turnId: input.turn.id,
+      role: 'user',
+      content: redact(text),
+      reasoning: null,
+      toolCalls: null,
+      toolCallId: null,
+      toolName: null,
+      items: [item],
+    });
+    deps.events.emit('item/started', { threadId: input.threadId, turnId: input.turn.id, item });
+    deps.events.emit('item/completed', { threadId: input.threadId, turnId: input.turn.id, item });
+  }
 }
 
 function toErrorInfo(e: unknown): ErrorInfo {
@@ -172,8 +209,10 @@ async function streamResponse(
   const { events, store } = deps;
   const { threadId, turn } = input;
   const turnId = turn.id;
-  let text = { id: '', buf: '' };
-  let reasoning = { id: '', buf: '' };
+  // Deltas are redacted at the source: what clients see streaming (and what thread/read shows mid-turn) never holds
+  // a secret the stored item would not.
+  let text = { id: '', buf: '', red: new StreamRedactor() };
+  let reasoning = { id: '', buf: '', red: new StreamRedactor() };
   const startText = () => {
     if (text.id) return;
     text.id = newId('item');
@@ -186,13 +225,18 @@ async function streamResponse(
   };
   const discardPartial = () => {
     // A failed attempt's fragments are closed as failed and left out of the transcript; the retry starts anew.
-    if (reasoning.id) events.emit('item/completed', { threadId, turnId, item: { id: reasoning.id, turnId, type: 'reasoning', text: reasoning.buf } });
-    if (text.id) events.emit('item/completed', { threadId, turnId, item: { id: text.id, turnId, type: 'agentMessage', text: text.buf, status: 'failed' } });
-    text = { id: '', buf: '' };
-    reasoning = { id: '', buf: '' };
+    if (reasoning.id) events.emit('item/completed', { threadId, turnId, item: { id: reasoning.id, turnId, type: 'reasoning', text: redact(reasoning.buf) } });
+    if (text.id) events.emit('item/completed', { threadId, turnId, item: { id: text.id, turnId, type: 'agentMessage', text: redact(text.buf), status: 'failed' } });
+    text = { id: '', buf: '', red: new StreamRedactor() };
+    reasoning = { id: '', buf: '', red: new StreamRedactor() };
   };
   const commit = (content: string, reasoningText: string, toolCalls: ChatResult['toolCalls'], itemStatus: 'completed' | 'interrupted') => {
     const items: Item[] = [];
+    // Release what the redactors still hold, so the streamed text ends where the completed item does.
+    const textTail = text.id ? text.red.flush() : '';
+    if (textTail) events.emit('item/agentMessage/delta', { threadId, turnId, itemId: text.id, delta: textTail });
+    const reasoningTail = reasoning.id ? reasoning.red.flush() : '';
+    if (reasoningTail) events.emit('item/reasoning/delta', { threadId, turnId, itemId: reasoning.id, delta: reasoningTail });
     if (reasoning.id) items.push({ id: reasoning.id, turnId, type: 'reasoning', text: redact(reasoningText) });
     if (text.id || content) {
       if (!text.id) startText();
@@ -220,12 +264,14 @@ async function streamResponse(
         onText: (d) => {
           startText();
           text.buf += d;
-          events.emit('item/agentMessage/delta', { threadId, turnId, itemId: text.id, delta: d });
+          const safe = text.red.push(d);
+          if (safe) events.emit('item/agentMessage/delta', { threadId, turnId, itemId: text.id, delta: safe });
         },
         onReasoning: (d) => {
           startReasoning();
           reasoning.buf += d;
-          events.emit('item/reasoning/delta', { threadId, turnId, itemId: reasoning.id, delta: d });
+          const safe = reasoning.red.push(d);
+          if (safe) events.emit('item/reasoning/delta', { threadId, turnId, itemId: reasoning.id, delta: safe });
         },
         onRetry: (info) => {
           if (info.partial) discardPartial();

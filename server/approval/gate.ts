@@ -1,5 +1,8 @@
-// The approval gate: classify, consult the allowlists and the policy mode, ask every attached client when needed,
-// and audit each request and decision. Hard-line commands are refused whatever the mode or allowlist says.
+// The approval gate: classify, consult the allowlists and the turn's policy, ask the surfaces allowed to answer for
+// the thread when needed, and audit each request and decision. Hard-line commands are refused whatever the mode or
+// allowlist says. The approval mode, timeout and who may answer come from the turn's policy (ctx.policy), never
+// from global config, so a cron run or a non-interactive CLI turn cannot be asked in a dialog nobody sees.
+import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { HermesConfig } from '../config/schema';
 import type { ApprovalDecision } from '../protocol';
@@ -84,25 +87,27 @@ export class ApprovalBroker implements ApprovalGate {
       };
     }
     const config = this.deps.config();
+    const policy = ctx.policy;
     const allow = new Set([...config.command_allowlist, ...(this.session.get(ctx.threadId) ?? [])]);
     if (keys.every((k) => allow.has(k))) {
       audit.decided(row('approve'), 'allowlisted', 'policy');
       return { allowed: true, decision: 'allowlisted' };
     }
-    if (config.approvals.mode === 'off') {
+    if (policy.approvalMode === 'off') {
       audit.decided(row('approve'), 'policy-off', 'policy');
       return { allowed: true, decision: 'policy-off' };
     }
-    if (config.approvals.mode === 'deny') {
+    if (policy.approvalMode === 'deny') {
       audit.decided(row('approve'), 'policy-deny', 'policy');
       return {
         allowed: false,
         decision: 'policy-deny',
-        message: `BLOCKED: approvals.mode is "deny" (unattended), so this needs approval and is refused: ${reasons.join('; ')}. Do not retry it another way.`,
+        message: `BLOCKED: this turn runs unattended (${policy.origin.label}; approval mode "deny"), so this needs approval and is refused: ${reasons.join('; ')}. Do not retry it another way.`,
       };
     }
-    const id = row('approve');
-    const timeoutS = config.approvals.timeout;
+    const requestId = randomUUID();
+    const id = row('approve', requestId);
+    const timeoutS = policy.approvalTimeoutS;
     const answer = await ctx.clients.request(
       'approval/request',
       {
@@ -115,12 +120,21 @@ export class ApprovalBroker implements ApprovalGate {
         reasons,
         choices: ['once', 'session', 'always', 'deny'],
       },
-      { timeoutMs: timeoutS * 1000, signal: ctx.signal },
+      { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: policy.answerers, origin: policy.origin.surfaceId }, requestId },
     );
     if (!answer.ok) {
-      const why = answer.reason === 'timeout' ? `nobody answered within ${timeoutS} s (silence is a deny)` : 'the turn was interrupted';
-      audit.decided(id, answer.reason, answer.reason === 'timeout' ? 'timeout' : 'cancelled');
-      return { allowed: false, decision: 'timeout', message: `BLOCKED: ${why}. Do not retry it or reach the same outcome another way.` };
+      const why =
+        answer.reason === 'timeout'
+          ? `nobody answered within ${timeoutS} s (silence is a deny)`
+          : answer.reason === 'noAnswerer'
+            ? `nobody who can answer approvals follows this thread (it was started from ${policy.origin.label}), so it was denied at once`
+            : 'the turn was interrupted';
+      audit.decided(id, answer.reason, answer.reason === 'cancelled' ? 'cancelled' : answer.reason === 'noAnswerer' ? 'no-answerer' : 'timeout');
+      return {
+        allowed: false,
+        decision: answer.reason === 'noAnswerer' ? 'noAnswerer' : 'timeout',
+        message: `BLOCKED: ${why}. Do not retry it or reach the same outcome another way; tell the user what you wanted to run so they can run it or allow it from a surface that can answer.`,
+      };
     }
     const decision: ApprovalDecision = answer.result.decision;
     audit.decided(id, decision, answer.answeredBy);

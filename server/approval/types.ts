@@ -4,7 +4,7 @@ import type { ToolContext } from '../tools/types';
 
 export type GateResult =
   | { allowed: true; decision?: 'allowlisted' | 'safe' | 'once' | 'session' | 'always' | 'policy-off' }
-  | { allowed: false; message: string; decision: 'blocked' | 'deny' | 'timeout' | 'policy-deny' };
+  | { allowed: false; message: string; decision: 'blocked' | 'deny' | 'timeout' | 'noAnswerer' | 'policy-deny' };
 
 export interface ApprovalGate {
   /** Every way a command can reach a shell goes through here: terminal (foreground and background), process

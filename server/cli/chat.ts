@@ -1,16 +1,21 @@
-// `hermes-host chat -q "…"`: one turn in-process, streamed to stdout. Tool activity goes to stderr so stdout
-// stays the answer. Exit code: 0 completed, 1 failed, 130 interrupted.
+// `hermes-host chat -q "…"`: one turn, streamed to stdout, as a client of the owning host (attached over its socket,
+// like an editor). Tool activity goes to stderr so stdout stays the answer. Exit code: 0 completed, 1 failed,
+// 130 interrupted. On a terminal it answers approval and clarify questions on stderr; without one (scripts, cron)
+// it tells the host it cannot answer, so a dangerous command is denied at once instead of after a timeout.
 import { createInterface } from 'node:readline/promises';
-import type { Host } from '../host';
-import type { AnyServerNotification, ApprovalRequestParams, Item, ServerRequestMethod } from '../protocol';
-import type { ClientPeer } from '../rpc/hub';
+import type { ApprovalRequestParams, BusyMode, Item } from '../protocol';
+import { followThread } from '../protocol/follow';
+import type { HostConnection, ServerRequestHandlers } from './rpc-client';
 
 export interface ChatOptions {
   query: string;
   model?: string;
   cwd?: string;
+  /** The workspace root (the git repository root of cwd, when there is one). */
+  workspace?: string;
   thread?: string;
   quiet?: boolean;
+  busy?: BusyMode;
 }
 
 function describe(item: Item): string | null {
@@ -26,84 +31,87 @@ function describe(item: Item): string | null {
   }
 }
 
-/**
- * The terminal as a client of the hub: on a TTY it asks approval questions on stderr; without one (scripts, cron)
- * nobody can answer, so dangerous commands are denied at once instead of waiting for a timeout.
- */
-function terminalPeer(interactive: boolean): ClientPeer {
-  return {
-    id: 'cli',
-    label: interactive ? 'cli' : 'cli (non-interactive)',
-    ready: () => true,
-    canAnswer: (m: ServerRequestMethod) => m === 'approval/request' || (interactive && m === 'clarify/request'),
-    notify: (_n: AnyServerNotification) => {},
-    async request(method: string, params: unknown) {
-      if (method === 'approval/request') {
-        const p = params as ApprovalRequestParams;
-        if (!interactive) return { decision: 'deny' };
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        try {
-          process.stderr.write(`\n⚠ ${p.tool} wants to ${p.command ? `run: ${p.command}` : `write: ${p.path}`}\n  because: ${p.reasons.join('; ')}\n`);
-          const a = (await rl.question('  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ')).trim().toLowerCase();
-          return { decision: a.startsWith('o') ? 'once' : a.startsWith('s') ? 'session' : a.startsWith('a') ? 'always' : 'deny' };
-        } finally {
-          rl.close();
-        }
-      }
-      const p = params as { question: string; choices?: string[] };
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return { answer: await rl.question(`\n? ${p.question}${p.choices?.length ? ` (${p.choices.join(' / ')})` : ''} `) };
-      } finally {
-        rl.close();
-      }
-    },
-  };
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
-export async function runChat(host: Host, opts: ChatOptions): Promise<number> {
-  const peer = terminalPeer(!!process.stdin.isTTY && !!process.stderr.isTTY);
-  host.hub.add(peer);
-  const thread = opts.thread ? host.threads.get(opts.thread) : host.threads.start({ cwd: opts.cwd, model: opts.model, source: 'cli' });
-  let lastWasText = false;
-  let threadId = thread.id;
-  const done = new Promise<number>((resolve) => {
-    host.events.on((n) => {
-      // Context compression continues the thread under a new id; follow it.
-      if (n.method === 'thread/compacted' && n.params.threadId === threadId) threadId = n.params.thread.id;
-      if ('threadId' in n.params && n.params.threadId !== threadId) return;
-      switch (n.method) {
-        case 'item/agentMessage/delta':
-          process.stdout.write(n.params.delta);
-          lastWasText = true;
-          break;
-        case 'item/started': {
-          const line = describe(n.params.item);
-          if (line && !opts.quiet) {
-            if (lastWasText) process.stdout.write('\n');
-            lastWasText = false;
-            process.stderr.write(`${line}\n`);
-          }
-          break;
-        }
-        case 'item/commandExecution/outputDelta':
-          if (!opts.quiet) process.stderr.write(n.params.delta);
-          break;
-        case 'turn/completed': {
-          const t = n.params.turn;
-          if (lastWasText) process.stdout.write('\n');
-          if (t.error) process.stderr.write(`${t.status === 'failed' ? 'error' : 'note'}: ${t.error.message}\n`);
-          resolve(t.status === 'completed' ? 0 : t.status === 'interrupted' ? 130 : 1);
-          break;
-        }
-      }
-    });
+const terminalHandlers: ServerRequestHandlers = {
+  'approval/request': async (p: ApprovalRequestParams) => {
+    process.stderr.write(`\n⚠ ${p.tool} wants to ${p.command ? `run: ${p.command}` : `write: ${p.path}`}\n  because: ${p.reasons.join('; ')}\n`);
+    const a = (await ask('  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ')).trim().toLowerCase();
+    return { decision: a.startsWith('o') ? 'once' : a.startsWith('s') ? 'session' : a.startsWith('a') ? 'always' : 'deny' };
+  },
+  'clarify/request': async (p) => ({ answer: await ask(`\n? ${p.question}${p.choices?.length ? ` (${p.choices.join(' / ')})` : ''} `) }),
+};
+
+export async function runChat(host: HostConnection, opts: ChatOptions): Promise<number> {
+  const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY;
+  await host.initialize({
+    name: 'cli',
+    workspace: opts.workspace,
+    approvals: interactive,
+    clarify: interactive,
+    handlers: interactive ? terminalHandlers : {},
   });
-  const onSigint = () => host.threads.interrupt(thread.id);
+  const thread = opts.thread
+    ? (await host.request('thread/resume', { threadId: opts.thread })).thread
+    : (await host.request('thread/start', { cwd: opts.cwd, model: opts.model, source: 'cli' })).thread;
+  let threadId: string = thread.id;
+  let turnId: string | undefined;
+  let lastWasText = false;
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  host.onNotification((n) => {
+    threadId = followThread(threadId, n) ?? threadId;
+    if ('threadId' in n.params && n.params.threadId !== threadId) return;
+    switch (n.method) {
+      case 'item/agentMessage/delta':
+        process.stdout.write(n.params.delta);
+        lastWasText = true;
+        break;
+      case 'item/started': {
+        const line = describe(n.params.item);
+        if (line && !opts.quiet) {
+          if (lastWasText) process.stdout.write('\n');
+          lastWasText = false;
+          process.stderr.write(`${line}\n`);
+        }
+        break;
+      }
+      case 'item/commandExecution/outputDelta':
+        if (!opts.quiet) process.stderr.write(n.params.delta);
+        break;
+      case 'turn/completed': {
+        const t = n.params.turn;
+        if (turnId && t.id !== turnId) break; // a turn queued before ours, or someone else's
+        if (lastWasText) process.stdout.write('\n');
+        if (t.error) process.stderr.write(`${t.status === 'failed' ? 'error' : 'note'}: ${t.error.message}\n`);
+        resolveDone(t.status === 'completed' ? 0 : t.status === 'interrupted' ? 130 : 1);
+        break;
+      }
+    }
+  });
+  const onSigint = () => void host.request('turn/interrupt', { threadId }).catch(() => {});
   process.on('SIGINT', onSigint);
   try {
-    host.threads.startTurn(thread.id, [{ type: 'text', text: opts.query }], { model: opts.model });
-    return await done;
+    const r = await host.request('turn/start', {
+      threadId,
+      input: [{ type: 'text', text: opts.query }],
+      ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.busy ? { busy: opts.busy } : {}),
+    });
+    turnId = r.turn.id;
+    if (r.disposition === 'queued') process.stderr.write(`(queued behind the turn running on ${threadId})\n`);
+    if (r.disposition === 'steered') {
+      process.stderr.write(`(sent to the turn already running on ${threadId})\n`);
+      return 0;
+    }
+    return await Promise.race([done, host.whenClosed.then(() => (process.stderr.write('error: the host went away\n'), 1))]);
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -1,7 +1,26 @@
-// `hermes-host doctor`: checks that the host can run here and says what to fix when it cannot.
+// `hermes-host doctor`: checks that the host can run here and says what to fix when it cannot. It never becomes
+// the owner of HERMES_HOME and never changes state it does not own: the database is opened read-only, and a running
+// owner is named rather than disturbed (doctor used to close the running host's turns as "interrupted").
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
-import type { Host } from '../host';
+import Database from 'better-sqlite3';
+import type { HermesConfig } from '../config/schema';
+import type { LoadedConfig } from '../config/load';
+import type { Logger } from '../util/log';
+import type { OwnerRecord } from '../owner/lock';
+import { describeOwner } from '../owner/lock';
 import { listEndpointModels } from '../agent/model-client';
+import { checkBackend } from '../sandbox/manager';
+
+/** What doctor looks at: the files of a HERMES_HOME, not a running host. */
+export interface DoctorInput {
+  hermesHome: string;
+  paths: { env: string; db: string; config: string };
+  configInfo: LoadedConfig;
+  config: HermesConfig;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  owner: OwnerRecord | null;
+}
 
 export interface Check {
   name: string;
@@ -11,12 +30,12 @@ export interface Check {
   advisory?: boolean;
 }
 
-export type DoctorProbe = (host: Host) => Promise<Check>;
+export type DoctorProbe = (input: DoctorInput) => Promise<Check>;
 
 /** Extra checks other modules register (terminal backend, …). */
 export const doctorProbes: DoctorProbe[] = [];
 
-export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: boolean }> {
+export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; ok: boolean }> {
   const checks: Check[] = [];
   const add = (c: Check) => checks.push(c);
   add({
@@ -34,12 +53,28 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
     const mode = statSync(host.paths.env).mode & 0o777;
     add({ name: '.env', ok: (mode & 0o077) === 0, detail: `mode ${mode.toString(8)}${mode & 0o077 ? ' (should be 600)' : ''}` });
   }
-  try {
-    const row = host.store.db.prepare("SELECT sqlite_version() AS v, (SELECT COUNT(*) FROM messages) AS n").get() as { v: string; n: number };
-    host.store.db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'x' LIMIT 1").all();
-    add({ name: 'better-sqlite3', ok: true, detail: `SQLite ${row.v} with FTS5, WAL; ${row.n} messages stored` });
-  } catch (e) {
-    add({ name: 'better-sqlite3', ok: false, detail: (e as Error).message });
+  add({
+    name: 'host',
+    ok: true,
+    advisory: true,
+    detail: host.owner ? `running: ${describeOwner(host.owner)}; chat, config set and editors attach to it` : 'not running (chat and editors start one)',
+  });
+  if (!existsSync(host.paths.db)) {
+    add({ name: 'better-sqlite3', ok: true, detail: `no database yet at ${host.paths.db} (created on first start)` });
+  } else {
+    let db: Database.Database | undefined;
+    try {
+      // Read-only: doctor must not migrate, checkpoint or close turns in a database another process owns.
+      db = new Database(host.paths.db, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 2000');
+      const row = db.prepare('SELECT sqlite_version() AS v, (SELECT COUNT(*) FROM messages) AS n').get() as { v: string; n: number };
+      db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'x' LIMIT 1").all();
+      add({ name: 'better-sqlite3', ok: true, detail: `SQLite ${row.v} with FTS5, WAL; ${row.n} messages stored` });
+    } catch (e) {
+      add({ name: 'better-sqlite3', ok: false, detail: (e as Error).message });
+    } finally {
+      db?.close();
+    }
   }
   try {
     const pty = require('node-pty') as typeof import('node-pty');
@@ -55,7 +90,7 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
     add({ name: 'node-pty', ok: false, detail: (e as Error).message });
   }
   try {
-    const { endpoint, models } = await listEndpointModels(host.config, host.env(), host.log);
+    const { endpoint, models } = await listEndpointModels(host.config, host.env, host.log);
     const known = models.some((m) => m.id === endpoint.model);
     add({
       name: 'model endpoint',
@@ -66,7 +101,7 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
     add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
   }
   const backend = host.config.terminal.backend;
-  const sb = await host.sandboxes.check();
+  const sb = await checkBackend(host.config, process.env, host.log);
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
   for (const probe of doctorProbes) {
     try {

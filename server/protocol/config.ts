@@ -11,6 +11,15 @@ export const ConfigWriteParams = z.object({
   key: z.string().min(1),
   value: z.unknown(),
 });
+/** config.yaml changed (a client's config/write, `config set`, or an edit on disk) and the host reloaded it. */
+export const ConfigChangedNotification = z.object({
+  config: z.record(z.string(), z.unknown()),
+  warnings: z.array(z.string()),
+  /** Changed keys that take effect only after a host restart. */
+  restartRequired: z.array(z.string()),
+  /** Set when the new file is invalid: the host keeps running on the previous configuration. */
+  error: z.string().optional(),
+});
 export const ModelInfo = z.object({ id: z.string(), ownedBy: z.string().optional() });
 export const ModelListResult = z.object({
   models: z.array(ModelInfo),

@@ -11,6 +11,7 @@ import * as session from './session';
 import * as notes from './notifications';
 import * as config from './config';
 import * as workspace from './workspace';
+import * as commands from './commands';
 
 export * from './common';
 export * from './items';
@@ -21,7 +22,9 @@ export * from './session';
 export * from './notifications';
 export * from './config';
 export * from './workspace';
+export * from './commands';
 export * from './bridge';
+export * from './follow';
 
 type Method = { params: z.ZodType; result: z.ZodType };
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
@@ -41,6 +44,8 @@ export const clientRequests = {
   'thread/archive': m(thread.ThreadArchiveParams, thread.ThreadResult),
   'thread/rename': m(thread.ThreadRenameParams, thread.ThreadResult),
   'thread/delete': m(thread.ThreadDeleteParams, Empty),
+  'thread/subscribe': m(thread.ThreadSubscribeParams, thread.ThreadSubscribeResult),
+  'thread/unsubscribe': m(thread.ThreadSubscribeParams, thread.ThreadSubscribeResult),
   'turn/start': m(turn.TurnStartParams, turn.TurnStartResult),
   'turn/interrupt': m(turn.TurnInterruptParams, turn.TurnInterruptResult),
   'config/read': m(Empty, config.ConfigReadResult),
@@ -51,6 +56,8 @@ export const clientRequests = {
   'skills/list': m(workspace.SkillsListParams, workspace.SkillsListResult),
   'skills/read': m(workspace.SkillsReadParams, workspace.SkillsReadResult),
   'secret/set': m(workspace.SecretSetParams, Empty),
+  'command/list': m(Empty, commands.CommandListResult),
+  'command/run': m(commands.CommandRunParams, commands.CommandRunResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -79,6 +86,7 @@ export const serverNotifications = {
   'serverRequest/resolved': requests.ServerRequestResolved,
   'skills/changed': workspace.SkillsChangedNotification,
   'context/changed': workspace.ContextChangedNotification,
+  'config/changed': config.ConfigChangedNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
@@ -107,4 +115,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config, workspace };
+export { common, items, thread, turn, requests, session, notes, config, workspace, commands };

@@ -40,8 +40,8 @@ export const ClarifyRequestResult = z.object({ answer: z.string() });
 export const ServerRequestResolved = z.object({
   requestId: z.string(),
   threadId: z.string().optional(),
-  /** How it ended: answered (by a client), timeout, cancelled (turn ended), or noClient. */
-  outcome: z.enum(['answered', 'timeout', 'cancelled']),
+  /** How it ended: answered (by a client), timeout, cancelled (turn ended), or noAnswerer (nobody could answer). */
+  outcome: z.enum(['answered', 'timeout', 'cancelled', 'noAnswerer']),
   answeredBy: z.string().optional(),
   /** The winning answer, so the other clients can show it. */
   result: z.unknown().optional(),

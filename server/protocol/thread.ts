@@ -31,6 +31,11 @@ export const Thread = z.object({
   status: z.enum(['idle', 'active']),
   parentId: z.string().optional(),
   parentKind: ParentKind.optional(),
+  /**
+   * The conversation this thread belongs to: the first thread of its compression chain. It stays the same when
+   * context compression continues a conversation on a new thread, so surfaces can key on it.
+   */
+  conversationId: z.string().optional(),
   usage: Usage,
   turnCount: z.number().int(),
 });
@@ -90,5 +95,12 @@ export const ThreadSearchResult = z.object({ hits: z.array(SearchHit) });
 export const ThreadArchiveParams = z.object({ threadId: Id, archived: z.boolean().default(true) });
 export const ThreadRenameParams = z.object({ threadId: Id, title: z.string().min(1).max(200) });
 export const ThreadDeleteParams = ThreadRef;
+/**
+ * Which threads a client follows. A client gets the streamed items of the threads it subscribed to (starting,
+ * resuming, reading or running a turn on a thread subscribes to it) and answers approval, clarify and secret requests
+ * for them; `all` follows every thread's stream without answering for it (a history or dashboard view).
+ */
+export const ThreadSubscribeParams = z.object({ threadId: Id.optional(), all: z.boolean().optional() });
+export const ThreadSubscribeResult = z.object({ threadIds: z.array(z.string()), all: z.boolean() });
 
 export { ThreadResult };

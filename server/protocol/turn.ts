@@ -3,12 +3,25 @@ import { Id } from './common';
 import { UserInput } from './items';
 import { Turn } from './thread';
 
+/**
+ * What to do when the thread is already running a turn (Hermes's busy_input_mode): `refuse` answers TurnInProgress
+ * (the default), `queue` runs this turn after the running one, `interrupt` stops the running turn and then runs this
+ * one, `steer` hands the text to the running turn, which sees it before its next model call.
+ */
+export const BusyMode = z.enum(['refuse', 'queue', 'interrupt', 'steer']);
+export type BusyMode = z.infer<typeof BusyMode>;
+
 export const TurnStartParams = z.object({
   threadId: Id,
   input: z.array(UserInput).min(1),
   /** Overrides the thread's model for this turn only. */
   model: z.string().optional(),
+  busy: BusyMode.optional(),
 });
-export const TurnStartResult = z.object({ turn: Turn });
+export const TurnStartResult = z.object({
+  /** The turn that runs (started), will run (queued), or is running and took the input (steered). */
+  turn: Turn,
+  disposition: z.enum(['started', 'queued', 'steered']).optional(),
+});
 export const TurnInterruptParams = z.object({ threadId: Id });
 export const TurnInterruptResult = z.object({ interrupted: z.boolean(), turnId: z.string().optional() });

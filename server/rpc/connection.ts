@@ -7,12 +7,13 @@ import {
   type MessageReader,
   type MessageWriter,
 } from 'vscode-jsonrpc/node';
-import { ZodError } from 'zod';
-import type { AnyServerNotification, ServerRequestMethod } from '../protocol';
+import { ZodError, type z } from 'zod';
+import type { AnyServerNotification, ClientRequestMethod, ClientRequests, RequestResult, ServerRequestMethod } from '../protocol';
 import { clientRequests, ErrorCodes, type ErrorKind } from '../protocol';
 import { HostError } from '../util/errors';
 import type { Logger } from '../util/log';
-import type { ClientHub, ClientPeer } from './hub';
+import type { ClientHub } from './hub';
+import { kindOfClient, type Surface, type SurfaceKind } from '../surfaces/surface';
 
 export interface ClientState {
   id: string;
@@ -21,8 +22,13 @@ export interface ClientState {
   capabilities: { approvals: boolean; clarify: boolean; secrets: boolean; ide: string[] };
 }
 
-export type Handler = (params: any, client: ClientConnection) => unknown | Promise<unknown>;
-export type Handlers = Record<string, Handler>;
+/** A handler for one method: params as the protocol parses them, the result the protocol promises. */
+export type HandlerFor<M extends ClientRequestMethod> = (
+  params: z.output<ClientRequests[M]['params']>,
+  client: ClientConnection,
+) => RequestResult<M> | Promise<RequestResult<M>>;
+/** Every client method has exactly one handler; the compiler checks both directions. */
+export type Handlers = { [M in ClientRequestMethod]: HandlerFor<M> };
 
 let counter = 0;
 
@@ -38,9 +44,10 @@ export function toResponseError(e: unknown, log: Logger): ResponseError<{ kind: 
   return new ResponseError(ErrorCodes.Internal, `internal error: ${(e as Error)?.message ?? String(e)}`, { kind: 'Internal' });
 }
 
-export class ClientConnection implements ClientPeer {
+export class ClientConnection implements Surface {
   readonly id = `client-${++counter}`;
   label = this.id;
+  kind: SurfaceKind = 'client';
   private state: 'new' | 'initialized' | 'ready' | 'closed' = 'new';
   private caps: ClientState['capabilities'] = { approvals: false, clarify: false, secrets: false, ide: [] };
   readonly conn: MessageConnection;
@@ -97,7 +104,7 @@ export class ClientConnection implements ClientPeer {
     this.conn.sendNotification(n.method, n.params).catch(() => {});
   }
 
-  request(method: string, params: unknown): Promise<unknown> {
+  request(method: ServerRequestMethod, params: unknown): Promise<unknown> {
     return this.conn.sendRequest(method, params);
   }
 
@@ -105,6 +112,7 @@ export class ClientConnection implements ClientPeer {
   setInitialized(name: string, caps: Partial<ClientState['capabilities']>): void {
     if (this.state !== 'new') throw new HostError('AlreadyInitialized', 'initialize was already called on this connection');
     this.label = `${name}#${this.id.split('-')[1]}`;
+    this.kind = kindOfClient(name);
     this.caps = { approvals: !!caps.approvals, clarify: !!caps.clarify, secrets: !!caps.secrets, ide: caps.ide ?? [] };
     this.state = 'initialized';
   }
@@ -112,7 +120,7 @@ export class ClientConnection implements ClientPeer {
   private async dispatch(method: string, params: unknown): Promise<unknown> {
     try {
       const def = (clientRequests as Record<string, { params: { parse(x: unknown): unknown } }>)[method];
-      const handler = this.handlers[method];
+      const handler = (this.handlers as Record<string, (p: unknown, c: ClientConnection) => unknown>)[method];
       if (!def || !handler) throw new HostError('MethodNotFound', `unknown method: ${method}`, { method });
       if (this.state === 'new' && method !== 'initialize') {
         throw new HostError('NotInitialized', `${method} before initialize`, { method });

@@ -1,11 +1,17 @@
-// JSON-RPC method handlers: thin adapters from protocol params to the host's services.
+// JSON-RPC method handlers: thin adapters from protocol params to the host's services. Typed per method (see
+// Handlers): a handler whose params or result drift from server/protocol does not compile.
+//
+// Routing starts here: a client that starts, resumes, reads, forks or runs a turn on a thread follows it (its stream
+// and its approval requests); the turn's policy names the client as its origin.
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host';
-import { PROTOCOL_VERSION, type InitializeParams } from '../protocol';
+import { PROTOCOL_VERSION } from '../protocol';
 import { VERSION } from '../version';
 import { HostError } from '../util/errors';
 import { listEndpointModels } from '../agent/model-client';
+import { policyFor } from '../agent/policy';
 import { publicConfig } from '../config/public';
+import { listCommands, runCommand, type CommandHost } from '../commands/registry';
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 
@@ -14,17 +20,32 @@ function folderPath(f: string | { uri: string }): string {
   return s.startsWith('file:') ? fileURLToPath(s) : s;
 }
 
+export function commandHost(host: Host): CommandHost {
+  return {
+    threads: host.threads,
+    config: () => host.config,
+    skillCommands: () => host.skills?.commands() ?? [],
+    listModels: async () => (await listEndpointModels(host.config, host.env(), host.log)).models.map((m) => m.id),
+  };
+}
+
 export function createHandlers(host: Host): Handlers {
   const workspaceOf = new WeakMap<ClientConnection, string>();
   const watchers = new ContextWatchers(host);
   const rootOf = (c: unknown) => workspaceOf.get(c as ClientConnection) ?? host.workspaceRoot;
+  const follow = <T extends { id: string }>(client: ClientConnection, thread: T): T => {
+    host.hub.subscribe(client.id, { threadId: thread.id });
+    return thread;
+  };
+  const origin = (client: ClientConnection) => ({ surfaceId: client.id, kind: client.kind, label: client.label });
+  const commands = commandHost(host);
   return {
     ...workspaceHandlers(host, rootOf),
-    initialize(p: InitializeParams, client) {
+    initialize(p, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';
       const caps = { ...(opts.hermesCapabilities ?? {}), ...(p.hermesCapabilities ?? {}) };
-      client.setInitialized(name, caps as any);
+      client.setInitialized(name, caps);
       const secrets = { ...(opts.secrets ?? {}), ...(p.secrets ?? {}) };
       if (Object.keys(secrets).length) host.setClientSecrets(secrets);
       const folders = [...(p.workspaceFolders ?? []), ...(opts.workspaceFolders ?? [])];
@@ -42,11 +63,15 @@ export function createHandlers(host: Host): Handlers {
     },
     shutdown: () => null,
     'thread/start': (p, client) =>
-      ({ thread: host.threads.start({ ...p, workspaceRoot: rootOf(client), source: p.source ?? client.label.split('#')[0] }) }),
-    'thread/resume': (p) => ({ thread: host.threads.get(p.threadId) }),
+      ({ thread: follow(client, host.threads.start({ ...p, workspaceRoot: rootOf(client), source: p.source ?? client.label.split('#')[0] })) }),
+    'thread/resume': (p, client) => ({ thread: follow(client, host.threads.get(host.threads.current(p.threadId))) }),
     'thread/list': (p) => host.threads.list(p),
-    'thread/read': (p) => host.threads.read(p.threadId),
-    'thread/fork': (p) => ({ thread: host.threads.fork(p.threadId, p.turnId) }),
+    'thread/read': (p, client) => {
+      const r = host.threads.read(p.threadId);
+      follow(client, r.thread);
+      return r;
+    },
+    'thread/fork': (p, client) => ({ thread: follow(client, host.threads.fork(p.threadId, p.turnId)) }),
     'thread/rollback': (p) => host.threads.rollback(p.threadId, p.turns),
     'thread/search': (p) => ({ hits: host.threads.search(p.query, { limit: p.limit, threadId: p.threadId }) }),
     'thread/archive': (p) => ({ thread: host.threads.archive(p.threadId, p.archived) }),
@@ -55,8 +80,29 @@ export function createHandlers(host: Host): Handlers {
       host.threads.delete(p.threadId);
       return {};
     },
-    'turn/start': (p) => ({ turn: host.threads.startTurn(p.threadId, p.input, { model: p.model }) }),
+    'thread/subscribe': (p, client) => {
+      if (p.threadId) host.threads.get(p.threadId); // ThreadNotFound for an unknown id
+      return host.hub.subscribe(client.id, { threadId: p.threadId && host.threads.current(p.threadId), all: p.all });
+    },
+    'thread/unsubscribe': (p, client) => host.hub.unsubscribe(client.id, p),
+    'turn/start': async (p, client) => {
+      host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });
+      const policy = policyFor(host.config, origin(client));
+      return host.threads.startTurn(p.threadId, p.input, { model: p.model, policy, busy: p.busy });
+    },
     'turn/interrupt': (p) => host.threads.interrupt(p.threadId),
+    'command/list': () => ({ commands: listCommands(commands) }),
+    'command/run': async (p, client) => {
+      if (p.threadId) host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });
+      const r = await runCommand(commands, p.text, {
+        threadId: p.threadId,
+        policy: policyFor(host.config, origin(client)),
+        workspaceRoot: rootOf(client),
+        source: client.label.split('#')[0],
+      });
+      if (r.thread) follow(client, r.thread);
+      return r;
+    },
     'config/read': () => ({ config: publicConfig(host.config), path: host.configInfo.path, warnings: host.configInfo.warnings }),
     'config/write': (p) => {
       try {

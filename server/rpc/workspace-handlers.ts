@@ -34,9 +34,12 @@ export class ContextWatchers {
   }
 }
 
-export function workspaceHandlers(host: Host, rootOf: (client: unknown) => string): Handlers {
+export function workspaceHandlers(
+  host: Host,
+  rootOf: (client: unknown) => string,
+): Pick<Handlers, 'context/read' | 'skills/list' | 'skills/read' | 'secret/set' | 'memory/read'> {
   return {
-    'context/read': (p: { cwd?: string }, client) => {
+    'context/read': (p, client) => {
       const root = rootOf(client);
       const r = discoverContext({ workspaceRoot: root, cwd: p.cwd, hermesHome: host.hermesHome, maxChars: host.config.context_file_max_chars });
       return {
@@ -55,7 +58,7 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
         warnings: r.warnings,
       };
     },
-    'skills/list': (p: { category?: string }) => {
+    'skills/list': (p) => {
       const l = host.skills.list({ category: p.category });
       const bundled = readManifest(host.paths.skills);
       const hub = readLock(join(host.paths.skills, '.hub', 'lock.json')).installed;
@@ -74,7 +77,7 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
         errors: l.errors.map((e) => ({ path: e.path, reason: e.reason })),
       };
     },
-    'skills/read': (p: { name: string; filePath?: string }) => {
+    'skills/read': (p) => {
       try {
         const v = host.skills.view(p.name, p.filePath);
         if (v.kind === 'file') return { name: v.name, path: v.path, content: v.content ?? '', linkedFiles: {} };
@@ -83,7 +86,7 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
         throw new HostError('NotFound', (e as Error).message);
       }
     },
-    'secret/set': (p: { name: string; value: string }) => {
+    'secret/set': (p) => {
       host.setSecret(p.name, p.value);
       host.skills.changed();
       return {};

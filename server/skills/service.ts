@@ -1,5 +1,6 @@
 // Skills as the running host uses them: the library over HERMES_HOME/skills (seeded from the bundled ones at start),
 // the listing the model and the editor see, `/skill args` expansion, and `skills/changed` when files change.
+import { RESERVED_COMMANDS } from '../commands/registry';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
 import type { HermesConfig } from '../config/schema';
@@ -16,7 +17,8 @@ export function bundledSkillsDir(): string {
 }
 
 /** Commands the clients handle themselves; a skill cannot take them. */
-export const BUILTIN_COMMANDS = ['new', 'retry', 'undo', 'model', 'help', 'stop', 'compress'];
+/** Names skills cannot take: the host's commands (server/commands) and the chat gateway's own. */
+export const BUILTIN_COMMANDS = [...RESERVED_COMMANDS, 'sethome', 'approve', 'deny', 'link'];
 
 export interface SkillsServiceDeps {
   skillsDir: string;
@@ -84,6 +86,11 @@ export class SkillsService {
   }
 
   /** `/skill-name args` → the message that loads the skill into the turn; other text is returned unchanged. */
+  /** Every skill usable as a slash command (`/name`), for menus and `/help`. */
+  commands(): { command: string; name: string; description: string }[] {
+    return buildSkillCommands(this.list().skills, BUILTIN_COMMANDS).commands;
+  }
+
   expandSlash(text: string, threadId?: string): string {
     const cmd = parseSlashCommand(text);
     if (!cmd || BUILTIN_COMMANDS.includes(cmd.command)) return text;

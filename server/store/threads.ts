@@ -171,6 +171,7 @@ export class ThreadStore {
       status: active ? 'active' : 'idle',
       ...(row.parent_id ? { parentId: row.parent_id } : {}),
       ...(row.parent_kind ? { parentKind: row.parent_kind as 'fork' | 'compression' } : {}),
+      conversationId: this.conversationOf(row),
       usage: usageOf(row),
       turnCount: this.q.turnCount.get(row.id)!.n,
     };
@@ -390,6 +391,19 @@ export class ThreadStore {
       )
       .run({ id: turnId, to: toThreadId });
     if (!r.changes) throw new Error(`no turn with id ${turnId}`);
+  }
+
+  /** The first thread of the compression chain `row` belongs to: the conversation's stable id. */
+  conversationOf(row: Pick<ThreadRow, 'id' | 'parent_id' | 'parent_kind'>): string {
+    let cur = row;
+    const seen = new Set<string>();
+    while (cur.parent_kind === 'compression' && cur.parent_id && !seen.has(cur.id)) {
+      seen.add(cur.id);
+      const parent = this.getThreadRow(cur.parent_id);
+      if (!parent) break;
+      cur = parent;
+    }
+    return cur.id;
   }
 
   /** The newest thread that continues `threadId` after compression, following the chain to its end. */

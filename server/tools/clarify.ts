@@ -17,16 +17,18 @@ export function createClarifyTool(): Tool<z.infer<typeof Args>> {
     // Waits on a human: never alongside other calls.
     parallelSafe: false,
     async run(args, ctx) {
-      if (ctx.clients.answerers('clarify/request') === 0) {
+      const routing = { answerers: ctx.policy.answerers, origin: ctx.policy.origin.surfaceId };
+      if (ctx.clients.answerers('clarify/request', { ...routing, threadId: ctx.threadId }) === 0) {
         return { content: 'No user is attached who can answer right now. Proceed with your best judgement and state the assumption you made.' };
       }
       const timeoutS = ctx.config.agent.clarify_timeout;
       const res = await ctx.clients.request(
         'clarify/request',
         { threadId: ctx.threadId, turnId: ctx.turnId, itemId: ctx.itemId, question: args.question, choices: args.choices },
-        { timeoutMs: timeoutS * 1000, signal: ctx.signal },
+        { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing },
       );
       if (res.ok) return { content: `The user answered: ${res.result.answer}` };
+      if (res.reason === 'noAnswerer') return { content: 'No user is attached who can answer right now. Proceed with your best judgement and state the assumption you made.' };
       if (res.reason === 'timeout') return { content: `[the user did not answer within ${timeoutS} s] Proceed with your best judgement and state your assumption.` };
       return { content: 'The question was cancelled.', isError: true };
     },

@@ -46,11 +46,10 @@ export function installTools(host: Host): void {
     );
   });
   // Compression moves a running thread to a new id; its shell, processes and session approvals follow it.
-  host.events.on((n) => {
-    if (n.method !== 'thread/compacted') return;
-    sandboxes.rekey(n.params.threadId, n.params.thread.id);
-    processes.rekey(n.params.threadId, n.params.thread.id);
-    approvals.rekey(n.params.threadId, n.params.thread.id);
+  host.threads.onMoved((from, to) => {
+    sandboxes.rekey(from, to);
+    processes.rekey(from, to);
+    approvals.rekey(from, to);
   });
   host.onClose(async () => {
     await processes.stopAll();

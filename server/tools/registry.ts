@@ -21,9 +21,12 @@ export class ToolRegistry {
     return [...this.tools.values()];
   }
 
-  /** Tools offered in a turn: in an enabled toolset, not disabled, and available in this environment. */
-  active(env: AvailabilityEnv): { tools: Tool[]; hidden: { name: string; reason: string }[] } {
-    const enabled = env.config.toolsets;
+  /**
+   * Tools offered in a turn: in an enabled toolset, not disabled, and available in this environment. `toolsets`, from
+   * the turn's policy, replaces config's list for this turn (the policy already kept it within config's).
+   */
+  active(env: AvailabilityEnv, toolsets?: string[]): { tools: Tool[]; hidden: { name: string; reason: string }[] } {
+    const enabled = toolsets ?? env.config.toolsets;
     const disabled = new Set(env.config.agent.disabled_toolsets);
     const tools: Tool[] = [];
     const hidden: { name: string; reason: string }[] = [];
@@ -32,7 +35,7 @@ export class ToolRegistry {
         hidden.push({ name: t.name, reason: `toolset ${t.toolset} is disabled` });
         continue;
       }
-      if (enabled.length && !enabled.includes(t.toolset) && !enabled.includes('all')) {
+      if ((toolsets || enabled.length) && !enabled.includes(t.toolset) && !enabled.includes('all')) {
         hidden.push({ name: t.name, reason: `toolset ${t.toolset} is not enabled` });
         continue;
       }

@@ -47,7 +47,8 @@ export interface SecretAsker {
 async function askForSecrets(view: SkillView, ctx: ToolContext, secrets: SecretAsker): Promise<string> {
   const missing = view.requiredEnvironmentVariables.filter((v) => view.missingEnv.includes(v.name));
   if (!missing.length) return '';
-  if (ctx.clients.answerers('secret/request') === 0) {
+  const routing = { answerers: ctx.policy.answerers, origin: ctx.policy.origin.surfaceId };
+  if (ctx.clients.answerers('secret/request', { ...routing, threadId: ctx.threadId }) === 0) {
     return `\n\n[Setup needed: ${view.missingEnv.join(', ')} ${view.missingEnv.length > 1 ? 'are' : 'is'} not set. Tell the user to set ${view.missingEnv.length > 1 ? 'them' : 'it'} locally in HERMES_HOME/.env (hermes-host runs on their machine); never ask them to paste a secret into this chat.]`;
   }
   const got: string[] = [];
@@ -56,7 +57,7 @@ async function askForSecrets(view: SkillView, ctx: ToolContext, secrets: SecretA
     const res = await ctx.clients.request(
       'secret/request',
       { threadId: ctx.threadId, name: v.name, prompt: v.prompt ?? `Value for ${v.name} (needed by the ${view.name} skill)`, help: v.help, skill: view.name },
-      { timeoutMs: 5 * 60_000, signal: ctx.signal },
+      { timeoutMs: 5 * 60_000, signal: ctx.signal, routing },
     );
     if (res.ok && res.result.value) {
       secrets.store(v.name, res.result.value);

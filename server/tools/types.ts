@@ -6,21 +6,28 @@ import type { ToolItem } from '../protocol';
 import type { ServerRequestMethod, ServerRequestParams, ServerRequestResult } from '../protocol';
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
+import type { TurnPolicy } from '../agent/policy';
 
 /** What a client answered, or why nobody did. */
 export type ClientAnswer<M extends ServerRequestMethod> =
   | { ok: true; result: ServerRequestResult<M>; answeredBy: string }
-  | { ok: false; reason: 'timeout' | 'cancelled' };
+  | { ok: false; reason: 'timeout' | 'cancelled' | 'noAnswerer' };
 
-/** Sends a host→client request to every attached client; the first valid answer wins. */
+/** Who may answer a thread's requests: its turn's origin surface, plus (`thread`) the surfaces following it. */
+export interface RequestRouting {
+  answerers: TurnPolicy['answerers'];
+  origin?: string;
+}
+
+/** Sends a host→client request to the surfaces allowed to answer it; the first valid answer wins. */
 export interface ClientRequester {
   request<M extends ServerRequestMethod>(
     method: M,
     params: Omit<ServerRequestParams<M>, 'requestId' | 'expiresAt'>,
-    opts: { timeoutMs: number; signal?: AbortSignal },
+    opts: { timeoutMs: number; signal?: AbortSignal; routing?: RequestRouting; requestId?: string },
   ): Promise<ClientAnswer<M>>;
-  /** Number of attached clients that said they can answer `method`. */
-  answerers(method: ServerRequestMethod): number;
+  /** Number of attached surfaces that can answer `method` (for this routing and thread, when given). */
+  answerers(method: ServerRequestMethod, routing?: RequestRouting & { threadId?: string }): number;
 }
 
 export interface ToolContext {
@@ -35,6 +42,8 @@ export interface ToolContext {
   /** Aborted when the turn is interrupted; handlers must stop promptly. */
   signal: AbortSignal;
   config: HermesConfig;
+  /** Who runs this turn and under which rules (approval mode, who may answer); the gate reads this, not config. */
+  policy: TurnPolicy;
   hermesHome: string;
   /** Streams output into the item (`item/commandExecution/outputDelta`). */
   output(delta: string): void;

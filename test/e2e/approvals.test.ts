@@ -162,7 +162,7 @@ describe('approvals', () => {
     const s = await setup({ extra: 'approvals:\n  mode: deny\n', decide: () => ({ decision: 'once' }) });
     const { thread } = await s.host.client.request('thread/start', {});
     const results = await turn(s, thread.id, { toolCalls: [rmBuild] }, { text: 'ok' });
-    expect(results[0]).toMatch(/approvals.mode is "deny"/);
+    expect(results[0]).toMatch(/unattended .*approval mode "deny"/);
     expect(s.host.client.serverRequests).toHaveLength(0);
     expect(existsSync(join(s.ws, 'build'))).toBe(true);
   });
@@ -185,6 +185,8 @@ describe('approvals', () => {
     editor.dispose(); // the editor window closes without answering
     const phone = await connectSocket(sock, { 'approval/request': async () => ({ decision: 'once' }) });
     await phone.initialize({ name: 'phone', approvals: true });
+    // Requests go to the surfaces following the thread: the phone opens it, and gets the pending request.
+    await phone.request('thread/subscribe', { threadId: thread.id });
     const done = await phone.waitFor('turn/completed');
     expect(done.turn.status).toBe('completed');
     expect(phone.serverRequests[0].params.requestId).toBe(requestId);

@@ -70,6 +70,7 @@ describe('--listen socket', () => {
     const a = await attach('slow', { 'clarify/request': () => slowAnswer }, true);
     const b = await attach('fast', { 'clarify/request': async () => ({ answer: 'green' }) }, true);
     const { thread } = await a.request('thread/start', {});
+    await b.request('thread/subscribe', { threadId: thread.id }); // b shows the thread too
     model.script({ toolCalls: [{ name: 'clarify', arguments: { question: 'Colour?' } }] }, { text: 'Green then.' });
     await a.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'pick' }] });
     const resolved = await a.waitFor('serverRequest/resolved', (p) => p.threadId === thread.id);
@@ -87,6 +88,7 @@ describe('--listen socket', () => {
     const { thread } = await a.request('thread/start', {});
     // A first answering client is attached so the tool asks at all, then goes away without answering.
     const gone = await attach('leaver', {}, true);
+    await gone.request('thread/subscribe', { threadId: thread.id });
     model.script({ toolCalls: [{ name: 'clarify', arguments: { question: 'Deploy now?' } }] }, { text: 'Deploying.' });
     await a.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'deploy' }] });
     await new Promise<void>((resolve) => {
@@ -99,6 +101,7 @@ describe('--listen socket', () => {
     });
     gone.dispose();
     const late = await attach('late', { 'clarify/request': async (p: any) => ({ answer: `yes (${p.question})` }) }, true);
+    await late.request('thread/subscribe', { threadId: thread.id });
     const done = await a.waitFor('turn/completed', (p) => p.threadId === thread.id);
     expect(done.turn.status).toBe('completed');
     expect(late.serverRequests[0].params.question).toBe('Deploy now?');

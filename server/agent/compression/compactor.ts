@@ -39,6 +39,8 @@ export interface CompactContext {
   config: HermesConfig;
   /** Called once the new thread is committed and before clients hear of it: the caller moves its running turn. */
   onMoved?: (newThreadId: string) => void;
+  /** `/compress`: compact now, below the threshold too, whenever there is a middle to summarise. */
+  force?: boolean;
 }
 
 export interface CompactionOutcome {
@@ -89,13 +91,13 @@ export class ContextCompactor {
   /** Compresses the thread when its prompt passed the threshold; returns where the turn continues, or null. */
   async maybeCompact(ctx: CompactContext): Promise<CompactionOutcome | null> {
     const { config } = ctx;
-    if (!config.compression.enabled) return null;
+    if (!config.compression.enabled && !ctx.force) return null;
     const limits = limitsFor(config);
-    if (this.clearlyBelow(ctx.threadId, limits.thresholdTokens)) return null;
+    if (!ctx.force && this.clearlyBelow(ctx.threadId, limits.thresholdTokens)) return null;
     const history = this.deps.store.threads.history(ctx.threadId);
     const parts = { history, systemPrompt: ctx.systemPrompt, toolsJson: ctx.toolsJson };
     const before = estimatePrompt(parts, this.counter, this.meter.get(ctx.threadId), limits.thresholdTokens);
-    if (before.tokens < limits.thresholdTokens) return null;
+    if (!ctx.force && before.tokens < limits.thresholdTokens) return null;
 
     const units = toUnits(history, (m) => this.counter.message(m));
     const sel = selectBoundaries(units, {
@@ -105,7 +107,7 @@ export class ContextCompactor {
       tailHardCap: limits.tailHardCap,
     });
     const middleTokens = sel ? unitTokens(sel.middle) : 0;
-    if (!sel || middleTokens < before.tokens * MIN_SAVING_SHARE) {
+    if (!sel || (!ctx.force && middleTokens < before.tokens * MIN_SAVING_SHARE) || !sel.middle.length) {
       this.deps.log.debug('over the compression threshold, but too little to compress', {
         threadId: ctx.threadId,
         tokens: before.tokens,

@@ -1,5 +1,6 @@
 // Test doubles for what a tool call receives: a ToolContext that records streamed output and item updates, and
 // an ApprovalGate that records every question and answers from a script.
+import { policyFor } from '../../../../server/agent/policy';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ export function makeCtx(cwd: string, over: { threadId?: string; config?: HermesC
     cwd,
     signal: abort.signal,
     config: over.config ?? defaultConfig(),
+    policy: policyFor(over.config ?? defaultConfig(), { surfaceId: 'test', kind: 'client', label: 'test' }),
     hermesHome: cwd,
     output: (d) => outputs.push(d),
     updateItem: (p) => updates.push(p),

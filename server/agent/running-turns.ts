@@ -1,0 +1,98 @@
+// The turns running now, one per thread, and what waits for each thread: queued turns (busy mode `queue`) and text
+// for the running turn (busy mode `steer`). Compression can move a running turn to a new thread id mid-way; this is
+// the one place that follows it (the hub and the tools wiring hear of it through `onMoved`).
+import type { Turn } from '../protocol';
+import { HostError } from '../util/errors';
+
+export interface ActiveTurn {
+  /** The thread the turn runs on now: compression can move it to a new thread. */
+  threadId: string;
+  turn: Turn;
+  controller: AbortController;
+  done: Promise<Turn>;
+  /** Text sent with busy mode `steer`, taken by the loop before its next model call. */
+  steering: string[];
+}
+
+type Queued = { turnId: string; run: () => void };
+
+export class RunningTurns {
+  private readonly active = new Map<string, ActiveTurn>();
+  private readonly queued = new Map<string, Queued[]>();
+  private readonly moveListeners = new Set<(from: string, to: string) => void>();
+
+  get(threadId: string): ActiveTurn | undefined {
+    return this.active.get(threadId);
+  }
+
+  has(threadId: string): boolean {
+    return this.active.has(threadId);
+  }
+
+  all(): ActiveTurn[] {
+    return [...this.active.values()];
+  }
+
+  assertIdle(threadId: string): void {
+    const a = this.active.get(threadId);
+    if (a) throw new HostError('TurnInProgress', `thread ${threadId} is running turn ${a.turn.id}`, { threadId, turnId: a.turn.id });
+  }
+
+  /** Registers a started turn; when it ends, the thread's next queued turn starts. */
+  begin(entry: ActiveTurn): void {
+    this.active.set(entry.threadId, entry);
+    entry.done = entry.done.finally(() => {
+      if (this.active.get(entry.threadId) === entry) this.active.delete(entry.threadId);
+      this.next(entry.threadId);
+    });
+  }
+
+  /** Runs `run` after the thread's running turn (and the turns queued before it). */
+  enqueue(threadId: string, turnId: string, run: () => void): void {
+    const list = this.queued.get(threadId) ?? [];
+    list.push({ turnId, run });
+    this.queued.set(threadId, list);
+  }
+
+  queuedCount(threadId: string): number {
+    return this.queued.get(threadId)?.length ?? 0;
+  }
+
+  /** Drops what waits for a thread (`/stop` clears the queue too); returns how many were dropped. */
+  clearQueue(threadId: string): number {
+    const n = this.queued.get(threadId)?.length ?? 0;
+    this.queued.delete(threadId);
+    return n;
+  }
+
+  private next(threadId: string): void {
+    const list = this.queued.get(threadId);
+    const q = list?.shift();
+    if (!list?.length) this.queued.delete(threadId);
+    if (q) queueMicrotask(q.run);
+  }
+
+  /** Compression continued the running turn on `to`: it, its queue and its listeners follow. */
+  moved(entry: ActiveTurn, to: string): void {
+    const from = entry.threadId;
+    if (this.active.get(from) === entry) this.active.delete(from);
+    entry.threadId = to;
+    this.active.set(to, entry);
+    const q = this.queued.get(from);
+    if (q) {
+      this.queued.delete(from);
+      this.queued.set(to, [...(this.queued.get(to) ?? []), ...q]);
+    }
+    for (const l of this.moveListeners) {
+      try {
+        l(from, to);
+      } catch {}
+    }
+  }
+
+  /** Everything keyed by thread id that must follow a compacted thread subscribes here. */
+  onMoved(listener: (from: string, to: string) => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
+  }
+}
