@@ -1,6 +1,6 @@
 // The command line as a client of the owning host: a typed JSON-RPC connection over the host's unix socket, the
 // same protocol the editors speak. Kept free of the host's own modules so attaching stays cheap.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type {
   AnyServerNotification,
@@ -20,7 +20,10 @@ export class HostConnection {
   private closed = false;
   readonly whenClosed: Promise<void>;
 
-  private constructor(readonly conn: MessageConnection) {
+  private constructor(
+    readonly conn: MessageConnection,
+    private readonly socket: Socket,
+  ) {
     conn.onNotification((method, params) => {
       const n = { method, params } as AnyServerNotification;
       for (const l of this.listeners) l(n);
@@ -39,7 +42,7 @@ export class HostConnection {
       }, timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
-        resolve(new HostConnection(createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket))));
+        resolve(new HostConnection(createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket)), socket));
       });
       socket.once('error', (e) => {
         clearTimeout(timer);
@@ -79,5 +82,7 @@ export class HostConnection {
     try {
       this.conn.dispose();
     } catch {}
+    this.socket.end();
+    this.socket.unref();
   }
 }

@@ -16,6 +16,27 @@ async function listening(home: string): Promise<string> {
   return sock;
 }
 
+/** Connects once the host answers (a stale socket file of a killed host may still be there). */
+async function attach(home: string) {
+  const sock = await listening(home);
+  for (let i = 0; ; i++) {
+    try {
+      const c = await connectSocket(sock);
+      await c.initialize({ name: 'editor' });
+      return c;
+    } catch (e) {
+      if (i > 200) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** A turn that stays busy for a while without depending on model timing: a command that sleeps. */
+const busy = (seconds: number, then: string) => [
+  { toolCalls: [{ name: 'terminal', arguments: { command: `sleep ${seconds}; echo woke` } }] },
+  { text: then },
+];
+
 function turnsOf(home: string, threadId: string): { status: string }[] {
   const db = new Database(join(home, 'state.db'), { readonly: true });
   try {
@@ -29,22 +50,21 @@ async function owner(extra = '') {
   const home = tempHome();
   writeTestConfig(home, env.model.baseURL, extra);
   const host = env.start({ home, args: ['--listen'] });
-  const sock = await listening(home);
-  const client = await connectSocket(sock);
-  await client.initialize({ name: 'editor' });
-  return { home, host, sock, client, cliEnv: { HERMES_HOME: home } };
+  const client = await attach(home);
+  return { home, host, client, cliEnv: { HERMES_HOME: home } };
 }
 
 describe('one host per HERMES_HOME', () => {
   it('doctor names the running owner and leaves its running turn alone', async () => {
     const o = await owner();
     const { thread } = await o.client.request('thread/start', {});
-    env.model.script({ text: 'slow answer', firstTokenDelayMs: 2500 });
+    env.model.script(...busy(6, 'slow answer'));
     await o.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'take your time' }] });
+    await o.client.waitFor('item/started', (p) => p.item.type === 'commandExecution');
     const doc = await runCli(['doctor'], o.cliEnv);
     expect(doc.stdout).toMatch(new RegExp(`host: running: hermes-host pid ${o.host.proc.pid}`));
     expect(turnsOf(o.home, thread.id).map((t) => t.status)).toEqual(['inProgress']);
-    const done = await o.client.waitFor('turn/completed');
+    const done = await o.client.waitFor('turn/completed', () => true, 25_000);
     expect(done.turn.status).toBe('completed');
   });
 
@@ -58,8 +78,9 @@ describe('one host per HERMES_HOME', () => {
   it('chat -q attaches to the owner; on a busy thread it is refused, or queued in order with --busy queue', async () => {
     const o = await owner();
     const { thread } = await o.client.request('thread/start', {});
-    env.model.script({ text: 'first answer', firstTokenDelayMs: 1500 });
+    env.model.script(...busy(4, 'first answer'));
     await o.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'first' }] });
+    await o.client.waitFor('item/started', (p) => p.item.type === 'commandExecution');
     const refused = await runCli(['chat', '-q', 'second', '--thread', thread.id], o.cliEnv);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/is running turn/);
@@ -73,7 +94,7 @@ describe('one host per HERMES_HOME', () => {
     const kinds = read.items.filter((i) => i.type === 'userMessage' || i.type === 'agentMessage').map((i) => i.type);
     expect(kinds).toEqual(['userMessage', 'agentMessage', 'userMessage', 'agentMessage']);
     const second = env.model.chatRequests().at(-1)!.body.messages.map((m) => m.role);
-    expect(second).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(second).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user']);
     // The owner's client saw the CLI's turn on its own thread.
     expect(o.client.of('turn/completed').filter((t) => t.threadId === thread.id)).toHaveLength(2);
   });
@@ -131,15 +152,15 @@ describe('one host per HERMES_HOME', () => {
   it('after kill -9 of the owner the next start takes the lock and closes the orphaned turn', async () => {
     const o = await owner();
     const { thread } = await o.client.request('thread/start', {});
-    env.model.script({ text: 'never finished', firstTokenDelayMs: 10_000 });
+    env.model.script(...busy(30, 'never finished'));
     await o.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    await o.client.waitFor('item/started', (p) => p.item.type === 'commandExecution');
     await o.host.kill('SIGKILL');
+    env.model.reset(); // the killed turn never asks for its second reply
     expect(turnsOf(o.home, thread.id).map((t) => t.status)).toEqual(['inProgress']);
     const next = startHost({ home: o.home, args: ['--listen'] });
     try {
-      const sock = await listening(o.home);
-      const c = await connectSocket(sock);
-      await c.initialize({ name: 'editor' });
+      const c = await attach(o.home);
       expect(turnsOf(o.home, thread.id).map((t) => t.status)).toEqual(['interrupted']);
       c.dispose();
     } finally {

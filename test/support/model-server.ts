@@ -83,6 +83,11 @@ export class ScriptedModelServer {
     return this;
   }
 
+  /** Drops the scripted steps not used yet (a test killed the host mid-script). */
+  reset(): void {
+    this.queue = [];
+  }
+
   pending(): number {
     return this.queue.length;
   }

@@ -100,11 +100,14 @@ export class ContextCompactor {
     if (!ctx.force && before.tokens < limits.thresholdTokens) return null;
 
     const units = toUnits(history, (m) => this.counter.message(m));
+    // Asked for (`/compress`) below the threshold: the tail is sized from what the thread holds now, not from the
+    // window, or a short thread would fit in the tail whole and nothing would be compressed.
+    const forcedTail = Math.floor(before.tokens * config.compression.target_ratio);
     const sel = selectBoundaries(units, {
       protectFirstN: config.compression.protect_first_n,
       protectLastN: config.compression.protect_last_n,
-      tailBudget: limits.tailBudget,
-      tailHardCap: limits.tailHardCap,
+      tailBudget: ctx.force ? Math.min(limits.tailBudget, forcedTail) : limits.tailBudget,
+      tailHardCap: ctx.force ? Math.min(limits.tailHardCap, forcedTail) : limits.tailHardCap,
     });
     const middleTokens = sel ? unitTokens(sel.middle) : 0;
     if (!sel || (!ctx.force && middleTokens < before.tokens * MIN_SAVING_SHARE) || !sel.middle.length) {
