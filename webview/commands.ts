@@ -70,7 +70,13 @@ export interface SkillLike {
   command: string;
 }
 
-export function commandSuggestions(query: string, skills: SkillLike[], limit = 50): Suggestion[] {
+/** The host's commands as suggestions; the built-in list stands in for an older host without command/list. */
+export function hostCommandSuggestions(commands: { name: string; description: string; args?: string }[]): Suggestion[] {
+  if (!commands.length) return BUILTIN_COMMANDS;
+  return commands.map((c) => ({ label: `/${c.name}`, insert: c.args ? `/${c.name} ` : `/${c.name}`, detail: c.description, kind: 'command' }));
+}
+
+export function commandSuggestions(query: string, skills: SkillLike[], limit = 50, builtins: Suggestion[] = BUILTIN_COMMANDS): Suggestion[] {
   const q = query.toLowerCase();
   const skillItems = skills.map<Suggestion>((s) => ({
     label: s.command.startsWith('/') ? s.command : `/${s.name}`,
@@ -78,7 +84,7 @@ export function commandSuggestions(query: string, skills: SkillLike[], limit = 5
     detail: s.description,
     kind: 'skill',
   }));
-  return rank([...BUILTIN_COMMANDS, ...skillItems], q, (s) => s.label.slice(1)).slice(0, limit);
+  return rank([...builtins, ...skillItems], q, (s) => s.label.slice(1)).slice(0, limit);
 }
 
 export function modelSuggestions(query: string, models: string[], limit = 50): Suggestion[] {

@@ -23,6 +23,8 @@ export interface Session {
   defaultModel: string;
   modelError?: string;
   skills: SkillInfo[];
+  /** The host's own slash commands (command/list); empty with an older host, which leaves the built-in list. */
+  commands: { name: string; description: string; args?: string }[];
   view: 'chat' | 'history';
   /** Read by screen readers through an assertive live region (approval prompts). */
   announcement: string;
@@ -44,7 +46,7 @@ export class ChatController {
   readonly bridge: HostBridge;
   readonly historyActions: HistoryActions;
   private greetedOnce = false;
-  readonly session: Session = { greeted: false, connected: false, models: [], defaultModel: '', skills: [], view: 'chat', announcement: '' };
+  readonly session: Session = { greeted: false, connected: false, models: [], defaultModel: '', skills: [], commands: [], view: 'chat', announcement: '' };
 
   constructor(api: VsCodeApi, target?: Pick<Window, 'addEventListener'>) {
     this.ui = new UiStateStore(api);
@@ -223,6 +225,8 @@ export class ChatController {
   // ---- composer -------------------------------------------------------------------------------------------------
 
   async submit(text: string, mentions: string[]): Promise<SubmitOutcome> {
+    const hostCommand = this.hostCommandOf(text);
+    if (hostCommand) return this.runHostCommand(hostCommand, text, mentions);
     const action = parseSlash(text);
     if (action) return this.runSlash(action);
     if (!text.trim() && mentions.length === 0) return { ok: false };
@@ -251,6 +255,43 @@ export class ChatController {
       await this.bridge.request('turn/interrupt', { threadId });
     } catch (e) {
       this.report(e, 'Could not stop');
+    }
+  }
+
+  /**
+   * A slash command the host defines (server/commands): run there, so the chat apps and the terminal behave the same.
+   * `/new` and `/model` stay in the view: a new chat starts its thread lazily, and `/model` picks the model of the
+   * next turns in the picker, before any thread exists.
+   */
+  private hostCommandOf(text: string): string | null {
+    const m = /^\/([A-Za-z0-9][\w.-]*)(?:\s|$)/.exec(text.trim());
+    if (!m || m[1] === 'new' || m[1] === 'model') return null;
+    return this.session.commands.some((c) => c.name === m[1]) ? m[1] : null;
+  }
+
+  private async runHostCommand(name: string, text: string, mentions: string[]): Promise<SubmitOutcome> {
+    const threadId = this.transcript.threadId;
+    if ((name === 'undo' || name === 'retry') && this.transcript.running) {
+      this.transcript.addNotice('Stop the running turn first (Escape).', 'error');
+      return { ok: false };
+    }
+    try {
+      const r = await this.bridge.request('command/run', { ...(threadId ? { threadId } : {}), text: text.trim() });
+      if (!r.handled) {
+        const input: UserInput[] = [{ type: 'text', text }, ...mentions.map((path) => ({ type: 'mention' as const, path }))];
+        await this.startTurn(input);
+        return { ok: true };
+      }
+      // Rollbacks and compaction change what the thread holds: show it as the host has it now.
+      if (r.thread && r.thread.id !== threadId) await this.openThread(r.thread.id);
+      else if (threadId && (name === 'undo' || name === 'retry')) await this.openThread(threadId);
+      // /undo and /retry speak through the transcript itself; their message only says when there was nothing to do.
+      const didSomething = !!(r.thread || r.turn || r.restoredInput);
+      if (r.message && (!didSomething || (name !== 'undo' && name !== 'retry'))) this.transcript.addNotice(r.message);
+      return r.restoredInput ? { ok: true, restore: r.restoredInput } : { ok: true };
+    } catch (e) {
+      this.report(e, `Could not run /${name}`);
+      return { ok: false, restore: text };
     }
   }
 
@@ -322,6 +363,11 @@ export class ChatController {
       this.session.skills = (await this.bridge.request('skills/list', {})).skills;
     } catch {
       this.session.skills = []; // an older host without skills: the built-in commands still work
+    }
+    try {
+      this.session.commands = (await this.bridge.request('command/list', {})).commands.filter((c) => c.source === 'host');
+    } catch {
+      this.session.commands = []; // an older host: the view's own /new /retry /undo /model
     }
     this.mark('session');
   }

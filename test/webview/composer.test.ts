@@ -135,9 +135,10 @@ describe('/undo and /retry (real host)', () => {
     expect(await page.locator('.msg.agent p').allTextContents()).toEqual(['Answer two, retried.']);
     const read = await h.hostRequest('thread/read', { threadId });
     expect(read.items.map((i: { type: string }) => i.type)).toEqual(['userMessage', 'agentMessage']);
-    expect(h.requestsSent('thread/rollback')).toEqual([
-      { threadId, turns: 1 },
-      { threadId, turns: 1 },
+    // The commands ran in the host (server/commands), the same ones the chat apps and the terminal use.
+    expect(h.requestsSent('command/run')).toEqual([
+      { threadId, text: '/undo' },
+      { threadId, text: '/retry' },
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { useKeys } from '../state/emitter';
 import {
   applySuggestion,
   commandSuggestions,
+  hostCommandSuggestions,
   completionAt,
   fileSuggestions,
   mentionsIn,
@@ -43,7 +44,7 @@ export function Composer({ c }: { c: ChatController }) {
     const seq = ++lookup.current;
     if (!comp) return setPopup(null);
     let items: Suggestion[];
-    if (comp.trigger === '/') items = commandSuggestions(comp.query, c.session.skills);
+    if (comp.trigger === '/') items = commandSuggestions(comp.query, c.session.skills, 50, hostCommandSuggestions(c.session.commands));
     else if (comp.trigger === 'model') items = modelSuggestions(comp.query, c.session.models);
     else items = fileSuggestions(await c.workspaceFiles(comp.query));
     if (seq !== lookup.current) return; // the user typed on; a newer lookup owns the popup
