@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 import type { HostClient, HostClientFactory } from './supervisor';
 import { parseHostLogLine } from './host-log';
-import type { Launch } from './launch';
+import { preferRunningHost, type Launch } from './launch';
 
 function serverOptions(launch: Launch): ServerOptions {
   if (launch.kind === 'attach') {
@@ -52,7 +52,7 @@ export interface ClientDeps {
 
 export function languageClientFactory(deps: ClientDeps): HostClientFactory {
   return async ({ onClosed }) => {
-    const launch = deps.launch();
+    const launch = await preferRunningHost(deps.launch());
     const initializationOptions = await deps.initializationOptions();
     deps.channel.info(launch.kind === 'attach' ? `attaching to ${launch.socketPath}` : `starting ${launch.command} ${launch.args.join(' ')} --stdio`);
     const client = new LanguageClient('hermes', 'Hermes', serverOptions(launch), {

@@ -1,4 +1,8 @@
-// How to reach the host: spawn the bundled host with the user's Node, or attach to a running host's socket.
+// How to reach the host: attach to the host that already owns this HERMES_HOME (another editor window, `npm start`,
+// the gateway), or spawn the bundled host with the user's Node.
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 
 export interface LaunchSettings {
   /** Node binary that runs the bundled host (`hermes.nodePath`, default `node` on PATH). */
@@ -25,4 +29,35 @@ export function planLaunch(s: LaunchSettings, hostEntry: string, env: NodeJS.Pro
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
   return p === '~' || p.startsWith('~/') ? `${env.HOME ?? ''}${p.slice(1)}` : p;
+}
+
+/** Where the owner of the HERMES_HOME a spawn plan would use listens: its owner record, else the default socket. */
+export function ownerSocketFor(launch: Extract<Launch, { kind: 'spawn' }>): string {
+  const home = launch.env.HERMES_HOME || join(launch.env.HOME ?? '', '.hermes');
+  try {
+    const rec = JSON.parse(readFileSync(join(home, 'host.owner.json'), 'utf8')) as { socket?: string };
+    if (rec.socket) return rec.socket;
+  } catch {}
+  return join(home, 'host.sock');
+}
+
+function answers(socketPath: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(socketPath);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** A host already running for the same HERMES_HOME is attached to instead of starting a second one. */
+export async function preferRunningHost(launch: Launch, timeoutMs = 300): Promise<Launch> {
+  if (launch.kind !== 'spawn') return launch;
+  const socketPath = ownerSocketFor(launch);
+  return (await answers(socketPath, timeoutMs)) ? { kind: 'attach', socketPath } : launch;
 }

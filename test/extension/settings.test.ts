@@ -88,3 +88,26 @@ describe('planLaunch', () => {
     });
   });
 });
+
+describe('preferRunningHost', () => {
+  it('attaches to the socket of a host that owns the same HERMES_HOME, and spawns when none answers', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer } = await import('node:net');
+    const { preferRunningHost } = await import('../../extension/host/launch');
+    const home = mkdtempSync(join(tmpdir(), 'hermes-ext-home-'));
+    const spawn = { kind: 'spawn' as const, command: 'node', args: ['/m.js'], env: { HERMES_HOME: home } };
+    expect(await preferRunningHost(spawn)).toBe(spawn);
+    const sock = join(home, 'custom.sock');
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(sock, r));
+    writeFileSync(join(home, 'host.owner.json'), JSON.stringify({ pid: 1, socket: sock }));
+    try {
+      expect(await preferRunningHost(spawn)).toEqual({ kind: 'attach', socketPath: sock });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(await preferRunningHost(spawn)).toBe(spawn);
+  });
+});
