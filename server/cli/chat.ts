@@ -43,8 +43,10 @@ function terminalPeer(interactive: boolean): ClientPeer {
         if (!interactive) return { decision: 'deny' };
         const rl = createInterface({ input: process.stdin, output: process.stderr });
         try {
-          process.stderr.write(`\n⚠ ${p.tool} wants to ${p.command ? `run: ${p.command}` : `write: ${p.path}`}\n  because: ${p.reasons.join('; ')}\n`);
-          const a = (await rl.question('  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ')).trim().toLowerCase();
+          const what = p.escalation ? p.escalation.summary : p.command ? `run: ${p.command}` : `write: ${p.path}`;
+          process.stderr.write(`\n⚠ ${p.tool} wants to ${what}\n  because: ${p.reasons.join('; ')}\n`);
+          const prompt = p.choices.includes('always') ? '  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ' : '  allow [o]nce, for this [s]ession, or [d]eny? ';
+          const a = (await rl.question(prompt)).trim().toLowerCase();
           return { decision: a.startsWith('o') ? 'once' : a.startsWith('s') ? 'session' : a.startsWith('a') ? 'always' : 'deny' };
         } finally {
           rl.close();

@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
 import type { Host } from '../host';
 import { listEndpointModels } from '../agent/model-client';
+import { checkLocalSandbox } from '../sandbox/doctor-check';
 
 export interface Check {
   name: string;
@@ -68,6 +69,7 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
   const backend = host.config.terminal.backend;
   const sb = await host.sandboxes.check();
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
+  add({ name: 'sandbox', ...checkLocalSandbox(host.config, host.workspaceRoot, host.hermesHome) });
   for (const probe of doctorProbes) {
     try {
       add(await probe(host));
