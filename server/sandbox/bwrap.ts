@@ -45,6 +45,8 @@ export const READONLY_PATHS = [
 ];
 /** Inside HERMES_HOME: secrets and transcripts, hidden; the rest (skills, config) stays readable, read-only. */
 const HERMES_HIDDEN_FILES = ['.env', 'auth.json', 'state.db', 'state.db-wal', 'state.db-shm'];
+/** Inside HERMES_HOME: policy that must stay read-only even when the workspace is HERMES_HOME itself. */
+const HERMES_READONLY_FILES = ['config.yaml', 'SOUL.md', 'memories'];
 
 const expandHome = (p: string, home: string) => (p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p);
 
@@ -63,24 +65,18 @@ export function bwrapArgs(p: BwrapPolicy, opts: { newSession?: boolean } = {}): 
   a.push('--bind', p.privateTmp, '/tmp');
   if (existsSync('/var/tmp')) a.push('--tmpfs', '/var/tmp');
   if (existsSync('/dev/shm')) a.push('--tmpfs', '/dev/shm');
-  const writable = [p.workspace, ...p.writable.map((w) => resolve(expandHome(w, p.home)))];
-  for (const w of writable) if (isAbsolute(w) && w !== '/' && existsSync(w)) a.push('--bind', w, w);
-  for (const rel of READONLY_PATHS) {
-    const path = join(p.home, rel);
-    if (existsSync(path)) a.push('--ro-bind', path, path);
-  }
-  if (existsSync(p.hermesHome)) a.push('--ro-bind', p.hermesHome, p.hermesHome);
-  for (const f of HERMES_HIDDEN_FILES) {
-    const path = join(p.hermesHome, f);
-    if (isFile(path)) a.push('--ro-bind', '/dev/null', path);
-  }
-  for (const rel of HIDDEN_FILES) {
-    const path = join(p.home, rel);
-    if (isFile(path)) a.push('--ro-bind', '/dev/null', path);
-  }
-  for (const rel of HIDDEN_DIRS) {
-    const path = join(p.home, rel);
-    if (isDir(path)) a.push('--tmpfs', path, '--remount-ro', path);
+  const writable = [p.workspace, ...p.writable.map((w) => resolve(expandHome(w, p.home)))].filter(
+    (w) => isAbsolute(w) && w !== '/' && existsSync(w),
+  );
+  for (const w of writable) a.push('--bind', w, w);
+  const protections = protectionMounts(p);
+  for (const m of protections) a.push(...m.args);
+  // A writable path inside a protected one (a workspace in HERMES_HOME/skills) is writable again, and whatever
+  // protection lies inside it is applied once more on top, so the innermost rule wins either way.
+  const reopened = writable.filter((w) => protections.some((m) => m.kind === 'ro' && within(w, m.path)));
+  for (const w of reopened) {
+    a.push('--bind', w, w);
+    for (const m of protections) if (m.path !== w && reopened.some((r) => within(m.path, r))) a.push(...m.args);
   }
   if (!p.network) a.push('--unshare-net');
   // A detached child has no controlling terminal, and the persistent shell's terminal is our own pty that leads
@@ -89,6 +85,42 @@ export function bwrapArgs(p: BwrapPolicy, opts: { newSession?: boolean } = {}): 
   if (opts.newSession) a.push('--new-session');
   a.push('--chdir', existsSync(p.workspace) ? p.workspace : '/');
   return a;
+}
+
+interface Mount {
+  path: string;
+  kind: 'ro' | 'hidden';
+  args: string[];
+}
+
+/** The protections, outermost first: read-only dotfiles and HERMES_HOME, then hidden secrets and credentials. */
+function protectionMounts(p: BwrapPolicy): Mount[] {
+  const out: Mount[] = [];
+  const ro = (path: string) => out.push({ path, kind: 'ro', args: ['--ro-bind', path, path] });
+  const hideFile = (path: string) => out.push({ path, kind: 'hidden', args: ['--ro-bind', '/dev/null', path] });
+  const hideDir = (path: string) => out.push({ path, kind: 'hidden', args: ['--tmpfs', path, '--remount-ro', path] });
+  for (const rel of READONLY_PATHS) {
+    const path = join(p.home, rel);
+    if (existsSync(path)) ro(path);
+  }
+  if (existsSync(p.hermesHome)) ro(p.hermesHome);
+  for (const f of HERMES_READONLY_FILES) {
+    const path = join(p.hermesHome, f);
+    if (existsSync(path)) ro(path);
+  }
+  for (const f of HERMES_HIDDEN_FILES) {
+    const path = join(p.hermesHome, f);
+    if (isFile(path)) hideFile(path);
+  }
+  for (const rel of HIDDEN_FILES) {
+    const path = join(p.home, rel);
+    if (isFile(path)) hideFile(path);
+  }
+  for (const rel of HIDDEN_DIRS) {
+    const path = join(p.home, rel);
+    if (isDir(path)) hideDir(path);
+  }
+  return out;
 }
 
 /** Paths a command cannot write, for the system prompt, error detection and doctor. */

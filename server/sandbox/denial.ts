@@ -10,7 +10,7 @@ const DENIED = /permission denied|operation not permitted|\bEACCES\b|\bEPERM\b|n
 const NO_NETWORK =
   /could not resolve host|temporary failure in name resolution|network is unreachable|\bENETUNREACH\b|\bEAI_AGAIN\b|name or service not known|failed to establish a new connection/i;
 /** Absolute and ~ paths in a line of output. */
-const PATH_RE = /(?:~|\/)[^\s'"`:,;()<>[\]{}|&]*/g;
+const PATH_RE = /(?:~|\.{0,2})\/[^\s'"`:,;()<>[\]{}|&]*/g;
 
 export interface DenialContext {
   confinement: Confinement;
