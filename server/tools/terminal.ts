@@ -121,6 +121,9 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
       const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal', home: sandbox.home() });
       if (!gate.allowed) return { content: gate.message, isError: true, item: { status: 'declined' } };
 
+      if (args.background && args.outside_sandbox) {
+        return errorResult('outside_sandbox is for foreground commands only: a background process always runs in the sandbox.');
+      }
       if (args.background) {
         try {
           const info = await deps.processes.start(sandbox, {
