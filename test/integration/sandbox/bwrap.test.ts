@@ -245,4 +245,5 @@ describe('local OS sandbox: workspace, network and extra paths', () => {
       await sb.close();
     }
   });
+
 });
