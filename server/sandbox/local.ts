@@ -16,7 +16,7 @@ import { scrubEnv } from './env-scrub';
 import { assertNotRoot, resolveSandboxPath } from './paths';
 import { bwrapArgs, hostPidOf, isWithin, probeBwrap, protectedPaths, type BwrapPolicy } from './bwrap';
 import type { Confinement } from './types';
-import { runOutside } from './outside';
+import { readShellExports, runOutside } from './outside';
 
 type TerminalConfig = HermesConfig['terminal'];
 type NodePty = typeof import('node-pty');
@@ -173,6 +173,8 @@ export class LocalSandbox implements Sandbox {
   private readonly env: Record<string, string>;
   private readonly policy?: BwrapPolicy;
   private readonly startError?: string;
+  /** The host's own TMPDIR (the sandbox's is /tmp), for commands run outside. */
+  private readonly outerTmpdir?: string;
   /** Said once, in front of the first command's output, when the sandbox was wanted but cannot work. */
   private pendingWarning?: string;
 
@@ -181,6 +183,7 @@ export class LocalSandbox implements Sandbox {
     const baseEnv = scrubEnv(o.env ?? process.env, o.terminal.env_passthrough);
     const c = resolveConfinement({ terminal: o.terminal, cwd: o.cwd, hermesHome: o.hermesHome, home: baseEnv.HOME || undefined });
     this.env = { ...baseEnv, HERMES_SANDBOX: 'local', TERM: 'xterm-256color' };
+    this.outerTmpdir = baseEnv.TMPDIR;
     if (c.policy) {
       // The sandbox's /tmp is a host directory of its own, so the helpers beside the shell can reach its FIFO.
       this.policy = { ...c.policy, privateTmp: mkdtempSync(join(tmpdir(), 'hermes-sbx-')) };
@@ -256,9 +259,10 @@ export class LocalSandbox implements Sandbox {
   async execOutside(command: string, opts: ExecOptions): Promise<ExecResult> {
     await this.session.ensureStarted();
     const envFile = this.session.envFile();
+    const { TMPDIR: _sandboxTmp, ...hostEnv } = this.env;
     return runOutside(this.host, {
       shell: this.shell,
-      envFile: envFile && this.policy ? hostPathOf(this.policy, envFile) : envFile,
+      env: { ...hostEnv, ...(this.outerTmpdir ? { TMPDIR: this.outerTmpdir } : {}), ...readShellExports(envFile && this.policy ? hostPathOf(this.policy, envFile) : envFile) },
       cwd: this.resolve(opts.workdir ?? '.'),
       command,
       opts,

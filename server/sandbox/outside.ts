@@ -1,18 +1,22 @@
 // "Run once outside the sandbox": after the user approved exactly this command, it runs in a separate, non-persistent
-// shell on the host (`sh -c`) with the persistent shell's exported environment and the given cwd. The persistent
-// shell itself stays confined, and nothing this command changes (cd, exports) carries over to it.
+// shell on the host (`sh -c`) in the given cwd, with the host's scrubbed environment plus the persistent shell's
+// exported variables — read as data (export-parse.ts), without the ones that load code (PATH, LD_*, BASH_ENV…), so
+// nothing a confined command prepared runs unconfined besides the approved command itself. The persistent shell
+// stays confined, and nothing this command changes (cd, exports) carries over to it.
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
+import { lstatSync, readFileSync } from 'node:fs';
+import { parseExports, safeExports } from './export-parse';
 import type { ShellHost } from './host';
-import { spawnArgv } from './shell-script';
 import type { ExecOptions, ExecResult } from './types';
 
 export async function runOutside(
   host: ShellHost,
-  o: { shell: string; envFile?: string; cwd: string; command: string; opts: ExecOptions },
+  o: { shell: string; env: Record<string, string>; cwd: string; command: string; opts: ExecOptions },
 ): Promise<ExecResult> {
   const t0 = performance.now();
-  const raw = await host.run(spawnArgv({ shell: o.shell, envFile: o.envFile, cwd: o.cwd, command: o.command }), { tty: false, cwd: o.cwd });
+  const argv = [o.shell, '-c', 'cd -- "$1" || exit 126; exec 2>&1; eval "$2"', 'hermes-outside', o.cwd, o.command];
+  const raw = await host.run(argv, { tty: false, cwd: o.cwd, env: o.env });
   // stdin is not needed: an approved command runs like a non-tty command of the persistent shell.
   raw.end();
   const dec = new StringDecoder('utf8');
@@ -50,4 +54,17 @@ export async function runOutside(
   o.opts.signal?.removeEventListener('abort', onAbort);
   output += dec.end();
   return { output, exitCode: code, timedOut, interrupted, cwd: o.cwd, durationMs: performance.now() - t0 };
+}
+
+/** The persistent shell's exports from its `export -p` file, as data; {} when the file is missing, not a regular
+ * file (a confined command may have swapped in a symlink to a host file) or implausibly large. */
+export function readShellExports(file: string | undefined): Record<string, string> {
+  if (!file) return {};
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile() || st.size > 1_000_000) return {};
+    return safeExports(parseExports(readFileSync(file, 'utf8')));
+  } catch {
+    return {};
+  }
 }

@@ -352,10 +352,13 @@ export class ShellSession {
     const pid = this.info?.hostPid;
     r.timers.push(
       setTimeout(() => {
-        if (r.done || !pid) return;
-        void runQuietly(this.o.host, escalateScript(pid)).then(() => {
-          if (!r.done) this.sendResync(r);
-        });
+        if (r.done) return;
+        // Without the shell's pid (not found from the host) there is nothing to signal by pid: straight to the kill.
+        if (pid) {
+          void runQuietly(this.o.host, escalateScript(pid)).then(() => {
+            if (!r.done) this.sendResync(r);
+          });
+        }
         r.timers.push(setTimeout(() => this.killStuckShell(r), 2000));
       }, this.graceMs),
     );

@@ -156,6 +156,22 @@ describe('local OS sandbox (bwrap)', () => {
     expect(again.exitCode).not.toBe(0);
     expect(existsSync(join(root, 'outside2.txt'))).toBe(false);
   });
+  test('nothing a confined command prepares runs outside: the export file is data; PATH, BASH_ENV, LD_* stay behind', async () => {
+    const marker = join(root, 'pwned');
+    const evil = `#!/bin/sh\ntouch ${marker}\n`;
+    await sb.exec(
+      `printf '${evil}' > ${ws}/evil.sh && chmod +x ${ws}/evil.sh && mkdir -p ${ws}/bin && cp ${ws}/evil.sh ${ws}/bin/ls && ` +
+        `export BASH_ENV=${ws}/evil.sh ENV=${ws}/evil.sh PATH=${ws}/bin:$PATH KEEP_ME=kept`,
+      T,
+    );
+    // A background process rewrites the shell's export file as shell code after the shell saved it.
+    const h = await sb.spawn(`sleep 0.2; for f in /tmp/hermes-sh.*/env; do printf 'touch ${marker}\\n' >> "$f"; done; echo rewritten`, {});
+    expect((await collect(h)).out).toContain('rewritten');
+    const r = await sb.execOutside('ls / >/dev/null; echo "$KEEP_ME ${BASH_ENV:-no-bash-env}"', { ...T, workdir: ws });
+    expect(r.output).toContain('kept no-bash-env');
+    expect(existsSync(marker)).toBe(false);
+    await sb.exec('export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; unset BASH_ENV ENV', T);
+  });
 });
 
 describe('local OS sandbox: workspace, network and extra paths', () => {

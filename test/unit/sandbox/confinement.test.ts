@@ -184,3 +184,25 @@ describe('ApprovalBroker.checkEscalation', () => {
     expect(ask).not.toHaveBeenCalled();
   });
 });
+
+describe('parseExports / safeExports', () => {
+  test("bash's declare -x with \"…\" and $'…' values, dash's export with '…' splices", async () => {
+    const { parseExports } = await import('../../../server/sandbox/export-parse');
+    const text =
+      'declare -x A="x\\"y\\$z\\`w\\\\v"\n' +
+      "declare -x B=$'one\\ntwo\\t\\x41\\101'\n" +
+      'declare -x EMPTY=""\n' +
+      'declare -x NOVALUE\n' +
+      "export C='it'\"'\"'s\nthree'\n" +
+      'rm -rf ~\n' +
+      'declare -x D="multi\nline"\n';
+    expect(parseExports(text)).toEqual({ A: 'x"y$z`w\\v', B: 'one\ntwo\tAA', EMPTY: '', C: "it's\nthree", D: 'multi\nline' });
+  });
+
+  test('variables that load code or change the search path never go outside', async () => {
+    const { safeExports } = await import('../../../server/sandbox/export-parse');
+    expect(
+      Object.keys(safeExports({ VIRTUAL_ENV: '/w/.venv', PATH: '/w/bin', LD_PRELOAD: '/w/x.so', BASH_ENV: '/w/x', BASH_FUNC_ls: 'x', NODE_OPTIONS: '-r /w/x', GIT_SSH_COMMAND: 'x', FOO: 'bar' })),
+    ).toEqual(['VIRTUAL_ENV', 'FOO']);
+  });
+});
