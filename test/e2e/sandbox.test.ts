@@ -134,5 +134,5 @@ describe('local OS sandbox, end to end', () => {
     writeTestConfig(off, env.model.baseURL, 'terminal:\n  sandbox: "off"\n');
     const r2 = await runCli(['doctor'], { HERMES_HOME: off });
     expect(r2.stdout).toMatch(/! sandbox: terminal\.sandbox is off — local commands run UNCONFINED/);
-  });
+  }, 120_000);
 });
