@@ -53,6 +53,8 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
     const { serveSocket } = await import('./rpc/serve');
     const path = typeof opts.listen === 'string' ? opts.listen : host.paths.socket;
     await serveSocket(host, path);
+    // Local commands must not reach this socket (a client there answers approvals): the OS sandbox hides it.
+    (await import('./sandbox/bwrap')).hideHostSocket(path);
     host.log.info(`listening on ${path}`);
     process.stderr.write(`hermes-host ${VERSION} listening on ${path} (HERMES_HOME=${host.hermesHome})\n`);
   } else {

@@ -43,6 +43,14 @@ export const READONLY_PATHS = [
   '.emacs.d', '.pam_environment', '.xprofile', '.xinitrc', '.config/hermes', '.cargo/config.toml',
   '.cargo/config', '.pip/pip.conf', '.config/pip', '.condarc', '.ipython/profile_default/startup', '.pythonrc',
 ];
+/** Sockets this host listens on (`--listen <path>`), hidden from every sandbox started afterwards. */
+const hostSockets = new Set<string>();
+export function hideHostSocket(path: string): void {
+  hostSockets.add(resolve(path));
+}
+
+/** Container engines' sockets: whoever can talk to them can mount / read-write. */
+const ENGINE_SOCKETS = ['/run/docker.sock', '/var/run/docker.sock', '/run/podman/podman.sock', '/run/containerd/containerd.sock', '/var/run/libvirt/libvirt-sock'];
 /** Inside HERMES_HOME: secrets and transcripts, hidden; the rest (skills, config) stays readable, read-only. */
 const HERMES_HIDDEN_FILES = ['.env', 'auth.json', 'state.db', 'state.db-wal', 'state.db-shm'];
 /** Inside HERMES_HOME: policy that must stay read-only even when the workspace is HERMES_HOME itself. */
@@ -120,6 +128,13 @@ function protectionMounts(p: BwrapPolicy): Mount[] {
     const path = join(p.home, rel);
     if (isDir(path)) hideDir(path);
   }
+  // Unix sockets stay connectable on a read-only mount: the host's own JSON-RPC socket (a client there could answer
+  // its own approvals), container engines (a way out as root) and the user's runtime dir (agents, D-Bus) are hidden.
+  for (const path of [join(p.hermesHome, 'host.sock'), ...hostSockets, ...ENGINE_SOCKETS]) {
+    if (existsSync(path) && !isDir(path)) hideFile(path);
+  }
+  const runtime = typeof process.getuid === 'function' ? `/run/user/${process.getuid()}` : '';
+  if (runtime && isDir(runtime) && !within(p.workspace, runtime)) hideDir(runtime);
   return out;
 }
 

@@ -238,6 +238,27 @@ describe('local OS sandbox: workspace, network and extra paths', () => {
     }
   });
 
+  test("the host's own socket and the user's runtime dir cannot be reached; a socket in the workspace can", async () => {
+    const hostSock = join(hermesHome, 'host.sock');
+    const wsSock = join(ws, 'app.sock');
+    const serve = () => createServer((c) => c.on('error', () => undefined).end('hi\n'));
+    const servers = [serve(), serve()];
+    await new Promise<void>((r) => servers[0]!.listen(hostSock, () => r()));
+    await new Promise<void>((r) => servers[1]!.listen(wsSock, () => r()));
+    const sb = make();
+    try {
+      const probe = (p: string) =>
+        `${process.execPath} -e "require('net').connect(process.argv[1]).on('connect',()=>{console.log('CONNECTED');process.exit(0)}).on('error',e=>{console.log('ERR '+e.code);process.exit(1)})" ${p}`;
+      const host = await sb.exec(probe(hostSock), T);
+      expect(host.output).not.toContain('CONNECTED');
+      const own = await sb.exec(probe(wsSock), T);
+      expect(own.output).toContain('CONNECTED');
+    } finally {
+      await sb.close();
+      for (const srv of servers) srv.close();
+    }
+  });
+
   test('POSIX sh inside the sandbox reports its own exit status when it exits', async () => {
     const sb = make({ shell: '/bin/sh' });
     try {
