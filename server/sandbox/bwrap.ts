@@ -69,7 +69,8 @@ function within(p: string, dir: string): boolean {
  * must come after /tmp), then the protections (which must win over a writable parent such as a workspace at ~).
  */
 export function bwrapArgs(p: BwrapPolicy, opts: { newSession?: boolean } = {}): string[] {
-  const a = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent'];
+  // --cap-drop ALL: run as root, bwrap would keep every capability, and CAP_SYS_ADMIN could remount / read-write.
+  const a = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--cap-drop', 'ALL'];
   a.push('--bind', p.privateTmp, '/tmp');
   if (existsSync('/var/tmp')) a.push('--tmpfs', '/var/tmp');
   if (existsSync('/dev/shm')) a.push('--tmpfs', '/dev/shm');

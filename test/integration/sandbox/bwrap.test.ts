@@ -119,6 +119,12 @@ describe('local OS sandbox (bwrap)', () => {
     expect(pids).toBeLessThan(20);
   });
 
+  test('no capabilities inside, even when the host runs as root: / cannot be remounted read-write', async () => {
+    const r = await sb.exec("grep CapEff /proc/self/status; mount -o remount,rw / 2>&1; touch /usr/hermes-probe 2>&1", T);
+    expect(r.output).toMatch(/CapEff:\s+0+\n/);
+    expect(existsSync('/usr/hermes-probe')).toBe(false);
+  });
+
   test('CAN write the workspace (seen on the host) and a private /tmp (not the host /tmp)', async () => {
     const name = `hermes-private-${process.pid}`;
     const r = await sb.exec(`echo built > out.txt && mkdir -p sub && echo t > /tmp/${name} && cat /tmp/${name}`, T);
