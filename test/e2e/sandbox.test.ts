@@ -85,7 +85,7 @@ describe('local OS sandbox, end to end', () => {
     expect(results[0]).toMatch(/Read-only file system/);
   });
 
-  it('"session" lets the same command in the same cwd run outside again without asking; ~/.bashrc stays protected', async () => {
+  it('"session" lets the same command in the same cwd run outside again without asking; another command asks again', async () => {
     const s = await setup((p) => ({ decision: p.escalation ? 'session' : 'once' }));
     const target = join(s.userHome, 'log.txt');
     const cmd = `echo line >> ${target}`;
@@ -94,7 +94,7 @@ describe('local OS sandbox, end to end', () => {
     await turn(s, thread.id, { toolCalls: [term(cmd)] }, { text: 'two' });
     expect(readFileSync(target, 'utf8')).toBe('line\nline\n');
     expect(escalations(s)).toHaveLength(1);
-    // A different command is a new question (and an rc file write is still blocked inside).
+    // A different command (an rc-file write, blocked inside) is a new question.
     s.host.client.serverRequests.length = 0;
     await turn(s, thread.id, { toolCalls: [term('echo x >> ~/.bashrc')] }, { text: 'three' });
     expect(escalations(s)).toHaveLength(1);
