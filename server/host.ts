@@ -19,6 +19,7 @@ import { installTools } from './tools';
 import { ClientHub } from './rpc/hub';
 import { addSecretValue } from './util/redact';
 import { publicConfig } from './config/public';
+import { takeCredentials } from './sandbox/env-scrub';
 import { createLogger, type Logger } from './util/log';
 import type { SandboxManager } from './sandbox/types';
 import type { ApprovalBroker } from './approval/gate';
@@ -68,7 +69,8 @@ export class Host {
     this.loaded = loadConfig(this.paths.config);
     this.log = opts.log ?? createLogger({ file: this.paths.log, stderr: false, level: this.loaded.config.logging.level });
     for (const w of this.loaded.warnings) this.log.warn(w);
-    this.baseEnv = opts.env ?? process.env;
+    // The real process environment: keys move into memory and out of process.env, where every child would inherit them.
+    this.baseEnv = opts.env ?? takeCredentials(process.env);
     this.dotenv = loadDotEnv(this.paths.env);
     for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);
     this.workspace = resolve(opts.workspaceRoot ?? process.cwd());
@@ -156,6 +158,11 @@ export class Host {
 
   get configInfo(): LoadedConfig {
     return this.loaded;
+  }
+
+  /** The environment the host started with (credentials included; process.env no longer has them). */
+  startEnv(): NodeJS.ProcessEnv {
+    return this.baseEnv;
   }
 
   /** Environment for model endpoints and keyed tools: process env, then .env, then secrets from clients. */

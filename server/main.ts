@@ -76,6 +76,8 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
   const path = socketPath ?? host.paths.socket;
   try {
     await serveSocket(host, path);
+    // Local commands must not reach this socket (a client there answers approvals): the OS sandbox hides it.
+    (await import('./sandbox/bwrap')).hideHostSocket(path);
     host.log.info(`listening on ${path}`);
   } catch (e) {
     // --listen exists to serve the socket; a stdio host can still serve its editor without one.

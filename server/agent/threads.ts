@@ -12,6 +12,7 @@ import type { Logger } from '../util/log';
 import type { HostEvents } from './events';
 import type { PromptBuilder } from './prompt';
 import { backendNote, today } from './prompt';
+import { localSandboxNote } from '../sandbox/sandbox-note';
 import { LiveItems } from './live-items';
 import { modelClientFor, runTurn, type TurnDeps } from './turn';
 import { ContextCompactor } from './compression';
@@ -101,7 +102,7 @@ export class ThreadService {
       toolNames: tools.map((t) => t.name),
       date: today(),
       backend: config.terminal.backend,
-      backendNote: backendNote(config.terminal),
+      backendNote: backendNote(config.terminal) ?? localSandboxNote(config.terminal, cwd, this.deps.hermesHome),
     });
     const row = this.store.threads.createThread({
       id,

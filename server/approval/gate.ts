@@ -38,6 +38,8 @@ interface Subject {
 export class ApprovalBroker implements ApprovalGate {
   /** "Allow for this session": per thread, by approval key. */
   private readonly session = new Map<string, Set<string>>();
+  /** "Run outside the sandbox for this session": per thread, by exact command and cwd. */
+  private readonly outside = new Map<string, Set<string>>();
 
   constructor(private readonly deps: GateDeps) {}
 
@@ -54,6 +56,76 @@ export class ApprovalBroker implements ApprovalGate {
     return this.decide(ctx, { kind: 'command', tool: req.tool, text: req.command, cwd: req.cwd, backend: req.backend, verdict: v.verdict, reasons: v.reasons });
   }
 
+  async checkEscalation(
+    ctx: ToolContext,
+    req: { command: string; cwd: string; backend: string; tool: string; reason: string; home?: string },
+  ): Promise<GateResult> {
+    const { audit } = this.deps;
+    const v = classifyCommand(req.command, {
+      home: req.backend === 'local' ? homedir() : req.home,
+      hermesHome: this.deps.hermesHome,
+      hostPid: req.backend === 'local' ? process.pid : undefined,
+      cwd: req.cwd,
+    });
+    const summary = `run once OUTSIDE the sandbox: ${req.command} in ${req.cwd}`;
+    const reasons = [summary, `why: ${req.reason}`, ...v.reasons.map((r) => `${r.key}: ${r.description}`)];
+    const row = (verdict: string, requestId?: string) =>
+      audit.requested({ requestId, threadId: ctx.threadId, turnId: ctx.turnId, itemId: ctx.itemId, tool: req.tool, kind: 'command', subject: req.command, cwd: req.cwd, backend: req.backend, verdict, reasons });
+    if (v.verdict === 'block' || v.reasons.some((r) => isHardline(r.key))) {
+      audit.decided(row('block'), 'blocked', 'policy');
+      return { allowed: false, decision: 'blocked', message: `BLOCKED (hard line): ${reasons.slice(2).join('; ')}. This is never run, inside the sandbox or outside.` };
+    }
+    const key = `${req.cwd}\0${req.command}`;
+    if (this.outside.get(ctx.threadId)?.has(key)) {
+      audit.decided(row('escalate'), 'session', 'policy');
+      return { allowed: true, decision: 'session' };
+    }
+    const config = this.deps.config();
+    if (config.approvals.mode === 'off' || config.approvals.mode === 'deny') {
+      audit.decided(row('escalate'), 'policy-deny', 'policy');
+      return {
+        allowed: false,
+        decision: 'policy-deny',
+        message: `BLOCKED: running outside the OS sandbox needs the user's approval each time, and approvals.mode is "${config.approvals.mode}", so nobody can give it. Reason it was needed: ${req.reason}. Do not retry it another way; tell the user (they can allow the path with terminal.sandbox_writable).`,
+      };
+    }
+    const id = row('escalate');
+    const timeoutS = config.approvals.timeout;
+    const answer = await ctx.clients.request(
+      'approval/request',
+      {
+        threadId: ctx.threadId,
+        turnId: ctx.turnId,
+        itemId: ctx.itemId,
+        kind: 'command',
+        tool: req.tool,
+        command: req.command,
+        cwd: req.cwd,
+        reasons,
+        choices: ['once', 'session', 'deny'],
+        escalation: { outsideSandbox: true, reason: req.reason, summary },
+      },
+      { timeoutMs: timeoutS * 1000, signal: ctx.signal },
+    );
+    if (!answer.ok) {
+      const why = answer.reason === 'timeout' ? `nobody answered within ${timeoutS} s (silence is a deny)` : 'the turn was interrupted';
+      audit.decided(id, answer.reason, answer.reason === 'timeout' ? 'timeout' : 'cancelled');
+      return { allowed: false, decision: 'timeout', message: `BLOCKED: ${why}; the command stays inside the sandbox. Do not retry it another way.` };
+    }
+    const decision: ApprovalDecision = answer.result.decision;
+    audit.decided(id, decision, answer.answeredBy);
+    this.deps.log.info('escalation decided', { threadId: ctx.threadId, tool: req.tool, decision, by: answer.answeredBy });
+    if (decision === 'once') return { allowed: true, decision: 'once' };
+    // "always" is not offered for running outside; a client that sends it anyway gets what "session" means here.
+    if (decision === 'session' || decision === 'always') {
+      let set = this.outside.get(ctx.threadId);
+      if (!set) this.outside.set(ctx.threadId, (set = new Set()));
+      set.add(key);
+      return { allowed: true, decision: 'session' };
+    }
+    return { allowed: false, decision: 'deny', message: `BLOCKED: the user did not allow this to run outside the sandbox. ${DENIED}` };
+  }
+
   checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult> {
     const v = classifyPath(req.path, { home: req.home ?? homedir(), hermesHome: this.deps.hermesHome, cwd: ctx.cwd });
     return this.decide(ctx, { kind: 'fileWrite', tool: req.tool, text: req.path, verdict: v.verdict, reasons: v.reasons });
@@ -63,11 +135,14 @@ export class ApprovalBroker implements ApprovalGate {
   rekey(fromThreadId: string, toThreadId: string): void {
     const set = this.session.get(fromThreadId);
     if (set) this.session.set(toThreadId, new Set([...(this.session.get(toThreadId) ?? []), ...set]));
+    const out = this.outside.get(fromThreadId);
+    if (out) this.outside.set(toThreadId, new Set([...(this.outside.get(toThreadId) ?? []), ...out]));
   }
 
   /** Forget a thread's session approvals (thread deleted or reset). */
   clearSession(threadId: string): void {
     this.session.delete(threadId);
+    this.outside.delete(threadId);
   }
 
   private async decide(ctx: ToolContext, s: Subject): Promise<GateResult> {

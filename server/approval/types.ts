@@ -13,6 +13,13 @@ export interface ApprovalGate {
     ctx: ToolContext,
     req: { command: string; cwd?: string; backend: string; tool: string; /** The sandbox user's home, for `~` forms. */ home?: string },
   ): Promise<GateResult>;
+  /** Before a command runs OUTSIDE the OS sandbox (it failed inside because of it, or the model asked): asks with
+   * `escalation` set, offering once / session (this command in this cwd, this thread) / deny. Never automatic:
+   * approvals.mode off or deny refuse it, since turning the sandbox off is terminal.sandbox's job. */
+  checkEscalation(
+    ctx: ToolContext,
+    req: { command: string; cwd: string; backend: string; tool: string; reason: string; home?: string },
+  ): Promise<GateResult>;
   /** File tools call this before writing; sensitive paths ask. */
   checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult>;
 }

@@ -42,8 +42,10 @@ async function ask(question: string): Promise<string> {
 
 const terminalHandlers: ServerRequestHandlers = {
   'approval/request': async (p: ApprovalRequestParams) => {
-    process.stderr.write(`\n⚠ ${p.tool} wants to ${p.command ? `run: ${p.command}` : `write: ${p.path}`}\n  because: ${p.reasons.join('; ')}\n`);
-    const a = (await ask('  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ')).trim().toLowerCase();
+    const what = p.escalation ? p.escalation.summary : p.command ? `run: ${p.command}` : `write: ${p.path}`;
+    process.stderr.write(`\n⚠ ${p.tool} wants to ${what}\n  because: ${p.reasons.join('; ')}\n`);
+    const prompt = p.choices.includes('always') ? '  allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ' : '  allow [o]nce, for this [s]ession, or [d]eny? ';
+    const a = (await ask(prompt)).trim().toLowerCase();
     return { decision: a.startsWith('o') ? 'once' : a.startsWith('s') ? 'session' : a.startsWith('a') ? 'always' : 'deny' };
   },
   'clarify/request': async (p) => ({ answer: await ask(`\n? ${p.question}${p.choices?.length ? ` (${p.choices.join(' / ')})` : ''} `) }),

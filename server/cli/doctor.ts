@@ -10,6 +10,7 @@ import type { OwnerRecord } from '../owner/lock';
 import { describeOwner } from '../owner/lock';
 import { listEndpointModels } from '../agent/model-client';
 import { checkBackend } from '../sandbox/manager';
+import { checkLocalSandbox } from '../sandbox/doctor-check';
 
 /** What doctor looks at: the files of a HERMES_HOME, not a running host. */
 export interface DoctorInput {
@@ -103,6 +104,7 @@ export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; o
   const backend = host.config.terminal.backend;
   const sb = await checkBackend(host.config, process.env, host.log);
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
+  add({ name: 'sandbox', ...checkLocalSandbox(host.config, process.cwd(), host.hermesHome) });
   for (const probe of doctorProbes) {
     try {
       add(await probe(host));

@@ -45,6 +45,14 @@ export const TerminalConfig = z.looseObject({
   output_max_chars: int(1000).default(50_000),
   env_passthrough: z.array(z.string()).default([]),
   shell: z.string().default('bash'),
+  /** OS sandbox under local commands: auto = bwrap when it works here, else unconfined with a loud warning;
+   * bwrap = required (commands refuse to run without it); off = unconfined. */
+  sandbox: z.enum(['auto', 'bwrap', 'off']).default('auto'),
+  /** Network inside the local sandbox. On by default so package installs work; false gives each command an empty
+   * network namespace (no loopback shared with the host). */
+  sandbox_network: z.boolean().default(true),
+  /** Extra paths local commands may write, besides the workspace and a private /tmp (absolute or ~/…). */
+  sandbox_writable: z.array(z.string()).default([]),
   docker_image: z.string().default('debian:bookworm-slim'),
   docker_scope: z.enum(['thread', 'host']).default('thread'),
   docker_network: z.boolean().default(false),

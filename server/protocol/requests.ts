@@ -20,6 +20,10 @@ export const ApprovalRequestParams = z.object({
   path: z.string().optional(),
   reasons: z.array(z.string()),
   choices: z.array(ApprovalDecision),
+  /** Set when the approval is to run `command` once OUTSIDE the OS sandbox (in `cwd`, unconfined). `summary` says
+   * exactly what will be allowed; `reason` why the sandbox was not enough. "session" lets this same command in this
+   * cwd run outside again in this thread; it is never saved to config. */
+  escalation: z.object({ outsideSandbox: z.literal(true), reason: z.string(), summary: z.string() }).optional(),
   /** Epoch ms after which silence counts as a deny. */
   expiresAt: z.number().optional(),
 });

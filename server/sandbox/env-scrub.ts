@@ -19,6 +19,25 @@ const SECRET_PREFIXES = [
 /** Host-process variables that are about the host itself, not for commands. */
 const HERMES_PRIVATE = /^HERMES_(?!HOME$|SANDBOX$)/;
 
+/** True when `name` looks like a credential (provider key, token, password…). */
+export function isCredentialEnvName(name: string): boolean {
+  const upper = name.toUpperCase();
+  return SECRET_PREFIXES.some((p) => upper.startsWith(p)) || SECRET_WORDS.some((w) => upper.includes(w));
+}
+
+/**
+ * Moves credential-looking variables out of `env` (normally process.env): returns the full copy taken first and
+ * deletes them from `env`, so children spawned later without an explicit environment (git, MCP servers, anything
+ * that inherits process.env) never get them. The host keeps the copy for model endpoints and keyed tools.
+ * Note: /proc/<pid>/environ still shows the environment the process started with — that is why local commands run
+ * in a PID namespace of their own (bwrap.ts).
+ */
+export function takeCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const k of Object.keys(env)) if (isCredentialEnvName(k)) delete env[k];
+  return copy;
+}
+
 /** True when `name` looks like it holds a secret (or host-private state) and must not be handed to commands. */
 export function isSecretEnvName(name: string): boolean {
   const upper = name.toUpperCase();

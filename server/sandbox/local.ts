@@ -1,8 +1,9 @@
 // The local backend: the persistent shell is bash (or the configured sh) on a node-pty terminal, with an environment
 // scrubbed of secrets; file operations use node's fs; background processes get their own process group.
 import { spawn as spawnChild } from 'node:child_process';
-import { existsSync, promises as fsp } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, promises as fsp, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { HermesConfig } from '../config/schema';
 import type { Logger } from '../util/log';
 import { writeFileAtomic } from '../util/atomic';
@@ -13,6 +14,9 @@ import { shellArgv, spawnArgv } from './shell-script';
 import { RawProcessHandle } from './process-handle';
 import { scrubEnv } from './env-scrub';
 import { assertNotRoot, resolveSandboxPath } from './paths';
+import { bwrapArgs, hostPidOf, isWithin, probeBwrap, protectedPaths, type BwrapPolicy } from './bwrap';
+import type { Confinement } from './types';
+import { readShellExports, runOutside } from './outside';
 
 type TerminalConfig = HermesConfig['terminal'];
 type NodePty = typeof import('node-pty');
@@ -121,35 +125,114 @@ export interface LocalSandboxOptions {
   log: Logger;
   /** Parent environment before scrubbing (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** HERMES_HOME, kept read-only (its secrets hidden) inside the OS sandbox. */
+  hermesHome?: string;
+}
+
+/** `terminal.sandbox` resolved against this machine: the bwrap policy when commands run confined, else why not. */
+export function resolveConfinement(o: { terminal: TerminalConfig; cwd: string; hermesHome?: string; home?: string }): {
+  policy?: Omit<BwrapPolicy, 'privateTmp'>;
+  warning?: string;
+  error?: string;
+} {
+  const mode = o.terminal.sandbox;
+  if (mode === 'off') return {};
+  const probe = probeBwrap();
+  if (!probe.ok) {
+    if (mode === 'bwrap') return { error: `terminal.sandbox is "bwrap" but ${probe.error}; install bubblewrap or set terminal.sandbox: auto or off` };
+    return { warning: `OS sandbox unavailable: ${probe.error} — commands run UNCONFINED; install bubblewrap or set terminal.sandbox: off to silence this` };
+  }
+  const home = o.home ?? homedir();
+  return {
+    policy: {
+      bwrap: probe.bwrap!,
+      home,
+      hermesHome: o.hermesHome ?? join(home, '.hermes'),
+      workspace: o.cwd,
+      writable: o.terminal.sandbox_writable.map((w) => resolve(w === '~' ? home : w.startsWith('~/') ? join(home, w.slice(2)) : w)),
+      network: o.terminal.sandbox_network,
+    },
+  };
+}
+
+/** A path inside the sandbox as the host sees it: /tmp is the private directory, unless a writable bind (a
+ * workspace under /tmp) covers the path, which is then the same path on both sides. */
+export function hostPathOf(policy: BwrapPolicy, inner: string): string {
+  const binds = [policy.workspace, ...policy.writable].filter((b) => b !== '/');
+  if (binds.some((b) => isWithin(inner, b))) return inner;
+  return isWithin(inner, '/tmp') ? policy.privateTmp + inner.slice(4) : inner;
 }
 
 export class LocalSandbox implements Sandbox {
   readonly kind = 'local' as const;
   readonly description: string;
+  readonly confinement: Confinement;
   private readonly host: LocalHost;
   private readonly session: ShellSession;
   private readonly shell: string;
   private readonly env: Record<string, string>;
+  private readonly policy?: BwrapPolicy;
+  private readonly startError?: string;
+  /** The host's own TMPDIR (the sandbox's is /tmp), for commands run outside. */
+  private readonly outerTmpdir?: string;
+  /** Said once, in front of the first command's output, when the sandbox was wanted but cannot work. */
+  private pendingWarning?: string;
 
   constructor(o: LocalSandboxOptions) {
     this.shell = o.terminal.shell || 'bash';
-    this.env = {
-      ...scrubEnv(o.env ?? process.env, o.terminal.env_passthrough),
-      HERMES_SANDBOX: 'local',
-      TERM: 'xterm-256color',
-    };
+    const baseEnv = scrubEnv(o.env ?? process.env, o.terminal.env_passthrough);
+    const c = resolveConfinement({ terminal: o.terminal, cwd: o.cwd, hermesHome: o.hermesHome, home: baseEnv.HOME || undefined });
+    this.env = { ...baseEnv, HERMES_SANDBOX: 'local', TERM: 'xterm-256color' };
+    this.outerTmpdir = baseEnv.TMPDIR;
+    if (c.policy) {
+      // The sandbox's /tmp is a host directory of its own, so the helpers beside the shell can reach its FIFO.
+      this.policy = { ...c.policy, privateTmp: mkdtempSync(join(tmpdir(), 'hermes-sbx-')) };
+      this.env.TMPDIR = '/tmp';
+    }
+    this.startError = c.error;
+    this.pendingWarning = c.warning;
+    if (c.warning) o.log.warn(c.warning);
     this.host = new LocalHost(this.env);
+    const policy = this.policy;
     this.session = new ShellSession({
-      host: this.host,
+      host: policy ? this.confinedTerminalHost(policy) : this.host,
       argv: shellArgv(this.shell, false),
       cwd: o.cwd,
       env: this.env,
       log: o.log.child('local-shell'),
+      hostView: policy
+        ? {
+            pid: (inner, term) => (term.localPid ? hostPidOf(term.localPid, inner) : undefined),
+            path: (inner) => hostPathOf(policy, inner),
+          }
+        : undefined,
     });
-    this.description = `local ${this.shell} shell`;
+    this.confinement = policy
+      ? {
+          confined: true,
+          writable: [policy.workspace, '/tmp', ...policy.writable],
+          protected: protectedPaths(policy),
+          network: policy.network,
+        }
+      : { confined: false, writable: [], protected: [], network: true, warning: c.warning };
+    this.description = `local ${this.shell} shell${policy ? ' (bwrap sandbox)' : ''}`;
+  }
+
+  /** The persistent shell starts inside bwrap; the helpers beside it (FIFO reader, kill scripts) stay on the host. */
+  private confinedTerminalHost(policy: BwrapPolicy): ShellHost {
+    // The terminal's foreground process group lies outside the new PID namespace, so a shell that restores it on
+    // exit fails (dash exits with 2 instead of its status). bash ignores that; other shells get a bash with job
+    // control in between, which gives them a process group of their own inside.
+    const jobs = (argv: string[]) =>
+      /(^|\/)bash$/.test(this.shell) || !existsSync('/bin/bash') ? argv : ['/bin/bash', '-c', 'set -m; "$@"; exit $?', 'hermes-jobs', ...argv];
+    return {
+      openTerminal: (argv, opts) => this.host.openTerminal([policy.bwrap, ...bwrapArgs(policy), '--', ...jobs(argv)], opts),
+      run: (argv, opts) => this.host.run(argv, opts),
+    };
   }
 
   start(): Promise<void> {
+    if (this.startError) return Promise.reject(new Error(this.startError));
     return this.session.ensureStarted();
   }
 
@@ -161,14 +244,39 @@ export class LocalSandbox implements Sandbox {
     return this.session.home() ?? this.env.HOME ?? homedir();
   }
 
-  exec(command: string, opts: ExecOptions): Promise<ExecResult> {
-    return this.session.exec(command, opts);
+  async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+    if (this.startError) throw new Error(this.startError);
+    const res = await this.session.exec(command, opts);
+    const warning = this.pendingWarning;
+    if (warning) {
+      this.pendingWarning = undefined;
+      return { ...res, output: `[hermes: ${warning}]\n${res.output}` };
+    }
+    return res;
+  }
+
+  /** One command outside the OS sandbox — only after the user approved exactly this (see the terminal tool). */
+  async execOutside(command: string, opts: ExecOptions): Promise<ExecResult> {
+    await this.session.ensureStarted();
+    const envFile = this.session.envFile();
+    const { TMPDIR: _sandboxTmp, ...hostEnv } = this.env;
+    return runOutside(this.host, {
+      shell: this.shell,
+      env: { ...hostEnv, ...(this.outerTmpdir ? { TMPDIR: this.outerTmpdir } : {}), ...readShellExports(envFile && this.policy ? hostPathOf(this.policy, envFile) : envFile) },
+      cwd: this.resolve(opts.workdir ?? '.'),
+      command,
+      opts,
+    });
   }
 
   async spawn(command: string, opts: SpawnOptions): Promise<ProcessHandle> {
+    if (this.startError) throw new Error(this.startError);
     await this.session.ensureStarted();
     const cwd = this.resolve(opts.workdir ?? '.');
-    const argv = spawnArgv({ shell: this.shell, envFile: this.session.envFile(), cwd, command });
+    let argv = spawnArgv({ shell: this.shell, envFile: this.session.envFile(), cwd, command });
+    // Background processes are confined like the shell, each in a PID namespace of its own; the pid reported is
+    // bwrap's on the host (the process tool stops the whole namespace through it).
+    if (this.policy) argv = [this.policy.bwrap, ...bwrapArgs(this.policy), '--', ...argv];
     const raw = await this.host.run(argv, { tty: !!opts.pty, cwd: this.cwd() });
     const pid = raw.localPid;
     // Both node-pty children and detached children lead their own process group.
@@ -248,7 +356,8 @@ export class LocalSandbox implements Sandbox {
     return fsp.realpath(this.resolve(path));
   }
 
-  close(): Promise<void> {
-    return this.session.close();
+  async close(): Promise<void> {
+    await this.session.close();
+    if (this.policy) rmSync(this.policy.privateTmp, { recursive: true, force: true });
   }
 }

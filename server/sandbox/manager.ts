@@ -31,7 +31,7 @@ export function createSandboxManager(o: SandboxManagerOptions): SandboxManager {
     const terminal = config().terminal;
     switch (terminal.backend) {
       case 'local': {
-        const sb = new LocalSandbox({ cwd, terminal, log, env });
+        const sb = new LocalSandbox({ cwd, terminal, log, env, hermesHome: o.hermesHome });
         await sb.start();
         return sb;
       }
@@ -87,7 +87,7 @@ export function createSandboxManager(o: SandboxManagerOptions): SandboxManager {
     async closeAll() {
       await Promise.all([...sandboxes.keys()].map(release));
     },
-    check: () => checkBackend(config(), env, log),
+    check: () => checkBackend(config(), env, log, o.hermesHome),
   };
 }
 
@@ -96,20 +96,21 @@ export async function checkBackend(
   cfg: HermesConfig,
   env: NodeJS.ProcessEnv,
   log: Logger,
+  hermesHome?: string,
 ): Promise<{ ok: boolean; message: string }> {
   const t = cfg.terminal;
   try {
     switch (t.backend) {
       case 'local': {
         loadPty();
-        const sb = new LocalSandbox({ cwd: tmpdir(), terminal: t, log, env });
+        const sb = new LocalSandbox({ cwd: tmpdir(), terminal: t, log, env, hermesHome });
         try {
           const r = await sb.exec('true', { timeoutMs: 10_000 });
           if (r.exitCode !== 0) return { ok: false, message: `local shell ${t.shell} ran \`true\` with exit code ${r.exitCode}` };
         } finally {
           await sb.close();
         }
-        return { ok: true, message: `local: node-pty loaded and ${t.shell} runs commands` };
+        return { ok: true, message: `local: node-pty loaded and ${t.shell} runs commands${sb.confinement.confined ? ' inside the bwrap sandbox' : ''}` };
       }
       case 'docker': {
         const socketPath = dockerSocketPath(t, env);

@@ -32,11 +32,21 @@ export interface ShellSessionOptions {
   graceMs?: number;
   /** Output kept per command (head and tail); the rest is counted and dropped. onOutput still sees everything. */
   maxOutputChars?: number;
+  /** When the shell runs in namespaces of its own (the bwrap sandbox) but the helpers run beside it on the host:
+   * how a pid and a path the shell reports look from the host. Without it they are taken as they are. */
+  hostView?: {
+    pid(innerPid: number, term: RawProcess): number | undefined;
+    path(innerPath: string): string;
+  };
 }
 
 interface ShellInfo {
   pid: number;
+  /** The shell's pid as the helpers see it (undefined: unknown, so nothing is signalled by pid). */
+  hostPid?: number;
   dir: string;
+  /** The state directory as the helpers see it. */
+  hostDir: string;
   home: string;
   bash: string;
 }
@@ -182,7 +192,16 @@ export class ShellSession {
     this.initWaiter = undefined;
     this.ptyScan.unwatch(nonce);
     const [pid, dir, home, bash, cwd] = payload.split(FIELD_SEP);
-    this.info = { pid: Number(pid), dir: dir ?? '', home: home ?? '', bash: bash ?? '' };
+    const hv = this.o.hostView;
+    const innerPid = Number(pid);
+    this.info = {
+      pid: innerPid,
+      hostPid: hv ? hv.pid(innerPid, term) : innerPid,
+      dir: dir ?? '',
+      hostDir: dir && hv ? hv.path(dir) : dir ?? '',
+      home: home ?? '',
+      bash: bash ?? '',
+    };
     if (!this.info.dir) {
       this.state = 'dead';
       await this.teardown();
@@ -196,7 +215,7 @@ export class ShellSession {
 
   /** The helper that copies the FIFO (non-tty command output and its frames) to us. It announces its pid first. */
   private async startReader(gen: number): Promise<void> {
-    const fifo = `${this.info!.dir}/o`;
+    const fifo = `${this.info!.hostDir}/o`;
     const reader = await this.o.host.run(['sh', '-c', 'printf "%s." "$$"; exec cat "$1"', 'hermes-reader', fifo], { tty: false });
     if (gen !== this.generation) {
       reader.destroy();
@@ -330,13 +349,16 @@ export class ShellSession {
     r.interrupting = true;
     this.term?.write('\x03');
     this.sendResync(r);
-    const pid = this.info?.pid;
+    const pid = this.info?.hostPid;
     r.timers.push(
       setTimeout(() => {
-        if (r.done || !pid) return;
-        void runQuietly(this.o.host, escalateScript(pid)).then(() => {
-          if (!r.done) this.sendResync(r);
-        });
+        if (r.done) return;
+        // Without the shell's pid (not found from the host) there is nothing to signal by pid: straight to the kill.
+        if (pid) {
+          void runQuietly(this.o.host, escalateScript(pid)).then(() => {
+            if (!r.done) this.sendResync(r);
+          });
+        }
         r.timers.push(setTimeout(() => this.killStuckShell(r), 2000));
       }, this.graceMs),
     );
@@ -396,7 +418,7 @@ export class ShellSession {
     exited?: boolean;
   }): Promise<void> {
     if (p.info) {
-      const script = teardownScript(p.exited ? 0 : p.info.pid, p.readerPid ? [p.readerPid] : [], p.info.dir);
+      const script = teardownScript(p.exited ? 0 : p.info.hostPid ?? 0, p.readerPid ? [p.readerPid] : [], p.info.hostDir);
       await runQuietly(this.o.host, script);
     }
     p.term?.destroy();

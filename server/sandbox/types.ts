@@ -77,8 +77,26 @@ export interface SandboxFs {
   realpath(path: string): Promise<string>;
 }
 
+/** The OS sandbox under a backend's commands (local: bwrap). Docker and SSH have their own isolation and no
+ * confinement of this kind: there is no "outside" to escalate to from a container or a remote machine. */
+export interface Confinement {
+  /** Commands run confined. */
+  confined: boolean;
+  /** Where commands may write (when confined). */
+  writable: string[];
+  /** Paths kept read-only or hidden from commands (when confined). */
+  protected: string[];
+  network: boolean;
+  /** Set when the sandbox was wanted but cannot work here (commands run unconfined). */
+  warning?: string;
+}
+
 export interface Sandbox extends SandboxFs {
   readonly kind: SandboxKind;
+  readonly confinement?: Confinement;
+  /** Runs one command outside the OS sandbox, in a non-persistent shell with the persistent shell's exported
+   * environment, in `workdir` or the shell's cwd. Only for a command the user approved to run there. */
+  execOutside?(command: string, opts: ExecOptions): Promise<ExecResult>;
   /** Human-readable, e.g. `docker container hermes-t_abc (debian:bookworm-slim)`. */
   readonly description: string;
   /** The persistent shell's current directory (absolute, inside the sandbox). */

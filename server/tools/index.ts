@@ -27,7 +27,7 @@ export function installTools(host: Host): void {
   r.register(createSessionSearchTool({ store: host.store }));
   r.register(createReadResultTool({ resultsDir: host.paths.results }));
 
-  const sandboxes = createSandboxManager({ config: () => host.config, hermesHome: host.hermesHome, log: host.log.child('sandbox') });
+  const sandboxes = createSandboxManager({ config: () => host.config, hermesHome: host.hermesHome, log: host.log.child('sandbox'), env: host.startEnv() });
   const processes = new ProcessRegistry();
   const approvals = new ApprovalBroker({
     config: () => host.config,

@@ -7,7 +7,8 @@ import type { ApprovalGate } from '../approval/types';
 import type { ExecResult, Sandbox, SandboxManager } from '../sandbox/types';
 import { capHeadTail } from './output';
 import type { ProcessRegistry } from './process-registry';
-import { errorResult, type Tool, type ToolResult } from './types';
+import { errorResult, type Tool, type ToolContext, type ToolResult } from './types';
+import { sandboxDenial } from '../sandbox/denial';
 
 export interface TerminalToolDeps {
   sandboxes: SandboxManager;
@@ -29,6 +30,14 @@ const TerminalArgs = z.object({
     .boolean()
     .optional()
     .describe('Start and return a process id at once; manage it with the process tool. For servers and long jobs.'),
+  outside_sandbox: z
+    .boolean()
+    .optional()
+    .describe(
+      'Ask the user to run this once OUTSIDE the OS sandbox (local backend; foreground only). Only for commands that ' +
+        'must write outside the workspace and /tmp or reach protected files; a command the sandbox blocks is offered ' +
+        'to the user this way automatically.',
+    ),
 });
 export type TerminalArgs = z.infer<typeof TerminalArgs>;
 
@@ -112,6 +121,9 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
       const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal', home: sandbox.home() });
       if (!gate.allowed) return { content: gate.message, isError: true, item: { status: 'declined' } };
 
+      if (args.background && args.outside_sandbox) {
+        return errorResult('outside_sandbox is for foreground commands only: a background process always runs in the sandbox.');
+      }
       if (args.background) {
         try {
           const info = await deps.processes.start(sandbox, {
@@ -134,17 +146,30 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
         }
       }
 
+      const execOpts = { timeoutMs: timeout * 1000, workdir, signal: ctx.signal, pty: args.pty, onOutput: (chunk: string) => ctx.output(chunk) };
+      const confined = !!(sandbox.confinement?.confined && sandbox.execOutside);
+      if (args.outside_sandbox && !confined && backend !== 'local') {
+        return errorResult(
+          `the ${backend} backend has no "outside": its ${backend === 'docker' ? 'container' : 'remote machine'} is the isolation, and nothing runs on this host. Run the command without outside_sandbox.`,
+        );
+      }
+      if (args.outside_sandbox && confined) {
+        return outside(deps, ctx, sandbox, { command: args.command, cwd, backend, reason: 'the model asked to run it outside the sandbox', timeout, execOpts: { ...execOpts, workdir: cwd } });
+      }
+
       let res: ExecResult;
       try {
-        res = await sandbox.exec(args.command, {
-          timeoutMs: timeout * 1000,
-          workdir,
-          signal: ctx.signal,
-          pty: args.pty,
-          onOutput: (chunk) => ctx.output(chunk),
-        });
+        res = await sandbox.exec(args.command, execOpts);
       } catch (err) {
         return errorResult(`the command could not be run: ${(err as Error).message}`);
+      }
+      const denial =
+        confined && !res.timedOut && !res.interrupted
+          ? sandboxDenial(res.output, res.exitCode, { confinement: sandbox.confinement!, home: sandbox.home(), cwd })
+          : undefined;
+      if (denial) {
+        const first = capHeadTail(res.output, t.output_max_chars);
+        return outside(deps, ctx, sandbox, { command: args.command, cwd, backend, reason: denial, timeout, execOpts: { ...execOpts, workdir: cwd }, first: { output: first, res } });
       }
       const output = capHeadTail(res.output, t.output_max_chars);
       return formatForeground(args.command, output, res, timeout);
@@ -152,13 +177,57 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
   };
 }
 
+/** Escalation: ask to run the command once outside the OS sandbox; run it there on "once"/"session". When it
+ * already ran inside (`first`) and the answer is no, the model gets that result with the reason. */
+async function outside(
+  deps: TerminalToolDeps,
+  ctx: ToolContext,
+  sandbox: Sandbox,
+  o: {
+    command: string;
+    cwd: string;
+    backend: string;
+    reason: string;
+    timeout: number;
+    execOpts: Parameters<Sandbox['exec']>[1];
+    first?: { output: string; res: ExecResult };
+  },
+): Promise<ToolResult> {
+  const gate = await deps.approvals.checkEscalation(ctx, {
+    command: o.command,
+    cwd: o.cwd,
+    backend: o.backend,
+    tool: 'terminal',
+    reason: o.reason,
+    home: sandbox.home(),
+  });
+  if (!gate.allowed) {
+    if (!o.first) return { content: gate.message, isError: true, item: { status: 'declined' } };
+    return formatForeground(o.command, o.first.output, o.first.res, o.timeout, [
+      `[the OS sandbox blocked this: ${o.reason}. Running it outside the sandbox was not allowed — ${gate.message}]`,
+    ]);
+  }
+  ctx.updateItem({ cwd: o.cwd });
+  let res: ExecResult;
+  try {
+    res = await sandbox.execOutside!(o.command, o.execOpts);
+  } catch (err) {
+    return errorResult(`the command could not be run outside the sandbox: ${(err as Error).message}`);
+  }
+  const output = capHeadTail(res.output, ctx.config.terminal.output_max_chars);
+  return formatForeground(o.command, output, res, o.timeout, [
+    `[ran once OUTSIDE the OS sandbox in ${o.cwd} with the user's approval (${o.reason}); the persistent shell is still confined and did not see its cd/export]`,
+  ]);
+}
+
 function formatForeground(
   command: string,
   output: string,
   res: { exitCode: number | null; timedOut: boolean; interrupted: boolean; durationMs: number; cwd: string },
   timeout: number,
+  extra: string[] = [],
 ): ToolResult {
-  const notes: string[] = [];
+  const notes: string[] = [...extra];
   if (res.timedOut)
     notes.push(`[timed out after ${timeout}s and was killed; for long-running commands use background: true]`);
   else if (res.interrupted) notes.push('[interrupted by the user]');

@@ -67,7 +67,9 @@ function ApprovalCard({ c, r, params }: { c: ChatController; r: PendingRequest; 
   // Silence and cancellation count as a deny on the host's side.
   const outcome =
     r.outcome !== 'answered' ? `Denied (${settledBy(r)})` : decided ? `${DECISIONS[decided].done} (${settledBy(r)})` : `Answered (${settledBy(r)})`;
-  const what = params.kind === 'fileWrite' ? 'write a file' : params.kind === 'command' ? 'run a command' : 'use a tool';
+  const what = params.escalation
+    ? 'run a command once OUTSIDE the sandbox'
+    : params.kind === 'fileWrite' ? 'write a file' : params.kind === 'command' ? 'run a command' : 'use a tool';
   return (
     <section
       class={`card request approval ${r.state}`}

@@ -58,12 +58,13 @@ export function makeCtx(cwd: string, over: { threadId?: string; config?: HermesC
 }
 
 export interface GateCall {
-  kind: 'command' | 'write';
+  kind: 'command' | 'write' | 'outside';
   tool: string;
   command?: string;
   path?: string;
   cwd?: string;
   backend?: string;
+  reason?: string;
 }
 
 /** Records every check; `deny` decides which ones are refused. */
@@ -82,5 +83,8 @@ export class RecordingGate implements ApprovalGate {
   }
   async checkWrite(_ctx: ToolContext, req: { path: string; tool: string }) {
     return this.answer({ kind: 'write', tool: req.tool, path: req.path });
+  }
+  async checkEscalation(_ctx: ToolContext, req: { command: string; cwd: string; backend: string; tool: string; reason: string }) {
+    return this.answer({ kind: 'outside', tool: req.tool, command: req.command, cwd: req.cwd, backend: req.backend, reason: req.reason });
   }
 }
