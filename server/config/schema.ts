@@ -104,6 +104,11 @@ export const LoggingConfig = z.looseObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
+export const RpcConfig = z.looseObject({
+  /** Largest JSON-RPC frame a client may send; bigger ones are refused before their body is buffered. */
+  max_message_bytes: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -117,6 +122,7 @@ export const HermesConfigSchema = z.looseObject({
   compression: CompressionConfig.prefault({}),
   web: WebConfig.prefault({}),
   logging: LoggingConfig.prefault({}),
+  rpc: RpcConfig.prefault({}),
   context_file_max_chars: int(1000).default(20_000),
 });
 
