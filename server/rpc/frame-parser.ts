@@ -31,7 +31,7 @@ const RESYNC = Buffer.from('content-length:');
 type State =
   | { s: 'header' }
   | { s: 'body'; length: number; chunks: Buffer[]; have: number }
-  | { s: 'skip'; left: number; prefix: Buffer[]; prefixLen: number; report: Omit<Extract<FrameEvent, { type: 'problem' }>, 'type'> }
+  | { s: 'skip'; left: number; prefix: Buffer[]; prefixLen: number; reported: boolean; report: Omit<Extract<FrameEvent, { type: 'problem' }>, 'type'> }
   | { s: 'resync'; matched: number; discarded: number }
   | { s: 'dead' };
 
@@ -76,10 +76,12 @@ export class FrameParser {
         st.left -= take;
         i += take;
         this.work++;
-        if (st.left === 0) {
+        // Answer as soon as the id can be known, not after the whole (possibly huge) body went by.
+        if (!st.reported && (st.prefixLen >= SNIFF_BYTES || st.left === 0)) {
+          st.reported = true;
           out.push({ type: 'problem', ...st.report, bodyPrefix: Buffer.concat(st.prefix) });
-          this.state = { s: 'header' };
         }
+        if (st.left === 0) this.state = { s: 'header' };
       } else if (st.s === 'resync') i = this.resync(st, chunk, i, out);
     }
     return out;
@@ -145,7 +147,7 @@ export class FrameParser {
     if (problem) {
       const report = { kind: 'InvalidRequest' as const, message: problem, fatal: false };
       if (length === 0) out.push({ type: 'problem', ...report, bodyPrefix: Buffer.alloc(0) });
-      else this.state = { s: 'skip', left: length, prefix: [], prefixLen: 0, report };
+      else this.state = { s: 'skip', left: length, prefix: [], prefixLen: 0, reported: false, report };
       return;
     }
     if (length === 0) {
