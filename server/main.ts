@@ -8,6 +8,7 @@ import { publicConfig } from './config/public';
 import { VERSION } from './version';
 import { createLogger } from './util/log';
 import { skillsCommand } from './cli/skills';
+import { approvalsCommand } from './cli/approvals';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -158,6 +159,7 @@ config
   });
 
 program.addCommand(skillsCommand(home, fail));
+program.addCommand(approvalsCommand(home, fail));
 
 program
   .command('check-command')

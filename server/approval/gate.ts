@@ -1,5 +1,6 @@
 // The approval gate: classify, consult the allowlists and the policy mode, ask every attached client when needed,
 // and audit each request and decision. Hard-line commands are refused whatever the mode or allowlist says.
+import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { HermesConfig } from '../config/schema';
 import type { ApprovalDecision } from '../protocol';
@@ -101,7 +102,9 @@ export class ApprovalBroker implements ApprovalGate {
         message: `BLOCKED: approvals.mode is "deny" (unattended), so this needs approval and is refused: ${reasons.join('; ')}. Do not retry it another way.`,
       };
     }
-    const id = row('approve');
+    // The audit row and the request the clients see share one id, so the log can be matched to what was shown.
+    const requestId = randomUUID();
+    const id = row('approve', requestId);
     const timeoutS = config.approvals.timeout;
     const answer = await ctx.clients.request(
       'approval/request',
@@ -115,7 +118,7 @@ export class ApprovalBroker implements ApprovalGate {
         reasons,
         choices: ['once', 'session', 'always', 'deny'],
       },
-      { timeoutMs: timeoutS * 1000, signal: ctx.signal },
+      { timeoutMs: timeoutS * 1000, signal: ctx.signal, requestId },
     );
     if (!answer.ok) {
       const why = answer.reason === 'timeout' ? `nobody answered within ${timeoutS} s (silence is a deny)` : 'the turn was interrupted';

@@ -11,6 +11,7 @@ import * as session from './session';
 import * as notes from './notifications';
 import * as config from './config';
 import * as workspace from './workspace';
+import * as approvals from './approvals';
 
 export * from './common';
 export * from './items';
@@ -21,6 +22,7 @@ export * from './session';
 export * from './notifications';
 export * from './config';
 export * from './workspace';
+export * from './approvals';
 export * from './bridge';
 
 type Method = { params: z.ZodType; result: z.ZodType };
@@ -51,6 +53,7 @@ export const clientRequests = {
   'skills/list': m(workspace.SkillsListParams, workspace.SkillsListResult),
   'skills/read': m(workspace.SkillsReadParams, workspace.SkillsReadResult),
   'secret/set': m(workspace.SecretSetParams, Empty),
+  'approvals/list': m(approvals.ApprovalsListParams, approvals.ApprovalsListResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */

@@ -8,6 +8,7 @@ import { listEndpointModels } from '../agent/model-client';
 import { publicConfig } from '../config/public';
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
+import { approvalHandlers } from './approval-handlers';
 
 function folderPath(f: string | { uri: string }): string {
   const s = typeof f === 'string' ? f : f.uri;
@@ -20,6 +21,7 @@ export function createHandlers(host: Host): Handlers {
   const rootOf = (c: unknown) => workspaceOf.get(c as ClientConnection) ?? host.workspaceRoot;
   return {
     ...workspaceHandlers(host, rootOf),
+    ...approvalHandlers(host),
     initialize(p: InitializeParams, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';

@@ -79,9 +79,9 @@ export class ClientHub implements ClientRequester {
   request<M extends ServerRequestMethod>(
     method: M,
     params: Omit<ServerRequestParams<M>, 'requestId' | 'expiresAt'>,
-    opts: { timeoutMs: number; signal?: AbortSignal },
+    opts: { timeoutMs: number; signal?: AbortSignal; requestId?: string },
   ): Promise<ClientAnswer<M>> {
-    const requestId = randomUUID();
+    const requestId = opts.requestId ?? randomUUID();
     const full = { ...params, requestId, expiresAt: Date.now() + opts.timeoutMs } as Record<string, unknown>;
     return new Promise<ClientAnswer<M>>((resolve) => {
       let timer: NodeJS.Timeout | undefined;

@@ -17,7 +17,8 @@ export interface ClientRequester {
   request<M extends ServerRequestMethod>(
     method: M,
     params: Omit<ServerRequestParams<M>, 'requestId' | 'expiresAt'>,
-    opts: { timeoutMs: number; signal?: AbortSignal },
+    /** `requestId`: the id to send it under (the caller's audit knows it); a fresh one when absent. */
+    opts: { timeoutMs: number; signal?: AbortSignal; requestId?: string },
   ): Promise<ClientAnswer<M>>;
   /** Number of attached clients that said they can answer `method`. */
   answerers(method: ServerRequestMethod): number;
