@@ -61,9 +61,10 @@ export const TerminalConfig = z.looseObject({
 });
 
 export const ApprovalsConfig = z.looseObject({
-  /** manual: ask; off: never ask (explicit opt-in); deny: refuse every dangerous command (unattended runs). */
+  /** manual: ask; off: never ask (explicit opt-in); deny: refuse every dangerous command (unattended runs).
+   *  (Hermes' `smart` is not offered: an old config with it loads as manual with a warning, see load.ts.) */
   mode: z
-    .preprocess((v) => (v === false ? 'off' : v), z.enum(['manual', 'off', 'deny', 'smart']))
+    .preprocess((v) => (v === false ? 'off' : v), z.enum(['manual', 'off', 'deny']))
     .default('manual'),
   timeout: int(1).default(60),
 });
