@@ -2,6 +2,8 @@
 // --listen, on a unix socket that several clients can attach to.
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findWorkspaceRoot } from './config/workspace-root';
 import { resolveHermesHome, homePaths, ensureHome } from './config/home';
 import { ConfigError, getConfigValue, loadConfig, setConfigValue } from './config/load';
 import { publicConfig } from './config/public';
@@ -82,9 +84,13 @@ program
   .option('--quiet', 'print only the reply, not tool activity')
   .action(async (opts, cmd: Command) => {
     try {
-      const host = await openHost(cmd, { cwd: opts.cwd });
+      // The workspace is the git repository's root; the thread still runs in the directory the user is in.
+      const here = resolve(opts.cwd ?? process.cwd());
+      const root = findWorkspaceRoot(here);
+      const host = await openHost(cmd, { cwd: root });
       const { runChat } = await import('./cli/chat');
-      const code = await runChat(host, { query: opts.query, model: opts.model, cwd: opts.cwd, thread: opts.thread, quiet: opts.quiet });
+      const cwd = opts.cwd ?? (root !== here ? here : undefined);
+      const code = await runChat(host, { query: opts.query, model: opts.model, cwd, thread: opts.thread, quiet: opts.quiet });
       await host.close();
       process.exit(code);
     } catch (e) {
