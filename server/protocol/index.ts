@@ -23,6 +23,7 @@ export * from './notifications';
 export * from './config';
 export * from './workspace';
 export * from './approvals';
+export * from './templates';
 export * from './bridge';
 
 type Method = { params: z.ZodType; result: z.ZodType };
