@@ -7,6 +7,9 @@
 //   - hopeless (header block past its limit, bytes that cannot be a header): the stream is given up (`fatal`).
 
 export const HEADER_LIMIT = 8 * 1024;
+/** An oversize body is skipped (and the stream resumes after it) only up to this many times the limit; a client
+ *  announcing more is not worth reading and is disconnected. */
+const SKIP_FACTOR = 64;
 /** How much of an oversize body is kept to find the request id the error answers. */
 const SNIFF_BYTES = 512;
 
@@ -141,6 +144,9 @@ export class FrameParser {
       out.push({ type: 'problem', kind: 'ParseError', message: lengthProblem ?? 'header block without Content-Length', fatal: false });
       this.state = { s: 'resync', matched: 0, discarded: 0 };
       return;
+    }
+    if (length > this.maxMessageBytes * SKIP_FACTOR) {
+      return this.die(out, 'InvalidRequest', `message of ${length} bytes exceeds the limit of ${this.maxMessageBytes} bytes (rpc.max_message_bytes) too far to skip`);
     }
     const tooBig = length > this.maxMessageBytes ? `message of ${length} bytes exceeds the limit of ${this.maxMessageBytes} bytes (rpc.max_message_bytes)` : undefined;
     const problem = tooBig ?? lineProblem ?? typeProblem;

@@ -110,7 +110,8 @@ export class HostMessageReader extends AbstractMessageReader {
       msg = JSON.parse(utf8.decode(body));
     } catch (e) {
       const why = e instanceof SyntaxError ? e.message : 'body is not valid UTF-8';
-      this.fireError(new FramingError(`body is not JSON: ${why}`, 'ParseError', sniffId(body.subarray(0, 512)), false));
+      // JSON-RPC: a parse error is answered with id null, even when an id seems readable in the broken text.
+      this.fireError(new FramingError(`body is not JSON: ${why}`, 'ParseError', null, false));
       return;
     }
     const problem = shapeProblem(msg);

@@ -111,7 +111,7 @@ describe('HostMessageReader: malformed headers resynchronise', () => {
     h.feed(frame('42'));
     h.feed(frame(req(14)));
     expect(h.errors.map((e) => [e.kind, e.id, e.fatal])).toEqual([
-      ['ParseError', 11, false],
+      ['ParseError', null, false],
       ['ParseError', null, false],
       ['ParseError', null, false],
       ['InvalidRequest', null, false],
@@ -128,7 +128,7 @@ describe('HostMessageReader: malformed headers resynchronise', () => {
 describe('HostMessageReader: limits', () => {
   it('an oversize frame is refused from its header, answered with its id, its body never buffered', () => {
     const h = harness(1024);
-    const big = JSON.stringify({ jsonrpc: '2.0', id: 'big-1', method: 'turn/start', params: { text: 'x'.repeat(200_000) } });
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 'big-1', method: 'turn/start', params: { text: 'x'.repeat(50_000) } });
     h.feed(`Content-Length: ${Buffer.byteLength(big)}\r\n\r\n`);
     for (let i = 0; i < big.length; i += 4096) h.feed(Buffer.from(big.slice(i, i + 4096)));
     h.feed(frame(req(2)));
@@ -138,6 +138,14 @@ describe('HostMessageReader: limits', () => {
     expect(h.messages.map((m: any) => m.id)).toEqual([2]);
     // Skipping copies at most the id-sniffing prefix, one step per chunk: no body is held.
     expect(h.reader.parser.work).toBeLessThan(200);
+  });
+
+  it('a frame announced far beyond the limit is not skipped: error, then the connection is given up', () => {
+    const h = harness(1024);
+    h.feed('Content-Length: 9999999999999999\r\n\r\n{"jsonrpc":"2.0","id":1');
+    expect(h.errors).toHaveLength(1);
+    expect(h.errors[0]).toMatchObject({ kind: 'InvalidRequest', fatal: true });
+    expect(h.errors[0].message).toMatch(/too far to skip/);
   });
 
   it('a header without terminator, fed byte by byte: linear work, then a fatal error at the header limit', () => {
