@@ -42,6 +42,9 @@ function safeLevel(hermesHome: string) {
 }
 
 async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | boolean }) {
+  // A --listen path that is taken (a live host, or something that is not a socket) is refused before the host opens
+  // state.db, so a refused start changes nothing.
+  if (opts.listen) await (await import('./rpc/serve')).claimSocketPath(typeof opts.listen === 'string' ? opts.listen : homePaths(home(cmd)).socket);
   const host = await openHost(cmd, { stderrLog: true });
   let closing = false;
   const shutdown = async (code = 0) => {

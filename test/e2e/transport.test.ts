@@ -2,7 +2,7 @@
 // resynchronised, hopeless ones close that client only, an oversize turn/start gets a clear error without the host
 // buffering it, and other clients keep being served throughout. Also: --listen never deletes what is not a socket.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +148,20 @@ describe('transport under bad framing', () => {
   });
 });
 
+describe('transport over stdio', () => {
+  it('a hopeless frame from the spawning client is answered, then the host exits cleanly', async () => {
+    const home = tempHome();
+    writeTestConfig(home, env.model.baseURL);
+    const host = env.start({ home });
+    await host.client.initialize();
+    let out = '';
+    host.proc.stdout!.on('data', (d) => (out += d));
+    host.proc.stdin!.write('Content-Type: text/plain\r\n' + 'z'.repeat(9000));
+    expect(await host.exited).toBe(0);
+    expect(out).toMatch(/"id":null,"error":\{"code":-32700,"message":"parse error: header block longer than 8192 bytes[^"]*","data":\{"kind":"ParseError","fatal":true\}/);
+  });
+});
+
 describe('--listen <path>', () => {
   it('refuses a regular file at the path and leaves it alone', async () => {
     const home = tempHome();
@@ -158,6 +172,23 @@ describe('--listen <path>', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/refusing to replace it: it is a regular file, not a socket/);
     expect(readFileSync(path, 'utf8')).toBe('do not delete me');
+    // Refused before the host opened anything: no state.db was created.
+    expect(existsSync(join(home, 'state.db'))).toBe(false);
+  });
+
+  it('refuses a directory, and a live socket of another host, naming what is there', async () => {
+    const home = tempHome();
+    writeTestConfig(home, env.model.baseURL);
+    const dir = join(home, 'a-dir');
+    mkdirSync(dir);
+    const r = await runCli(['--listen', dir], { HERMES_HOME: home });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/it is a directory, not a socket/);
+    const { sock } = await listeningHost();
+    const again = await runCli(['--listen', sock], { HERMES_HOME: home });
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/another hermes-host is already listening on/);
+    expect(statSync(sock).isSocket()).toBe(true);
   });
 
   it('replaces a stale socket left by a host that was killed', async () => {
