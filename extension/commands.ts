@@ -1,7 +1,7 @@
 // Command handlers. Each is small; the logic they call lives in the modules they import.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AGENTS_MD_TEMPLATE, SOUL_MD_TEMPLATE } from '../server/context/templates';
+import { AGENTS_MD_TEMPLATE, SOUL_MD_TEMPLATE } from '../server/protocol';
 import type { ChatController } from './chat/controller';
 import type { ChatViews } from './chat/view';
 import type { HostSupervisor } from './host/supervisor';

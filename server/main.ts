@@ -3,12 +3,14 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { findWorkspaceRoot } from './config/workspace-root';
 import { resolveHermesHome, homePaths, ensureHome } from './config/home';
 import { ConfigError, getConfigValue, loadConfig, setConfigValue } from './config/load';
 import { publicConfig } from './config/public';
 import { VERSION } from './version';
 import { createLogger } from './util/log';
 import { skillsCommand } from './cli/skills';
+import { approvalsCommand } from './cli/approvals';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -30,6 +32,9 @@ async function openOwnedHost(hermesHome: string, mode: string, socketPath: strin
   const own = acquireOwnership(hermesHome, { mode, socket, version: VERSION });
   if (!own.owned) return { host: null, holder: own.holder } as const;
   try {
+    // A --listen path that is taken (a live host of another home, or something that is not a socket) is refused
+    // before the host opens its database, so a refused start changes nothing.
+    if (mode === 'listen') await (await import('./rpc/serve')).claimSocketPath(socket);
     const { Host } = await import('./host');
     const level = safeLevel(hermesHome);
     const log = createLogger({ file: homePaths(hermesHome).log, stderr: !!opts.stderrLog, level });
@@ -146,10 +151,12 @@ program
   .option('--quiet', 'print only the reply, not tool activity')
   .action(async (opts, cmd: Command) => {
     try {
+      // The workspace is the git repository's root (its AGENTS.md applies); the thread runs where the user is.
       const cwd = resolve(opts.cwd ?? process.cwd());
+      const workspace = findWorkspaceRoot(cwd);
       const { runChat } = await import('./cli/chat');
-      const code = await withOwner(cmd, { cwd }, (conn) =>
-        runChat(conn, { query: opts.query, model: opts.model, cwd, workspace: cwd, thread: opts.thread, quiet: opts.quiet, busy: opts.busy }),
+      const code = await withOwner(cmd, { cwd: workspace }, (conn) =>
+        runChat(conn, { query: opts.query, model: opts.model, cwd, workspace, thread: opts.thread, quiet: opts.quiet, busy: opts.busy }),
       );
       process.exit(code);
     } catch (e) {
@@ -253,6 +260,7 @@ config
   });
 
 program.addCommand(skillsCommand(home, fail));
+program.addCommand(approvalsCommand(home, fail));
 
 program
   .command('check-command')

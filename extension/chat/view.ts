@@ -1,7 +1,7 @@
 // The chat webview: a view in the Hermes activity-bar container, and "Open in Editor" as a panel. Both run the same
 // bundle through a WebviewBridge. Nothing is retained while hidden: the webview re-reads its thread from the host.
 import * as vscode from 'vscode';
-import { createNonce, renderWebviewHtml } from '../../webview/html';
+import { createNonce, renderWebviewHtml } from './html';
 import { WebviewBridge, type BridgeDeps } from './bridge';
 import type { WebviewHub } from './hub';
 

@@ -1,5 +1,6 @@
 // Every approval request and decision, with who answered, in state.db: for the user's own review and audits.
 import type Database from 'better-sqlite3';
+import type { ApprovalAuditEntry, ApprovalsListResult } from '../protocol/approvals';
 import { redact } from '../util/redact';
 
 export interface AuditRow {
@@ -69,8 +70,58 @@ export class ApprovalAudit {
   }
 
   list(threadId?: string, limit = 100): AuditRow[] {
-    return threadId
-      ? (this.db.prepare('SELECT * FROM approvals WHERE thread_id = ? ORDER BY id DESC LIMIT ?').all(threadId, limit) as AuditRow[])
-      : (this.db.prepare('SELECT * FROM approvals ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[]);
+    return listAudit(this.db, { threadId, limit }).rows;
   }
+}
+
+/** Audit rows, newest first, `limit` at a time; `cursor` is the last page's nextCursor. Works on a read-only db. */
+export function listAudit(
+  db: Database.Database,
+  q: { threadId?: string; limit?: number; cursor?: string },
+): { rows: AuditRow[]; nextCursor?: string } {
+  const limit = q.limit ?? 50;
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.threadId) where.push('thread_id = ?'), args.push(q.threadId);
+  if (q.cursor) where.push('id < ?'), args.push(Number(q.cursor));
+  const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+  const rows = db.prepare(sql).all(...args, limit + 1) as AuditRow[];
+  const more = rows.length > limit;
+  if (more) rows.length = limit;
+  return { rows, nextCursor: more ? String(rows[rows.length - 1].id) : undefined };
+}
+
+function parseReasons(s: string): string[] {
+  try {
+    const v = JSON.parse(s);
+    return Array.isArray(v) ? v.map(String) : [String(v)];
+  } catch {
+    return [s];
+  }
+}
+
+export function auditEntry(r: AuditRow): ApprovalAuditEntry {
+  return {
+    id: r.id,
+    requestId: r.request_id,
+    time: r.requested_at,
+    threadId: r.thread_id,
+    turnId: r.turn_id,
+    itemId: r.item_id,
+    tool: r.tool,
+    kind: r.kind,
+    subject: r.subject,
+    cwd: r.cwd,
+    backend: r.backend,
+    verdict: r.verdict,
+    reasons: parseReasons(r.reasons),
+    decision: r.decision,
+    answeredBy: r.answered_by,
+    decidedAt: r.decided_at,
+  };
+}
+
+export function listAuditEntries(db: Database.Database, q: { threadId?: string; limit?: number; cursor?: string }): ApprovalsListResult {
+  const { rows, nextCursor } = listAudit(db, q);
+  return { entries: rows.map(auditEntry), ...(nextCursor ? { nextCursor } : {}) };
 }

@@ -61,6 +61,13 @@ export function validateConfig(path: string, text: string): LoadedConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(path, [{ line: 1, key: '', message: 'expected a mapping of settings at the top level' }]);
   }
+  const warnings: string[] = [];
+  // `smart` was offered once and never did anything but ask: an existing config keeps loading, as manual, and says so.
+  const approvals = (raw as Record<string, unknown>).approvals as Record<string, unknown> | undefined;
+  if (approvals && typeof approvals === 'object' && approvals.mode === 'smart') {
+    warnings.push(`${path}:${lineOf(doc, lc, ['approvals', 'mode']) ?? '?'}: approvals.mode: 'smart' is not supported; using 'manual' (choose manual, deny or off)`);
+    approvals.mode = 'manual';
+  }
   const res = HermesConfigSchema.safeParse(raw);
   if (!res.success) {
     throw new ConfigError(
@@ -71,7 +78,6 @@ export function validateConfig(path: string, text: string): LoadedConfig {
       }),
     );
   }
-  const warnings: string[] = [];
   const known = knownKeys();
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!known.has(k)) {
@@ -84,10 +90,6 @@ export function validateConfig(path: string, text: string): LoadedConfig {
         if (!inner.has(ik)) warnings.push(`${path}:${lineOf(doc, lc, [k, ik]) ?? '?'}: ${k}.${ik}: unknown setting (kept, not used)`);
       }
     }
-  }
-  if (res.data.approvals.mode === 'smart') {
-    warnings.push(`${path}: approvals.mode: 'smart' is not supported here; using 'manual'`);
-    res.data.approvals.mode = 'manual';
   }
   return { config: res.data, path, warnings };
 }
@@ -125,6 +127,9 @@ export function setConfigValue(path: string, key: string, value: unknown): Loade
   if (typeof value === 'string') {
     const parsed = parseDocument(value);
     v = parsed.errors.length ? value : parsed.toJS();
+  }
+  if (key === 'approvals.mode' && v === 'smart') {
+    throw new ConfigError(path, [{ key, message: "'smart' is not supported; choose manual (ask), deny (refuse without asking) or off (never ask)" }]);
   }
   doc.setIn(parseKey(key), v);
   const out = doc.toString();

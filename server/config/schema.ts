@@ -69,9 +69,10 @@ export const TerminalConfig = z.looseObject({
 });
 
 export const ApprovalsConfig = z.looseObject({
-  /** manual: ask; off: never ask (explicit opt-in); deny: refuse every dangerous command (unattended runs). */
+  /** manual: ask; off: never ask (explicit opt-in); deny: refuse every dangerous command (unattended runs).
+   *  (Hermes' `smart` is not offered: an old config with it loads as manual with a warning, see load.ts.) */
   mode: z
-    .preprocess((v) => (v === false ? 'off' : v), z.enum(['manual', 'off', 'deny', 'smart']))
+    .preprocess((v) => (v === false ? 'off' : v), z.enum(['manual', 'off', 'deny']))
     .default('manual'),
   timeout: int(1).default(60),
 });
@@ -112,6 +113,11 @@ export const LoggingConfig = z.looseObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
+export const RpcConfig = z.looseObject({
+  /** Largest JSON-RPC frame a client may send; bigger ones are refused before their body is buffered. */
+  max_message_bytes: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -125,6 +131,7 @@ export const HermesConfigSchema = z.looseObject({
   compression: CompressionConfig.prefault({}),
   web: WebConfig.prefault({}),
   logging: LoggingConfig.prefault({}),
+  rpc: RpcConfig.prefault({}),
   context_file_max_chars: int(1000).default(20_000),
 });
 

@@ -12,6 +12,7 @@ import * as notes from './notifications';
 import * as config from './config';
 import * as workspace from './workspace';
 import * as commands from './commands';
+import * as approvals from './approvals';
 
 export * from './common';
 export * from './items';
@@ -23,6 +24,8 @@ export * from './notifications';
 export * from './config';
 export * from './workspace';
 export * from './commands';
+export * from './approvals';
+export * from './templates';
 export * from './bridge';
 export * from './follow';
 
@@ -58,6 +61,7 @@ export const clientRequests = {
   'secret/set': m(workspace.SecretSetParams, Empty),
   'command/list': m(Empty, commands.CommandListResult),
   'command/run': m(commands.CommandRunParams, commands.CommandRunResult),
+  'approvals/list': m(approvals.ApprovalsListParams, approvals.ApprovalsListResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */

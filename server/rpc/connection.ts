@@ -11,6 +11,7 @@ import { ZodError, type z } from 'zod';
 import type { AnyServerNotification, ClientRequestMethod, ClientRequests, RequestResult, ServerRequestMethod } from '../protocol';
 import { clientRequests, ErrorCodes, type ErrorKind } from '../protocol';
 import { HostError } from '../util/errors';
+import { FramingError } from './message-reader';
 import type { Logger } from '../util/log';
 import type { ClientHub } from './hub';
 import { kindOfClient, type Surface, type SurfaceKind } from '../surfaces/surface';
@@ -66,16 +67,23 @@ export class ClientConnection implements Surface {
       info: (m) => log.debug(m),
       log: (m) => log.debug(m),
     });
-    // A frame that is not JSON gets the JSON-RPC parse error (id null); the connection keeps reading.
+    // A bad frame gets a JSON-RPC error (the request's id when it could be read, else null) and reading goes on;
+    // a frame the reader cannot resynchronise after also ends this connection once the error is written.
     reader.onError((err) => {
-      log.warn('unreadable message', { client: this.label, error: err.message });
+      const fe = err instanceof FramingError ? err : undefined;
+      const kind = fe?.kind ?? 'ParseError';
+      log.warn('unreadable message', { client: this.label, kind, fatal: !!fe?.fatal, error: err.message });
+      const what = kind === 'ParseError' ? 'parse error' : 'invalid request';
       writer
         .write({
           jsonrpc: '2.0',
-          id: null,
-          error: { code: ErrorCodes.ParseError, message: `parse error: ${err.message.split('\n')[0]}`, data: { kind: 'ParseError' } },
+          id: fe?.id ?? null,
+          error: { code: ErrorCodes[kind], message: `${what}: ${err.message.split('\n')[0]}`, data: { kind, fatal: !!fe?.fatal } },
         } as any)
-        .catch(() => {});
+        .catch(() => {})
+        .finally(() => {
+          if (fe?.fatal) this.onExit(this);
+        });
     });
     this.conn.onRequest((method, params) => this.dispatch(method, params));
     this.conn.onNotification((method, params) => this.onNotification(method, params));

@@ -14,6 +14,7 @@ import { publicConfig } from '../config/public';
 import { listCommands, runCommand, type CommandHost } from '../commands/registry';
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
+import { approvalHandlers } from './approval-handlers';
 
 function folderPath(f: string | { uri: string }): string {
   const s = typeof f === 'string' ? f : f.uri;
@@ -41,6 +42,7 @@ export function createHandlers(host: Host): Handlers {
   const commands = commandHost(host);
   return {
     ...workspaceHandlers(host, rootOf),
+    ...approvalHandlers(host),
     initialize(p, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';

@@ -1,53 +1,77 @@
 // Transports: the stdio server a client spawns (one client; the host exits when it goes), and the unix socket
 // server an always-on host offers (many clients at once, all seeing the same threads).
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Host } from '../host';
 import { ClientConnection } from './connection';
 import { createHandlers } from './handlers';
+import { HostMessageReader } from './message-reader';
 
 export function serveStdio(host: Host, onDone: () => void): ClientConnection {
   const handlers = createHandlers(host);
-  const reader = new StreamMessageReader(process.stdin);
+  const reader = new HostMessageReader(process.stdin, host.config.rpc.max_message_bytes);
   const writer = new StreamMessageWriter(process.stdout);
-  const client = new ClientConnection(reader, writer, handlers, host.hub, host.log.child('rpc'), () => onDone());
-  // The spawning client went away: nothing is left to serve.
-  process.stdin.on('end', onDone);
-  client.conn.onClose(onDone);
+  // The spawning client went away (or sent what cannot be read): it stops counting as attached, and the owner
+  // decides (onDone) whether anyone else still needs it.
+  const gone = () => {
+    client.close();
+    onDone();
+  };
+  const client = new ClientConnection(reader, writer, handlers, host.hub, host.log.child('rpc'), gone);
+  process.stdin.on('end', gone);
+  client.conn.onClose(gone);
   return client;
 }
 
-async function socketInUse(path: string): Promise<boolean> {
+/** What connecting to `path` says: a live server, a dead socket file (ECONNREFUSED), or something else. */
+async function probeSocket(path: string): Promise<'live' | 'stale' | string> {
   return new Promise((resolve) => {
     const s = createConnection(path);
     s.once('connect', () => {
       s.destroy();
-      resolve(true);
+      resolve('live');
     });
-    s.once('error', () => resolve(false));
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'stale' : (e.code ?? e.message)));
   });
 }
 
-export async function serveSocket(host: Host, path: string): Promise<Server> {
-  if (existsSync(path)) {
-    if (await socketInUse(path)) throw new Error(`another hermes-host is already listening on ${path}`);
-    unlinkSync(path); // left behind by a host that died
+/** Clears the way for listening on `path`: only a socket nobody listens on any more is removed. */
+export async function claimSocketPath(path: string): Promise<void> {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
   }
+  if (!st.isSocket()) {
+    const what = st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symbolic link' : st.isFile() ? 'a regular file' : 'not a socket';
+    throw new Error(`--listen ${path}: refusing to replace it: it is ${what}, not a socket. Remove it yourself or choose another path.`);
+  }
+  const probe = await probeSocket(path);
+  if (probe === 'live') throw new Error(`another hermes-host is already listening on ${path}`);
+  if (probe !== 'stale') throw new Error(`--listen ${path}: cannot tell whether the socket there is in use (${probe}); not removing it`);
+  unlinkSync(path); // left behind by a host that died
+}
+
+export async function serveSocket(host: Host, path: string): Promise<Server> {
+  await claimSocketPath(path);
   const handlers = createHandlers(host);
   const clients = new Set<ClientConnection>();
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     const client = new ClientConnection(
-      new StreamMessageReader(socket),
+      new HostMessageReader(socket, host.config.rpc.max_message_bytes),
       new StreamMessageWriter(socket),
       handlers,
       host.hub,
       host.log.child('rpc'),
       (c) => {
         c.close();
-        socket.end();
+        // Flush what was written (the answer to a fatal frame, say), then let the socket go.
+        socket.end(() => socket.destroy());
       },
     );
     clients.add(client);

@@ -24,6 +24,7 @@ export interface ClientRequester {
   request<M extends ServerRequestMethod>(
     method: M,
     params: Omit<ServerRequestParams<M>, 'requestId' | 'expiresAt'>,
+    /** `requestId`: the id to send it under (the caller's audit knows it); a fresh one when absent. */
     opts: { timeoutMs: number; signal?: AbortSignal; routing?: RequestRouting; requestId?: string },
   ): Promise<ClientAnswer<M>>;
   /** Number of attached surfaces that can answer `method` (for this routing and thread, when given). */

@@ -21,7 +21,10 @@ export function useE2E(opts: { drained?: boolean; killSignal?: NodeJS.Signals } 
     await model?.close();
   });
   afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.kill(opts.killSignal ?? 'SIGTERM');
+    const done = hosts.splice(0);
+    for (const h of done) await h.kill(opts.killSignal ?? 'SIGTERM');
+    // Every message the host sent must have matched the protocol (see test/support/contract.ts).
+    for (const h of done) expect(h.client.violations).toEqual([]);
     // A failed test must not leave scripted steps behind for the next one.
     if (opts.drained) expect(model!.pending()).toBe(0);
   });

@@ -12,6 +12,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { AnyServerNotification, RequestParams, RequestResult, ClientRequestMethod } from '../../server/protocol';
+import { checkNotification, checkResult, checkServerRequest } from './contract';
 
 export const HOST_ENTRY = resolve(__dirname, '../../dist/server/main.js');
 
@@ -36,11 +37,14 @@ export class RpcClient {
   readonly notifications: AnyServerNotification[] = [];
   private waiters: { pred: (n: AnyServerNotification) => boolean; resolve: (n: AnyServerNotification) => void }[] = [];
   readonly serverRequests: { method: string; params: any }[] = [];
+  /** Messages from the host that do not match the protocol schemas (each also fails the client). */
+  readonly violations: string[] = [];
   private failure: Promise<never> | null = null;
   private failWith!: (e: Error) => void;
 
   constructor(readonly conn: MessageConnection, handlers: RequestHandlers = {}) {
     conn.onNotification((method, params) => {
+      this.violation(checkNotification(method, params));
       const n = { method, params } as AnyServerNotification;
       this.notifications.push(n);
       this.waiters = this.waiters.filter((w) => {
@@ -50,6 +54,7 @@ export class RpcClient {
       });
     });
     conn.onRequest((method, params) => {
+      this.violation(checkServerRequest(method, params));
       this.serverRequests.push({ method, params });
       const h = handlers[method];
       if (!h) return new Promise(() => {}); // never answers: lets other clients or the timeout decide
@@ -60,18 +65,33 @@ export class RpcClient {
     this.failure.catch(() => {});
   }
 
+  /** The whole e2e suite is a contract test: a message off the protocol fails every later request of this client. */
+  private violation(problem: string | undefined): void {
+    if (!problem) return;
+    this.violations.push(problem);
+    this.fail(new Error(`protocol contract violated: ${problem}`));
+  }
+
   /** Makes pending and future requests fail (e.g. the host process exited), instead of hanging. */
   fail(e: Error): void {
     this.failWith(e);
   }
 
   request<M extends ClientRequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
-    return Promise.race([this.conn.sendRequest(method, params) as Promise<RequestResult<M>>, this.failure!]);
+    return this.raw(method, params) as Promise<RequestResult<M>>;
   }
 
-  /** Raw request, for sending invalid params on purpose. */
+  /** Raw request, for sending invalid params on purpose; a successful result is still checked against the schema. */
   raw(method: string, params: unknown): Promise<unknown> {
-    return Promise.race([this.conn.sendRequest(method, params as object), this.failure!]);
+    const checked = (this.conn.sendRequest(method, params as object) as Promise<unknown>).then((result) => {
+      const problem = checkResult(method, result);
+      if (problem) {
+        this.violations.push(problem);
+        throw new Error(`protocol contract violated: ${problem}`);
+      }
+      return result;
+    });
+    return Promise.race([checked, this.failure!]);
   }
 
   async initialize(opts: { name?: string; approvals?: boolean; clarify?: boolean; secrets?: Record<string, string>; workspace?: string } = {}) {

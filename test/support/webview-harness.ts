@@ -10,7 +10,7 @@ import { extname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ExtensionToWebview, WebviewToExtension } from '../../server/protocol';
-import { createNonce, renderWebviewHtml, webviewCsp } from '../../webview/html';
+import { createNonce, renderWebviewHtml, webviewCsp } from '../../extension/chat/html';
 import { HOST_ENTRY, tempHome, writeTestConfig } from './host-process';
 import { THEMES, type ThemeName } from '../webview/themes';
 

@@ -2,7 +2,7 @@
 // handlers or inline styles does nothing, the CSP is in force (an inline script is refused), and the page's own
 // script and styles cause no violation.
 import { describe, expect, it } from 'vitest';
-import { createNonce, renderWebviewHtml, webviewCsp } from '../../webview/html';
+import { createNonce, renderWebviewHtml, webviewCsp } from '../../extension/chat/html';
 import { send, useWebviewEnv } from './setup';
 
 const env = useWebviewEnv();

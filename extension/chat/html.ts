@@ -1,5 +1,5 @@
-// The chat webview's HTML, shared by the extension (which serves it in VS Code) and the browser tests (which serve
-// it over HTTP), so both load the page with the same Content-Security-Policy. Pure: no DOM, no vscode import.
+// The chat webview's HTML, built by the extension (which serves it in VS Code) and by the browser tests (which
+// serve it over HTTP), so both load the page with the same Content-Security-Policy. Pure: no DOM, no vscode import.
 
 export interface WebviewHtmlOptions {
   /** URI of dist/webview/main.js as the webview may load it (webview.asWebviewUri in VS Code). */
