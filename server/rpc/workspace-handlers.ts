@@ -3,9 +3,10 @@ import type { Host } from '../host';
 import { discoverContext, watchContext, type Disposable } from '../context';
 import { MemoryStore, memoriesDir, MEMORY_TARGETS } from '../memory';
 import type { Handlers } from './connection';
-import { readManifest, skillCommandName } from '../skills';
+import { skillCommandName } from '../skills';
+import { ProvenanceIndex } from '../skills/provenance';
 import { readLock } from '../skills/hub/lock';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HostError } from '../util/errors';
 
 /** One watcher per workspace root a client opened; `context/changed` tells every client to re-read. */
@@ -57,9 +58,9 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
     },
     'skills/list': (p: { category?: string }) => {
       const l = host.skills.list({ category: p.category });
-      const bundled = readManifest(host.paths.skills);
-      const hub = readLock(join(host.paths.skills, '.hub', 'lock.json')).installed;
-      const sourceOf = (name: string) => (hub[name] ? ('hub' as const) : bundled.has(name) ? ('builtin' as const) : ('local' as const));
+      const prov = new ProvenanceIndex(host.paths.skills, readLock(join(host.paths.skills, '.hub', 'lock.json')));
+      const KIND = { hub: 'hub', bundled: 'builtin', local: 'local' } as const;
+      const sourceOf = (name: string, file: string) => KIND[prov.of(name, dirname(file), { verify: false }).kind];
       return {
         skills: l.skills.map((s) => ({
           name: s.name,
@@ -69,7 +70,7 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
           command: `/${skillCommandName(s.name)}`,
           missingEnv: s.missingEnv,
           setupNeeded: s.setupNeeded,
-          source: sourceOf(s.name),
+          source: sourceOf(s.name, s.path),
         })),
         errors: l.errors.map((e) => ({ path: e.path, reason: e.reason })),
       };
