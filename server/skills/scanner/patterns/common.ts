@@ -19,7 +19,7 @@ export function table(category: ThreatCategory) {
     severity: Severity,
     description: string,
     re: RegExp,
-    extra: Pick<ThreatPattern, 'multiline' | 'reject' | 'rejectBefore'> = {},
+    extra: Pick<ThreatPattern, 'multiline' | 'reject' | 'rejectBefore' | 'rejectAfter'> = {},
   ): ThreatPattern => ({ id, category, severity, description, re, ...extra });
 }
 
