@@ -142,6 +142,7 @@ export function scanText(
   }
   for (const c of compiled) {
     if (overBudget(0)) return findings;
+    if (c.p.onlyIn && !c.p.onlyIn.test(file)) continue;
     let lines = 0;
     for (const m of matchesOf(c, text)) {
       const n = lineAt(m.index);

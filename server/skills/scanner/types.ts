@@ -33,6 +33,8 @@ export interface ThreatPattern {
   rejectBefore?: RegExp;
   /** A match followed (on its line) by text matching this is a harmless form (e.g. `| python3 -m json.tool`). */
   rejectAfter?: RegExp;
+  /** Only files whose path matches this are checked. */
+  onlyIn?: RegExp;
 }
 
 export interface ScanFinding {
