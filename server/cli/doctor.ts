@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
 import type { Host } from '../host';
 import { listEndpointModels } from '../agent/model-client';
+import { soulCheck } from './doctor-soul';
 
 export interface Check {
   name: string;
@@ -65,6 +66,7 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
   } catch (e) {
     add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
   }
+  add(soulCheck(host));
   const backend = host.config.terminal.backend;
   const sb = await host.sandboxes.check();
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });

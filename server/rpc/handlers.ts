@@ -8,6 +8,7 @@ import { listEndpointModels } from '../agent/model-client';
 import { publicConfig } from '../config/public';
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
+import { setWorkspaceTrusted } from '../context';
 
 function folderPath(f: string | { uri: string }): string {
   const s = typeof f === 'string' ? f : f.uri;
@@ -30,6 +31,7 @@ export function createHandlers(host: Host): Handlers {
       const folders = [...(p.workspaceFolders ?? []), ...(opts.workspaceFolders ?? [])];
       const root = folders.length ? folderPath(folders[0]) : p.rootUri ? folderPath(p.rootUri) : undefined;
       if (root) workspaceOf.set(client, root);
+      if (opts.workspaceTrusted !== undefined) setWorkspaceTrusted(root ?? host.workspaceRoot, opts.workspaceTrusted);
       watchers.ensure(root ?? host.workspaceRoot);
       host.log.info('client initialized', { client: client.label, capabilities: caps });
       return {

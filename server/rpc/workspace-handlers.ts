@@ -1,6 +1,6 @@
 // Handlers for what the editor shows: the context files in effect, memory files, and watching them.
 import type { Host } from '../host';
-import { discoverContext, watchContext, type Disposable } from '../context';
+import { discoverContext, flagSoulOverride, isWorkspaceTrusted, watchContext, type Disposable } from '../context';
 import { MemoryStore, memoriesDir, MEMORY_TARGETS } from '../memory';
 import type { Handlers } from './connection';
 import { skillCommandName } from '../skills';
@@ -39,11 +39,20 @@ export function workspaceHandlers(host: Host, rootOf: (client: unknown) => strin
   return {
     'context/read': (p: { cwd?: string }, client) => {
       const root = rootOf(client);
-      const r = discoverContext({ workspaceRoot: root, cwd: p.cwd, hermesHome: host.hermesHome, maxChars: host.config.context_file_max_chars });
+      const r = discoverContext({
+        workspaceRoot: root,
+        cwd: p.cwd,
+        hermesHome: host.hermesHome,
+        maxChars: host.config.context_file_max_chars,
+        workspaceTrusted: isWorkspaceTrusted(root),
+      });
+      flagSoulOverride(r, (m, f) => host.log.warn(m, f));
       return {
         workspaceRoot: r.workspaceRoot,
         cwd: r.cwd,
         maxChars: r.maxChars,
+        soulLevel: r.soulLevel,
+        workspaceTrusted: r.workspaceTrusted,
         files: r.files.map((f) => ({
           kind: f.kind,
           path: f.path,
