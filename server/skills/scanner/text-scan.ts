@@ -3,6 +3,11 @@ import { redact } from '../../util/redact';
 import { THREAT_PATTERNS } from './patterns';
 import type { ScanFinding, ThreatPattern } from './types';
 import { lineConfined } from './line-regex';
+import { requiredLiterals } from './literals';
+import { LiteralSet } from './aho';
+
+/** Tests compare results with and without the literal prefilter; nothing else turns it off. */
+export const PREFILTER = { enabled: true };
 
 /**
  * Backstop against content crafted to make the patterns slow: a file that takes longer than this to scan is
@@ -15,14 +20,29 @@ const MAX_LINES_PER_PATTERN = 20;
 interface Compiled {
   p: ThreatPattern;
   g: RegExp;
+  /** Every match holds one literal (lower case) of each list; a file lacking any list is skipped for this pattern. */
+  needs: string[][] | null;
+  /** `needs` as ids into the shared LiteralSet. */
+  needIds: number[][] | null;
 }
+
+const literalSets = new WeakMap<Compiled[], LiteralSet>();
 
 const compiledCache = new WeakMap<readonly ThreatPattern[], Compiled[]>();
 function compile(patterns: readonly ThreatPattern[]): Compiled[] {
   let c = compiledCache.get(patterns);
   if (!c) {
     // Line-wise patterns run once over the whole file, rewritten so they still cannot match across a line break.
-    c = patterns.map((p) => ({ p, g: p.multiline ? new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : p.re.flags + 'g') : lineConfined(p.re) }));
+    c = patterns.map((p) => ({
+      p,
+      g: p.multiline ? new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : p.re.flags + 'g') : lineConfined(p.re),
+      needs: PREFILTER.enabled ? requiredLiterals(p.re) : null,
+      needIds: null as number[][] | null,
+    }));
+    const set = new LiteralSet(c.flatMap((x) => (x.needs ?? []).flat()));
+    const id = new Map(set.words.map((w, i) => [w, i]));
+    for (const x of c) x.needIds = x.needs ? x.needs.map((any) => any.map((w) => id.get(w)!)) : null;
+    literalSets.set(c, set);
     compiledCache.set(patterns, c);
   }
   return c;
@@ -140,9 +160,12 @@ export function scanText(
       }
     }
   }
+  // One pass finds every literal any pattern needs; patterns whose literals are absent are not run at all.
+  const present = literalSets.get(compiled)!.present(text.toLowerCase());
   for (const c of compiled) {
     if (overBudget(0)) return findings;
     if (c.p.onlyIn && !c.p.onlyIn.test(file)) continue;
+    if (c.needIds && !c.needIds.every((any) => any.some((i) => present[i] === 1))) continue;
     let lines = 0;
     for (const m of matchesOf(c, text)) {
       const n = lineAt(m.index);

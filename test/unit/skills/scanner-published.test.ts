@@ -57,5 +57,5 @@ describe('scanner on published skills', () => {
     expect(dangerous.map((d) => d.split(' — ')[0]).filter((d) => !REAL_FINDINGS.has(d))).toEqual([]);
     expect(caution.length / published.length).toBeLessThanOrEqual(0.05);
     expect(missed).toEqual([]);
-  });
+  }, 180_000);
 });

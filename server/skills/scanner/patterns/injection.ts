@@ -65,4 +65,15 @@ export const INJECTION = [
     /\b(?:hypothetically|in\s+a\s+fictional\s+(?:world|story)|for\s+a\s+novel)\b[^\n]{0,60}\b(?:malware|exploit|bypass|steal|keylogger|ransomware)\b/i),
   p('educational_pretext', 'medium', 'educational framing around attack tooling',
     /\bfor\s+(?:educational|research)\s+purposes\s+only\b/i),
+  // A skill that hands control to a page it has not shown: whatever the page says later becomes the agent's orders.
+  p('remote_instructions_follow', 'critical', 'tells the agent to fetch a page or file and carry out what it says',
+    /\b(?:fetch|download|open|read|load|visit|retrieve|get|curl)\b[^\n]{0,120}?(?:https?:\/\/\S+|\b(?:page|url|gist|document|file|paste)\b)[^\n]{0,120}?\b(?:and|then)\s+(?:\w+\s+){0,2}(?:carry\s+out|follow|execute|run|perform|obey|do|apply)\s+(?:every|each|all|any|whatever)\b(?:\s+\w+){0,3}\s*(?:steps?|instructions?|commands?|it\s+(?:says|lists|contains))/i,
+    { rejectBefore: NEGATED }),
+  p('remote_instructions_obey', 'critical', 'tells the agent to obey instructions found on a remote page',
+    /\b(?:follow|obey|execute|carry\s+out)\s+(?:all\s+|any\s+|every\s+)?(?:the\s+)?(?:instructions?|steps|commands)\s+(?:(?:found|listed|written|given)\s+)?(?:on|at|in|from)\s+(?:that|this|the)\s+(?:page|url|site|gist|remote\s+file)\b/i,
+    { rejectBefore: NEGATED }),
+  // Text in a reference file that speaks to the model reading it rather than to a person.
+  p('model_addressed_instruction', 'critical', 'instructions addressed to the AI reading the file',
+    /\b(?:when|once|after|as\s+soon\s+as|if)\s+(?:you|the\s+(?:AI|assistant|agent|model))\s+(?:read|load|see|open|process|encounter)s?\s+(?:this|these)\b[^\n]{0,160}?\b(?:run|execute|send|upload|delete|remove|install|fetch|download|curl|ignore|disregard|do\s+not\s+(?:tell|mention|ask)|without\s+(?:asking|telling))\b|\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:AI|assistant|agent|model|LLM)s?\s*(?:reading\s+this)?\s*:\s*[^\n]{0,160}?\b(?:run|execute|send|upload|delete|remove|ignore|disregard|without\s+(?:asking|telling)|do\s+not\s+(?:tell|mention|ask))\b/i,
+    { rejectBefore: NEGATED }),
 ];
