@@ -5,6 +5,8 @@ export class LiteralSet {
   private readonly fail: number[] = [0];
   private readonly out: number[][] = [[]];
   readonly words: string[];
+  /** Transitions for ASCII as a dense table (state * 128 + char → next state, or -1), built once: the hot path. */
+  private ascii: Int32Array = new Int32Array(0);
 
   constructor(words: Iterable<string>) {
     this.words = [...new Set(words)];
@@ -37,6 +39,15 @@ export class LiteralSet {
         this.out[s] = this.out[s].concat(this.out[this.fail[s]]);
       }
     }
+    // Fold failure links into the table so scanning ASCII never walks them.
+    const n = this.goto.length;
+    this.ascii = new Int32Array(n * 128);
+    for (const s of [0, ...queue]) {
+      for (let c = 0; c < 128; c++) {
+        const g = this.goto[s].get(c);
+        this.ascii[s * 128 + c] = g !== undefined ? g : s === 0 ? 0 : this.ascii[this.fail[s] * 128 + c];
+      }
+    }
   }
 
   /** Ids (indexes into `words`) of the words found in `text`. */
@@ -45,6 +56,12 @@ export class LiteralSet {
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c < 128) {
+        s = this.ascii[s * 128 + c];
+        const o = this.out[s];
+        for (let k = 0; k < o.length; k++) found[o[k]] = 1;
+        continue;
+      }
       let next = this.goto[s].get(c);
       while (next === undefined && s !== 0) {
         s = this.fail[s];

@@ -36,11 +36,23 @@ const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
 /** A word that mixes Latin letters with Cyrillic or Greek ones: nobody writes that except to hide a word. */
 export const MIXED_SCRIPT_WORD = /(?=[\p{L}]*\p{Script=Latin})(?=[\p{L}]*[\p{Script=Cyrillic}\p{Script=Greek}])[\p{L}]{2,}/u;
 
-/** NFKC (full-width and styled letters) plus look-alike Cyrillic/Greek folded to Latin; undefined when unchanged. */
+/**
+ * NFKC (full-width and styled letters) plus look-alike Cyrillic/Greek folded to Latin, for the lines where that
+ * changes a letter; other lines are left empty so line numbers still match. undefined when no line changed.
+ */
 export function foldConfusables(text: string): string | undefined {
   if (!/[^\x00-\x7f]/.test(text)) return undefined;
-  const folded = text.normalize('NFKC').replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c);
-  return folded === text ? undefined : folded;
+  const lines = text.split('\n');
+  let changed = false;
+  const out = lines.map((l) => {
+    if (!/[^\x00-\x7f]/.test(l)) return '';
+    const f = l.normalize('NFKC').replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c);
+    // Punctuation that NFKC rewrites (… → ...) changes no word; only lines whose letters changed are worth a rescan.
+    if (f === l || f.replace(/[^\p{L}]/gu, '') === l.replace(/[^\p{L}]/gu, '')) return '';
+    changed = true;
+    return f;
+  });
+  return changed ? out.join('\n') : undefined;
 }
 
 const BASE64_BLOB = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])/g;
