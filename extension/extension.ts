@@ -1,5 +1,6 @@
 // Entry point: wires the host connection, the chat webviews, the IDE prompts for host requests, the status bar,
 // the Context view and the commands. The host owns every decision; this extension is a bridge to the editor.
+import { hostInitOptions } from './host/init-options';
 import * as vscode from 'vscode';
 import { serverNotifications, type ServerRequestMethod } from '../server/protocol';
 import { followThread } from '../server/protocol/follow';
@@ -48,12 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
           process.env,
           workspaceRoot(),
         ),
-      initializationOptions: async () => ({
-        clientInfo: { name: 'vscode', version: vscode.version },
-        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-        hermesCapabilities: { approvals: true, clarify: true, secrets: true, ide: [] },
-        secrets: await keys.all(),
-      }),
+      initializationOptions: async () => hostInitOptions(vscode.workspace, vscode.version, await keys.all()),
     }),
     {
       notifyFailure: (message) =>
@@ -64,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   );
   supervisor = host;
+  // Trust granted later: the host re-initializes and loads the workspace's context files from then on.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void host.restart()));
   const hostInfo = () => host.info as { hermesHome?: string } | undefined;
 
   // Chat webviews and the bridge.

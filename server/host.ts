@@ -84,7 +84,7 @@ export class Host {
     this.hub = new ClientHub(this.events, this.log.child('rpc'));
     this.prompt.add(operatingGuidance);
     this.prompt.add(environmentSection);
-    for (const s of contextSections(() => this.config)) this.prompt.add(s);
+    for (const s of contextSections(() => this.config, (m, f) => this.log.warn(m, f))) this.prompt.add(s);
     for (const s of guidanceSections(() => this.skills)) this.prompt.add(s);
     const runner = new ToolRunner({
       store: this.store,

@@ -19,9 +19,17 @@ export interface ContextNode {
 
 const KIND_LABEL: Record<Ctx['files'][number]['kind'], string> = {
   soul: 'SOUL.md',
+  'hermes-md': '.hermes.md',
   agents: 'AGENTS.md',
+  'claude-md': 'CLAUDE.md',
   cursorrules: '.cursorrules',
   'cursor-rule': 'Cursor rule',
+};
+
+const SOUL_LEVEL: Record<Ctx['soulLevel'], string> = {
+  workspace: 'SOUL.md from this workspace',
+  'hermes-home': 'your SOUL.md (HERMES_HOME)',
+  default: 'built-in default',
 };
 
 export function formatChars(n: number): string {
@@ -48,6 +56,23 @@ export function contextNodes(ctx: Ctx | null, mem: Mem | null, error?: string): 
       };
     });
     if (!files.length) files.push({ id: 'ctx:none', label: 'No AGENTS.md or SOUL.md in effect', description: 'use + to create one', icon: 'info' });
+    // Which identity is active, so a repository's SOUL.md never replaces the user's own unnoticed.
+    const soul = ctx.files.find((f) => f.kind === 'soul');
+    files.unshift({
+      id: 'ctx:identity',
+      label: `Identity: ${SOUL_LEVEL[ctx.soulLevel]}`,
+      ...(soul ? { description: soul.relPath, path: soul.path, tooltip: soul.path } : { tooltip: 'No SOUL.md in the workspace or HERMES_HOME' }),
+      icon: ctx.soulLevel === 'workspace' ? 'warning' : 'info',
+    });
+    if (!ctx.workspaceTrusted) {
+      files.unshift({
+        id: 'ctx:untrusted',
+        label: 'Workspace not trusted (Restricted Mode)',
+        description: 'its SOUL.md, AGENTS.md and rules are not loaded',
+        tooltip: 'VS Code does not trust this folder, so the agent ignores the instruction files in it. Trust the workspace to load them.',
+        icon: 'warning',
+      });
+    }
     for (const w of ctx.warnings) files.push({ id: `ctx:warn:${w}`, label: w, icon: 'warning', tooltip: w });
     out.push({ id: 'group:context', label: 'Context files', description: ctx.workspaceRoot, icon: 'folder', children: files });
   }

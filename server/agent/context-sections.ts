@@ -1,25 +1,34 @@
 // Prompt sections fed by the workspace and HERMES_HOME: identity (SOUL.md), project context (AGENTS.md levels,
 // rules files) and the memory snapshot. Each is read once when a thread starts; later edits apply to new threads.
 import type { HermesConfig } from '../config/schema';
-import { discoverContext, renderContextForPrompt, renderIdentity, type ContextReport } from '../context';
+import { discoverContext, flagSoulOverride, isWorkspaceTrusted, renderContextForPrompt, renderIdentity, type ContextReport } from '../context';
 import { MemoryStore, memoriesDir } from '../memory';
 import type { PromptContext, PromptSection } from './prompt';
 
 const reports = new WeakMap<PromptContext, ContextReport>();
 
-function report(ctx: PromptContext, config: () => HermesConfig): ContextReport {
+type Warn = (msg: string, fields: Record<string, unknown>) => void;
+
+function report(ctx: PromptContext, config: () => HermesConfig, warn?: Warn): ContextReport {
   let r = reports.get(ctx);
   if (!r) {
-    r = discoverContext({ workspaceRoot: ctx.workspaceRoot, cwd: ctx.cwd, hermesHome: ctx.hermesHome, maxChars: config().context_file_max_chars });
+    r = discoverContext({
+      workspaceRoot: ctx.workspaceRoot,
+      cwd: ctx.cwd,
+      hermesHome: ctx.hermesHome,
+      maxChars: config().context_file_max_chars,
+      workspaceTrusted: isWorkspaceTrusted(ctx.workspaceRoot),
+    });
+    if (warn) flagSoulOverride(r, warn);
     reports.set(ctx, r);
   }
   return r;
 }
 
-export function contextSections(config: () => HermesConfig): PromptSection[] {
+export function contextSections(config: () => HermesConfig, warn?: Warn): PromptSection[] {
   return [
-    { id: 'identity', order: 0, render: (ctx) => renderIdentity(report(ctx, config)) },
-    { id: 'project-context', order: 300, render: (ctx) => renderContextForPrompt(report(ctx, config)) },
+    { id: 'identity', order: 0, render: (ctx) => renderIdentity(report(ctx, config, warn)) },
+    { id: 'project-context', order: 300, render: (ctx) => renderContextForPrompt(report(ctx, config, warn)) },
     {
       id: 'memory',
       order: 500,

@@ -22,6 +22,7 @@ export interface DoctorInput {
   log: Logger;
   owner: OwnerRecord | null;
 }
+import { soulCheck } from './doctor-soul';
 
 export interface Check {
   name: string;
@@ -101,6 +102,7 @@ export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; o
   } catch (e) {
     add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
   }
+  add(soulCheck(host));
   const backend = host.config.terminal.backend;
   const sb = await checkBackend(host.config, process.env, host.log);
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });

@@ -19,6 +19,7 @@ function hubFor(hermesHome: string): SkillHub {
 }
 
 function describeInspection(i: SkillInspection): string {
+  for (const w of i.warnings) process.stderr.write(`warning: ${w}\n`);
   return [
     `${i.name}${i.version ? ` ${i.version}` : ''}: ${i.description}`,
     `  source:   ${i.source.canonical}${i.source.subpath ? ` (${i.source.subpath})` : ''} → ${i.resolved}`,
@@ -65,7 +66,8 @@ export function skillsCommand(home: (cmd: Command) => string, fail: (e: unknown)
         const h = home(cmd);
         if (opts.source === 'hub') {
           for (const e of hubFor(h).list({ source: 'hub' })) {
-            process.stdout.write(`${e.name}\t${e.status}\t${e.trust ?? ''}\t${e.verdict ?? ''}\t${(e as any).source?.canonical ?? ''}${e.modified ? '\t(modified)' : ''}${e.present ? '' : '\t(missing)'}\n`);
+            const from = e.installedBy === 'hermes' ? '\t(installed by hermes)' : '';
+            process.stdout.write(`${e.name}\t${e.status}\t${e.trust}\t${e.verdict}\t${e.source}${from}${e.modified ? '\t(modified)' : ''}${e.present ? '' : '\t(missing)'}\n`);
           }
           return;
         }
@@ -73,6 +75,7 @@ export function skillsCommand(home: (cmd: Command) => string, fail: (e: unknown)
         const l = lib.list({});
         for (const s of l.skills) process.stdout.write(`${s.name}\t${s.category ?? ''}\t${s.description}\n`);
         for (const e of l.errors) process.stderr.write(`broken: ${e.path}: ${e.reason}\n`);
+        for (const w of l.warnings) process.stderr.write(`warning: ${w.reason}\n`);
       } catch (e) {
         fail(e);
       }
@@ -80,25 +83,29 @@ export function skillsCommand(home: (cmd: Command) => string, fail: (e: unknown)
   skills
     .command('uninstall <name>')
     .description('remove a hub-installed skill')
-    .action((name: string, _o, cmd: Command) => {
+    .action(async (name: string, _o, cmd: Command) => {
       try {
-        hubFor(home(cmd)).uninstall(name);
-        process.stdout.write(`uninstalled ${name}\n`);
+        const r = await hubFor(home(cmd)).uninstall(name);
+        for (const dir of r.removed) process.stdout.write(`uninstalled ${name}: removed ${dir}\n`);
+        for (const dir of r.forgotten) process.stdout.write(`forgot ${name}: ${dir} was already gone\n`);
       } catch (e) {
         fail(e);
       }
     });
   skills
     .command('audit')
-    .description('re-scan every installed skill; exit 1 if any is dangerous')
+    .description('re-scan every installed skill; exit 1 if any that is not builtin-trusted is dangerous')
     .action(async (_o, cmd: Command) => {
       try {
         const entries = await hubFor(home(cmd)).audit();
         for (const a of entries) {
-          process.stdout.write(`${a.verdict.padEnd(9)} ${a.name} (${a.provenance}${a.trust ? `, ${a.trust}` : ''})\n`);
+          const by = a.recordedBy === 'hermes' ? ', recorded by hermes' : '';
+          process.stdout.write(`${a.verdict.padEnd(9)} ${a.name} (${a.provenance}${a.trust ? `, ${a.trust}` : ''}${by})\n`);
           if (a.report.findings.length) process.stdout.write(formatFindings(a.report.findings).replace(/^/gm, '    ') + '\n');
         }
-        process.exit(entries.some((a) => a.verdict === 'dangerous') ? 1 : 0);
+        // Builtin skills (ours or Hermes's, unmodified) are reported but never fail the audit, as the install policy
+        // never blocks them either.
+        process.exit(entries.some((a) => a.verdict === 'dangerous' && a.trust !== 'builtin') ? 1 : 0);
       } catch (e) {
         fail(e);
       }

@@ -5,9 +5,11 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { scanForInjection } from './injection';
 import { DEFAULT_CONTEXT_MAX_CHARS, truncateContext, truncationWarning } from './truncate';
-import type { ContextFile, ContextFileKind, ContextParams, ContextReport } from './types';
+import type { ContextFile, ContextFileKind, ContextParams, ContextReport, SoulLevel } from './types';
 
 export const AGENTS_FILE_NAMES = ['AGENTS.md', 'agents.md'];
+export const HERMES_MD_NAMES = ['.hermes.md', 'HERMES.md'];
+export const CLAUDE_FILE_NAMES = ['CLAUDE.md', 'claude.md'];
 export const SOUL_FILE_NAME = 'SOUL.md';
 export const CURSORRULES_FILE_NAME = '.cursorrules';
 export const CURSOR_RULES_DIR = join('.cursor', 'rules');
@@ -63,19 +65,21 @@ function isFile(p: string): boolean {
   }
 }
 
-/** The AGENTS.md (or agents.md) in `dir`, by its real name on disk. */
-function findAgentsFile(dir: string): string | undefined {
+/** The first of `wanted` present in `dir`, by its real name on disk (so `agents.md` is not found as `AGENTS.md`). */
+function findNamed(dir: string, wanted: string[]): string | undefined {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return undefined;
   }
-  for (const want of AGENTS_FILE_NAMES) {
+  for (const want of wanted) {
     if (names.includes(want) && isFile(join(dir, want))) return join(dir, want);
   }
   return undefined;
 }
+
+const findAgentsFile = (dir: string) => findNamed(dir, AGENTS_FILE_NAMES);
 
 function relPathOf(r: Resolved, p: string): string {
   if (isInside(r.root, p)) return relative(r.root, p).split(sep).join('/');
@@ -88,7 +92,7 @@ export function stripFrontmatter(text: string): string {
   return text.replace(/^---[ \t]*\n[\s\S]*?\n---[ \t]*(?:\n|$)/, '');
 }
 
-function load(r: Resolved, kind: ContextFileKind, path: string, problems: string[]): ContextFile | undefined {
+function load(r: Resolved, kind: ContextFileKind, path: string, problems: string[], maxChars = r.maxChars): ContextFile | undefined {
   const relPath = relPathOf(r, path);
   let text: string;
   try {
@@ -99,7 +103,7 @@ function load(r: Resolved, kind: ContextFileKind, path: string, problems: string
   }
   text = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   let lineOffset = 0;
-  if (kind === 'cursor-rule') {
+  if (kind === 'cursor-rule' || kind === 'hermes-md') {
     const body = stripFrontmatter(text);
     lineOffset = text.slice(0, text.length - body.length).split('\n').length - 1;
     text = body;
@@ -107,9 +111,9 @@ function load(r: Resolved, kind: ContextFileKind, path: string, problems: string
   // Scan the whole file, not only the kept part: the model can read the rest with its file tools.
   // Lines are reported as the user sees them in the file, frontmatter included.
   const findings = scanForInjection(text).map((f) => ({ ...f, line: f.line + lineOffset }));
-  const cut = truncateContext(text, relPath, r.maxChars);
+  const cut = truncateContext(text, relPath, Math.max(1, maxChars));
   const warnings = findings.map((f) => `possible prompt injection: ${f.reason} (line ${f.line}: "${f.excerpt}")`);
-  if (cut.truncated) warnings.push(truncationWarning(cut, r.maxChars));
+  if (cut.truncated) warnings.push(truncationWarning(cut, maxChars));
   return {
     kind,
     path,
@@ -138,27 +142,102 @@ function cursorRuleFiles(root: string): string[] {
     .filter(isFile);
 }
 
+/** `.hermes.md`/`HERMES.md` nearest the cwd, looking up to the workspace root (Hermes walks to the git root). */
+function findHermesMd(r: Resolved): string | undefined {
+  const levels = agentsLevels(r.root, r.cwd).reverse();
+  for (const dir of levels) {
+    const f = findNamed(dir, HERMES_MD_NAMES);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** The Cursor rules as one block capped at maxChars in total, as Hermes caps it: files past the cap are cut or left out. */
+function loadRules(r: Resolved, problems: string[]): ContextFile[] {
+  const cursorrules = join(r.root, CURSORRULES_FILE_NAME);
+  const paths: [ContextFileKind, string][] = [
+    ...(isFile(cursorrules) ? [['cursorrules', cursorrules] as [ContextFileKind, string]] : []),
+    ...cursorRuleFiles(r.root).map((p) => ['cursor-rule', p] as [ContextFileKind, string]),
+  ];
+  const out: ContextFile[] = [];
+  let left = r.maxChars;
+  for (const [kind, p] of paths) {
+    if (left <= 0) {
+      const skipped = load(r, kind, p, problems, 1);
+      if (skipped) {
+        out.push({
+          ...skipped,
+          truncated: true,
+          keptChars: 0,
+          content: '',
+          warnings: [...skipped.warnings.filter((w) => !w.startsWith('truncated')), `left out: the rules together are capped at ${r.maxChars} chars`],
+        });
+      }
+      continue;
+    }
+    const f = load(r, kind, p, problems, left);
+    if (!f) continue;
+    out.push(f);
+    // The marker of a cut file costs a little too; count it so the block stays at the cap.
+    left -= f.truncated ? left : f.keptChars;
+  }
+  return out;
+}
+
 export function discoverContext(params: ContextParams): ContextReport {
   const r = resolveParams(params);
+  const trusted = params.workspaceTrusted !== false;
   const problems: string[] = [];
+  const notes: string[] = [];
   const take = (kind: ContextFileKind, paths: (string | undefined)[]): ContextFile[] =>
     paths.flatMap((p) => {
       const f = p ? load(r, kind, p, problems) : undefined;
       return f ? [f] : [];
     });
 
-  // First readable one wins: the workspace's SOUL.md overrides the user's own.
+  // First readable one wins: the workspace's SOUL.md overrides the user's own — unless the workspace is untrusted.
+  const homeSoul = join(r.hermesHome, SOUL_FILE_NAME);
   let soul: ContextFile | null = null;
-  for (const p of [join(r.root, SOUL_FILE_NAME), join(r.hermesHome, SOUL_FILE_NAME)]) {
+  let soulLevel: SoulLevel = 'default';
+  for (const [level, p] of [['workspace', join(r.root, SOUL_FILE_NAME)], ['hermes-home', homeSoul]] as const) {
+    if (level === 'workspace' && !trusted) continue;
     soul = (isFile(p) && load(r, 'soul', p, problems)) || null;
-    if (soul) break;
+    if (soul) {
+      soulLevel = level;
+      break;
+    }
   }
-  const agents = take('agents', agentsLevels(r.root, r.cwd).map(findAgentsFile));
-  const cursorrules = join(r.root, CURSORRULES_FILE_NAME);
-  const rules = [
-    ...take('cursorrules', [isFile(cursorrules) ? cursorrules : undefined]),
-    ...take('cursor-rule', cursorRuleFiles(r.root)),
-  ];
+  let soulOverrides: string | undefined;
+  if (soul && soulLevel === 'workspace' && isFile(homeSoul)) {
+    const mine = load(r, 'soul', homeSoul, []);
+    if (mine && mine.content.trim() !== soul.content.trim()) {
+      soulOverrides = homeSoul;
+      notes.push(`${soul.relPath} replaces your own HERMES_HOME/SOUL.md as the agent's identity in this workspace`);
+    }
+  }
+
+  let project: ContextReport['project'] = null;
+  let agents: ContextFile[] = [];
+  let rules: ContextFile[] = [];
+  if (!trusted) {
+    notes.push('workspace not trusted: its SOUL.md, .hermes.md, AGENTS.md, CLAUDE.md and rules files are not loaded');
+  } else {
+    const hermesMd = findHermesMd(r);
+    if (hermesMd) agents = take('hermes-md', [hermesMd]);
+    if (agents.length) project = 'hermes-md';
+    else {
+      agents = take('agents', agentsLevels(r.root, r.cwd).map(findAgentsFile));
+      if (agents.length) project = 'agents';
+      else {
+        agents = take('claude-md', [findNamed(r.cwd, CLAUDE_FILE_NAMES) ?? findNamed(r.root, CLAUDE_FILE_NAMES)]);
+        if (agents.length) project = 'claude-md';
+        else {
+          rules = loadRules(r, problems);
+          if (rules.length) project = 'rules';
+        }
+      }
+    }
+  }
   const files = [...(soul ? [soul] : []), ...agents, ...rules];
   return {
     workspaceRoot: r.root,
@@ -166,9 +245,13 @@ export function discoverContext(params: ContextParams): ContextReport {
     hermesHome: r.hermesHome,
     maxChars: r.maxChars,
     soul,
+    soulLevel,
+    ...(soulOverrides ? { soulOverrides } : {}),
+    workspaceTrusted: trusted,
+    project,
     agents,
     rules,
     files,
-    warnings: [...files.flatMap((f) => f.warnings.map((w) => `${f.relPath}: ${w}`)), ...problems],
+    warnings: [...notes, ...files.flatMap((f) => f.warnings.map((w) => `${f.relPath}: ${w}`)), ...problems],
   };
 }

@@ -5,3 +5,4 @@ export { truncateContext, truncationMarker, DEFAULT_CONTEXT_MAX_CHARS, type Trun
 export { scanForInjection, describeFindings, type InjectionFinding } from './injection';
 export { DEFAULT_SOUL, SOUL_MD_TEMPLATE, AGENTS_MD_TEMPLATE } from './templates';
 export type { ContextParams, ContextFile, ContextFileKind, ContextReport, Disposable } from './types';
+export { flagSoulOverride, isWorkspaceTrusted, setWorkspaceTrusted } from './trust';

@@ -9,9 +9,17 @@ export interface ContextParams {
   hermesHome: string;
   /** Per-file cap in characters (code points); default 20,000. */
   maxChars?: number;
+  /**
+   * false when the editor says the workspace is not trusted (VS Code Restricted Mode): nothing from the workspace
+   * (SOUL.md, project files, rules) is loaded; SOUL.md comes from HERMES_HOME only.
+   */
+  workspaceTrusted?: boolean;
 }
 
-export type ContextFileKind = 'soul' | 'agents' | 'cursorrules' | 'cursor-rule';
+/** Which SOUL.md is the identity: the workspace's, the user's in HERMES_HOME, or the built-in default. */
+export type SoulLevel = 'workspace' | 'hermes-home' | 'default';
+
+export type ContextFileKind = 'soul' | 'hermes-md' | 'agents' | 'claude-md' | 'cursorrules' | 'cursor-rule';
 
 export interface ContextFile {
   kind: ContextFileKind;
@@ -39,11 +47,23 @@ export interface ContextReport {
   maxChars: number;
   /** The identity in effect; null means DEFAULT_SOUL applies. */
   soul: ContextFile | null;
-  /** AGENTS.md levels, workspace root first, nearest to cwd last. */
+  soulLevel: SoulLevel;
+  /**
+   * The workspace SOUL.md won over a different HERMES_HOME/SOUL.md: a cloned repository is replacing the user's
+   * own identity. Holds the path of the user's file that was set aside.
+   */
+  soulOverrides?: string;
+  workspaceTrusted: boolean;
+  /**
+   * The project context in effect. As in Hermes, one kind wins, first found: `.hermes.md`/`HERMES.md` (cwd up to
+   * the workspace root), AGENTS.md (every level, root to cwd), `CLAUDE.md`, then the Cursor rules.
+   */
+  project: 'hermes-md' | 'agents' | 'claude-md' | 'rules' | null;
+  /** The project files of the winning kind (empty when another kind won). */
   agents: ContextFile[];
-  /** `.cursorrules`, then `.cursor/rules/*.mdc` by name. */
+  /** `.cursorrules`, then `.cursor/rules/*.mdc` by name; together capped at maxChars. */
   rules: ContextFile[];
-  /** soul, agents, rules in that order: everything in effect. */
+  /** soul, then the project files: everything in effect. */
   files: ContextFile[];
   /** Every file's warnings prefixed with its relPath, plus files that exist but could not be read. */
   warnings: string[];

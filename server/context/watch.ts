@@ -3,7 +3,7 @@
 // re-armed after every event: a new `.cursor/rules` folder or a re-created level folder gets a watcher of its own.
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, join } from 'node:path';
-import { agentsLevels, AGENTS_FILE_NAMES, CURSORRULES_FILE_NAME, CURSOR_RULES_DIR, discoverContext, resolveParams, SOUL_FILE_NAME } from './discover';
+import { agentsLevels, AGENTS_FILE_NAMES, CLAUDE_FILE_NAMES, HERMES_MD_NAMES, CURSORRULES_FILE_NAME, CURSOR_RULES_DIR, discoverContext, resolveParams, SOUL_FILE_NAME } from './discover';
 import type { ContextParams, ContextReport, Disposable } from './types';
 
 export interface WatchOptions {
@@ -45,6 +45,8 @@ export function watchContext(
   // Names whose appearance or change in a watched folder can alter the report.
   const relevant = new Set<string>([
     ...AGENTS_FILE_NAMES,
+    ...HERMES_MD_NAMES,
+    ...CLAUDE_FILE_NAMES,
     SOUL_FILE_NAME,
     CURSORRULES_FILE_NAME,
     '.cursor',

@@ -21,6 +21,8 @@ export const HermesInitOptions = z.object({
   hermesCapabilities: ClientCapabilities.optional(),
   /** Secrets the client holds (API keys from VS Code SecretStorage). Kept in memory only, never logged. */
   secrets: z.record(z.string(), z.string()).optional(),
+  /** false in an untrusted editor workspace (VS Code Restricted Mode): its SOUL.md, AGENTS.md and rules are not loaded. */
+  workspaceTrusted: z.boolean().optional(),
 });
 
 export const InitializeParams = z

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const ContextFileInfo = z.object({
-  kind: z.enum(['soul', 'agents', 'cursorrules', 'cursor-rule']),
+  kind: z.enum(['soul', 'hermes-md', 'agents', 'claude-md', 'cursorrules', 'cursor-rule']),
   path: z.string(),
   relPath: z.string(),
   /** Characters in the file. */
@@ -16,6 +16,10 @@ export const ContextReadResult = z.object({
   workspaceRoot: z.string(),
   cwd: z.string(),
   maxChars: z.number().int(),
+  /** Which SOUL.md is the identity: the workspace's, HERMES_HOME's, or the built-in default. */
+  soulLevel: z.enum(['workspace', 'hermes-home', 'default']),
+  /** false when the editor reported the workspace as untrusted; then nothing from it is loaded. */
+  workspaceTrusted: z.boolean(),
   files: z.array(ContextFileInfo),
   warnings: z.array(z.string()),
 });

@@ -15,6 +15,7 @@ import { listCommands, runCommand, type CommandHost } from '../commands/registry
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 import { approvalHandlers } from './approval-handlers';
+import { setWorkspaceTrusted } from '../context';
 
 function folderPath(f: string | { uri: string }): string {
   const s = typeof f === 'string' ? f : f.uri;
@@ -53,6 +54,7 @@ export function createHandlers(host: Host): Handlers {
       const folders = [...(p.workspaceFolders ?? []), ...(opts.workspaceFolders ?? [])];
       const root = folders.length ? folderPath(folders[0]) : p.rootUri ? folderPath(p.rootUri) : undefined;
       if (root) workspaceOf.set(client, root);
+      if (opts.workspaceTrusted !== undefined) setWorkspaceTrusted(root ?? host.workspaceRoot, opts.workspaceTrusted);
       watchers.ensure(root ?? host.workspaceRoot);
       host.log.info('client initialized', { client: client.label, capabilities: caps });
       return {

@@ -1,11 +1,12 @@
 // Handlers for what the editor shows: the context files in effect, memory files, and watching them.
 import type { Host } from '../host';
-import { discoverContext, watchContext, type Disposable } from '../context';
+import { discoverContext, flagSoulOverride, isWorkspaceTrusted, watchContext, type Disposable } from '../context';
 import { MemoryStore, memoriesDir, MEMORY_TARGETS } from '../memory';
 import type { Handlers } from './connection';
-import { readManifest, skillCommandName } from '../skills';
+import { skillCommandName } from '../skills';
+import { ProvenanceIndex } from '../skills/provenance';
 import { readLock } from '../skills/hub/lock';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HostError } from '../util/errors';
 
 /** One watcher per workspace root a client opened; `context/changed` tells every client to re-read. */
@@ -41,11 +42,20 @@ export function workspaceHandlers(
   return {
     'context/read': (p, client) => {
       const root = rootOf(client);
-      const r = discoverContext({ workspaceRoot: root, cwd: p.cwd, hermesHome: host.hermesHome, maxChars: host.config.context_file_max_chars });
+      const r = discoverContext({
+        workspaceRoot: root,
+        cwd: p.cwd,
+        hermesHome: host.hermesHome,
+        maxChars: host.config.context_file_max_chars,
+        workspaceTrusted: isWorkspaceTrusted(root),
+      });
+      flagSoulOverride(r, (m, f) => host.log.warn(m, f));
       return {
         workspaceRoot: r.workspaceRoot,
         cwd: r.cwd,
         maxChars: r.maxChars,
+        soulLevel: r.soulLevel,
+        workspaceTrusted: r.workspaceTrusted,
         files: r.files.map((f) => ({
           kind: f.kind,
           path: f.path,
@@ -60,9 +70,9 @@ export function workspaceHandlers(
     },
     'skills/list': (p) => {
       const l = host.skills.list({ category: p.category });
-      const bundled = readManifest(host.paths.skills);
-      const hub = readLock(join(host.paths.skills, '.hub', 'lock.json')).installed;
-      const sourceOf = (name: string) => (hub[name] ? ('hub' as const) : bundled.has(name) ? ('builtin' as const) : ('local' as const));
+      const prov = new ProvenanceIndex(host.paths.skills, readLock(join(host.paths.skills, '.hub', 'lock.json')));
+      const KIND = { hub: 'hub', bundled: 'builtin', local: 'local' } as const;
+      const sourceOf = (name: string, file: string) => KIND[prov.of(name, dirname(file), { verify: false }).kind];
       return {
         skills: l.skills.map((s) => ({
           name: s.name,
@@ -72,7 +82,7 @@ export function workspaceHandlers(
           command: `/${skillCommandName(s.name)}`,
           missingEnv: s.missingEnv,
           setupNeeded: s.setupNeeded,
-          source: sourceOf(s.name),
+          source: sourceOf(s.name, s.path),
         })),
         errors: l.errors.map((e) => ({ path: e.path, reason: e.reason })),
       };

@@ -45,7 +45,12 @@ export interface ParsedSkillFile {
   body: string;
   /** 1-based line of the first body line in the file. */
   bodyLine: number;
+  /** Problems that were repaired rather than refused (`file:line: key: what was done`). */
+  warnings: string[];
 }
+
+/** The agentskills.io / Hermes limit; longer descriptions are cut here (with a warning), as Hermes does. */
+export const MAX_DESCRIPTION_CHARS = 1024;
 
 export interface FormatIssue {
   line: number;
@@ -129,8 +134,7 @@ const FrontmatterSchema = z.looseObject({
   description: z
     .string(msg('a string'))
     .trim()
-    .min(1, { error: 'required' })
-    .max(1024, { error: 'must be at most 1024 characters' }),
+    .min(1, { error: 'required' }),
   version: z.union([z.string(), z.number()], msg('a string')).nullish(),
   author: z.union([z.string(), z.array(z.string())], msg('a string')).nullish(),
   license: z.string(msg('a string')).nullish(),
@@ -266,7 +270,14 @@ export function parseSkillMarkdown(text: string, file: string): ParsedSkillFile 
     issues.sort((a, b) => a.line - b.line);
     throw new SkillFormatError(file, issues);
   }
-  return { frontmatter: normalise(res.data, data, doc), body, bodyLine: closeLine + 1 };
+  const frontmatter = normalise(res.data, data, doc);
+  const warnings: string[] = [];
+  if (frontmatter.description.length > MAX_DESCRIPTION_CHARS) {
+    const line = (doc && lineOfPath(doc, lc, ['description'])) ?? 2;
+    warnings.push(`${file}:${line}: description: is ${frontmatter.description.length} characters; truncated to ${MAX_DESCRIPTION_CHARS}`);
+    frontmatter.description = frontmatter.description.slice(0, MAX_DESCRIPTION_CHARS - 1).trimEnd() + '…';
+  }
+  return { frontmatter, body, bodyLine: closeLine + 1, warnings };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The skills hub: install skills from git repositories, folders and tarballs through quarantine, scan and
 // policy, and keep their provenance. Flow: fetch into a temp folder → copy to skills/.hub/quarantine/<name> →
 // scan → decide by trust level → move into place (or leave quarantined) → lock.json + audit.log.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, relative } from 'node:path';
 // proper-lockfile patches fs through graceful-fs when loaded; load it on the first lock, not at host start.
@@ -17,7 +17,8 @@ import type { AuditEntry, HubListEntry, InstallOptions, InstallResult, SkillInsp
 import { CATEGORY_FILE, SKILL_FILE, SkillLibrary } from './library';
 import { assertCategory, MAX_NAME_LENGTH, SKILL_NAME_RE } from './paths';
 import { scanSkillDir, type ScanReport } from './scanner';
-import { readManifest } from './seed';
+import { hermesContentHash, hermesFileList } from './hermes-hash';
+import { hubEntryModified, isHermesOfficial, ProvenanceIndex } from './provenance';
 import { copyTree, hashTree, walkTree } from './tree';
 
 export { DEFAULT_TRUSTED_SOURCES, type TrustLevel, type PolicyDecision } from './hub/policy';
@@ -43,6 +44,7 @@ interface Prepared {
   fetched: Fetched;
   frontmatter: SkillFrontmatter;
   name: string;
+  warnings: string[];
 }
 
 export class SkillHub {
@@ -94,27 +96,41 @@ export class SkillHub {
       for (const e of Object.values(map)) {
         const dir = join(this.skillsDir, e.path);
         const present = existsSync(join(dir, SKILL_FILE));
-        out.push({ ...e, status, present, modified: present && hashTree(dir) !== e.contentHash });
+        const { hermesRaw, ...rest } = e;
+        out.push({
+          ...rest,
+          ...(isHermesOfficial(e) ? { trust: 'builtin' as const } : {}),
+          installedBy: hermesRaw && !e.contentHash ? 'hermes' : 'hermes-host',
+          status,
+          present,
+          modified: present && hubEntryModified(this.skillsDir, e),
+        });
       }
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Removes a hub-installed (or quarantined) skill and forgets it. Skills not from the hub are refused. */
-  async uninstall(name: string): Promise<{ name: string; removed: string[] }> {
+  /**
+   * Removes a hub-installed (or quarantined) skill — ours or one the Hermes agent installed — and forgets it.
+   * `removed` lists the folders actually deleted; an entry whose folder is already gone is only forgotten. A lock
+   * path that is absolute, climbs out of the skills folder, passes through a symlink or does not end in the skill's
+   * name is refused (a poisoned lock entry must not turn uninstall into `rm -rf` elsewhere).
+   */
+  async uninstall(name: string): Promise<{ name: string; removed: string[]; forgotten: string[] }> {
     return this.withLock(() => {
       const lock = readLock(this.lockPath);
       const entry = lock.installed[name] ?? lock.quarantined[name];
       if (!entry) throw new SkillError('NotFound', `"${name}" was not installed from the hub (delete local skills with skill_manage delete)`);
+      const targets: string[] = [];
+      for (const e of [lock.installed[name], lock.quarantined[name]]) if (e) targets.push(this.lockedDir(name, e.path));
       const removed: string[] = [];
-      for (const e of [lock.installed[name], lock.quarantined[name]]) {
-        if (!e) continue;
-        const dir = join(this.skillsDir, e.path);
-        const rel = relative(this.skillsDir, dir);
-        if (rel && !rel.startsWith('..') && existsSync(dir)) {
+      const forgotten: string[] = [];
+      for (const dir of targets) {
+        if (existsSync(dir)) {
           rmSync(dir, { recursive: true, force: true });
+          if (existsSync(dir)) throw new SkillError('InvalidPath', `could not remove ${dir}`);
           removed.push(dir);
-        }
+        } else forgotten.push(dir);
       }
       delete lock.installed[name];
       delete lock.quarantined[name];
@@ -127,17 +143,32 @@ export class SkillHub {
         source: entry.source,
         resolved: entry.resolved,
         trust: entry.trust,
-        contentHash: entry.contentHash,
+        contentHash: entry.contentHash || entry.hermesHash,
       });
-      return { name, removed };
+      return { name, removed, forgotten };
     });
+  }
+
+  /** The folder a lock entry names, checked to be a real folder inside the skills tree ending in the skill's name. */
+  private lockedDir(name: string, rel: string): string {
+    const segs = rel.split('/').filter((x) => x && x !== '.');
+    const bad = !rel || rel.startsWith('/') || segs.includes('..') || segs[segs.length - 1] !== name;
+    if (bad) throw new SkillError('InvalidPath', `refusing to uninstall "${name}": lock.json install path "${rel}" is not a folder named "${name}" inside ${this.skillsDir}`);
+    let cur = this.skillsDir;
+    for (const seg of segs) {
+      cur = join(cur, seg);
+      if (lstatSync(cur, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw new SkillError('InvalidPath', `refusing to uninstall "${name}": ${cur} is a symlink`);
+      }
+    }
+    return cur;
   }
 
   /** Re-scans every installed skill (hub, bundled and local), with its category's DESCRIPTION.md. */
   async audit(): Promise<AuditEntry[]> {
     return this.withLock(() => {
       const lock = readLock(this.lockPath);
-      const bundled = readManifest(this.skillsDir);
+      const prov = new ProvenanceIndex(this.skillsDir, lock);
       const now = new Date().toISOString();
       const out: AuditEntry[] = [];
       for (const s of this.library.scan().skills.filter((x) => x.root === this.library.root)) {
@@ -147,10 +178,11 @@ export class SkillHub {
           if (existsSync(desc)) extra.push({ path: `../${CATEGORY_FILE}`, content: readFileSync(desc) });
         }
         const report = scanSkillDir(s.dir, { extraFiles: extra });
-        const hub = lock.installed[s.name];
-        const provenance = hub ? 'hub' : bundled.has(s.name) ? 'bundled' : 'local';
-        const trust: TrustLevel | undefined = hub ? hub.trust : provenance === 'bundled' ? 'builtin' : undefined;
-        out.push({ name: s.name, relDir: s.relDir, provenance, ...(trust ? { trust } : {}), verdict: report.verdict, counts: report.counts, report });
+        const p = prov.of(s.name, s.dir);
+        const hub = p.hub;
+        const provenance = p.kind;
+        const trust = p.trust;
+        out.push({ name: s.name, relDir: s.relDir, provenance, ...(trust ? { trust } : {}), ...(p.by ? { recordedBy: p.by } : {}), verdict: report.verdict, counts: report.counts, report });
         if (hub) Object.assign(hub, { verdict: report.verdict, counts: report.counts, lastAuditAt: now });
         if (hub || report.verdict !== 'safe') {
           appendAudit(this.auditPath, {
@@ -159,7 +191,7 @@ export class SkillHub {
             name: s.name,
             ...(hub ? { source: hub.source, resolved: hub.resolved } : {}),
             ...(trust ? { trust } : {}),
-            contentHash: hashTree(s.dir),
+            contentHash: hub && !hub.contentHash ? hermesContentHash(s.dir) : hashTree(s.dir),
             verdict: report.verdict,
             counts: report.counts,
             findings: report.findings.slice(0, 30).map((f) => f.id),
@@ -184,7 +216,11 @@ export class SkillHub {
         results.push({ name: n, status: 'skipped', reason: 'missing on disk; uninstall to forget it' });
         continue;
       }
-      if (hashTree(dir) !== entry.contentHash && !opts.force) {
+      if (entry.notUpdatable) {
+        results.push({ name: n, status: 'skipped', reason: entry.notUpdatable });
+        continue;
+      }
+      if (hubEntryModified(this.skillsDir, entry) && !opts.force) {
         results.push({ name: n, status: 'skipped', reason: 'modified locally; use force to overwrite' });
         continue;
       }
@@ -198,8 +234,11 @@ export class SkillHub {
           ...(entry.ref ? { ref: entry.ref } : {}),
         };
         const prep = await this.prepare(spec);
+        // The lock's key is the name it was installed under (Hermes uses the folder name); keep it.
+        prep.name = n;
         try {
-          if (hashTree(prep.fetched.skillDir) === entry.contentHash) {
+          const same = entry.contentHash ? hashTree(prep.fetched.skillDir) === entry.contentHash : hermesContentHash(prep.fetched.skillDir) === entry.hermesHash;
+          if (same) {
             results.push({ name: n, status: 'unchanged', resolved: prep.fetched.resolved });
             continue;
           }
@@ -222,13 +261,13 @@ export class SkillHub {
     try {
       const text = readFileSync(join(fetched.skillDir, SKILL_FILE), 'utf8');
       const rel = relative(fetched.root, fetched.skillDir);
-      const frontmatter = parseSkillMarkdown(text, [spec.canonical, rel, SKILL_FILE].filter(Boolean).join('/')).frontmatter;
+      const { frontmatter, warnings } = parseSkillMarkdown(text, [spec.canonical, rel, SKILL_FILE].filter(Boolean).join('/'));
       const folder = rel ? basename(rel) : basename(spec.subpath ?? spec.location).replace(/\.(?:git|tar\.gz|tgz|tar)$/i, '');
       const name = [frontmatter.name, folder].find((n) => SKILL_NAME_RE.test(n) && n.length <= MAX_NAME_LENGTH && !n.includes('..'));
       if (!name) {
         throw new SkillError('InvalidName', `skill name "${frontmatter.name}" is not usable as a folder name (lowercase letters, digits, '.', '_', '-')`);
       }
-      return { spec, fetched, frontmatter, name };
+      return { spec, fetched, frontmatter, name, warnings };
     } catch (e) {
       fetched.cleanup();
       throw e;
@@ -247,6 +286,7 @@ export class SkillHub {
       trust,
       contentHash: hashTree(dir),
       files: walkTree(dir).map((e) => e.rel),
+      warnings: prep.warnings,
       report,
       decision: decide(trust, report.verdict, force),
     };
@@ -281,9 +321,12 @@ export class SkillHub {
       trust: inspection.trust,
       ...(opts.trust ? { trustOverride: true } : {}),
       contentHash: inspection.contentHash,
+      hermesHash: hermesContentHash(quarantine),
+      files: hermesFileList(quarantine),
       verdict: report.verdict,
       counts: report.counts,
       path: relative(this.skillsDir, quarantine),
+      ...(previous?.hermesRaw ? { hermesRaw: previous.hermesRaw } : {}),
       ...(opts.force ? { forced: true } : {}),
       installedAt: previous?.installedAt ?? now,
       updatedAt: now,

@@ -69,6 +69,8 @@ export interface SkillListing {
   skills: SkillSummary[];
   categories: CategoryInfo[];
   errors: LoadError[];
+  /** Skills loaded after a repair (e.g. an over-long description cut to 1,024 characters). */
+  warnings: LoadError[];
   /** Skills filtered out by platform, toolset/tool conditions or `disabled`, with the reason. */
   hidden: HiddenSkill[];
 }
@@ -76,6 +78,7 @@ export interface SkillListing {
 export interface ScanResult {
   skills: LoadedSkill[];
   errors: LoadError[];
+  warnings: LoadError[];
   categoryDescriptions: Map<string, string>;
 }
 
@@ -118,6 +121,7 @@ export class SkillLibrary {
   scan(): ScanResult {
     const skills: LoadedSkill[] = [];
     const errors: LoadError[] = [];
+    const warnings: LoadError[] = [];
     const categoryDescriptions = new Map<string, string>();
     const seen = new Map<string, LoadedSkill>();
     for (const root of [this.root, ...this.externalDirs]) {
@@ -133,6 +137,7 @@ export class SkillLibrary {
               errors.push({ path: file, reason: loaded.error });
               return;
             }
+            for (const w of loaded.warnings) warnings.push({ path: file, reason: w });
             const first = seen.get(loaded.frontmatter.name);
             if (first) {
               errors.push({
@@ -172,12 +177,12 @@ export class SkillLibrary {
       };
       visit(root, [], 0);
     }
-    return { skills, errors, categoryDescriptions };
+    return { skills, errors, warnings, categoryDescriptions };
   }
 
   /** The listing a tool or the editor shows: filtered by platform, toolsets/tools and `disabled`. */
   list(opts: ListOptions = {}): SkillListing {
-    const { skills, errors, categoryDescriptions } = this.scan();
+    const { skills, errors, warnings, categoryDescriptions } = this.scan();
     const { visible, hidden } = filterSkills(skills, opts);
     const env = opts.env ?? process.env;
     const counts = new Map<string, number>();
@@ -205,7 +210,7 @@ export class SkillLibrary {
         const description = categoryDescriptions.get(name);
         return { name, count, ...(description ? { description } : {}) };
       });
-    return { skills: summaries, categories, errors, hidden };
+    return { skills: summaries, categories, errors, warnings, hidden };
   }
 
   /** Finds a skill by frontmatter name, by `category/name` folder path, or by folder name; hidden ones included. */
@@ -287,7 +292,7 @@ export class SkillLibrary {
     file: string,
     st: Stats,
     display: string,
-  ): { error: string } | { frontmatter: SkillFrontmatter; body: string; text: string } {
+  ): { error: string } | { frontmatter: SkillFrontmatter; body: string; text: string; warnings: string[] } {
     const c = this.readCached(file, st, (text) => {
       try {
         return { value: parseSkillMarkdown(text, display) };
@@ -300,7 +305,7 @@ export class SkillLibrary {
       const reason = c.error ?? 'unreadable';
       return { error: reason.startsWith(display) ? reason : `${display}: ${reason}` };
     }
-    return { frontmatter: parsed.frontmatter, body: parsed.body, text: c.text };
+    return { frontmatter: parsed.frontmatter, body: parsed.body, text: c.text, warnings: parsed.warnings };
   }
 
   private loadCategoryDescription(file: string, display: string): { description?: string; error?: string } {

@@ -62,7 +62,9 @@ function validateSkillMd(content: unknown, name: string, display: string): strin
   if (content.length > MAX_SKILL_MD_CHARS) {
     throw new SkillError('TooLarge', `SKILL.md is ${content.length} characters; the limit is ${MAX_SKILL_MD_CHARS} (move details into references/)`);
   }
-  const { frontmatter } = parseSkillMarkdown(content, display);
+  const { frontmatter, warnings } = parseSkillMarkdown(content, display);
+  // Skills the agent writes are held to the limit (as Hermes's skill_manage does); only found skills are repaired.
+  if (warnings.length) throw new SkillError('InvalidFrontmatter', warnings.join('; ').replace('; truncated to', '; the limit is'));
   if (frontmatter.name !== name) {
     throw new SkillError(
       'InvalidFrontmatter',

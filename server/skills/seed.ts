@@ -1,5 +1,5 @@
-// Seeds the skills bundled with hermes-host into HERMES_HOME/skills. A manifest (`.bundled_manifest`, one
-// `name:hash` line per skill, hash = the bundled version last copied) tells a user's edits from our updates:
+// Seeds the skills bundled with hermes-host into HERMES_HOME/skills. A manifest of our own (`.hermes-host-manifest`,
+// one `name:hash` line per skill, hash = the bundled version last copied) tells a user's edits from our updates:
 // new bundled skills are added, unmodified copies follow the bundle, edited copies are left alone, a skill the
 // user deleted is not brought back, and skills dropped from the bundle leave the manifest (their files stay).
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, copyFileSync } from 'node:fs';
@@ -9,6 +9,9 @@ import { writeFileAtomic } from '../util/atomic';
 import { CATEGORY_FILE, SkillLibrary, type LoadError } from './library';
 import { copyTree, hashTree } from './tree';
 
+/** Our manifest. Hermes keeps `.bundled_manifest` for its own bundled skills; we read it, never write it. */
+export const HOST_MANIFEST = '.hermes-host-manifest';
+/** The Hermes agent's manifest of its bundled skills (`name:md5` lines, see hermesDirHash). */
 export const BUNDLED_MANIFEST = '.bundled_manifest';
 /** A file of this name in HERMES_HOME switches seeding off. */
 export const NO_BUNDLED_MARKER = '.no-bundled-skills';
@@ -38,12 +41,12 @@ export interface SeedResult {
   errors: LoadError[];
 }
 
-/** name → origin hash (null for v1 manifests that listed names only). */
-export function readManifest(skillsDir: string): Map<string, string | null> {
+/** name → origin hash (null for v1 manifests that listed names only); `file` defaults to our own manifest. */
+export function readManifest(skillsDir: string, file: string = HOST_MANIFEST): Map<string, string | null> {
   const out = new Map<string, string | null>();
   let text = '';
   try {
-    text = readFileSync(join(skillsDir, BUNDLED_MANIFEST), 'utf8');
+    text = readFileSync(join(skillsDir, file), 'utf8');
   } catch {
     return out;
   }
@@ -60,7 +63,7 @@ export function readManifest(skillsDir: string): Map<string, string | null> {
 function writeManifest(skillsDir: string, manifest: Map<string, string | null>): void {
   const lines = [...manifest.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([n, h]) => (h ? `${n}:${h}` : n));
   const text = lines.join('\n') + (lines.length ? '\n' : '');
-  const file = join(skillsDir, BUNDLED_MANIFEST);
+  const file = join(skillsDir, HOST_MANIFEST);
   // Seeding runs at every start; an unchanged manifest is not rewritten (an fsync'd write costs milliseconds).
   try {
     if (readFileSync(file, 'utf8') === text) return;
@@ -102,7 +105,7 @@ export function seedBundledSkills(opts: SeedOptions): SeedResult {
   const bundled = new SkillLibrary(opts.bundledDir).scan();
   result.errors.push(...bundled.errors);
   const userSkills = new SkillLibrary(opts.skillsDir).scan().skills;
-  const manifest = readManifest(opts.skillsDir);
+  const manifest = initialManifest(opts.skillsDir, bundled.skills.map((s) => s.name));
   const bundledNames = new Set<string>();
 
   for (const b of bundled.skills) {
@@ -152,6 +155,22 @@ export function seedBundledSkills(opts: SeedOptions): SeedResult {
   copyCategoryDescriptions(bundled.skills.map((s) => s.category).filter((c): c is string => !!c), opts);
   writeManifest(opts.skillsDir, manifest);
   return result;
+}
+
+/**
+ * Our manifest, or — on the first start after upgrading from a version that kept its entries in Hermes's
+ * `.bundled_manifest` — the entries there that are ours (one of our skill names with our sha256 hash form, which
+ * Hermes's md5 entries never have), so a skill the user deleted stays deleted. That file itself is left alone.
+ */
+function initialManifest(skillsDir: string, ourNames: string[]): Map<string, string | null> {
+  if (existsSync(join(skillsDir, HOST_MANIFEST))) return readManifest(skillsDir);
+  const legacy = readManifest(skillsDir, BUNDLED_MANIFEST);
+  const out = new Map<string, string | null>();
+  for (const name of ourNames) {
+    const h = legacy.get(name);
+    if (h && /^[0-9a-f]{64}$/.test(h)) out.set(name, h);
+  }
+  return out;
 }
 
 /** Category DESCRIPTION.md files are copied when the user has none; an existing one is never replaced. */

@@ -2,6 +2,7 @@
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { SkillError } from './errors';
 
 export interface TreeEntry {
   /** '/'-separated path relative to the walked folder. */
@@ -9,6 +10,8 @@ export interface TreeEntry {
   abs: string;
   kind: 'file' | 'symlink' | 'other';
   size: number;
+  /** Hard links to the file; more than one means the same bytes live somewhere else too (maybe outside). */
+  nlink: number;
 }
 
 /** Files and symlinks below `dir` (symlinks are reported, never followed); `.git` is skipped. */
@@ -30,7 +33,7 @@ export function walkTree(dir: string, opts: { limit?: number; skipDot?: boolean 
       const st = lstatSync(a, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory()) visit(a, r);
-      else out.push({ rel: r, abs: a, kind: st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other', size: st.size });
+      else out.push({ rel: r, abs: a, kind: st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other', size: st.size, nlink: st.nlink });
     }
   };
   visit(dir, '');
@@ -54,10 +57,17 @@ export function hashTree(dir: string): string {
   return h.digest('hex');
 }
 
-/** Copies files (with their mode) and symlinks (as links, not followed); `.git` and special files are skipped. */
+/**
+ * Copies files (with their mode) and symlinks (as links, not followed); `.git` and special files are skipped. A file
+ * with other hard links is refused: it can be a link to a file outside the folder (`ln ~/.ssh/id_rsa notes.txt`),
+ * and copying it would carry that file's bytes into the skills tree.
+ */
 export function copyTree(src: string, dst: string): void {
+  const entries = walkTree(src);
+  const linked = entries.find((e) => e.kind === 'file' && e.nlink > 1);
+  if (linked) throw new SkillError('InvalidPath', `${linked.rel} is a hard link (${linked.nlink} links to the same file); refusing to copy it — replace it with a regular file`);
   mkdirSync(dst, { recursive: true });
-  for (const e of walkTree(src)) {
+  for (const e of entries) {
     const to = join(dst, e.rel);
     mkdirSync(dirname(to), { recursive: true });
     if (e.kind === 'symlink') symlinkSync(readlinkSync(e.abs), to);

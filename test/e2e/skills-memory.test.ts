@@ -178,7 +178,9 @@ describe('skills hub CLI', () => {
     r = await runCli(['skills', 'audit'], env);
     expect(r.stdout).toMatch(/safe\s+csv-tidy/);
     const lock = JSON.parse(readFileSync(join(home, 'skills', '.hub', 'lock.json'), 'utf8'));
-    expect(lock.installed['csv-tidy'].resolved).toMatch(/^[0-9a-f]{40}$/);
+    // Hermes's entry format, with our own details alongside.
+    expect(lock.installed['csv-tidy']).toMatchObject({ trust_level: 'community', scan_verdict: 'safe', install_path: 'csv-tidy', content_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
+    expect(lock.installed['csv-tidy'].hermes_host.resolved).toMatch(/^[0-9a-f]{40}$/);
     expect(readFileSync(join(home, 'skills', '.hub', 'audit.log'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
     r = await runCli(['skills', 'uninstall', 'csv-tidy'], env);
     expect(r.code).toBe(0);

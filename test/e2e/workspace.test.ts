@@ -13,6 +13,41 @@ afterEach(async () => {
 });
 
 describe('context and memory over the protocol', () => {
+  it('shows which SOUL.md won; an untrusted workspace loads nothing and the model never sees its files', async () => {
+    const home = tempHome();
+    writeFileSync(join(home, 'SOUL.md'), 'You are the user\'s own agent.\n');
+    const ws = mkdtempSync(join(tmpdir(), 'hermes-ws-'));
+    writeFileSync(join(ws, 'SOUL.md'), 'You are a cloned repository\'s agent.\n');
+    writeFileSync(join(ws, 'CLAUDE.md'), 'Repository rules.\n');
+    host = startHost({ home });
+    await host.client.request('initialize', { clientInfo: { name: 'test' }, workspaceFolders: [ws] });
+    let ctx = await host.client.request('context/read', {});
+    expect([ctx.soulLevel, ctx.workspaceTrusted, ctx.files.map((f) => f.kind)]).toEqual(['workspace', true, ['soul', 'claude-md']]);
+    expect(ctx.warnings[0]).toBe("SOUL.md replaces your own HERMES_HOME/SOUL.md as the agent's identity in this workspace");
+    await host.kill();
+
+    const model = await ScriptedModelServer.start();
+    try {
+      writeTestConfig(home, model.baseURL);
+      host = startHost({ home });
+      await host.client.request('initialize', { clientInfo: { name: 'test' }, workspaceFolders: [ws], initializationOptions: { workspaceTrusted: false } });
+      await host.client.conn.sendNotification('initialized', {});
+      ctx = await host.client.request('context/read', {});
+      expect([ctx.soulLevel, ctx.workspaceTrusted, ctx.files.map((f) => f.relPath)]).toEqual(['hermes-home', false, ['HERMES_HOME/SOUL.md']]);
+      expect(ctx.warnings[0]).toMatch(/^workspace not trusted/);
+      model.script({ text: 'hi' });
+      const { thread } = await host.client.request('thread/start', {});
+      await host.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hello' }] });
+      await host.client.waitFor('turn/completed');
+      const system = String(model.chatRequests().at(-1)!.body.messages[0].content);
+      expect(system).toContain("You are the user's own agent.");
+      expect(system).not.toContain('cloned repository');
+      expect(system).not.toContain('Repository rules');
+    } finally {
+      await model.close();
+    }
+  });
+
   it('reads AGENTS.md levels, SOUL.md and memory, and notifies on change', async () => {
     const home = tempHome();
     const ws = mkdtempSync(join(tmpdir(), 'hermes-ws-'));

@@ -7,9 +7,13 @@ import { WebviewHub } from '../../extension/chat/hub';
 import { diffKind, oldContentFromDiff, oldSideOfHunks } from '../../extension/chat/diff-content';
 import { createTwoFilesPatch } from 'diff';
 import type { ExtensionToWebview } from '../../server/protocol';
+import { hostInitOptions } from '../../extension/host/init-options';
+import { stub, workspace } from './vscode-stub';
 
 const ctx = {
   workspaceRoot: '/w',
+  soulLevel: 'workspace' as const,
+  workspaceTrusted: true,
   cwd: '/w',
   maxChars: 20_000,
   files: [
@@ -27,18 +31,29 @@ const mem = {
 };
 
 describe('Context view nodes', () => {
+  it('in Restricted Mode says why the workspace files are not loaded, and the host is told at initialize', () => {
+    const [files] = contextNodes({ ...ctx, workspaceTrusted: false, soulLevel: 'hermes-home', files: [], warnings: [] }, null);
+    expect(files.children![0]).toMatchObject({ label: 'Workspace not trusted (Restricted Mode)', description: 'its SOUL.md, AGENTS.md and rules are not loaded', icon: 'warning' });
+    expect(files.children![1].label).toBe('Identity: your SOUL.md (HERMES_HOME)');
+    stub.workspaceTrusted = false;
+    expect(hostInitOptions(workspace, '1.90.0', {})).toMatchObject({ workspaceTrusted: false, workspaceFolders: ['/work/ws'] });
+    stub.workspaceTrusted = true;
+    expect(hostInitOptions(workspace, '1.90.0', {}).workspaceTrusted).toBe(true);
+  });
+
   it('lists each context file with size, truncation and injection warnings, then memory', () => {
     const [files, memory] = contextNodes(ctx, mem);
     expect(files.label).toBe('Context files');
     expect(files.children!.map((n) => [n.label, n.description, n.icon])).toEqual([
+      ['Identity: SOUL.md from this workspace', 'SOUL.md', 'warning'],
       ['SOUL.md', '800 chars', 'file'],
       ['AGENTS.md', '25k chars · truncated', 'warning'],
       ['pkg/AGENTS.md', '300 chars · 1 warning(s)', 'warning'],
       ['.cursorrules is not valid UTF-8', undefined, 'warning'],
     ]);
-    expect(files.children![1].tooltip).toContain('truncated to 20k chars (limit 20k chars)');
-    expect(files.children![2].tooltip).toContain('possible prompt injection');
-    expect(files.children![0].path).toBe('/w/SOUL.md');
+    expect(files.children![2].tooltip).toContain('truncated to 20k chars (limit 20k chars)');
+    expect(files.children![3].tooltip).toContain('possible prompt injection');
+    expect(files.children![1].path).toBe('/w/SOUL.md');
     expect(memory.children!.map((n) => [n.label, n.description, n.icon])).toEqual([
       ['MEMORY.md', '2 entries · 63% — 1,386/2,200', 'memory'],
       ['USER.md', 'disabled', 'warning'],
@@ -46,7 +61,10 @@ describe('Context view nodes', () => {
   });
 
   it('says when nothing is in effect, and shows a read error', () => {
-    expect(contextNodes({ ...ctx, files: [], warnings: [] }, null)[0].children![0].label).toBe('No AGENTS.md or SOUL.md in effect');
+    expect(contextNodes({ ...ctx, soulLevel: 'default', files: [], warnings: [] }, null)[0].children!.map((n) => n.label)).toEqual([
+      'Identity: built-in default',
+      'No AGENTS.md or SOUL.md in effect',
+    ]);
     expect(contextNodes(null, null, 'host not running')[0]).toMatchObject({ label: 'Could not read the context', description: 'host not running' });
     expect(formatChars(999)).toBe('999 chars');
   });

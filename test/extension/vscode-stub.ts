@@ -112,6 +112,8 @@ export const stub = {
   files: [] as string[],
   findFilesCalls: [] as { include: string; exclude?: string; max?: number }[],
   workspaceRoot: '/work/ws',
+  /** `vscode.workspace.isTrusted` (false = Restricted Mode). */
+  workspaceTrusted: true,
   handlers: new Map<string, (...args: any[]) => unknown>(),
   /** `showQuickPick` / `showInputBox` calls, answered by the test. */
   picks: [] as { items: unknown[]; options?: unknown; answer: Deferred<unknown> }[],
@@ -229,6 +231,10 @@ export const window = {
 };
 
 export const workspace = {
+  get isTrusted() {
+    return stub.workspaceTrusted;
+  },
+  onDidGrantWorkspaceTrust: (_fn: () => void) => ({ dispose: () => undefined }),
   get workspaceFolders() {
     return [{ uri: Uri.file(stub.workspaceRoot), name: 'ws', index: 0 }];
   },

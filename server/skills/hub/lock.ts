@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../util/atomic';
 import type { Severity, Verdict } from '../scanner';
 import type { SourceKind } from './source';
 import type { TrustLevel } from './policy';
+import { fromDisk, toDisk } from './lock-format';
 
 export interface LockEntry {
   name: string;
@@ -23,8 +24,12 @@ export interface LockEntry {
   trust: TrustLevel;
   /** Trust was set by the operator rather than derived from the source. */
   trustOverride?: boolean;
-  /** hashTree() of the installed (or quarantined) folder. */
+  /** hashTree() of the installed (or quarantined) folder; '' for entries Hermes wrote (see hermesHash). */
   contentHash: string;
+  /** Hermes's `content_hash` (sha256:16 hex) of the folder, written so Hermes can check it too. */
+  hermesHash?: string;
+  /** Files of the skill (lock.json `files`). */
+  files?: string[];
   verdict: Verdict;
   counts: Record<Severity, number>;
   /** Installed: folder relative to the skills root; quarantined: relative path of the quarantine folder. */
@@ -35,12 +40,18 @@ export interface LockEntry {
   lastAuditAt?: string;
   /** Why a quarantined skill was not installed. */
   reason?: string;
+  /** Set when this process cannot fetch the source again (a Hermes source adapter we do not implement). */
+  notUpdatable?: string;
+  /** The entry exactly as Hermes wrote it; kept so writing the lock never loses a field Hermes needs. */
+  hermesRaw?: Record<string, unknown>;
 }
 
 export interface HubLock {
   version: 1;
   installed: Record<string, LockEntry>;
   quarantined: Record<string, LockEntry>;
+  /** Top-level keys we do not know (written back unchanged). */
+  extra?: Record<string, unknown>;
 }
 
 export type AuditAction = 'inspect' | 'install' | 'quarantine' | 'update' | 'uninstall' | 'audit';
@@ -62,16 +73,18 @@ export interface AuditRecord {
 }
 
 export function readLock(file: string): HubLock {
+  let raw: unknown;
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<HubLock>;
-    return { version: 1, installed: v.installed ?? {}, quarantined: v.quarantined ?? {} };
+    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch {
     return { version: 1, installed: {}, quarantined: {} };
   }
+  return fromDisk(raw);
 }
 
+/** Writes the lock in Hermes's format (our details under `hermes_host` in each entry), readable by both. */
 export function writeLock(file: string, lock: HubLock): void {
-  writeFileAtomic(file, JSON.stringify(lock, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(toDisk(lock), null, 2) + '\n');
 }
 
 export function appendAudit(file: string, record: AuditRecord): void {
@@ -79,13 +92,20 @@ export function appendAudit(file: string, record: AuditRecord): void {
   appendFileSync(file, JSON.stringify(record) + '\n');
 }
 
+/** Our JSON lines of the audit log; Hermes's plain-text lines in the same file are skipped. */
 export function readAudit(file: string): AuditRecord[] {
+  let text = '';
   try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as AuditRecord);
+    text = readFileSync(file, 'utf8');
   } catch {
     return [];
   }
+  const out: AuditRecord[] = [];
+  for (const l of text.split('\n')) {
+    if (!l.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(l) as AuditRecord);
+    } catch {}
+  }
+  return out;
 }

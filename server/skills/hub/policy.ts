@@ -1,11 +1,13 @@
 // Install policy by trust level and scan verdict:
-//   builtin   (bundled with hermes-host)      safe → install, caution → install, dangerous → install
+//   builtin   (bundled with hermes-host or Hermes's own repository)    safe → install, caution → install, dangerous → install
 //   trusted   (skills.trusted_sources)        safe → install, caution → install, dangerous → quarantine
 //   community (everything else)               safe → install, caution → quarantine (force installs), dangerous → quarantine
 // `force` never overrides a dangerous verdict.
 import { isInside } from '../paths';
 import type { Verdict } from '../scanner';
 import { canonicalTrustEntry, type SourceSpec } from './source';
+
+const HERMES_CANONICAL = 'github.com/nousresearch/hermes-agent';
 
 export type TrustLevel = 'builtin' | 'trusted' | 'community';
 
@@ -19,6 +21,8 @@ export interface PolicyDecision {
 
 export function trustOf(spec: SourceSpec, opts: { trustedSources: string[]; bundledDir?: string }): TrustLevel {
   if (opts.bundledDir && spec.kind !== 'git' && isInside(opts.bundledDir, spec.location)) return 'builtin';
+  // The Hermes agent's own skills (its bundled and official optional skills) are builtin there too.
+  if (spec.canonical === HERMES_CANONICAL || spec.canonical.startsWith(HERMES_CANONICAL + '/')) return 'builtin';
   for (const entry of opts.trustedSources) {
     const e = canonicalTrustEntry(entry);
     if (e && (spec.canonical === e || spec.canonical.startsWith(e + '/'))) return 'trusted';

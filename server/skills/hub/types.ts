@@ -13,6 +13,8 @@ export interface SkillInspection {
   trust: TrustLevel;
   contentHash: string;
   files: string[];
+  /** Repairs made to the SKILL.md when reading it (e.g. a description cut to 1,024 characters). */
+  warnings: string[];
   report: ScanReport;
   /** What install would do (without force). */
   decision: PolicyDecision;
@@ -33,7 +35,9 @@ export interface InstallResult extends SkillInspection {
   replaced: boolean;
 }
 
-export interface HubListEntry extends LockEntry {
+export interface HubListEntry extends Omit<LockEntry, 'hermesRaw'> {
+  /** Who wrote the lock entry: this host, or the Hermes agent. */
+  installedBy: 'hermes-host' | 'hermes';
   status: 'installed' | 'quarantined';
   present: boolean;
   /** The installed files no longer match the recorded content hash. */
@@ -45,6 +49,8 @@ export interface AuditEntry {
   relDir: string;
   provenance: 'hub' | 'bundled' | 'local';
   trust?: TrustLevel;
+  /** Which program's manifest or lock recorded it. */
+  recordedBy?: 'hermes-host' | 'hermes';
   verdict: Verdict;
   counts: Record<Severity, number>;
   report: ScanReport;

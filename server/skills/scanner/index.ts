@@ -5,6 +5,8 @@ import { isBinary } from '../text';
 import { walkTree, type TreeEntry } from '../tree';
 import { binaryFinding, checkTreeShape, extensionFinding } from './structure';
 import { scanText } from './text-scan';
+import { decodedBase64, decodeUtf16, foldConfusables, MIXED_SCRIPT_WORD } from './decode';
+import { shellFindings } from './shell-scan';
 import type { ScanFinding, ScanReport, Severity, Verdict } from './types';
 
 export { THREAT_PATTERNS } from './patterns';
@@ -45,12 +47,40 @@ export function scanFiles(files: ScanFileInput[]): ScanReport {
 }
 
 function scanContent(rel: string, buf: Uint8Array): ScanFinding[] {
-  if (isBinary(buf)) {
+  const utf16 = decodeUtf16(buf);
+  if (utf16 === undefined && isBinary(buf)) {
     const b = binaryFinding(rel, buf.subarray(0, 8));
     return b ? [b] : [];
   }
+  const text = utf16 ?? Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  const out: ScanFinding[] = [];
   const ext = extensionFinding(rel);
-  return [...(ext ? [ext] : []), ...scanText(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8'), rel)];
+  if (ext) out.push(ext);
+  if (utf16 !== undefined) {
+    out.push({ id: 'utf16_text', category: 'obfuscation', severity: 'medium', description: 'text stored as UTF-16 (scanned after decoding)', file: rel, line: 1, excerpt: '' });
+  }
+  out.push(...scanText(text, rel), ...shellFindings(rel, text));
+  // The same words in disguise: look-alike letters folded to Latin, then readable base64 decoded.
+  const have = new Set(out.map((f) => `${f.id}:${f.line}`));
+  const also = (fs: ScanFinding[], note: string, line?: number) => {
+    for (const f of fs) {
+      const g = { ...f, line: line ?? f.line, description: `${f.description} (${note})` };
+      if (have.has(`${g.id}:${g.line}`)) continue;
+      have.add(`${g.id}:${g.line}`);
+      out.push(g);
+    }
+  };
+  const folded = foldConfusables(text);
+  if (folded) {
+    also([...scanText(folded, rel), ...shellFindings(rel, folded)], 'after folding look-alike letters');
+    const lines = text.split('\n');
+    const n = lines.findIndex((l) => MIXED_SCRIPT_WORD.test(l));
+    if (n >= 0) {
+      out.push({ id: 'mixed_script_word', category: 'obfuscation', severity: 'high', description: 'words mixing Latin with look-alike Cyrillic or Greek letters', file: rel, line: n + 1, excerpt: lines[n].trim().slice(0, 200) });
+    }
+  }
+  for (const b of decodedBase64(text)) also([...scanText(b.text, rel), ...shellFindings(`${rel}.sh`, b.text)], 'in decoded base64', b.line);
+  return out;
 }
 
 function readCapped(abs: string, size: number): Buffer {
@@ -84,7 +114,7 @@ export function scanSkillDir(dir: string, opts: ScanDirOptions = {}): ScanReport
     if (content === null) continue;
     const buf = typeof content === 'string' ? Buffer.from(content) : content;
     virtual.push({ path: rel, content: buf });
-    entries.push({ rel, abs: '', kind: 'file', size: buf.length });
+    entries.push({ rel, abs: '', kind: 'file', size: buf.length, nlink: 1 });
   }
   const findings: ScanFinding[] = checkTreeShape(dir, entries);
   let scanned = 0;

@@ -72,6 +72,9 @@ export function checkTreeShape(dir: string, entries: TreeEntry[]): ScanFinding[]
       );
       continue;
     }
+    if (e.kind === 'file' && e.nlink > 1) {
+      out.push(finding('hard_link', 'critical', 'hard link: the same file also lives elsewhere (possibly outside the skill folder)', e.rel, `${e.nlink} links`));
+    }
     if (e.size > STRUCTURE_LIMITS.maxFileBytes) {
       out.push(finding('file_too_large', 'medium', `file larger than ${STRUCTURE_LIMITS.maxFileBytes} bytes`, e.rel, `${e.size} bytes`));
     }

@@ -2,26 +2,47 @@
 import { redact } from '../../util/redact';
 import { THREAT_PATTERNS } from './patterns';
 import type { ScanFinding, ThreatPattern } from './types';
+import { lineConfined } from './line-regex';
+import { requiredLiterals } from './literals';
+import { LiteralSet } from './aho';
 
-/** Lines longer than this are scanned in overlapping windows so one minified line cannot make a regex crawl. */
-const WINDOW = 4000;
-const OVERLAP = 400;
+/** Tests compare results with and without the literal prefilter; nothing else turns it off. */
+export const PREFILTER = { enabled: true };
+
 /**
  * Backstop against content crafted to make the patterns slow: a file that takes longer than this to scan is
  * reported (high) instead of holding up the caller.
  */
 export const SCAN_BUDGET_MS = 3000;
+/** A pattern reports at most this many lines per file; more of the same adds nothing for a reviewer. */
+const MAX_LINES_PER_PATTERN = 20;
 
 interface Compiled {
   p: ThreatPattern;
   g: RegExp;
+  /** Every match holds one literal (lower case) of each list; a file lacking any list is skipped for this pattern. */
+  needs: string[][] | null;
+  /** `needs` as ids into the shared LiteralSet. */
+  needIds: number[][] | null;
 }
+
+const literalSets = new WeakMap<Compiled[], LiteralSet>();
 
 const compiledCache = new WeakMap<readonly ThreatPattern[], Compiled[]>();
 function compile(patterns: readonly ThreatPattern[]): Compiled[] {
   let c = compiledCache.get(patterns);
   if (!c) {
-    c = patterns.map((p) => ({ p, g: new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : p.re.flags + 'g') }));
+    // Line-wise patterns run once over the whole file, rewritten so they still cannot match across a line break.
+    c = patterns.map((p) => ({
+      p,
+      g: p.multiline ? new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : p.re.flags + 'g') : lineConfined(p.re),
+      needs: PREFILTER.enabled ? requiredLiterals(p.re) : null,
+      needIds: null as number[][] | null,
+    }));
+    const set = new LiteralSet(c.flatMap((x) => (x.needs ?? []).flat()));
+    const id = new Map(set.words.map((w, i) => [w, i]));
+    for (const x of c) x.needIds = x.needs ? x.needs.map((any) => any.map((w) => id.get(w)!)) : null;
+    literalSets.set(c, set);
     compiledCache.set(patterns, c);
   }
   return c;
@@ -34,21 +55,24 @@ function excerptOf(line: string, index: number): string {
   return redact((start > 0 ? '…' : '') + cut + (start + 200 < t.length ? '…' : ''));
 }
 
-/** First match of `c` in `text` that is not rejected as a placeholder or a negated phrase. */
-function firstMatch(c: Compiled, text: string): RegExpExecArray | undefined {
+/** Matches of `c` in `text` that are not rejected as placeholders, negated phrases or harmless continuations. */
+function* matchesOf(c: Compiled, text: string): Generator<RegExpExecArray> {
   c.g.lastIndex = 0;
   let m: RegExpExecArray | null;
-  let guard = 0;
-  while ((m = c.g.exec(text)) !== null && guard++ < 50) {
+  while ((m = c.g.exec(text)) !== null) {
     if (m[0].length === 0) c.g.lastIndex++;
     if (c.p.reject && c.p.reject.test(m[0])) continue;
     if (c.p.rejectBefore) {
       const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
       if (c.p.rejectBefore.test(text.slice(Math.max(lineStart, m.index - 80), m.index))) continue;
     }
-    return m;
+    if (c.p.rejectAfter) {
+      const end = m.index + m[0].length;
+      const nl = text.indexOf('\n', end);
+      if (c.p.rejectAfter.test(text.slice(end, nl === -1 ? Math.min(text.length, end + 200) : Math.min(nl, end + 200)))) continue;
+    }
+    yield m;
   }
-  return undefined;
 }
 
 // Zero-width and word-joiner characters, BOM (outside position 0), bidi embeddings/overrides/isolates, tag chars.
@@ -80,6 +104,8 @@ function invisibleFindings(line: string, lineNo: number, file: string): ScanFind
   return out;
 }
 
+const ANY_INVISIBLE = /[\u200B-\u200D\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069]|[\u{E0000}-\u{E007F}]/u;
+
 /** Findings for one text file; `file` is the path reported in each finding. */
 export function scanText(
   text: string,
@@ -89,17 +115,25 @@ export function scanText(
 ): ScanFinding[] {
   const started = performance.now();
   const compiled = compile(patterns);
-  const lineWise = compiled.filter((c) => !c.p.multiline);
-  const whole = compiled.filter((c) => c.p.multiline);
   const findings: ScanFinding[] = [];
   const seen = new Set<string>();
-  const add = (p: ThreatPattern, lineNo: number, line: string, index: number) => {
-    const key = `${p.id}:${lineNo}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    findings.push({ id: p.id, category: p.category, severity: p.severity, description: p.description, file, line: lineNo, excerpt: excerptOf(line, index) });
+  const lineStarts: number[] = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineAt = (index: number): number => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   };
-  const lines = text.split('\n');
+  const lineText = (n: number): string => {
+    const end = n + 1 < lineStarts.length ? lineStarts[n + 1] - 1 : text.length;
+    const l = text.slice(lineStarts[n], end);
+    return l.endsWith('\r') ? l.slice(0, -1) : l;
+  };
   const overBudget = (lineNo: number) => {
     if (performance.now() - started <= budgetMs) return false;
     findings.push({
@@ -113,40 +147,33 @@ export function scanText(
     });
     return true;
   };
-  for (let n = 0; n < lines.length; n++) {
-    if (n % 16 === 0 && overBudget(n + 1)) return findings;
-    const line = lines[n].endsWith('\r') ? lines[n].slice(0, -1) : lines[n];
-    if (line.trim() === '') continue;
-    for (const f of invisibleFindings(line, n + 1, file)) {
-      if (!seen.has(`${f.id}:${n + 1}`)) {
-        seen.add(`${f.id}:${n + 1}`);
-        findings.push(f);
+  if (overBudget(1)) return findings;
+  if (ANY_INVISIBLE.test(text)) {
+    for (let n = 0; n < lineStarts.length; n++) {
+      const line = lineText(n);
+      if (!ANY_INVISIBLE.test(line)) continue;
+      for (const f of invisibleFindings(line, n + 1, file)) {
+        if (!seen.has(`${f.id}:${n + 1}`)) {
+          seen.add(`${f.id}:${n + 1}`);
+          findings.push(f);
+        }
       }
-    }
-    for (let start = 0; start < line.length; start += WINDOW - OVERLAP) {
-      const chunk = line.length <= WINDOW ? line : line.slice(start, start + WINDOW);
-      for (const c of lineWise) {
-        const m = firstMatch(c, chunk);
-        if (m) add(c.p, n + 1, line, start + m.index);
-      }
-      if (line.length <= WINDOW) break;
     }
   }
-  if (whole.length) {
-    const lineStarts: number[] = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-    for (const c of whole) {
-      if (overBudget(0)) return findings;
-      const m = firstMatch(c, text);
-      if (!m) continue;
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid] <= m.index) lo = mid;
-        else hi = mid - 1;
-      }
-      add(c.p, lo + 1, lines[lo] ?? '', m.index - lineStarts[lo]);
+  // One pass finds every literal any pattern needs; patterns whose literals are absent are not run at all.
+  const present = literalSets.get(compiled)!.present(text.toLowerCase());
+  for (const c of compiled) {
+    if (overBudget(0)) return findings;
+    if (c.p.onlyIn && !c.p.onlyIn.test(file)) continue;
+    if (c.needIds && !c.needIds.every((any) => any.some((i) => present[i] === 1))) continue;
+    let lines = 0;
+    for (const m of matchesOf(c, text)) {
+      const n = lineAt(m.index);
+      const key = `${c.p.id}:${n + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push({ id: c.p.id, category: c.p.category, severity: c.p.severity, description: c.p.description, file, line: n + 1, excerpt: excerptOf(lineText(n), m.index - lineStarts[n]) });
+      if (++lines >= MAX_LINES_PER_PATTERN || c.p.multiline) break;
     }
   }
   return findings;

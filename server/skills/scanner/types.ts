@@ -31,6 +31,10 @@ export interface ThreatPattern {
   reject?: RegExp;
   /** A match preceded (on its line) by text matching this is negated ("never …", "do not …"). */
   rejectBefore?: RegExp;
+  /** A match followed (on its line) by text matching this is a harmless form (e.g. `| python3 -m json.tool`). */
+  rejectAfter?: RegExp;
+  /** Only files whose path matches this are checked. */
+  onlyIn?: RegExp;
 }
 
 export interface ScanFinding {

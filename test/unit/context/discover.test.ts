@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SOUL, discoverContext, renderContextForPrompt, renderIdentity } from '../../../server/context';
+import { DEFAULT_SOUL, discoverContext, flagSoulOverride, isWorkspaceTrusted, renderContextForPrompt, renderIdentity, setWorkspaceTrusted } from '../../../server/context';
 
 let base: string;
 let root: string;
@@ -166,11 +166,71 @@ describe('cursor rules', () => {
     expect(text).not.toContain('globs');
   });
 
-  it('puts AGENTS.md levels before rules in the prompt', () => {
+  it('follows Hermes: one kind of project file wins — .hermes.md, then AGENTS.md, then CLAUDE.md, then rules', () => {
     put(join(root, '.cursorrules'), 'rule');
+    put(join(root, 'CLAUDE.md'), 'claude');
+    let r = discoverContext({ workspaceRoot: root, hermesHome: home });
+    expect([r.project, r.files.map((f) => f.relPath)]).toEqual(['claude-md', ['CLAUDE.md']]);
     put(join(root, 'AGENTS.md'), 'agents');
-    const text = renderContextForPrompt(discoverContext({ workspaceRoot: root, hermesHome: home }));
-    expect(text.indexOf('## AGENTS.md')).toBeLessThan(text.indexOf('## .cursorrules'));
+    r = discoverContext({ workspaceRoot: root, hermesHome: home });
+    expect([r.project, r.files.map((f) => f.relPath)]).toEqual(['agents', ['AGENTS.md']]);
+    // .hermes.md nearest the cwd, looking upwards; its frontmatter is not for the model.
+    put(join(root, 'HERMES.md'), '---\nmodel: x\n---\nroot hermes');
+    put(join(root, 'a', '.hermes.md'), 'nearer hermes');
+    r = discoverContext({ workspaceRoot: root, cwd: join(root, 'a', 'b'), hermesHome: home });
+    expect([r.project, r.files.map((f) => [f.kind, f.relPath, f.content])]).toEqual(['hermes-md', [['hermes-md', 'a/.hermes.md', 'nearer hermes']]]);
+    rmSync(join(root, 'a', '.hermes.md'));
+    r = discoverContext({ workspaceRoot: root, cwd: join(root, 'a'), hermesHome: home });
+    expect(r.files.map((f) => f.content)).toEqual(['root hermes']);
+    expect(renderContextForPrompt(r)).toContain('## HERMES.md\n\nroot hermes');
+  });
+
+  it('caps the rules together at maxChars: 40 rule files do not make a 177,000-character prompt', () => {
+    for (let i = 0; i < 40; i++) put(join(root, '.cursor', 'rules', `r${String(i).padStart(2, '0')}.mdc`), `rule ${i}\n` + 'x'.repeat(4400));
+    const r = discoverContext({ workspaceRoot: root, hermesHome: home });
+    expect(r.rules).toHaveLength(40);
+    const kept = r.rules.reduce((n, f) => n + f.keptChars, 0);
+    expect(kept).toBeLessThanOrEqual(20_000);
+    expect(renderContextForPrompt(r).length).toBeLessThan(22_000);
+    expect(r.rules.at(-1)).toMatchObject({ keptChars: 0, content: '' });
+    expect(r.warnings).toContain('.cursor/rules/r39.mdc: left out: the rules together are capped at 20000 chars');
+  });
+});
+
+describe('SOUL.md level and workspace trust', () => {
+  it('reports which SOUL.md won, and flags a workspace SOUL.md that replaces a different one of the user', () => {
+    put(join(home, 'SOUL.md'), 'I am the user\'s agent.');
+    let r = discoverContext({ workspaceRoot: root, hermesHome: home });
+    expect([r.soulLevel, r.soulOverrides]).toEqual(['hermes-home', undefined]);
+    put(join(root, 'SOUL.md'), 'I am the repository\'s agent.');
+    r = discoverContext({ workspaceRoot: root, hermesHome: home });
+    expect([r.soulLevel, r.soulOverrides]).toEqual(['workspace', join(home, 'SOUL.md')]);
+    expect(r.warnings[0]).toBe("SOUL.md replaces your own HERMES_HOME/SOUL.md as the agent's identity in this workspace");
+    const logged: string[] = [];
+    flagSoulOverride(r, (m) => logged.push(m));
+    flagSoulOverride(discoverContext({ workspaceRoot: root, hermesHome: home }), (m) => logged.push(m));
+    expect(logged).toHaveLength(1);
+    // The same text at both levels replaces nothing.
+    put(join(root, 'SOUL.md'), 'I am the user\'s agent.\n');
+    expect(discoverContext({ workspaceRoot: root, hermesHome: home }).soulOverrides).toBeUndefined();
+  });
+
+  it('loads nothing from an untrusted workspace and says why', () => {
+    put(join(home, 'SOUL.md'), 'mine');
+    put(join(root, 'SOUL.md'), 'theirs');
+    put(join(root, 'AGENTS.md'), 'agents');
+    put(join(root, '.cursorrules'), 'rules');
+    setWorkspaceTrusted(root, false);
+    try {
+      expect(isWorkspaceTrusted(root)).toBe(false);
+      const r = discoverContext({ workspaceRoot: root, hermesHome: home, workspaceTrusted: isWorkspaceTrusted(root) });
+      expect([r.soulLevel, r.soul?.content, r.project, r.files.length, r.workspaceTrusted]).toEqual(['hermes-home', 'mine', null, 1, false]);
+      expect(r.warnings[0]).toMatch(/^workspace not trusted: its SOUL\.md, \.hermes\.md, AGENTS\.md, CLAUDE\.md and rules files are not loaded$/);
+      expect(renderIdentity(r)).toBe('mine');
+      expect(renderContextForPrompt(r)).toBe('');
+    } finally {
+      setWorkspaceTrusted(root, true);
+    }
   });
 });
 

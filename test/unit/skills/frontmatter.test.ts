@@ -86,9 +86,10 @@ describe('parseSkillMarkdown', () => {
     expect(errorOf('---\nname: x\ndescription: ok\nplatforms: [beos]\n---\n').message).toBe(
       'skills/x/SKILL.md:4: platforms.0: must be one of macos, linux, windows',
     );
-    expect(errorOf(`---\nname: x\ndescription: ${'d'.repeat(1025)}\n---\n`).message).toBe(
-      'skills/x/SKILL.md:3: description: must be at most 1024 characters',
-    );
+    const long = parseSkillMarkdown(`---\nname: x\ndescription: ${'d'.repeat(1500)}\n---\n`, 'skills/x/SKILL.md');
+    expect(long.frontmatter.description).toHaveLength(1024);
+    expect(long.frontmatter.description.endsWith('…')).toBe(true);
+    expect(long.warnings).toEqual(['skills/x/SKILL.md:3: description: is 1500 characters; truncated to 1024']);
     expect(errorOf(`---\nname: ${'n'.repeat(65)}\ndescription: d\n---\n`).message).toMatch(/SKILL\.md:2: name: must be at most 64/);
     expect(errorOf('---\nname: x\ndescription: d\nrequired_environment_variables:\n  - FOO\n  - name: 9bad\n---\n').message).toBe(
       'skills/x/SKILL.md:6: required_environment_variables.1.name: must be an environment variable name',

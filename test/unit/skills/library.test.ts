@@ -73,7 +73,7 @@ describe('SkillLibrary discovery', () => {
   });
 
   it('returns an empty listing for a missing root', () => {
-    expect(new SkillLibrary(join(tempDir(), 'nope')).list()).toEqual({ skills: [], categories: [], errors: [], hidden: [] });
+    expect(new SkillLibrary(join(tempDir(), 'nope')).list()).toEqual({ warnings: [], skills: [], categories: [], errors: [], hidden: [] });
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_MANIFEST, readManifest, seedBundledSkills } from '../../../server/skills/seed';
+import { HOST_MANIFEST as BUNDLED_MANIFEST, readManifest, seedBundledSkills } from '../../../server/skills/seed';
 import { skillMd, tempDir, writeSkill } from './helpers';
 
 /** A bundle "release": writes the given skills into a fresh bundled folder. */

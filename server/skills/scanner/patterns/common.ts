@@ -11,7 +11,13 @@ export const READ_VERB = String.raw`(?:\b(?:cat|less|more|head|tail|cp|scp|rsync
 /** Things that send data off the machine. */
 export const NET_SEND = String.raw`(?:\bcurl\b|\bwget\b|\bnc\b|\bncat\b|\bsocat\b|requests\.(?:post|put|get)|httpx\.(?:post|put|get)|urlopen|urllib\.request|\bfetch\(|axios|XMLHttpRequest|\.sendall?\(|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|\birm\b|smtplib|sendmail)`;
 /** "never …", "do not …" right before a phrase negate it: documentation warning against the thing. */
-export const NEGATED = /\b(?:never|not|n't|no|avoid|without|refuse\s+to|must\s+not|should\s+not)\s+(?:\w+\s+){0,2}$/i;
+export const NEGATED = /(?:\b(?:never|not|no|avoid|without|refuse\s+to|must\s+not|should\s+not)|n't)\s+(?:\w+\s+){0,2}$/i;
+/** Text before a match on its line that makes it a description of an option (`--flag` — what it does; a table cell). */
+export const DESCRIBED = /(?:`[^`\n]*`\s*(?:—|–|-{1,2}|:|=)\s*|\|\s*)$/;
+/** The match is being talked about (a detector, a block list, an example phrase), not used. */
+export const MENTIONED = /(?:\bgrep\b|\bmatch(?:es|ing)?\b|\bpatterns?\b|\bregex|\bblock(?:s|ed|list|ing)?\b|\bdeny\b|\bforbid|\bdetect|\be\.g\.|\bsuch\s+as\b|\bphrases?\b|\blike\b)[^\n]*$/i;
+/** One of several rejectBefore tests. */
+export const anyOf = (...res: RegExp[]) => new RegExp(res.map((r) => `(?:${r.source})`).join('|'), 'i');
 
 export function table(category: ThreatCategory) {
   return (
@@ -19,7 +25,7 @@ export function table(category: ThreatCategory) {
     severity: Severity,
     description: string,
     re: RegExp,
-    extra: Pick<ThreatPattern, 'multiline' | 'reject' | 'rejectBefore'> = {},
+    extra: Pick<ThreatPattern, 'multiline' | 'reject' | 'rejectBefore' | 'rejectAfter' | 'onlyIn'> = {},
   ): ThreatPattern => ({ id, category, severity, description, re, ...extra });
 }
 

@@ -1,5 +1,5 @@
 // Reading other people's keys: SSH and cloud credentials, keychains, browser stores, wallets, system secrets.
-import { READ_VERB, rx, table } from './common';
+import { NEGATED, READ_VERB, rx, table } from './common';
 
 const p = table('credential_access');
 
@@ -31,7 +31,11 @@ export const CREDENTIALS = [
     /\b(?:mimikatz|sekurlsa|lsass(?:\.exe|\.dmp)?)\b|procdump[^\n]*lsass|\breg\s+save\s+hklm\\(?:sam|security|system)\b|\bntds\.dit\b|\bvaultcmd\s+\/list|\bcmdkey\s+\/list/i),
   p('shell_history_read', 'medium', 'reads shell history', /\b(?:cat|grep|less|tail|head)\s+[^\n]*\.(?:bash|zsh)_history\b/i),
   p('env_file_read', 'medium', 'prints a .env file', /\b(?:cat|less|more|head|tail|type|Get-Content|base64|xxd)\s+(?:[^\n|;]*\s)?["']?(?:\.\/|~\/|\$HOME\/)?[\w./-]*\.env(?![\w.-])/i),
-  p('agent_secrets_read', 'critical', "the agent's own secrets file", /\.hermes\/(?:\.env|auth\.json)\b|HERMES_HOME\}?\/(?:\.env|auth\.json)\b/i),
+  p('agent_secrets_read', 'critical', "reads the agent's own secrets file",
+    new RegExp(String.raw`(?:${READ_VERB}|\bsource\b|<\s*|@|\bsend\b|\bupload\b|\bprint\b|\bshow\b)[^\n]{0,80}?(?:\.hermes/(?:\.env|auth\.json)\b|HERMES_HOME\}?/(?:\.env|auth\.json)\b)`, 'i'),
+    { rejectBefore: NEGATED }),
+  // Documentation of where Hermes keeps its keys names the file; that alone reads nothing.
+  p('agent_secrets_path', 'low', "names the agent's own secrets file", /\.hermes\/(?:\.env|auth\.json)\b|HERMES_HOME\}?\/(?:\.env|auth\.json)\b/i),
   p('env_secret_grep', 'high', 'searches the environment for secrets', /\b(?:printenv|env|set)\s*\|\s*grep\s+(?:-\w+\s+)*["']?[^\n]*(?:key|token|secret|pass)/i),
   p('git_credential_fill', 'high', 'asks git for stored credentials', /\bgit\s+credential\s+fill\b|\bgit\s+credential-\w+\s+get\b/i),
 ];

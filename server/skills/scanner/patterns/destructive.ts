@@ -1,5 +1,5 @@
 // Commands that wipe files, disks or the running system.
-import { table } from './common';
+import { MENTIONED, table } from './common';
 
 const p = table('destructive');
 const RM_RECURSIVE = String.raw`\brm(?=[^\n;|&]*\s(?:-[a-zA-Z]*[rR]|--recursive))\s+(?:-{1,2}[\w-]+\s+)*`;
@@ -16,7 +16,9 @@ export const DESTRUCTIVE = [
   p('mkfs_device', 'critical', 'formats a block device', /\bmkfs(?:\.\w+)?\s+[^\n]*\/dev\//i),
   p('dd_to_device', 'critical', 'dd writes over a disk', /\bdd\s+[^\n]*\bof=\/dev\/(?:sd|hd|nvme|xvd|vd|mmcblk|disk|rdisk)/i),
   p('redirect_to_device', 'critical', 'redirect overwrites a disk device', />\s*\/dev\/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|mmcblk\d|disk\d)/i),
-  p('fork_bomb', 'critical', 'fork bomb', /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\b(\w+)\s*\(\s*\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}/),
+  p('fork_bomb', 'critical', 'fork bomb', /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\b(\w+)\s*\(\s*\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}/,
+    // A hook or check that greps for the fork bomb to block it is a defence, not an attack.
+    { rejectBefore: MENTIONED }),
   p('overwrite_system_file', 'critical', 'overwrites or appends to a core system file',
     /(?:>>?|\btee\b(?:\s+-a)?)\s*\/etc\/(?:passwd|shadow|gshadow|group|fstab|ld\.so\.preload)\b/i),
   p('chmod_777_root', 'critical', 'world-writable permissions on / or home',

@@ -1,12 +1,14 @@
 // Text that tries to take over the agent reading the skill: overriding instructions, new roles, hidden text,
 // keeping things from the user.
-import { NEGATED, table } from './common';
+import { anyOf, DESCRIBED, MENTIONED, NEGATED, table } from './common';
 
 const p = table('injection');
 
 export const INJECTION = [
   p('ignore_previous_instructions', 'critical', 'tells the agent to ignore its earlier instructions',
-    /\b(?:ignore|disregard|forget|override|discard)\s+(?:(?:all|any|every|the|your|of|these)\s+)*(?:previous|prior|above|earlier|preceding|original|former|existing)\s+(?:instructions?|prompts?|rules|directions|directives|guidelines|messages|context)\b/i),
+    /\b(?:ignore|disregard|forget|override|discard)\s+(?:(?:all|any|every|the|your|of|these)\s+)*(?:previous|prior|above|earlier|preceding|original|former|existing)\s+(?:instructions?|prompts?|rules|directions|directives|guidelines|messages|context)\b/i,
+    // Quoted as an example phrase ("disregard the previous instruction") in a text about injections.
+    { rejectBefore: /["“][^"”\n]{1,80}["”],\s*["“]$/ }),
   p('disregard_system_prompt', 'critical', 'tells the agent to set aside its system prompt or safety rules',
     /\b(?:ignore|disregard|forget|override|bypass)\s+(?:your\s+|the\s+|all\s+)?(?:system\s+prompt|system\s+message|safety\s+(?:guidelines|rules)|core\s+instructions|developer\s+instructions|guardrails)\b/i,
     { rejectBefore: NEGATED }),
@@ -30,24 +32,29 @@ export const INJECTION = [
   p('without_user_knowledge', 'critical', 'acting without the user knowing',
     /\bwithout\s+(?:the\s+user(?:'s)?|their|them)\s+(?:knowing|knowledge|noticing|awareness)\b|\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+user|them|anyone)\b/i),
   p('covert_action', 'critical', 'secret or silent sending, installing or changing of things',
-    /\b(?:secretly|covertly|stealthily|surreptitiously)\s+\w+|\bsilently\s+(?:send|upload|exfiltrate|post|copy|transmit|forward|install|add|append|modify)\b/i),
+    /\b(?:secretly|covertly|stealthily|surreptitiously)\s+(?:send|upload|exfiltrate|post|copy|transmit|forward|install|add|append|modify|run|execute|download|collect|record|log|store|write|delete|remove|disable|change|edit|replace|save|include|insert|embed|contact|call|read|share|report|message|email)s?\b|\bsilently\s+(?:send|upload|exfiltrate|post|copy|transmit|forward|install|add|append|modify)\b/i),
   p('leak_system_prompt', 'high', 'asks the agent to reveal its system prompt',
     /\b(?:reveal|print|output|repeat|show|dump|display|leak|disclose|recite)\s+(?:me\s+)?(?:your|the)\s+(?:(?:full|entire|complete|original|hidden|initial|exact)\s+)*(?:system\s+prompt|system\s+message|initial\s+instructions|hidden\s+instructions|instructions\s+above)\b/i,
     { rejectBefore: NEGATED }),
   p('fake_authority', 'high', 'pretends to be a message from the vendor or administrators',
     /\b(?:message|notice|update|directive|instructions?)\s+from\s+(?:anthropic|openai|nous\s*research|the\s+(?:developers?|administrators?|system|hermes\s+team|security\s+team))\b|\b(?:IMPORTANT|URGENT|CRITICAL|OFFICIAL)\s+(?:SYSTEM|SECURITY|ADMIN)\s+(?:UPDATE|NOTICE|OVERRIDE|MESSAGE|DIRECTIVE)\b/i),
   p('html_comment_injection', 'high', 'instructions for the agent hidden in an HTML comment',
-    /<!--(?:(?!-->)[\s\S]){0,2000}?\b(?:ignore|disregard|override|you\s+must|the\s+assistant|AI\s+agent|system\s+prompt|do\s+not\s+tell|secretly|instructions?\s+for\s+(?:the\s+)?(?:AI|agent|model|assistant)|curl|wget|exfiltrat)/i,
+    /<!--(?:(?!-->)[\s\S]){0,2000}?(?:\b(?:ignore|disregard|override|forget)\s+(?:(?:all|any|the|your|previous|prior|above|earlier|these|other)\s+)*(?:instructions?|rules|guidelines|prompts?|system|user|safety)\b|\byou\s+(?:must|should|will|are\s+to)\b|\b(?:the\s+)?(?:assistant|AI\s+agent|language\s+model|LLM)\s+(?:must|should|will)\b|\b(?:note|instructions?|message)\s+(?:to|for)\s+(?:the\s+)?(?:AI|agent|model|assistant|LLM|claude|hermes)\b|\b(?:AI|agent|assistant|model|claude|hermes)\s*:\s*\w|\bsystem\s+prompt\b|\bdo\s+not\s+(?:tell|mention|reveal|inform)\b|\bsecretly\b|\bcurl\b|\bwget\b|exfiltrat)/i,
     { multiline: true }),
   p('hidden_html_element', 'high', 'HTML element styled to be invisible (hidden instructions)',
-    /<(?:div|span|p|section|font)\b[^>]*\bstyle\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|opacity\s*:\s*0(?:\.0+)?\s*[;"'])|<(?:div|span|p|section)\s[^>]*\bhidden(?:\s|>|=)/i),
+    /<(?:div|span|p|section|font)\b[^>]*\bstyle\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])|opacity\s*:\s*0(?:\.0+)?\s*[;"'])|<(?:div|span|p|section)\s[^>]*(?<![\w-])hidden(?:\s|>|=)/i,
+    // Web pages and app templates show and hide elements all day; hidden text matters where the model reads prose.
+    { onlyIn: /\.(?:md|markdown|mdx|txt)$/i }),
   p('conditional_deception', 'high', 'tells the agent to lie when asked',
     /\bif\s+(?:the\s+user|anyone|someone|they)\s+(?:asks?|questions?|inquires?|wonders?)\b[^\n]{0,80}\b(?:deny|lie|pretend|claim\s+(?:that\s+)?(?:you|it|nothing|this)|say\s+(?:that\s+)?(?:nothing|you\s+(?:did|didn't|have\s+not)|it(?:'s|\s+is)\s+(?:normal|safe|nothing|routine)))/i),
   p('translate_then_execute', 'critical', 'decode or translate a payload, then act on it',
     /\b(?:translate|decode|decrypt|deobfuscate|unscramble|reverse)\b[^\n]{0,80}\b(?:and|then)\s+(?:execute|run|eval|follow|obey|perform|carry\s+out)\s+(?:it|them|that|the\s+(?:result|output|decoded\s+\w+|instructions?|commands?|text))\b/i),
   p('approval_bypass', 'critical', 'tells the agent to skip command approvals',
-    /\b(?:auto[- ]?approve|bypass|disable|turn\s+off|skip)\s+(?:(?:all|the|any|every)\s+)?(?:command\s+|tool\s+|user\s+)?(?:approvals?|approval\s+prompts?|permission\s+prompts?)\b|\bHERMES_YOLO_MODE\b|--yolo\b|\bapprovals?\.mode\s*[:=]\s*["']?off\b|--dangerously-(?:skip-permissions|bypass-approvals)/i,
-    { rejectBefore: NEGATED }),
+    /\b(?:auto[- ]?approve|bypass|disable|turn\s+off|skip)\s+(?:(?:all|the|any|every)\s+)?(?:command\s+|tool\s+|user\s+)?(?:approvals?|approval\s+prompts?|permission\s+prompts?)\b|\bHERMES_YOLO_MODE\s*=\s*["']?(?:1|true|yes|on)\b|\bapprovals?\.mode\s+off\b/i,
+    { rejectBefore: anyOf(NEGATED, DESCRIBED, MENTIONED) }),
+  // Documentation of agent CLIs names these flags all the time; using one runs that agent unattended.
+  p('approval_bypass_flag', 'medium', 'runs an agent with approvals switched off',
+    /\bHERMES_YOLO_MODE\b|--yolo\b|\bapprovals?\.mode\s*[:=]\s*["']?off\b|--dangerously-(?:skip-permissions|bypass-approvals)/i),
   p('identity_override', 'high', 'assigns the agent a new identity or purpose',
     /\byour\s+(?:new|true|real|actual)\s+(?:identity|name|role|purpose|goal|instructions?|directive)\s+(?:is|are)\b/i),
   p('refusal_suppression', 'high', 'forbids the agent from refusing',
@@ -58,4 +65,15 @@ export const INJECTION = [
     /\b(?:hypothetically|in\s+a\s+fictional\s+(?:world|story)|for\s+a\s+novel)\b[^\n]{0,60}\b(?:malware|exploit|bypass|steal|keylogger|ransomware)\b/i),
   p('educational_pretext', 'medium', 'educational framing around attack tooling',
     /\bfor\s+(?:educational|research)\s+purposes\s+only\b/i),
+  // A skill that hands control to a page it has not shown: whatever the page says later becomes the agent's orders.
+  p('remote_instructions_follow', 'critical', 'tells the agent to fetch a page or file and carry out what it says',
+    /\b(?:fetch|download|open|read|load|visit|retrieve|get|curl)\b[^\n]{0,120}?(?:https?:\/\/\S+|\b(?:page|url|gist|document|file|paste)\b)[^\n]{0,120}?\b(?:and|then)\s+(?:\w+\s+){0,2}(?:carry\s+out|follow|execute|run|perform|obey|do|apply)\s+(?:every|each|all|any|whatever)\b(?:\s+\w+){0,3}\s*(?:steps?|instructions?|commands?|it\s+(?:says|lists|contains))/i,
+    { rejectBefore: NEGATED }),
+  p('remote_instructions_obey', 'critical', 'tells the agent to obey instructions found on a remote page',
+    /\b(?:follow|obey|execute|carry\s+out)\s+(?:all\s+|any\s+|every\s+)?(?:the\s+)?(?:instructions?|steps|commands)\s+(?:(?:found|listed|written|given)\s+)?(?:on|at|in|from)\s+(?:that|this|the)\s+(?:page|url|site|gist|remote\s+file)\b/i,
+    { rejectBefore: NEGATED }),
+  // Text in a reference file that speaks to the model reading it rather than to a person.
+  p('model_addressed_instruction', 'critical', 'instructions addressed to the AI reading the file',
+    /\b(?:when|once|after|as\s+soon\s+as|if)\s+(?:you|the\s+(?:AI|assistant|agent|model))\s+(?:read|load|see|open|process|encounter)s?\s+(?:this|these)\b[^\n]{0,160}?\b(?:run|execute|send|upload|delete|remove|install|fetch|download|curl|ignore|disregard|do\s+not\s+(?:tell|mention|ask)|without\s+(?:asking|telling))\b|\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:AI|assistant|agent|model|LLM)s?\s*(?:reading\s+this)?\s*:\s*[^\n]{0,160}?\b(?:run|execute|send|upload|delete|remove|ignore|disregard|without\s+(?:asking|telling)|do\s+not\s+(?:tell|mention|ask))\b/i,
+    { rejectBefore: NEGATED }),
 ];

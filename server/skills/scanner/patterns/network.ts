@@ -18,7 +18,7 @@ export const NETWORK = [
   p('bind_shell', 'critical', 'netcat listener serving a shell', /\b(?:nc|ncat|netcat)\s+(?:-\w+\s+)*-\w*l\w*\b[^\n]*(?:\s-[a-z]*e\s|\|\s*(?:ba)?sh\b)/i),
   p('nc_listener', 'medium', 'netcat listener', /\b(?:nc|ncat|netcat)\s+(?:-\w+\s+)*-\w*l\w*\b/i),
   p('tunnel_service', 'high', 'exposes a local port to the internet through a tunnel',
-    /\bngrok\s+(?:http|tcp|tls|start|authtoken)\b|\bcloudflared\s+(?:tunnel|access\s+tcp)\b|\bnpx\s+localtunnel\b|\blt\s+--port\b|\bserveo\.net\b|\blocalhost\.run\b|\bbore\s+local\b|\bpinggy\.io\b|\bplayit\.gg\b|\btailscale\s+funnel\b/i),
+    /\bngrok\s+(?:http|tcp|tls|start|authtoken)\b|\bcloudflared\s+(?:tunnel|access\s+tcp)\b(?!\s*[).,;:]|\s*$)|\bnpx\s+localtunnel\b|\blt\s+--port\b|\bserveo\.net\b|\blocalhost\.run\b|\bbore\s+local\b|\bpinggy\.io\b|\bplayit\.gg\b|\btailscale\s+funnel\b/i),
   p('ssh_reverse_tunnel', 'high', 'SSH remote port forward', /\bssh\s+[^\n]*\s-R\s*(?:\d+:)?[\w.]*:?\d+/),
   p('exfil_service', 'high', 'request-capture or out-of-band interaction service',
     /\b(?:webhook\.site|requestbin\.(?:com|net)|pipedream\.net|m\.pipedream|hookbin\.com|beeceptor\.com|interact\.sh|interactsh|oast\.(?:fun|pro|live|site|online|me)|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|ceye\.io|requestcatcher\.com|postb\.in|ptsv2\.com)\b/i),

@@ -27,7 +27,7 @@ export const OBFUSCATION = [
     /String\.fromCharCode\(\s*(?:0x[0-9a-f]+|\d+)\s*(?:,\s*(?:0x[0-9a-f]+|\d+)\s*){3,}\)/i),
   p('js_fromcharcode', 'medium', 'String.fromCharCode', /String\.fromCharCode\s*\(/),
   p('chr_building', 'high', 'string built from chr() calls',
-    /\bchr\(\s*\d+\s*\)\s*\+\s*chr\(\s*\d+\s*\)|join\(\s*(?:map\(\s*chr\b|\[?\s*chr\()|\bchr\(\s*\w+\s*[\^+-]\s*\w+\s*\)\s*for\b/i),
+    /\bchr\(\s*\d+\s*\)\s*\+\s*chr\(\s*\d+\s*\)|join\(\s*(?:map\(\s*chr\b|\[?\s*chr\()|\bchr\(\s*[\w()]+\s*\^\s*\w+\s*\)\s*for\b/i),
   p('string_reversal_exec', 'critical', 'reversed string handed to an executor',
     /\b(?:exec|eval|system|popen|Function|spawn|execSync|run|call)\s*\([^\n]*(?:\[::-1\]|\.split\(\s*["']{2}\s*\)\.reverse\(\)\.join)/i),
   p('string_reversal', 'low', 'string reversal', /\[::-1\]|\.reverse\(\)\.join\(/),

@@ -25,7 +25,7 @@ export const PERSISTENCE = [
   p('init_script', 'high', 'writes an init or login script', /(?:>>?|\btee\b|\bcp\b|\bmv\b)[^\n]*\/etc\/(?:rc\.local|init\.d\/|profile\.d\/|update-motd\.d\/|xdg\/autostart)/i),
   p('ld_preload', 'critical', 'library preloading (injects code into every process)', /\/etc\/ld\.so\.preload|\bexport\s+LD_PRELOAD=/i),
   p('agent_config_tamper', 'critical', "changes the agent's own configuration, secrets or skills",
-    /(?:>>?|\btee\b|\bcp\b|\bmv\b|\bsed\s+-i|write_text|writeFileSync|appendFileSync|open\([^\n]*["'][aw]\+?["'])[^\n]*(?:\.hermes\/(?:config\.yaml|\.env|SOUL\.md|memories|skills\/)|HERMES_HOME\}?\/(?:config\.yaml|\.env|SOUL\.md|memories|skills)|\.claude\/settings|\.codex\/config|\.cursor\/rules|\.cursorrules|\.github\/copilot-instructions)/i),
+    /(?:(?:^|(?<=[\s;&|(]))\d?>>?|\btee\b|\bcp\b|\bmv\b|\bsed\s+-i|write_text|writeFileSync|appendFileSync|open\([^\n]*["'][aw]\+?["'])[^\n]*(?:\.hermes\/(?:config\.yaml|\.env|SOUL\.md|memories|skills\/)|HERMES_HOME\}?\/(?:config\.yaml|\.env|SOUL\.md|memories|skills)|\.claude\/settings|\.codex\/config|\.cursor\/rules|\.cursorrules|\.github\/copilot-instructions)/i),
   p('agent_instructions_write', 'high', 'writes into agent instruction or memory files',
     /(?:>>|\btee\s+-a)\s*\S*(?:AGENTS\.md|CLAUDE\.md|SOUL\.md|MEMORY\.md|USER\.md|\.cursorrules)\b/i),
   p('git_hooks_path_global', 'high', 'points every repository at a global hooks folder', /\bgit\s+config\s+--global\s+core\.hooksPath\b/i),

@@ -8,7 +8,8 @@ const FETCH_EXEC = String.raw`(?:(?:curl|wget)\b[^\n]{0,300}?\|\s*(?:sudo\s+)?(?
 export const SOCIAL = [
   p('user_run_fetch_exec', 'critical', 'tells the user to run a download-and-execute command in their own shell',
     new RegExp(String.raw`\b(?:run|paste|type|enter|execute|copy)\b[^\n]{0,80}\b(?:terminal|shell|powershell|command\s+prompt|cmd(?:\.exe)?|console|run\s+dialog|win\s*\+\s*r|command\s+line)\b[\s\S]{0,400}?${FETCH_EXEC}`, 'i'),
-    { multiline: true }),
+    // `curl ... | bash` with a placeholder is an example in a sentence, not a command.
+    { multiline: true, reject: /\b(?:curl|wget)\s+(?:\.\.\.|…|<)/i }),
   p('paste_into_powershell', 'high', 'tells the user to paste something into PowerShell, cmd or the Run dialog',
     /\b(?:paste|copy|type|enter)\b[^\n]{0,60}\b(?:into|in)\s+(?:a\s+|an\s+|the\s+|your\s+)?(?:elevated\s+|admin(?:istrator)?\s+)?(?:powershell|windows\s+terminal|command\s+prompt|cmd(?:\.exe)?|run\s+(?:dialog|box|window)|win\s*\+\s*r)\b/i,
     { rejectBefore: NEGATED }),
