@@ -8,6 +8,7 @@ import { publicConfig } from './config/public';
 import { VERSION } from './version';
 import { createLogger } from './util/log';
 import { skillsCommand } from './cli/skills';
+import { gatewayCommand, pairingCommand } from './cli/gateway';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -38,23 +39,33 @@ function safeLevel(hermesHome: string) {
   }
 }
 
-async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | boolean }) {
+async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | boolean; gateway?: boolean }) {
   const host = await openHost(cmd, { stderrLog: true });
   let closing = false;
+  let stopGateway: (() => Promise<void>) | undefined;
   const shutdown = async (code = 0) => {
     if (closing) return;
     closing = true;
+    await stopGateway?.().catch(() => {});
     await host.close().catch(() => {});
     process.exit(code);
   };
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
+  // The gateway is the owning host plus the chat platforms: it always serves the socket too.
+  if (opts.gateway) opts.listen ??= true;
   if (opts.listen) {
     const { serveSocket } = await import('./rpc/serve');
     const path = typeof opts.listen === 'string' ? opts.listen : host.paths.socket;
     await serveSocket(host, path);
     host.log.info(`listening on ${path}`);
     process.stderr.write(`hermes-host ${VERSION} listening on ${path} (HERMES_HOME=${host.hermesHome})\n`);
+    if (opts.gateway) {
+      const { startGateway } = await import('./gateway');
+      const gateway = await startGateway(host);
+      stopGateway = () => gateway.stop();
+      process.stderr.write(`gateway running: ${gateway.status().platforms.map((p) => p.platform).join(', ') || 'no platform configured'}\n`);
+    }
   } else {
     const { serveStdio } = await import('./rpc/serve');
     serveStdio(host, () => void shutdown(0));
@@ -69,6 +80,7 @@ program
   .option('--home <dir>', 'HERMES_HOME to use (default $HERMES_HOME or ~/.hermes)')
   .option('--stdio', 'serve JSON-RPC on stdin/stdout (the default)')
   .addOption(new Option('--listen [path]', 'serve JSON-RPC on a unix socket (default HERMES_HOME/host.sock)'))
+  .option('--gateway', 'run the messaging gateway (Telegram, …) in this host; implies --listen')
   .action(async (opts, cmd: Command) => serve(cmd, opts).catch(fail));
 
 program
@@ -158,6 +170,8 @@ config
   });
 
 program.addCommand(skillsCommand(home, fail));
+program.addCommand(gatewayCommand(home, fail));
+program.addCommand(pairingCommand(home, fail));
 
 program
   .command('check-command')

@@ -18,6 +18,7 @@ export const gatewayMigrations: Migration[] = [
           cursor INTEGER NOT NULL,
           envelope TEXT NOT NULL,
           status TEXT NOT NULL DEFAULT 'pending',
+          reply_message_id TEXT,          -- the streamed reply's message, reused if the host restarts mid-reply
           received_at INTEGER NOT NULL,
           done_at INTEGER,
           UNIQUE (platform, chat_id, message_id)

@@ -50,6 +50,14 @@ export class GatewayStore {
     this.db.prepare(`UPDATE gw_inbound SET status = ?, done_at = ? WHERE id = ?`).run(status, Date.now(), id);
   }
 
+  setReplyMessage(id: number, messageId: string): void {
+    this.db.prepare(`UPDATE gw_inbound SET reply_message_id = ? WHERE id = ?`).run(messageId, id);
+  }
+
+  replyMessage(id: number): string | undefined {
+    return (this.db.prepare(`SELECT reply_message_id FROM gw_inbound WHERE id = ?`).get(id) as { reply_message_id: string | null } | undefined)?.reply_message_id ?? undefined;
+  }
+
   pruneInbound(now = Date.now()): number {
     return this.db.prepare(`DELETE FROM gw_inbound WHERE status != 'pending' AND received_at < ?`).run(now - DEDUPE_WINDOW_MS).changes;
   }

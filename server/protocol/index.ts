@@ -11,6 +11,7 @@ import * as session from './session';
 import * as notes from './notifications';
 import * as config from './config';
 import * as workspace from './workspace';
+import * as gateway from './gateway';
 
 export * from './common';
 export * from './items';
@@ -21,6 +22,7 @@ export * from './session';
 export * from './notifications';
 export * from './config';
 export * from './workspace';
+export * from './gateway';
 export * from './bridge';
 
 type Method = { params: z.ZodType; result: z.ZodType };
@@ -51,6 +53,10 @@ export const clientRequests = {
   'skills/list': m(workspace.SkillsListParams, workspace.SkillsListResult),
   'skills/read': m(workspace.SkillsReadParams, workspace.SkillsReadResult),
   'secret/set': m(workspace.SecretSetParams, Empty),
+  'gateway/status': m(Empty, gateway.GatewayStatusResult),
+  'pairing/list': m(Empty, gateway.PairingListResult),
+  'pairing/approve': m(gateway.PairingApproveParams, gateway.PairingApproveResult),
+  'pairing/revoke': m(gateway.PairingRevokeParams, gateway.PairingRevokeResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -79,6 +85,7 @@ export const serverNotifications = {
   'serverRequest/resolved': requests.ServerRequestResolved,
   'skills/changed': workspace.SkillsChangedNotification,
   'context/changed': workspace.ContextChangedNotification,
+  'gateway/statusChanged': gateway.GatewayStatusChangedNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
@@ -107,4 +114,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config, workspace };
+export { common, items, thread, turn, requests, session, notes, config, workspace, gateway };

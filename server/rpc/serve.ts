@@ -6,9 +6,10 @@ import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Host } from '../host';
 import { ClientConnection } from './connection';
 import { createHandlers } from './handlers';
+import { gatewayHandlers } from '../gateway';
 
 export function serveStdio(host: Host, onDone: () => void): ClientConnection {
-  const handlers = createHandlers(host);
+  const handlers = { ...createHandlers(host), ...gatewayHandlers(host) };
   const reader = new StreamMessageReader(process.stdin);
   const writer = new StreamMessageWriter(process.stdout);
   const client = new ClientConnection(reader, writer, handlers, host.hub, host.log.child('rpc'), () => onDone());
@@ -34,7 +35,7 @@ export async function serveSocket(host: Host, path: string): Promise<Server> {
     if (await socketInUse(path)) throw new Error(`another hermes-host is already listening on ${path}`);
     unlinkSync(path); // left behind by a host that died
   }
-  const handlers = createHandlers(host);
+  const handlers = { ...createHandlers(host), ...gatewayHandlers(host) };
   const clients = new Set<ClientConnection>();
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((socket) => {

@@ -1,0 +1,116 @@
+// `hermes-host gateway status` and `hermes-host pairing …`. Status asks the running host over its socket (the
+// live connection states); pairing works on the database directly, so it needs no running host and takes effect
+// on the gateway's next message.
+import { Command } from 'commander';
+import { createConnection } from 'node:net';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { homePaths, ensureHome } from '../config/home';
+import { openDatabase } from '../store/db';
+import { Pairing, PairingError } from '../gateway/pairing';
+
+type HomeOf = (cmd: Command) => string;
+
+async function askHost(socket: string, method: string): Promise<unknown> {
+  const s = createConnection(socket);
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', resolve);
+    s.once('error', reject);
+  });
+  const conn = createMessageConnection(new StreamMessageReader(s), new StreamMessageWriter(s));
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { clientInfo: { name: 'gateway-status' } });
+    await conn.sendNotification('initialized', {});
+    return await conn.sendRequest(method, {});
+  } finally {
+    conn.dispose();
+    s.destroy();
+  }
+}
+
+function age(ms: number): string {
+  const s = Math.round((Date.now() - ms) / 1000);
+  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`;
+}
+
+export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Command {
+  const gw = new Command('gateway').description('the messaging gateway (run it with `hermes-host --gateway`)');
+  gw.command('status')
+    .description('connection state of each platform and the outbox, from the running host')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) => {
+      const paths = homePaths(home(cmd));
+      let st: any;
+      try {
+        st = await askHost(paths.socket, 'gateway/status');
+      } catch (e) {
+        process.stderr.write(`no host is listening on ${paths.socket} (${(e as Error).message}); start one with: hermes-host --gateway\n`);
+        process.exit(3);
+      }
+      if (opts.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');
+      else if (!st.running) process.stdout.write('the host on this HERMES_HOME runs without the gateway (start it with --gateway)\n');
+      else {
+        if (!st.platforms.length) process.stdout.write('gateway running; no platform configured (set TELEGRAM_BOT_TOKEN)\n');
+        for (const p of st.platforms)
+          process.stdout.write(`${p.platform}: ${p.state} for ${age(p.since)}${p.lastError ? ` — last error: ${p.lastError}` : ''}${p.retryAt ? ` (retry in ${Math.max(0, Math.round((p.retryAt - Date.now()) / 1000))}s)` : ''}\n`);
+        const o = st.outbox;
+        process.stdout.write(`outbox: ${o.pending ?? 0} pending, ${o.sending ?? 0} sending, ${o.sent ?? 0} sent, ${o.failed ?? 0} failed, ${o.unknown ?? 0} unknown\n`);
+      }
+      process.exit(0);
+    });
+  return gw;
+}
+
+export function pairingCommand(home: HomeOf, fail: (e: unknown) => never): Command {
+  const withPairing = <T>(cmd: Command, fn: (p: Pairing) => T): T => {
+    const h = home(cmd);
+    ensureHome(h);
+    const db = openDatabase(homePaths(h).db);
+    try {
+      return fn(new Pairing(db));
+    } catch (e) {
+      if (e instanceof PairingError) {
+        process.stderr.write(`hermes-host: ${e.message}\n`);
+        process.exit(1);
+      }
+      fail(e);
+    } finally {
+      db.close();
+    }
+  };
+  const p = new Command('pairing').description('who may talk to the gateway: pending codes and approved users');
+  p.command('list')
+    .description('pending codes and approved users')
+    .option('--json', 'print JSON')
+    .action((opts, cmd: Command) => {
+      const l = withPairing(cmd, (x) => x.list());
+      if (opts.json) return void process.stdout.write(JSON.stringify(l, null, 2) + '\n');
+      process.stdout.write(`pending (${l.pending.length}):\n`);
+      for (const r of l.pending) process.stdout.write(`  ${r.platform} ${r.userId} ${r.userName} (expires in ${Math.round((r.expiresAt - Date.now()) / 60000)} min)\n`);
+      process.stdout.write(`approved (${l.approved.length}):\n`);
+      for (const r of l.approved) process.stdout.write(`  ${r.platform} ${r.userId} ${r.userName}\n`);
+    });
+  p.command('approve <platform> <code>')
+    .description('allow the user who was given this code')
+    .action((platform: string, code: string, _o, cmd: Command) => {
+      const r = withPairing(cmd, (x) => x.approve(platform, code));
+      process.stdout.write(`approved ${platform} user ${r.userId} (${r.userName})\n`);
+    });
+  p.command('revoke <platform> <user>')
+    .description('remove an approved user')
+    .action((platform: string, user: string, _o, cmd: Command) => {
+      const ok = withPairing(cmd, (x) => x.revoke(platform, user));
+      if (!ok) {
+        process.stderr.write(`hermes-host: ${platform} user ${user} was not approved\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`revoked ${platform} user ${user}\n`);
+    });
+  p.command('clear')
+    .description('drop every pending code (approved users stay)')
+    .action((_o, cmd: Command) => {
+      const n = withPairing(cmd, (x) => x.clear());
+      process.stdout.write(`cleared ${n} pending code(s)\n`);
+    });
+  return p;
+}
