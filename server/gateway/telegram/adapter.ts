@@ -52,6 +52,19 @@ function attachmentsOf(m: Message): Attachment[] {
   return out;
 }
 
+/**
+ * grammy on Node defaults to node-fetch, which recognises abort signals by their class name — a name the bundler
+ * minifies away. Node's own fetch is used instead; grammy's signal (a polyfill) is bridged to a native one, and a
+ * streamed multipart body (file uploads) needs `duplex: 'half'`.
+ */
+function nativeFetch(url: string, init: RequestInit & { signal?: { aborted: boolean; addEventListener(t: string, f: () => void): void } }): Promise<Response> {
+  const controller = new AbortController();
+  const s = init.signal;
+  if (s?.aborted) controller.abort();
+  else s?.addEventListener('abort', () => controller.abort());
+  return fetch(url, { ...init, signal: controller.signal, ...(init.body && typeof init.body !== 'string' ? { duplex: 'half' } : {}) } as RequestInit);
+}
+
 export class TelegramAdapter implements PlatformAdapter {
   readonly id = 'telegram';
   readonly capabilities = { edit: true, delete: true, buttons: true, typing: true, files: true, commandMenu: true };
@@ -61,7 +74,11 @@ export class TelegramAdapter implements PlatformAdapter {
   private me: User | undefined;
 
   constructor(private readonly opts: TelegramOptions) {
-    this.api = new Api(opts.token, { apiRoot: opts.apiRoot?.replace(/\/+$/, '') || undefined, timeoutSeconds: (opts.pollTimeout ?? 30) + 15 });
+    this.api = new Api(opts.token, {
+      apiRoot: opts.apiRoot?.replace(/\/+$/, '') || undefined,
+      timeoutSeconds: (opts.pollTimeout ?? 30) + 15,
+      fetch: nativeFetch as any,
+    });
   }
 
   measure(text: string): number {
