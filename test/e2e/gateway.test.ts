@@ -1,7 +1,7 @@
 // The gateway end to end: the built host started with --gateway, real grammy polling the fake Telegram Bot API,
 // the scripted model answering. Pairing, access, conversations with tools, approvals in chat, busy modes, long
 // replies, platform faults and a kill -9 in the middle of a conversation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useE2E } from '../support/e2e-env';
 import { FakeTelegram } from '../support/fake-telegram';
 import { runCli } from '../support/host-process';
@@ -16,6 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await tg?.close();
 });
+beforeEach(() => tg.dropUpdates());
 
 const ALICE = 1001;
 const userReplies = (chat: number) => tg.sentTo(chat).filter((m) => !m.text.startsWith('⚙'));
@@ -60,5 +61,101 @@ describe('gateway: access', () => {
     const status = await vs.request('gateway/status', {});
     expect(status.platforms).toMatchObject([{ platform: 'telegram', state: 'ready' }]);
     vs.dispose();
+  });
+});
+
+const ALLOW = { TELEGRAM_ALLOWED_USERS: `${ALICE},3003` };
+const rm = (dir: string) => ({ name: 'terminal', arguments: { command: `rm -rf ${dir} && echo removed-${dir}` } });
+
+async function approvalPrompt(chat: number, dir: string) {
+  return tg.waitFor(() => tg.sentTo(chat).find((m) => m.text.includes(`rm -rf ${dir}`) && m.buttons), 20_000, 'the approval prompt');
+}
+
+describe('gateway: approvals in chat', () => {
+  it('allow runs the command, deny does not, a tap after expiry says expired, and only the chat user may answer', async () => {
+    const { mkdtempSync, mkdirSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const ws = mkdtempSync(join(tmpdir(), 'gw-ws-'));
+    for (const d of ['keepme', 'dropme', 'late']) mkdirSync(join(ws, d));
+    const g = await startGateway(env, tg, { env: ALLOW, extra: `terminal:\n  cwd: ${ws}\napprovals:\n  timeout: 2\n` });
+    const vs = await attach(g);
+
+    // Allow once: the button's answer reaches the gate; the message says who approved, without buttons.
+    env.model.script({ toolCalls: [rm('dropme')] }, { text: 'removed it' });
+    tg.userSends({ userId: ALICE, text: 'remove dropme' });
+    let prompt = await approvalPrompt(ALICE, 'dropme');
+    expect(prompt.buttons!.flat().map((b) => b.text)).toEqual(['Allow once', 'Allow for session', 'Always allow', 'Deny']);
+    // Someone else tapping (e.g. in a shared chat) is refused and changes nothing.
+    tg.tap({ userId: 9999, messageId: prompt.messageId, data: prompt.buttons![0][0].callback_data });
+    await tg.waitFor(() => tg.callbackAnswers.find((a) => /Only the user/.test(a.text ?? '')), 10_000, 'the refusal');
+    tg.tap({ userId: ALICE, messageId: prompt.messageId, data: prompt.buttons![0][0].callback_data });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('removed it') && !m.text.includes('▉')), 20_000, 'the reply after approval');
+    expect(existsSync(join(ws, 'dropme'))).toBe(false);
+    prompt = tg.sentTo(ALICE).find((m) => m.messageId === prompt.messageId)!;
+    expect(prompt.text).toMatch(/Approved once by User1001/);
+    expect(prompt.buttons).toBeUndefined();
+    expect(tg.callbackAnswers.some((a) => /Approved once/.test(a.text ?? ''))).toBe(true);
+    // The same request reached the editor too, and was resolved there as answered by the gateway.
+    await vs.waitFor('serverRequest/resolved', (p) => p.answeredBy === 'gateway');
+
+    // /deny: the command does not run.
+    env.model.script({ toolCalls: [rm('keepme')] }, { text: 'ok, left it' });
+    tg.userSends({ userId: ALICE, text: 'remove keepme' });
+    await approvalPrompt(ALICE, 'keepme');
+    tg.userSends({ userId: ALICE, text: '/deny' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('left it') && !m.text.includes('▉')), 20_000, 'the reply after deny');
+    expect(existsSync(join(ws, 'keepme'))).toBe(true);
+    const tool = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1);
+    expect(String(tool?.content)).toMatch(/denied/);
+
+    // Silence: the request expires (a deny); a tap afterwards says expired, never approved.
+    env.model.script({ toolCalls: [rm('late')] }, { text: 'it timed out' });
+    tg.userSends({ userId: ALICE, text: 'remove late' });
+    const late = await approvalPrompt(ALICE, 'late');
+    const lateData = late.buttons![0][0].callback_data;
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.messageId === late.messageId && /Expired/.test(m.text)), 20_000, 'the expiry edit');
+    tg.tap({ userId: ALICE, messageId: late.messageId, data: lateData });
+    const answer = await tg.waitFor(() => tg.callbackAnswers.at(-1)?.text?.match(/Expired/) && tg.callbackAnswers.at(-1), 10_000, 'the expired answer');
+    expect(answer!.text).not.toMatch(/Approved/);
+    expect(existsSync(join(ws, 'late'))).toBe(true);
+    vs.dispose();
+  });
+});
+
+describe('gateway: busy chats', () => {
+  it('/stop interrupts a running turn without waiting behind it', async () => {
+    await startGateway(env, tg, { env: ALLOW });
+    env.model.script({ text: Array.from({ length: 60 }, (_, i) => `word${i} `), chunkDelayMs: 150 });
+    tg.userSends({ userId: ALICE, text: 'tell me a long story' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('word') && m.text.includes('▉')), 20_000, 'the streamed preview');
+    tg.userSends({ userId: ALICE, text: '/stop' });
+    const final = await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('(stopped)')), 20_000, 'the stopped reply');
+    expect(final.text).not.toContain('word59');
+    expect(final.text).not.toContain('▉');
+  });
+
+  it('interrupt (default): a new message stops the running turn and is answered next', async () => {
+    await startGateway(env, tg, { env: ALLOW });
+    env.model.script({ text: Array.from({ length: 60 }, (_, i) => `slow${i} `), chunkDelayMs: 150 }, { text: 'answer to second' });
+    tg.userSends({ userId: ALICE, text: 'first' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('slow')), 20_000, 'the first reply streaming');
+    tg.userSends({ userId: ALICE, text: 'second' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('answer to second') && !m.text.includes('▉')), 20_000, 'the second answer');
+    const first = tg.sentTo(ALICE).find((m) => m.text.includes('slow'))!;
+    expect(first.text).toContain('(stopped)');
+    expect(lastUserText(env.model.chatRequests().at(-1)!.body)).toBe('second');
+  });
+
+  it('queue: a new message waits for the running turn, which completes', async () => {
+    await startGateway(env, tg, { env: ALLOW, extra: '  busy_mode: queue\n' });
+    env.model.script({ text: Array.from({ length: 10 }, (_, i) => `q${i} `), chunkDelayMs: 100 }, { text: 'answer to queued' });
+    tg.userSends({ userId: 3003, text: 'first' });
+    await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('q0')), 20_000, 'the first reply streaming');
+    tg.userSends({ userId: 3003, text: 'second' });
+    await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('answer to queued') && !m.text.includes('▉')), 20_000, 'the queued answer');
+    const first = tg.sentTo(3003).find((m) => m.text.includes('q0'))!;
+    expect(first.text).toContain('q9');
+    expect(first.text).not.toContain('stopped');
   });
 });

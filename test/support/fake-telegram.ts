@@ -149,6 +149,12 @@ export class FakeTelegram {
     this.servePolls();
   }
 
+  /** Forgets unconfirmed updates (between tests: a new bot home must not see the last test's messages). */
+  dropUpdates(): void {
+    this.updates = [];
+    this.faults.clear();
+  }
+
   /** Updates not yet confirmed by an offset. */
   pendingUpdates(): number {
     return this.updates.length;
