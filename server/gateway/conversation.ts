@@ -171,6 +171,20 @@ export class Conversations {
     this.outbox.enqueue({ ...target, text: `⚙ ${name}${preview}`, tag: 'progress' });
   }
 
+  /**
+   * Parts whose formatted text fits: markup and escapes (&amp; …) grow the text, so when a part outgrows the limit
+   * the whole reply is split again with a smaller budget (a part still too big is sent as plain text).
+   */
+  private splitForFormat(body: string, max: number, measure: (s: string) => number, adapter: PlatformAdapter | undefined): string[] {
+    let budget = max - FORMAT_HEADROOM;
+    let parts = splitMessage(body, budget, measure);
+    for (let i = 0; adapter && i < 6 && parts.some((p) => measure(adapter.format(p)) > max); i++) {
+      budget = Math.floor(budget * 0.85);
+      parts = splitMessage(body, budget, measure);
+    }
+    return parts;
+  }
+
   /** The final reply: formatted parts (or a file when there are too many), queued with the inbound row's completion. */
   deliver(e: InboundEnvelope, inboundId: number, o: TurnOutcome, previewId: string | undefined): void {
     const adapter = this.adapter(e.platform);
@@ -180,7 +194,7 @@ export class Conversations {
     else if (!body) body = '(no reply)';
     const max = adapter?.maxMessageLength ?? 4096;
     const measure = adapter ? (s: string) => adapter.measure(s) : (s: string) => s.length;
-    let parts = splitMessage(body, max - FORMAT_HEADROOM, measure);
+    let parts = this.splitForFormat(body, max, measure, adapter);
     const target = { platform: e.platform, chatId: e.chatId, threadId: e.threadId };
     const maxParts = this.port.config().gateway.max_parts;
     const asFile = parts.length > maxParts;
