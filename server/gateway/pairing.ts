@@ -84,9 +84,10 @@ export class Pairing {
   approve(platform: string, code: string): { userId: string; userName: string; chatId: string } {
     const now = this.now();
     const wanted = normaliseCode(code);
-    return this.db.transaction(() => {
+    // A failure is recorded, then thrown after the transaction commits (throwing inside would roll it back).
+    const r = this.db.transaction((): { userId: string; userName: string; chatId: string } | PairingError => {
       const until = this.lockedUntil(platform);
-      if (until) throw new PairingError(`pairing approvals for ${platform} are locked until ${new Date(until).toISOString()} after ${MAX_FAILURES} wrong codes`);
+      if (until) return new PairingError(`pairing approvals for ${platform} are locked until ${new Date(until).toISOString()} after ${MAX_FAILURES} wrong codes`);
       const rows = this.db.prepare(`SELECT * FROM gw_pairing_pending WHERE platform = ? AND expires_at > ?`).all(platform, now) as any[];
       const hit = rows.find((r) => timingSafeEqual(hash(wanted, r.salt), Buffer.from(r.code_hash, 'hex')));
       if (!hit) {
@@ -96,7 +97,7 @@ export class Pairing {
         this.db
           .prepare(`INSERT INTO gw_pairing_lockout (platform, failures, locked_until) VALUES (?, ?, ?) ON CONFLICT(platform) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`)
           .run(platform, locked ? 0 : failures, locked);
-        throw new PairingError(
+        return new PairingError(
           locked
             ? `no pending ${platform} pairing code ${wanted}; that was the ${MAX_FAILURES}th wrong code, so approvals are locked for an hour`
             : `no pending ${platform} pairing code ${wanted} (codes expire after an hour; ${MAX_FAILURES - failures} wrong attempt(s) left before a lockout)`,
@@ -109,6 +110,8 @@ export class Pairing {
         .run(platform, hit.user_id, hit.user_name, now);
       return { userId: hit.user_id as string, userName: hit.user_name as string, chatId: hit.chat_id as string };
     })();
+    if (r instanceof PairingError) throw r;
+    return r;
   }
 
   revoke(platform: string, userId: string): boolean {
