@@ -194,6 +194,31 @@ export class Gateway {
     };
   }
 
+  /** Where the send_message tool can deliver: home channels and chats the gateway has talked to. */
+  targets(): { platform: string; chatId: string; topicId?: string; home: boolean }[] {
+    const out = new Map<string, { platform: string; chatId: string; topicId?: string; home: boolean }>();
+    for (const h of this.store.homes()) out.set(`${h.platform}:${h.chatId}`, { ...h, home: true });
+    for (const s of this.store.sessions()) if (!out.has(`${s.platform}:${s.chatId}`)) out.set(`${s.platform}:${s.chatId}`, { platform: s.platform, chatId: s.chatId, home: false });
+    return [...out.values()].filter((t) => this.adapters.has(t.platform));
+  }
+
+  /** The chat a thread's current turn came from (replies there need no approval). */
+  chatOfThread(threadId: string): { platform: string; chatId: string } | undefined {
+    return this.conversations.chatOf(threadId);
+  }
+
+  /** Sends through the outbox and waits for the outcome (or the timeout: then it is still queued). */
+  async sendMessage(t: { platform: string; chatId?: string; topicId?: string; text: string }, timeoutMs = 30_000): Promise<{ state: string; chatId: string; error?: string }> {
+    if (!this.adapters.has(t.platform)) throw new Error(`platform ${t.platform} is not configured (configured: ${[...this.adapters.keys()].join(', ') || 'none'})`);
+    const home = this.store.home(t.platform);
+    const chatId = t.chatId ?? home?.chatId;
+    if (!chatId) throw new Error(`no home channel for ${t.platform}: run /sethome in the chat that should be home, or give a chat id`);
+    const id = this.outbox.enqueue({ platform: t.platform, chatId, threadId: t.topicId ?? (t.chatId ? undefined : home?.topicId), text: t.text, format: true, tag: 'send_message' });
+    const row = await Promise.race([this.outbox.wait(id), new Promise<undefined>((r) => setTimeout(r, timeoutMs))]);
+    if (!row) return { state: 'pending', chatId };
+    return { state: row.state, chatId, ...(row.last_error ? { error: row.last_error } : {}) };
+  }
+
   /** A message could not be delivered: the owner hears of it in the home channel (the log has it already). */
   private undelivered(row: OutboxRow): void {
     if (row.tag === 'undelivered' || row.tag === 'preview') return;

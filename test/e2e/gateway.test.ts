@@ -228,3 +228,71 @@ describe('gateway: delivery', () => {
     expect(env.model.chatRequests().filter((r) => lastUserText(r.body) === 'msg-1')).toHaveLength(1);
   });
 });
+
+describe('gateway: home channel, send_message, restarts and shutdown', () => {
+  it('/sethome, then send_message to the home channel asks first and is delivered after approval; `gateway status` shows the platform', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    tg.userSends({ userId: 3003, text: '/sethome' });
+    await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('home channel')), 15_000, 'the /sethome answer');
+    env.model.script({ toolCalls: [{ name: 'send_message', arguments: { target: 'telegram', message: 'Build **finished**' } }] }, { text: 'told the home channel' });
+    tg.userSends({ userId: ALICE, text: 'tell home the build finished' });
+    const prompt = await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes('send to telegram') && m.buttons), 20_000, 'the send approval');
+    expect(prompt.buttons!.flat().map((b) => b.text)).toEqual(['Allow once', 'Deny']);
+    tg.tap({ userId: ALICE, messageId: prompt.messageId, data: prompt.buttons![0][0].callback_data });
+    const home = await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('Build')), 20_000, 'the home message');
+    expect(home.text).toBe('Build <b>finished</b>');
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'told the home channel'), 20_000, 'the reply');
+    const tool = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1);
+    expect(String(tool?.content)).toBe('Sent to telegram:3003.');
+
+    const st = await runCli(['gateway', 'status'], { HERMES_HOME: g.home });
+    expect(st.code).toBe(0);
+    expect(st.stdout).toMatch(/^telegram: ready/m);
+    expect(st.stdout).toMatch(/outbox: 0 pending, 0 sending, \d+ sent, 0 failed, 0 unknown/);
+  });
+
+  it('an approval prompt from before a restart says the request is gone, and a tap on it says so too', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    env.model.script({ toolCalls: [rm('never-there')] });
+    tg.userSends({ userId: ALICE, text: 'remove never-there' });
+    const prompt = await approvalPrompt(ALICE, 'never-there');
+    const data = prompt.buttons![0][0].callback_data;
+    // Killed once the host has recorded the prompt as delivered (killed before that, its delivery is unknown and
+    // there is no message id to edit; the tap still says the request is gone).
+    const { default: Database } = await import('better-sqlite3');
+    const { join } = await import('node:path');
+    await tg.waitFor(() => {
+      const db = new Database(join(g.home, 'state.db'), { readonly: true });
+      try {
+        return (db.prepare(`SELECT state FROM gw_outbox WHERE tag LIKE 'approval:%'`).get() as any)?.state === 'sent';
+      } finally {
+        db.close();
+      }
+    }, 10_000, 'the prompt recorded as sent');
+    await g.host.kill('SIGKILL');
+    // The interrupted message runs again after the restart; this time the model just answers.
+    // Two copies: on a loaded machine a first attempt can hit the stream idle timeout and be retried.
+    const rerun = { when: (b: any) => lastUserText(b) === 'remove never-there', text: 'answered after restart' };
+    env.model.script(rerun, rerun);
+    await startGateway(env, tg, { home: g.home, env: ALLOW });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.messageId === prompt.messageId && /gone/.test(m.text)), 20_000, 'the gone edit');
+    expect(tg.sentTo(ALICE).find((m) => m.messageId === prompt.messageId)!.buttons).toBeUndefined();
+    tg.tap({ userId: ALICE, messageId: prompt.messageId, data });
+    const a = await tg.waitFor(() => tg.callbackAnswers.find((x) => /gone/.test(x.text ?? '')), 15_000, 'the gone answer');
+    expect(a.text).not.toMatch(/Approved/);
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'answered after restart'), 20_000, 'the re-run answer');
+  }, 60_000);
+
+  it('SIGTERM lets the running turn finish and delivers its reply before exiting', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    env.model.script({ text: Array.from({ length: 12 }, (_, i) => `drain${i} `), chunkDelayMs: 100 });
+    tg.userSends({ userId: 3003, text: 'finish this' });
+    await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('drain0')), 20_000, 'the preview');
+    const code = await g.host.kill('SIGTERM');
+    expect(code).toBe(0);
+    const final = tg.sentTo(3003).find((m) => m.text.includes('drain0'))!;
+    expect(final.text).toContain('drain11');
+    expect(final.text).not.toContain('▉');
+    expect(final.text).not.toContain('stopped');
+  });
+});
