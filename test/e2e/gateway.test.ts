@@ -1,11 +1,14 @@
 // The gateway end to end: the built host started with --gateway, real grammy polling the fake Telegram Bot API,
 // the scripted model answering. Pairing, access, conversations with tools, approvals in chat, busy modes, long
 // replies, platform faults and a kill -9 in the middle of a conversation.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useE2E } from '../support/e2e-env';
 import { FakeTelegram } from '../support/fake-telegram';
 import { runCli } from '../support/host-process';
 import { attach, lastUserText, startGateway } from '../support/gateway-env';
+
+// Each test starts one or two real hosts; on a loaded two-core machine that alone can take many seconds.
+vi.setConfig({ testTimeout: 90_000 });
 
 const env = useE2E();
 let tg: FakeTelegram;
@@ -294,5 +297,27 @@ describe('gateway: home channel, send_message, restarts and shutdown', () => {
     expect(final.text).toContain('drain11');
     expect(final.text).not.toContain('▉');
     expect(final.text).not.toContain('stopped');
+  });
+});
+
+describe('gateway: files and voice', () => {
+  it('a document is saved to the thread folder and named in the message; a voice message without a transcription endpoint says how to enable it', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const ws = mkdtempSync(join(tmpdir(), 'gw-files-'));
+    await startGateway(env, tg, { env: ALLOW, extra: `terminal:\n  cwd: ${ws}\n` });
+    env.model.script({ text: 'got the file' }, { text: 'about the voice' });
+    tg.userSends({ userId: ALICE, text: 'summarise this', document: { name: 'notes.txt', data: Buffer.from('the notes') } });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'got the file'), 20_000, 'the file reply');
+    const seen = lastUserText(env.model.chatRequests().at(-1)!.body);
+    const path = /saved as (\S+)/.exec(seen)![1];
+    expect(seen.startsWith('summarise this')).toBe(true);
+    expect(path.startsWith(join(ws, 'chat-files'))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('the notes');
+
+    tg.userSends({ userId: ALICE, voice: Buffer.from('OggS fake audio') });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'about the voice'), 20_000, 'the voice reply');
+    expect(lastUserText(env.model.chatRequests().at(-1)!.body)).toMatch(/voice message.*gateway\.transcription\.base_url/s);
   });
 });
