@@ -311,7 +311,7 @@ describe('gateway: files and voice', () => {
     tg.userSends({ userId: ALICE, text: 'summarise this', document: { name: 'notes.txt', data: Buffer.from('the notes') } });
     await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'got the file'), 20_000, 'the file reply');
     const seen = lastUserText(env.model.chatRequests().at(-1)!.body);
-    const path = /saved as (\S+)/.exec(seen)![1];
+    const path = /saved as (\S+?)\]/.exec(seen)![1];
     expect(seen.startsWith('summarise this')).toBe(true);
     expect(path.startsWith(join(ws, 'chat-files'))).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe('the notes');
