@@ -56,6 +56,8 @@ export class FakeTelegram {
   readonly calls: { method: string; params: Record<string, any>; at: number }[] = [];
   readonly callbackAnswers: { id: string; text?: string }[] = [];
   commands: { command: string; description: string }[] = [];
+  /** Called whenever the bot sends or edits a message (benchmarks time replies with it). */
+  onMessage: ((m: SentMessage) => void) | undefined;
   readonly files = new Map<string, Buffer>();
   private updates: { update_id: number; [k: string]: unknown }[] = [];
   private nextUpdateId = 1000;
@@ -301,6 +303,7 @@ export class FakeTelegram {
           deleted: false,
         };
         this.messages.push(msg);
+        this.onMessage?.(msg);
         return this.ok(res, { message_id: msg.messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId), type: 'private' }, text: msg.text });
       }
       case 'editMessageText': {
@@ -315,6 +318,7 @@ export class FakeTelegram {
         msg.parseMode = p.parse_mode;
         msg.buttons = buttons?.length ? buttons : undefined;
         msg.history.push(msg.text);
+        this.onMessage?.(msg);
         return this.ok(res, { message_id: msg.messageId, date: 0, chat: { id: Number(chatId), type: 'private' }, text: msg.text });
       }
       case 'deleteMessage': {
