@@ -39,6 +39,9 @@ async function main() {
   // Every request is answered with a reply naming the message it answers, after the model's 50 ms.
   (model as any).take = (body: ChatBody) => ({ text: `re: ${lastUser(body)}`, firstTokenDelayMs: MODEL_MS });
   const tg = await FakeTelegram.start();
+  // The fakes share this process with 200 conversations; with seconds of event-loop lag, Node's 5 s keep-alive
+  // closes idle sockets just as the host reuses them. Telegram's own servers keep connections far longer.
+  for (const srv of [(model as any).server, (tg as any).server]) srv.keepAliveTimeout = 120_000;
   const baseline = await directBaseline(model.baseURL);
 
   const home = mkdtempSync(join(tmpdir(), 'hermes-gw-bench-'));
@@ -46,7 +49,8 @@ async function main() {
     join(home, 'config.yaml'),
     `model:\n  default: test-model\n  provider: custom\n  base_url: ${model.baseURL}\ncompression:\n  enabled: false\ngateway:\n  busy_mode: queue\n  telegram:\n    poll_timeout: 1\n`,
   );
-  const host = spawn(process.execPath, [MAIN, '--gateway'], {
+  // BENCH_HOST_ARGS: extra node flags for the host (e.g. --cpu-prof).
+  const host = spawn(process.execPath, [...(process.env.BENCH_HOST_ARGS?.split(' ').filter(Boolean) ?? []), MAIN, '--gateway'], {
     env: { ...process.env, HERMES_HOME: home, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, GATEWAY_ALLOW_ALL_USERS: 'true' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -92,7 +96,8 @@ async function main() {
   const lost = total - [...replies.keys()].length;
   const duplicated = [...replies.values()].filter((n) => n > 1).length;
   const reordered = [...order.values()].filter((xs) => xs.some((x, j) => j > 0 && x < xs[j - 1])).length;
-  host.kill('SIGKILL');
+  host.kill('SIGTERM');
+  await new Promise((r) => host.on('exit', r));
   await tg.close();
   await model.close();
   report(`gateway: ${CHATS} chats × ${MESSAGES} messages, model ${MODEL_MS} ms`, [

@@ -9,7 +9,9 @@ import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
 import { ChatApprovals } from './chat-approvals';
 import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './commands';
-import { accessPolicy, addressed, isAllowed } from './routing';
+import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
+
+const POLICY_TTL_MS = 5000;
 import { TelegramAdapter } from './telegram/adapter';
 import { describeAttachments } from './attachments';
 
@@ -29,6 +31,7 @@ export class Gateway {
   private readonly approvals: ChatApprovals;
   private removeClient: (() => void) | undefined;
   private accepting = true;
+  private readonly policies = new Map<string, { at: number; policy: AccessPolicy }>();
   private readonly statusListeners = new Set<(s: PlatformStatus) => void>();
 
   constructor(
@@ -117,10 +120,7 @@ export class Gateway {
       void this.approvals.onTap(e).finally(() => done());
       return;
     }
-    const policy = accessPolicy(e.platform, this.port.env(), {
-      allow_all_users: this.port.config().gateway.allow_all_users,
-      allowed: (this.port.config().gateway as any)[e.platform]?.allowed_users,
-    });
+    const policy = this.policy(e.platform);
     if (!isAllowed(policy, e.userId, (u) => this.pairing.isApproved(e.platform, u))) {
       // Unknown users in groups get nothing; in a DM they may ask for a pairing code.
       if (e.chatType === 'dm') this.offerPairing(e);
@@ -146,6 +146,19 @@ export class Gateway {
       const text = await describeAttachments(e, this.adapters.get(e.platform), this.port, () => this.conversations.thread(e));
       await this.conversations.runTurn(e, row.id, this.skillText(text));
     });
+  }
+
+  /**
+   * Allow lists from the environment and config, re-read at most every few seconds: building the host's
+   * environment for every message was measurable under load. (Pairing approvals are checked live.)
+   */
+  private policy(platform: string): AccessPolicy {
+    const hit = this.policies.get(platform);
+    if (hit && Date.now() - hit.at < POLICY_TTL_MS) return hit.policy;
+    const gw = this.port.config().gateway;
+    const policy = accessPolicy(platform, this.port.env(), { allow_all_users: gw.allow_all_users, allowed: (gw as any)[platform]?.allowed_users });
+    this.policies.set(platform, { at: Date.now(), policy });
+    return policy;
   }
 
   /** Telegram command names cannot hold '-': `/code_review` means the skill `/code-review`. */

@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import { PlatformError, type PlatformAdapter } from './adapter';
 import type { Logger } from '../util/log';
+import { statementCache } from './statements';
 
 export const MAX_ATTEMPTS = 8;
 const BASE_BACKOFF_MS = 500;
@@ -67,6 +68,7 @@ export class Outbox {
   private running = 0;
   private stopped = false;
   private readonly idle = new Set<() => void>();
+  private readonly sql: (sql: string) => Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -74,19 +76,21 @@ export class Outbox {
     private readonly log: Logger,
     /** A message could not be delivered (failed or unknown). */
     private readonly onUndelivered: (row: OutboxRow) => void = () => {},
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
   /** Rows a previous process left mid-call: see the rules at the top. Returns how many sends became unknown. */
   recover(): number {
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT * FROM gw_outbox WHERE state = 'sending'`).all() as OutboxRow[];
+      const rows = this.sql(`SELECT * FROM gw_outbox WHERE state = 'sending'`).all() as OutboxRow[];
       let unknown = 0;
       for (const r of rows) {
-        if (r.kind === 'edit') this.db.prepare(`UPDATE gw_outbox SET state = 'pending', updated_at = ? WHERE id = ?`).run(Date.now(), r.id);
+        if (r.kind === 'edit') this.sql(`UPDATE gw_outbox SET state = 'pending', updated_at = ? WHERE id = ?`).run(Date.now(), r.id);
         else {
           unknown++;
-          this.db
-            .prepare(`UPDATE gw_outbox SET state = 'unknown', last_error = 'the host stopped while sending; not resent to avoid a duplicate', updated_at = ? WHERE id = ?`)
+          this
+            .sql(`UPDATE gw_outbox SET state = 'unknown', last_error = 'the host stopped while sending; not resent to avoid a duplicate', updated_at = ? WHERE id = ?`)
             .run(Date.now(), r.id);
         }
       }
@@ -96,8 +100,8 @@ export class Outbox {
 
   enqueue(m: OutboundMessage): number {
     const now = Date.now();
-    const r = this.db
-      .prepare(
+    const r = this
+      .sql(
         `INSERT INTO gw_outbox (platform, chat_id, thread_id, kind, target_message_id, text, formatted, buttons, file_name, state, next_attempt_at, tag, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       )
@@ -107,7 +111,7 @@ export class Outbox {
   }
 
   get(id: number): OutboxRow | undefined {
-    return this.db.prepare(`SELECT * FROM gw_outbox WHERE id = ?`).get(id) as OutboxRow | undefined;
+    return this.sql(`SELECT * FROM gw_outbox WHERE id = ?`).get(id) as OutboxRow | undefined;
   }
 
   /** Resolves when the row reaches a final state (sent, failed or unknown). */
@@ -120,7 +124,7 @@ export class Outbox {
 
   counts(): Record<OutboxState, number> {
     const out: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0 };
-    for (const r of this.db.prepare(`SELECT state, COUNT(*) AS n FROM gw_outbox GROUP BY state`).all() as { state: OutboxState; n: number }[]) out[r.state] = r.n;
+    for (const r of this.sql(`SELECT state, COUNT(*) AS n FROM gw_outbox GROUP BY state`).all() as { state: OutboxState; n: number }[]) out[r.state] = r.n;
     return out;
   }
 
@@ -140,7 +144,7 @@ export class Outbox {
   async flush(deadline: number): Promise<boolean> {
     this.start();
     while (Date.now() < deadline) {
-      const left = this.db.prepare(`SELECT COUNT(*) AS n, MIN(next_attempt_at) AS next FROM gw_outbox WHERE state IN ('pending','sending')`).get() as { n: number; next: number | null };
+      const left = this.sql(`SELECT COUNT(*) AS n, MIN(next_attempt_at) AS next FROM gw_outbox WHERE state IN ('pending','sending')`).get() as { n: number; next: number | null };
       if (!left.n) return true;
       if (left.next !== null && left.next > deadline) return false;
       await new Promise((r) => setTimeout(r, 50));
@@ -157,8 +161,8 @@ export class Outbox {
   private tick(): void {
     if (this.stopped) return;
     const now = Date.now();
-    const heads = this.db
-      .prepare(
+    const heads = this
+      .sql(
         `SELECT o.* FROM gw_outbox o JOIN (SELECT MIN(id) AS id FROM gw_outbox WHERE state IN ('pending','sending') GROUP BY platform, chat_id) h ON h.id = o.id
          WHERE o.state = 'pending' ORDER BY o.next_attempt_at, o.id`,
       )
@@ -188,8 +192,8 @@ export class Outbox {
 
   private update(id: number, fields: Partial<OutboxRow>): void {
     const keys = Object.keys(fields);
-    this.db
-      .prepare(`UPDATE gw_outbox SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
+    this
+      .sql(`UPDATE gw_outbox SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
       .run(...keys.map((k) => (fields as any)[k]), Date.now(), id);
   }
 
