@@ -320,6 +320,16 @@ describe('gateway: files and voice', () => {
     await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'about the voice'), 20_000, 'the voice reply');
     expect(lastUserText(env.model.chatRequests().at(-1)!.body)).toMatch(/voice message.*gateway\.transcription\.base_url/s);
   });
+
+  it('a voice message is transcribed through the configured OpenAI-compatible endpoint', async () => {
+    await startGateway(env, tg, { env: ALLOW, extra: `  transcription:\n    base_url: ${env.model.baseURL}\n    api_key_env: TEST_MODEL_KEY\n` });
+    env.model.transcript = 'please list the files';
+    env.model.script({ text: 'listing them' });
+    tg.userSends({ userId: ALICE, voice: Buffer.from('OggS pretend opus audio') });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'listing them'), 20_000, 'the reply to the voice message');
+    expect(lastUserText(env.model.chatRequests().at(-1)!.body)).toContain('Transcript: "please list the files"');
+    expect(env.model.transcriptions.at(-1)).toBeGreaterThan('OggS pretend opus audio'.length);
+  });
 });
 
 describe('gateway: groups', () => {
