@@ -358,3 +358,22 @@ describe('gateway: groups', () => {
     expect(tg.calls.some((c) => c.method === 'sendChatAction' && String(c.params.chat_id) === String(GROUP))).toBe(true);
   });
 });
+
+describe('gateway: progress and failures', () => {
+  it('tool progress lines when enabled; a reply Telegram refuses for good is reported in the home channel, not as delivered', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW, extra: '  tool_progress: all\n' });
+    tg.userSends({ userId: 3003, text: '/sethome' });
+    await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('home channel')), 15_000, 'the home channel');
+    env.model.script({ toolCalls: [{ name: 'terminal', arguments: { command: 'echo progress-check' } }] }, { text: 'this reply is refused' });
+    tg.userSends({ userId: ALICE, text: 'run something' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.startsWith('⚙ terminal: echo progress-check')), 20_000, 'the progress line');
+    // Telegram refuses the final reply (e.g. the user blocked the bot): recorded as failed, the owner is told.
+    tg.fail('sendMessage', { status: 400, description: 'Forbidden: bot was blocked by the user' });
+    const notice = await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('was not delivered')), 20_000, 'the failure notice');
+    expect(notice.text).toContain(`chat ${ALICE}`);
+    expect(notice.text).toContain('bot was blocked');
+    expect(tg.sentTo(ALICE).some((m) => m.text.includes('this reply is refused'))).toBe(false);
+    const st = await runCli(['gateway', 'status', '--json'], { HERMES_HOME: g.home });
+    expect(JSON.parse(st.stdout).outbox.failed).toBe(1);
+  });
+});
