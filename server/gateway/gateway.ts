@@ -207,10 +207,27 @@ export class Gateway {
     };
   }
 
+  /**
+   * The platform's home channel: set with /sethome, or (for an existing Hermes setup) `<PLATFORM>_HOME_CHANNEL`
+   * and `<PLATFORM>_HOME_CHANNEL_THREAD_ID` from the environment / .env.
+   */
+  home(platform: string): { chatId: string; topicId?: string } | undefined {
+    const set = this.store.home(platform);
+    if (set) return set;
+    const env = this.port.env();
+    const P = platform.toUpperCase();
+    const chatId = env[`${P}_HOME_CHANNEL`]?.trim();
+    const topicId = env[`${P}_HOME_CHANNEL_THREAD_ID`]?.trim();
+    return chatId ? { chatId, ...(topicId ? { topicId } : {}) } : undefined;
+  }
+
   /** Where the send_message tool can deliver: home channels and chats the gateway has talked to. */
   targets(): { platform: string; chatId: string; topicId?: string; home: boolean }[] {
     const out = new Map<string, { platform: string; chatId: string; topicId?: string; home: boolean }>();
-    for (const h of this.store.homes()) out.set(`${h.platform}:${h.chatId}`, { ...h, home: true });
+    for (const p of this.adapters.keys()) {
+      const h = this.home(p);
+      if (h) out.set(`${p}:${h.chatId}`, { platform: p, ...h, home: true });
+    }
     for (const s of this.store.sessions()) if (!out.has(`${s.platform}:${s.chatId}`)) out.set(`${s.platform}:${s.chatId}`, { platform: s.platform, chatId: s.chatId, home: false });
     return [...out.values()].filter((t) => this.adapters.has(t.platform));
   }
@@ -223,7 +240,7 @@ export class Gateway {
   /** Sends through the outbox and waits for the outcome (or the timeout: then it is still queued). */
   async sendMessage(t: { platform: string; chatId?: string; topicId?: string; text: string }, timeoutMs = 30_000): Promise<{ state: string; chatId: string; error?: string }> {
     if (!this.adapters.has(t.platform)) throw new Error(`platform ${t.platform} is not configured (configured: ${[...this.adapters.keys()].join(', ') || 'none'})`);
-    const home = this.store.home(t.platform);
+    const home = this.home(t.platform);
     const chatId = t.chatId ?? home?.chatId;
     if (!chatId) throw new Error(`no home channel for ${t.platform}: run /sethome in the chat that should be home, or give a chat id`);
     const id = this.outbox.enqueue({ platform: t.platform, chatId, threadId: t.topicId ?? (t.chatId ? undefined : home?.topicId), text: t.text, format: true, tag: 'send_message' });
@@ -235,7 +252,7 @@ export class Gateway {
   /** A message could not be delivered: the owner hears of it in the home channel (the log has it already). */
   private undelivered(row: OutboxRow): void {
     if (row.tag === 'undelivered' || row.tag === 'preview') return;
-    const home = this.store.home(row.platform);
+    const home = this.home(row.platform);
     if (!home || home.chatId === row.chat_id) return;
     this.outbox.enqueue({
       platform: row.platform,

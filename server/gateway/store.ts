@@ -107,14 +107,6 @@ export class GatewayStore {
     return r ? { chatId: r.chat_id, ...(r.topic_id ? { topicId: r.topic_id } : {}) } : undefined;
   }
 
-  homes(): { platform: string; chatId: string; topicId?: string }[] {
-    return (this.sql(`SELECT platform, chat_id, topic_id FROM gw_home`).all() as any[]).map((r) => ({
-      platform: r.platform,
-      chatId: r.chat_id,
-      ...(r.topic_id ? { topicId: r.topic_id } : {}),
-    }));
-  }
-
   setHome(platform: string, chatId: string, topicId?: string): void {
     this
       .sql(`INSERT INTO gw_home (platform, chat_id, topic_id, set_at) VALUES (?, ?, ?, ?) ON CONFLICT(platform) DO UPDATE SET chat_id = excluded.chat_id, topic_id = excluded.topic_id, set_at = excluded.set_at`)

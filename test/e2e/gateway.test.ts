@@ -377,3 +377,24 @@ describe('gateway: progress and failures', () => {
     expect(JSON.parse(st.stdout).outbox.failed).toBe(1);
   });
 });
+
+describe('gateway: forum topics and Hermes home channels', () => {
+  it('a forum topic is its own conversation and replies stay in the topic; TELEGRAM_HOME_CHANNEL from a Hermes .env is the home', async () => {
+    const FORUM = -2002;
+    await startGateway(env, tg, { env: { ...ALLOW, TELEGRAM_HOME_CHANNEL: '3003' } });
+    env.model.script({ text: 'in topic 7' }, { text: 'in topic 9' }, { toolCalls: [{ name: 'send_message', arguments: { action: 'list' } }] }, { text: 'listed' });
+    tg.userSends({ userId: ALICE, chatId: FORUM, chatType: 'supergroup', isForum: true, threadId: 7, text: `@${tg.botUsername} first` });
+    const a = await tg.waitFor(() => tg.sentTo(FORUM).find((m) => m.text === 'in topic 7'), 20_000, 'the topic 7 reply');
+    expect(a.threadId).toBe(7);
+    tg.userSends({ userId: ALICE, chatId: FORUM, chatType: 'supergroup', isForum: true, threadId: 9, text: `@${tg.botUsername} second` });
+    const b = await tg.waitFor(() => tg.sentTo(FORUM).find((m) => m.text === 'in topic 9'), 20_000, 'the topic 9 reply');
+    expect(b.threadId).toBe(9);
+    // Topic 9 started a conversation of its own: the model saw one user message.
+    expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    tg.userSends({ userId: ALICE, text: 'where can you send?' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'listed'), 20_000, 'the list reply');
+    const tool = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1);
+    expect(String(tool?.content)).toContain('telegram:3003 (home)');
+    expect(String(tool?.content)).toContain(`telegram:${FORUM}`);
+  });
+});
