@@ -14,6 +14,7 @@ import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing
 const POLICY_TTL_MS = 5000;
 import { TelegramAdapter } from './telegram/adapter';
 import { describeAttachments } from './attachments';
+import { addSecretValue } from '../util/redact';
 
 export interface GatewayStatus {
   running: boolean;
@@ -53,6 +54,7 @@ export class Gateway {
     const out: PlatformAdapter[] = [];
     const token = env.TELEGRAM_BOT_TOKEN;
     if (token && cfg.telegram.enabled) {
+      addSecretValue(token); // the token is part of every Bot API URL: never let it reach a log or a transcript
       out.push(new TelegramAdapter({ token, apiRoot: env.TELEGRAM_API_ROOT || cfg.telegram.api_root || undefined, pollTimeout: cfg.telegram.poll_timeout }));
     }
     return out;

@@ -21,6 +21,9 @@ export function classify(e: unknown): PlatformError {
     const d = e.description ?? '';
     if (e.error_code === 429) return new PlatformError(`Telegram flood control: ${d}`, 'transient', e.parameters?.retry_after ?? 1);
     if (e.error_code >= 500) return new PlatformError(`Telegram ${e.error_code}: ${d}`, 'transient');
+    // "Conflict: terminated by other getUpdates request": a previous process's long poll still open after a quick
+    // restart (or a second poller on the same token, which the backoff and the status make visible).
+    if (e.error_code === 409) return new PlatformError(`Telegram 409: ${d}`, 'transient');
     if (/can't parse entities|can't find end of the entity|unsupported start tag/i.test(d)) return new PlatformError(d, 'format');
     return new PlatformError(`Telegram ${e.error_code}: ${d}`, 'permanent');
   }

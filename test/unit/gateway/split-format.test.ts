@@ -74,3 +74,22 @@ describe('markdownToTelegramHtml', () => {
     expect(checkTelegramHtml(html)).toBeNull();
   });
 });
+
+describe('Telegram error classes', () => {
+  it('maps Bot API errors onto delivery outcomes', async () => {
+    const { GrammyError, HttpError } = await import('grammy');
+    const { classify } = await import('../../../server/gateway/telegram/adapter');
+    const g = (code: number, description: string, parameters = {}) => new GrammyError('x', { ok: false, error_code: code, description, parameters }, 'sendMessage', {});
+    expect(classify(g(429, 'Too Many Requests', { retry_after: 17 }))).toMatchObject({ kind: 'transient', retryAfter: 17 });
+    expect(classify(g(502, 'Bad Gateway')).kind).toBe('transient');
+    expect(classify(g(409, 'Conflict: terminated by other getUpdates request')).kind).toBe('transient');
+    expect(classify(g(400, "Bad Request: can't parse entities: Unsupported start tag")).kind).toBe('format');
+    expect(classify(g(403, 'Forbidden: bot was blocked by the user')).kind).toBe('permanent');
+    expect(classify(g(401, 'Unauthorized')).kind).toBe('permanent');
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    expect(classify(new HttpError('Network request failed', refused)).kind).toBe('transient');
+    const cut = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(classify(new HttpError('Network request failed', cut)).kind).toBe('ambiguous');
+    expect(classify(new HttpError('Network request failed', new SyntaxError('Unexpected token <'))).kind).toBe('transient');
+  });
+});
