@@ -48,6 +48,19 @@ export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Comma
         st = await askHost(paths.socket, 'gateway/status');
       } catch (e) {
         process.stderr.write(`no host is listening on ${paths.socket} (${(e as Error).message}); start one with: hermes-host --gateway\n`);
+        // What the database still tells: messages waiting to go out, and how far each platform was read.
+        if (existsSync(paths.db)) {
+          const db = openDatabase(paths.db);
+          try {
+            const rows = db.prepare(`SELECT state, COUNT(*) AS n FROM gw_outbox GROUP BY state`).all() as { state: string; n: number }[];
+            const by = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+            process.stdout.write(`outbox: ${by.pending ?? 0} pending, ${by.failed ?? 0} failed, ${by.unknown ?? 0} unknown (delivered on the next start: pending)\n`);
+            for (const o of db.prepare(`SELECT platform, cursor, updated_at FROM gw_offsets`).all() as { platform: string; cursor: number; updated_at: number }[])
+              process.stdout.write(`${o.platform}: not running; last read ${age(o.updated_at)} ago\n`);
+          } finally {
+            db.close();
+          }
+        }
         process.exit(3);
       }
       if (opts.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');

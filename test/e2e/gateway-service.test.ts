@@ -31,6 +31,16 @@ describe('gateway service', () => {
     }
   });
 
+  it('`gateway status` without a running host says so (exit 3) and shows what the database holds', async () => {
+    const home = tempHome();
+    const r = await runCli(['pairing', 'list'], { HERMES_HOME: home }); // creates the database
+    expect(r.code).toBe(0);
+    const st = await runCli(['gateway', 'status', '--home', home], {});
+    expect(st.code).toBe(3);
+    expect(st.stderr).toMatch(/no host is listening on .*host\.sock.*hermes-host --gateway/);
+    expect(st.stdout).toContain('outbox: 0 pending, 0 failed, 0 unknown');
+  });
+
   it('a bad config.yaml exits 2, the code the unit does not restart on', async () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
