@@ -11,6 +11,7 @@ import { VERSION } from './version';
 import { createLogger } from './util/log';
 import { skillsCommand } from './cli/skills';
 import { approvalsCommand } from './cli/approvals';
+import { gatewayCommand, pairingCommand } from './cli/gateway';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -54,9 +55,11 @@ function safeLevel(hermesHome: string) {
   }
 }
 
-async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | boolean }) {
+async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | boolean; gateway?: boolean }) {
   const hermesHome = home(cmd);
-  const mode = opts.listen ? 'listen' : 'stdio';
+  // The gateway is the owning host plus the chat platforms: it always serves the socket too.
+  if (opts.gateway) opts.listen ??= true;
+  const mode = opts.gateway ? 'gateway' : opts.listen ? 'listen' : 'stdio';
   const socketPath = typeof opts.listen === 'string' ? resolve(opts.listen) : undefined;
   const { host, holder } = await openOwnedHost(hermesHome, mode, socketPath, { stderrLog: true });
   if (!host) {
@@ -69,9 +72,11 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
     fail(new Error(`HERMES_HOME ${hermesHome} is already owned by ${describeOwner(holder)}. Attach to it (hermes-host chat, VS Code) or stop it first.`));
   }
   let closing = false;
+  let stopGateway: (() => Promise<void>) | undefined;
   const shutdown = async (code = 0) => {
     if (closing) return;
     closing = true;
+    await stopGateway?.().catch(() => {});
     await host.close().catch(() => {});
     process.exit(code);
   };
@@ -81,19 +86,23 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
   const path = socketPath ?? host.paths.socket;
   try {
     await serveSocket(host, path);
-    // Local commands must not reach this socket (a client there answers approvals): the OS sandbox hides it.
-    (await import('./sandbox/bwrap')).hideHostSocket(path);
     host.log.info(`listening on ${path}`);
   } catch (e) {
     // --listen exists to serve the socket; a stdio host can still serve its editor without one.
-    if (mode === 'listen') throw e;
+    if (mode !== 'stdio') throw e;
     host.log.warn(`no attach socket: ${(e as Error).message}`);
   }
-  if (mode === 'listen') {
-    process.stderr.write(`hermes-host ${VERSION} listening on ${path} (HERMES_HOME=${host.hermesHome})\n`);
-  } else {
+  if (mode === 'stdio') {
     // The editor that spawned us went away: stay while other clients are attached or turns run, then exit.
     serveStdio(host, () => host.exitWhenIdle(() => void shutdown(0)));
+    return;
+  }
+  process.stderr.write(`hermes-host ${VERSION} listening on ${path} (HERMES_HOME=${host.hermesHome})\n`);
+  if (mode === 'gateway') {
+    const { startGateway } = await import('./gateway');
+    const gateway = await startGateway(host);
+    stopGateway = () => gateway.stop();
+    process.stderr.write(`gateway running: ${gateway.status().platforms.map((p) => p.platform).join(', ') || 'no platform configured'}\n`);
   }
 }
 
@@ -138,6 +147,7 @@ program
   .option('--home <dir>', 'HERMES_HOME to use (default $HERMES_HOME or ~/.hermes)')
   .option('--stdio', 'serve JSON-RPC on stdin/stdout (the default)')
   .addOption(new Option('--listen [path]', 'serve JSON-RPC on a unix socket (default HERMES_HOME/host.sock)'))
+  .option('--gateway', 'run the messaging gateway (Telegram, …) in this host; implies --listen')
   .action(async (opts, cmd: Command) => serve(cmd, opts).catch(fail));
 
 program
@@ -261,6 +271,8 @@ config
 
 program.addCommand(skillsCommand(home, fail));
 program.addCommand(approvalsCommand(home, fail));
+program.addCommand(gatewayCommand(home, fail));
+program.addCommand(pairingCommand(home, fail));
 
 program
   .command('check-command')

@@ -118,6 +118,38 @@ export const RpcConfig = z.looseObject({
   max_message_bytes: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
 });
 
+export const GatewayConfig = z.looseObject({
+  /** A message arriving while a turn runs: interrupt it (then answer the new message) or queue behind it. */
+  busy_mode: z.enum(['interrupt', 'queue']).default('interrupt'),
+  group_sessions_per_user: z.boolean().default(true),
+  /** On SIGTERM, how long running turns may finish and the outbox may flush (seconds). */
+  drain_timeout: int(0).default(30),
+  /** Least time between two edits of a streamed reply in one chat (Telegram penalises faster edits). */
+  edit_interval_ms: int(100).default(1000),
+  /** More parts than this and the reply is sent as a file instead. */
+  max_parts: int(1, 50).default(8),
+  /** Tool activity in chats: off, the first call of each tool (new), or every call (all). */
+  tool_progress: z.enum(['off', 'new', 'all']).default('off'),
+  allow_all_users: z.boolean().default(false),
+  telegram: z
+    .looseObject({
+      enabled: z.boolean().default(true),
+      /** Bot API base URL (self-hosted Bot API servers, tests); TELEGRAM_API_ROOT overrides it. */
+      api_root: z.string().default(''),
+      poll_timeout: int(0, 50).default(30),
+      allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
+    })
+    .prefault({}),
+  transcription: z
+    .looseObject({
+      /** An OpenAI-compatible endpoint with POST /audio/transcriptions; empty = voice messages are not transcribed. */
+      base_url: z.string().default(''),
+      model: z.string().default('whisper-1'),
+      api_key_env: z.string().default('OPENAI_API_KEY'),
+    })
+    .prefault({}),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -133,6 +165,7 @@ export const HermesConfigSchema = z.looseObject({
   logging: LoggingConfig.prefault({}),
   rpc: RpcConfig.prefault({}),
   context_file_max_chars: int(1000).default(20_000),
+  gateway: GatewayConfig.prefault({}),
 });
 
 export type HermesConfig = z.infer<typeof HermesConfigSchema>;

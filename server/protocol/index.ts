@@ -13,6 +13,7 @@ import * as config from './config';
 import * as workspace from './workspace';
 import * as commands from './commands';
 import * as approvals from './approvals';
+import * as gateway from './gateway';
 
 export * from './common';
 export * from './items';
@@ -26,6 +27,7 @@ export * from './workspace';
 export * from './commands';
 export * from './approvals';
 export * from './templates';
+export * from './gateway';
 export * from './bridge';
 export * from './follow';
 
@@ -62,6 +64,10 @@ export const clientRequests = {
   'command/list': m(Empty, commands.CommandListResult),
   'command/run': m(commands.CommandRunParams, commands.CommandRunResult),
   'approvals/list': m(approvals.ApprovalsListParams, approvals.ApprovalsListResult),
+  'gateway/status': m(Empty, gateway.GatewayStatusResult),
+  'pairing/list': m(Empty, gateway.PairingListResult),
+  'pairing/approve': m(gateway.PairingApproveParams, gateway.PairingApproveResult),
+  'pairing/revoke': m(gateway.PairingRevokeParams, gateway.PairingRevokeResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -91,6 +97,7 @@ export const serverNotifications = {
   'skills/changed': workspace.SkillsChangedNotification,
   'context/changed': workspace.ContextChangedNotification,
   'config/changed': config.ConfigChangedNotification,
+  'gateway/statusChanged': gateway.GatewayStatusChangedNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
@@ -119,4 +126,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config, workspace, commands };
+export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway };

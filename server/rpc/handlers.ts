@@ -15,6 +15,7 @@ import { listCommands, runCommand, type CommandHost } from '../commands/registry
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 import { approvalHandlers } from './approval-handlers';
+import { gatewayHandlers } from '../gateway';
 import { setWorkspaceTrusted } from '../context';
 
 function folderPath(f: string | { uri: string }): string {
@@ -44,6 +45,7 @@ export function createHandlers(host: Host): Handlers {
   return {
     ...workspaceHandlers(host, rootOf),
     ...approvalHandlers(host),
+    ...gatewayHandlers(host),
     initialize(p, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';

@@ -1,6 +1,7 @@
 // Forward-only schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records
 // the last one applied. Never edit a released migration: add a new one.
 import type Database from 'better-sqlite3';
+import { gatewayMigrations } from '../gateway/migrations';
 
 export interface Migration {
   version: number;
@@ -116,6 +117,7 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  ...gatewayMigrations,
 ];
 
 export function migrate(db: Database.Database, list: Migration[] = migrations): { from: number; to: number } {

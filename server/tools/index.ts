@@ -19,6 +19,8 @@ import { createWebExtractTool } from './web/web-extract';
 import { createMemoryTool } from './memory';
 import { createSkillManageTool, createSkillsListTool, createSkillViewTool } from './skills';
 import { SkillsService, bundledSkillsDir } from '../skills/service';
+import { createSendMessageTool } from './send-message';
+import { gatewayOf } from '../gateway';
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -26,6 +28,7 @@ export function installTools(host: Host): void {
   r.register(createClarifyTool());
   r.register(createSessionSearchTool({ store: host.store }));
   r.register(createReadResultTool({ resultsDir: host.paths.results }));
+  r.register(createSendMessageTool(() => gatewayOf(host)));
 
   const sandboxes = createSandboxManager({ config: () => host.config, hermesHome: host.hermesHome, log: host.log.child('sandbox'), env: host.startEnv() });
   const processes = new ProcessRegistry();

@@ -66,6 +66,10 @@ export class ScriptedModelServer {
   /** Served when the queue is empty. */
   fallback: ReplyStep | null = { text: 'script exhausted' };
   models = ['test-model', 'fallback-model'];
+  /** What POST /v1/audio/transcriptions answers (an OpenAI-compatible speech-to-text route). */
+  transcript = 'transcribed speech';
+  /** Bytes of each audio upload received by the transcription route. */
+  readonly transcriptions: number[] = [];
   port = 0;
 
   static async start(): Promise<ScriptedModelServer> {
@@ -122,6 +126,14 @@ export class ScriptedModelServer {
     if (req.method === 'GET' && url.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) }));
+      return;
+    }
+    if (req.method === 'POST' && url.endsWith('/audio/transcriptions')) {
+      let size = 0;
+      for await (const c of req) size += (c as Buffer).length;
+      this.transcriptions.push(size);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ text: this.transcript }));
       return;
     }
     if (req.method !== 'POST' || !url.endsWith('/chat/completions')) {

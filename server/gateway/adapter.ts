@@ -1,0 +1,105 @@
+// The contract every chat platform implements. An adapter only moves messages: it knows its platform's wire
+// protocol, limits and formatting, and nothing about threads, pairing or delivery guarantees — the gateway owns
+// those. Adding a platform means one folder that exports a PlatformAdapter; nothing else changes.
+
+export type ChatType = 'dm' | 'group' | 'channel' | 'forum';
+
+export interface Attachment {
+  kind: 'photo' | 'document' | 'voice' | 'audio' | 'video';
+  /** Platform file id, fetched with downloadFile. */
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+}
+
+/** One message (or button tap) as the gateway sees it, whatever the platform. */
+export interface InboundEnvelope {
+  platform: string;
+  /**
+   * Durable position of this event in the platform's stream (Telegram: update_id). The gateway records the
+   * envelope and only then tells the adapter it may move past it (see PlatformAdapter.commit).
+   */
+  cursor: number;
+  chatId: string;
+  chatType: ChatType;
+  userId: string;
+  userName: string;
+  messageId: string;
+  /** Forum topic / thread inside the chat, when the platform has them. */
+  threadId?: string;
+  text: string;
+  attachments: Attachment[];
+  replyTo?: { messageId: string; fromBot: boolean };
+  /** The bot was @mentioned (or addressed by a command meant for it). */
+  mentioned: boolean;
+  /** Set for an inline-button tap: the button's data and the id to answer the tap with. */
+  callback?: { id: string; data: string; messageId: string };
+}
+
+export interface SendOptions {
+  threadId?: string;
+  replyTo?: string;
+  /** Text is already in the platform's rich format (see format()); otherwise it is sent as plain text. */
+  formatted?: boolean;
+  buttons?: { text: string; data: string }[][];
+}
+
+/** What a send failure means for delivery. */
+export type FailureKind =
+  /** Nothing reached the platform, or it said "try again" (429, 5xx): safe to retry. */
+  | 'transient'
+  /** The platform refused for good (chat not found, bot blocked, bad request). */
+  | 'permanent'
+  /** The request may or may not have been applied (connection cut after sending). Retrying could duplicate. */
+  | 'ambiguous'
+  /** The platform rejected the rich formatting; the same text as plain text may pass. */
+  | 'format';
+
+export class PlatformError extends Error {
+  constructor(
+    message: string,
+    readonly kind: FailureKind,
+    /** Seconds the platform asked us to wait (Telegram retry_after). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface PlatformCapabilities {
+  edit: boolean;
+  delete: boolean;
+  buttons: boolean;
+  typing: boolean;
+  files: boolean;
+  commandMenu: boolean;
+}
+
+export interface PlatformAdapter {
+  readonly id: string;
+  readonly capabilities: PlatformCapabilities;
+  /** Longest message, in the platform's own length unit (see measure). */
+  readonly maxMessageLength: number;
+  /** Length as the platform counts it (Telegram: UTF-16 code units). */
+  measure(text: string): number;
+  /** Markdown → the platform's rich text. */
+  format(markdown: string): string;
+  /**
+   * Connects and delivers inbound events to `onInbound` until `signal` aborts. Resolves when stopped; rejects when
+   * the connection fails (the supervisor reconnects with backoff). `onInbound` resolves once the batch and the next
+   * cursor (past every event fetched, including ones the adapter does not understand) are durably recorded; only
+   * then may the adapter move its cursor past them. `onReady` is called once connected.
+   */
+  run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], nextCursor: number) => Promise<void>, onReady: () => void): Promise<void>;
+  /** Where to resume after a restart (persisted by the gateway). */
+  setCursor(cursor: number): void;
+  send(chatId: string, text: string, opts?: SendOptions): Promise<{ messageId: string }>;
+  edit(chatId: string, messageId: string, text: string, opts?: SendOptions): Promise<void>;
+  delete(chatId: string, messageId: string): Promise<void>;
+  sendFile(chatId: string, name: string, data: Buffer, opts?: { threadId?: string; caption?: string }): Promise<{ messageId: string }>;
+  typing(chatId: string, threadId?: string): Promise<void>;
+  answerCallback(callbackId: string, text: string): Promise<void>;
+  setCommands(commands: { command: string; description: string }[]): Promise<void>;
+  downloadFile(fileId: string): Promise<Buffer>;
+}

@@ -1,0 +1,79 @@
+// Slash commands in chats. One table drives dispatch, /help and the platform's command menu (Telegram
+// setMyCommands); skills are added to the menu from the host. `immediate` commands run as soon as they arrive —
+// /stop must never wait behind the turn it stops — the others take their place in the conversation's lane.
+import type { InboundEnvelope } from './adapter';
+import type { Decision } from './chat-approvals';
+
+export interface CommandContext {
+  reply(e: InboundEnvelope, text: string): void;
+  stop(e: InboundEnvelope): boolean;
+  newThread(e: InboundEnvelope): string;
+  undo(e: InboundEnvelope): number;
+  /** The text of the last user message, after removing the last exchange. */
+  popLastUserText(e: InboundEnvelope): string | undefined;
+  runText(e: InboundEnvelope, text: string): Promise<void>;
+  setHome(e: InboundEnvelope): void;
+  approve(e: InboundEnvelope, d: Decision): string;
+  status(e: InboundEnvelope): string;
+  model(): string;
+  skillMenu(): { command: string; description: string }[];
+}
+
+export interface ChatCommand {
+  command: string;
+  description: string;
+  immediate: boolean;
+  run(ctx: CommandContext, e: InboundEnvelope, args: string): Promise<void> | void;
+}
+
+export const COMMANDS: ChatCommand[] = [
+  { command: 'new', description: 'start a new conversation', immediate: false, run: (c, e) => (c.newThread(e), c.reply(e, '🆕 New conversation started.')) },
+  { command: 'reset', description: 'same as /new', immediate: false, run: (c, e) => (c.newThread(e), c.reply(e, '🆕 New conversation started.')) },
+  {
+    command: 'retry',
+    description: 'run the last message again',
+    immediate: false,
+    run: async (c, e) => {
+      const text = c.popLastUserText(e);
+      if (!text) return c.reply(e, 'Nothing to retry yet.');
+      await c.runText(e, text);
+    },
+  },
+  { command: 'undo', description: 'remove the last exchange', immediate: false, run: (c, e) => c.reply(e, c.undo(e) ? '↩️ Removed the last exchange.' : 'Nothing to undo.') },
+  { command: 'stop', description: 'stop the running task', immediate: true, run: (c, e) => c.reply(e, c.stop(e) ? '⏹ Stopping.' : 'Nothing is running.') },
+  { command: 'status', description: 'what this chat is connected to', immediate: true, run: (c, e) => c.reply(e, c.status(e)) },
+  { command: 'model', description: 'show the model in use', immediate: true, run: (c, e) => c.reply(e, `Model: ${c.model()}`) },
+  { command: 'sethome', description: 'make this chat the home channel', immediate: true, run: (c, e) => (c.setHome(e), c.reply(e, '🏠 This chat is now the home channel.')) },
+  {
+    command: 'approve',
+    description: 'approve the waiting command (session|always)',
+    immediate: true,
+    run: (c, e, args) => c.reply(e, c.approve(e, /^session/i.test(args) ? 'session' : /^always/i.test(args) ? 'always' : 'once')),
+  },
+  { command: 'deny', description: 'deny the waiting command', immediate: true, run: (c, e) => c.reply(e, c.approve(e, 'deny')) },
+  { command: 'help', description: 'list the commands', immediate: true, run: (c, e) => c.reply(e, helpText(c)) },
+  { command: 'start', description: 'say hello', immediate: true, run: (c, e) => c.reply(e, `Hi ${e.userName}! Send a message to talk to the agent.\n\n${helpText(c)}`) },
+];
+
+function helpText(c: CommandContext): string {
+  const own = COMMANDS.filter((x) => x.command !== 'start').map((x) => `/${x.command} — ${x.description}`);
+  const skills = c.skillMenu().map((s) => `/${s.command} — ${s.description}`);
+  return ['Commands:', ...own, ...(skills.length ? ['', 'Skills:', ...skills] : [])].join('\n');
+}
+
+/** `/name args` → the command (any other text, including unknown commands such as skills, is not one). */
+export function parseCommand(text: string): { cmd: ChatCommand; args: string } | undefined {
+  const m = /^\/([a-z0-9_]+)(?:\s+([\s\S]*))?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const cmd = COMMANDS.find((c) => c.command === m[1].toLowerCase());
+  return cmd ? { cmd, args: (m[2] ?? '').trim() } : undefined;
+}
+
+/** The command menu: our commands, then skills (Telegram: ≤ 100 entries, names [a-z0-9_] ≤ 32, descriptions ≤ 256). */
+export function commandMenu(skills: { command: string; description: string }[]): { command: string; description: string }[] {
+  const own = COMMANDS.filter((c) => c.command !== 'start').map((c) => ({ command: c.command, description: c.description }));
+  const extra = skills
+    .map((s) => ({ command: s.command.replace(/-/g, '_').slice(0, 32), description: (s.description || s.command).slice(0, 256) }))
+    .filter((s) => /^[a-z0-9_]+$/.test(s.command) && !own.some((o) => o.command === s.command));
+  return [...own, ...extra].slice(0, 100);
+}

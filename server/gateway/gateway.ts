@@ -1,0 +1,284 @@
+// The headless gateway: runs inside the owning host (`hermes-host --gateway`), connects every configured platform
+// under a supervisor, records what comes in before acting on it, and sends everything through the outbox.
+import type { InboundEnvelope, PlatformAdapter } from './adapter';
+import type { HostPort } from './host-port';
+import { GatewayStore, type InboundRow } from './store';
+import { Outbox, type OutboxRow } from './outbox';
+import { Pairing } from './pairing';
+import { PlatformSupervisor, type PlatformStatus } from './supervisor';
+import { Conversations } from './conversation';
+import { ChatApprovals } from './chat-approvals';
+import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './commands';
+import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
+
+const POLICY_TTL_MS = 5000;
+import { TelegramAdapter } from './telegram/adapter';
+import { describeAttachments } from './attachments';
+import { addSecretValue } from '../util/redact';
+
+export interface GatewayStatus {
+  running: boolean;
+  platforms: PlatformStatus[];
+  outbox: Record<string, number>;
+}
+
+export class Gateway {
+  readonly store: GatewayStore;
+  readonly outbox: Outbox;
+  readonly pairing: Pairing;
+  private readonly adapters = new Map<string, PlatformAdapter>();
+  private readonly supervisors = new Map<string, PlatformSupervisor>();
+  private readonly conversations: Conversations;
+  private readonly approvals: ChatApprovals;
+  private removeClient: (() => void) | undefined;
+  private accepting = true;
+  private readonly policies = new Map<string, { at: number; policy: AccessPolicy }>();
+  private readonly statusListeners = new Set<(s: PlatformStatus) => void>();
+
+  constructor(
+    private readonly port: HostPort,
+    /** Adapters to run instead of the configured ones (tests, other platforms). */
+    adapters?: PlatformAdapter[],
+  ) {
+    this.store = new GatewayStore(port.db);
+    this.pairing = new Pairing(port.db);
+    this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
+    this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p));
+    this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'));
+    for (const a of adapters ?? this.configuredAdapters()) this.adapters.set(a.id, a);
+  }
+
+  private configuredAdapters(): PlatformAdapter[] {
+    const env = this.port.env();
+    const cfg = this.port.config().gateway;
+    const out: PlatformAdapter[] = [];
+    const token = env.TELEGRAM_BOT_TOKEN;
+    if (token && cfg.telegram.enabled) {
+      addSecretValue(token); // the token is part of every Bot API URL: never let it reach a log or a transcript
+      out.push(new TelegramAdapter({ token, apiRoot: env.TELEGRAM_API_ROOT || cfg.telegram.api_root || undefined, pollTimeout: cfg.telegram.poll_timeout }));
+    }
+    return out;
+  }
+
+  onStatus(l: (s: PlatformStatus) => void): () => void {
+    this.statusListeners.add(l);
+    return () => this.statusListeners.delete(l);
+  }
+
+  status(): GatewayStatus {
+    return { running: this.accepting, platforms: [...this.supervisors.values()].map((s) => s.current), outbox: this.outbox.counts() };
+  }
+
+  async start(): Promise<void> {
+    const log = this.port.log;
+    const unknown = this.outbox.recover();
+    if (unknown) log.warn(`${unknown} message(s) were being sent when the host stopped; not resent (their delivery is unknown)`);
+    this.approvals.abandonOld();
+    this.store.pruneInbound();
+    this.removeClient = this.port.addClient(this.approvals.peer);
+    for (const a of this.adapters.values()) {
+      const cursor = this.store.offset(a.id);
+      if (cursor !== undefined) a.setCursor(cursor);
+      const sup = new PlatformSupervisor(
+        a,
+        (batch, next) => this.receive(a.id, batch, next),
+        (s) => {
+          if (s.state === 'ready') void this.onReady(a);
+          for (const l of this.statusListeners) l(s);
+        },
+        log.child(a.id),
+      );
+      this.supervisors.set(a.id, sup);
+      // Messages recorded by a previous process but not answered run first, in their original order.
+      for (const row of this.store.pendingInbound(a.id)) this.dispatch(row);
+      sup.start();
+    }
+    this.outbox.start();
+    log.info('gateway started', { platforms: [...this.adapters.keys()] });
+  }
+
+  private async onReady(a: PlatformAdapter): Promise<void> {
+    this.outbox.kick();
+    if (!a.capabilities.commandMenu) return;
+    const menu = commandMenu(this.port.skillCommands(COMMANDS.map((c) => c.command)));
+    await a.setCommands(menu).catch((e) => this.port.log.warn('could not set the command menu', { platform: a.id, error: e.message }));
+  }
+
+  private async receive(platform: string, batch: InboundEnvelope[], next: number): Promise<void> {
+    const rows = this.store.recordInbound(platform, batch, next);
+    if (!this.accepting) return; // recorded; the next start answers them
+    for (const row of rows) this.dispatch(row);
+  }
+
+  private reply(e: InboundEnvelope, text: string, tag = 'notice'): void {
+    this.outbox.enqueue({ platform: e.platform, chatId: e.chatId, threadId: e.threadId, text, tag });
+  }
+
+  /** Routes one recorded event: taps and immediate commands at once, everything else on its conversation's lane. */
+  private dispatch(row: InboundRow): void {
+    const e = row.envelope;
+    const done = (status: 'done' | 'ignored' = 'done') => this.store.markInbound(row.id, status);
+    if (e.callback) {
+      void this.approvals.onTap(e).finally(() => done());
+      return;
+    }
+    const policy = this.policy(e.platform);
+    if (!isAllowed(policy, e.userId, (u) => this.pairing.isApproved(e.platform, u))) {
+      // Unknown users in groups get nothing; in a DM they may ask for a pairing code.
+      if (e.chatType === 'dm') this.offerPairing(e);
+      return done('ignored');
+    }
+    if (!addressed(e)) return done('ignored');
+    const parsed = parseCommand(e.text);
+    const ctx = this.commandContext(row.id);
+    if (parsed?.cmd.immediate) {
+      void Promise.resolve(parsed.cmd.run(ctx, e, parsed.args)).finally(() => done());
+      return;
+    }
+    // Busy: interrupt the running turn (default) so this message is answered next, or just queue behind it.
+    const running = this.conversations.runningThread(e);
+    if (running && this.port.config().gateway.busy_mode === 'interrupt') this.port.interrupt(running);
+    void this.conversations.enqueue(e, async () => {
+      if (parsed) {
+        await parsed.cmd.run(ctx, e, parsed.args);
+        // A command that ran a turn (/retry) marked the row itself.
+        done();
+        return;
+      }
+      const text = await describeAttachments(e, this.adapters.get(e.platform), this.port, () => this.conversations.thread(e));
+      await this.conversations.runTurn(e, row.id, this.skillText(text));
+    });
+  }
+
+  /**
+   * Allow lists from the environment and config, re-read at most every few seconds: building the host's
+   * environment for every message was measurable under load. (Pairing approvals are checked live.)
+   */
+  private policy(platform: string): AccessPolicy {
+    const hit = this.policies.get(platform);
+    if (hit && Date.now() - hit.at < POLICY_TTL_MS) return hit.policy;
+    const gw = this.port.config().gateway;
+    const policy = accessPolicy(platform, this.port.env(), { allow_all_users: gw.allow_all_users, allowed: (gw as any)[platform]?.allowed_users });
+    this.policies.set(platform, { at: Date.now(), policy });
+    return policy;
+  }
+
+  /** Telegram command names cannot hold '-': `/code_review` means the skill `/code-review`. */
+  private skillText(text: string): string {
+    const m = /^\/([a-z0-9_]+)(?=\s|$)/i.exec(text);
+    if (!m || !m[1].includes('_')) return text;
+    const dashed = m[1].replace(/_/g, '-');
+    return this.port.skillCommands([]).some((s) => s.command === dashed) ? `/${dashed}${text.slice(m[0].length)}` : text;
+  }
+
+  private offerPairing(e: InboundEnvelope): void {
+    const r = this.pairing.request(e.platform, { id: e.userId, name: e.userName, chatId: e.chatId });
+    if (r.kind === 'code')
+      this.reply(e, `Hi! I don't know you yet. Your pairing code is ${r.code} (valid for one hour).\nAsk the owner of this bot to run:\nhermes-host pairing approve ${e.platform} ${r.code}`, 'pairing');
+    else if (r.kind === 'tooMany') this.reply(e, 'Too many pairing requests are waiting right now; please try again later.', 'pairing');
+    // rateLimited and locked: say nothing, so the bot cannot be made to spam.
+  }
+
+  private commandContext(inboundId: number): CommandContext {
+    const conv = this.conversations;
+    return {
+      reply: (e, text) => this.reply(e, text),
+      stop: (e) => {
+        const t = conv.runningThread(e);
+        return t ? this.port.interrupt(t) : false;
+      },
+      newThread: (e) => conv.newThread(e),
+      undo: (e) => this.port.rollback(conv.thread(e), 1),
+      popLastUserText: (e) => {
+        const threadId = conv.thread(e);
+        const last = [...this.port.items(threadId)].reverse().find((i) => i.type === 'userMessage');
+        if (!last || last.type !== 'userMessage') return undefined;
+        this.port.rollback(threadId, 1);
+        return last.content.map((c) => (c.type === 'text' ? c.text : `@${c.path}`)).join('\n');
+      },
+      runText: (e, text) => conv.runTurn(e, inboundId, text),
+      setHome: (e) => this.store.setHome(e.platform, e.chatId, e.threadId),
+      approve: (e, d) => this.approvals.command(e, d),
+      status: (e) => {
+        const threadId = conv.thread(e);
+        const platforms = this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ');
+        return [`Thread: ${threadId}`, `Running: ${conv.runningThread(e) ? 'yes' : 'no'}`, `Model: ${this.port.config().model.default || '(default)'}`, `Platforms: ${platforms}`].join('\n');
+      },
+      model: () => this.port.config().model.default || '(not set)',
+      skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
+    };
+  }
+
+  /**
+   * The platform's home channel: set with /sethome, or (for an existing Hermes setup) `<PLATFORM>_HOME_CHANNEL`
+   * and `<PLATFORM>_HOME_CHANNEL_THREAD_ID` from the environment / .env.
+   */
+  home(platform: string): { chatId: string; topicId?: string } | undefined {
+    const set = this.store.home(platform);
+    if (set) return set;
+    const env = this.port.env();
+    const P = platform.toUpperCase();
+    const chatId = env[`${P}_HOME_CHANNEL`]?.trim();
+    const topicId = env[`${P}_HOME_CHANNEL_THREAD_ID`]?.trim();
+    return chatId ? { chatId, ...(topicId ? { topicId } : {}) } : undefined;
+  }
+
+  /** Where the send_message tool can deliver: home channels and chats the gateway has talked to. */
+  targets(): { platform: string; chatId: string; topicId?: string; home: boolean }[] {
+    const out = new Map<string, { platform: string; chatId: string; topicId?: string; home: boolean }>();
+    for (const p of this.adapters.keys()) {
+      const h = this.home(p);
+      if (h) out.set(`${p}:${h.chatId}`, { platform: p, ...h, home: true });
+    }
+    for (const s of this.store.sessions()) if (!out.has(`${s.platform}:${s.chatId}`)) out.set(`${s.platform}:${s.chatId}`, { platform: s.platform, chatId: s.chatId, home: false });
+    return [...out.values()].filter((t) => this.adapters.has(t.platform));
+  }
+
+  /** The chat a thread's current turn came from (replies there need no approval). */
+  chatOfThread(threadId: string): { platform: string; chatId: string } | undefined {
+    return this.conversations.chatOf(threadId);
+  }
+
+  /** Sends through the outbox and waits for the outcome (or the timeout: then it is still queued). */
+  async sendMessage(t: { platform: string; chatId?: string; topicId?: string; text: string }, timeoutMs = 30_000): Promise<{ state: string; chatId: string; error?: string }> {
+    if (!this.adapters.has(t.platform)) throw new Error(`platform ${t.platform} is not configured (configured: ${[...this.adapters.keys()].join(', ') || 'none'})`);
+    const home = this.home(t.platform);
+    const chatId = t.chatId ?? home?.chatId;
+    if (!chatId) throw new Error(`no home channel for ${t.platform}: run /sethome in the chat that should be home, or give a chat id`);
+    const id = this.outbox.enqueue({ platform: t.platform, chatId, threadId: t.topicId ?? (t.chatId ? undefined : home?.topicId), text: t.text, format: true, tag: 'send_message' });
+    const row = await Promise.race([this.outbox.wait(id), new Promise<undefined>((r) => setTimeout(r, timeoutMs))]);
+    if (!row) return { state: 'pending', chatId };
+    return { state: row.state, chatId, ...(row.last_error ? { error: row.last_error } : {}) };
+  }
+
+  /** A message could not be delivered: the owner hears of it in the home channel (the log has it already). */
+  private undelivered(row: OutboxRow): void {
+    if (row.tag === 'undelivered' || row.tag === 'preview') return;
+    const home = this.home(row.platform);
+    if (!home || home.chatId === row.chat_id) return;
+    this.outbox.enqueue({
+      platform: row.platform,
+      chatId: home.chatId,
+      threadId: home.topicId,
+      text: `⚠️ A message to chat ${row.chat_id} was not delivered (${row.state}): ${row.last_error ?? 'unknown error'}`,
+      tag: 'undelivered',
+    });
+  }
+
+  /**
+   * Graceful stop: no new messages are taken (polling stops; anything recorded meanwhile is answered after the
+   * next start), running turns get until the deadline to finish, then are interrupted; the outbox is flushed.
+   */
+  async stop(drainMs = this.port.config().gateway.drain_timeout * 1000): Promise<void> {
+    this.accepting = false;
+    const deadline = Date.now() + drainMs;
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    if (!(await this.conversations.idle(deadline))) {
+      this.conversations.interruptAll();
+      await this.conversations.idle(Date.now() + 5000);
+    }
+    await this.outbox.flush(Math.max(deadline, Date.now() + 1000));
+    await this.outbox.stop();
+    this.removeClient?.();
+  }
+}

@@ -1,0 +1,78 @@
+// Every call the gateway makes into the host goes through here, so the host's API can change (one host per
+// HERMES_HOME, a client hub that routes by thread, per-turn policies) by editing this one file.
+import type { Host } from '../host';
+import type { AnyServerNotification, Item, ServerRequestMethod, Turn } from '../protocol';
+import type { ClientPeer } from '../rpc/hub';
+import type { HermesConfig } from '../config/schema';
+import { buildSkillCommands } from '../skills/commands';
+import type { Logger } from '../util/log';
+import type Database from 'better-sqlite3';
+import { policyFor } from '../agent/policy';
+
+/** The gateway's one surface in the hub: every chat turn names it as origin, so their approvals reach the chat. */
+export const GATEWAY_SURFACE_ID = 'gateway';
+
+export interface HostPort {
+  readonly hermesHome: string;
+  readonly db: Database.Database;
+  readonly log: Logger;
+  config(): HermesConfig;
+  env(): Record<string, string | undefined>;
+  startThread(opts: { title?: string; source: string }): string;
+  /** The thread that continues `threadId` now (context compression moves threads). */
+  current(threadId: string): string;
+  /** Starts a turn whose origin is the gateway's surface (so its approvals come to the chat) for this chat user. */
+  startTurn(threadId: string, text: string, who?: { userId: string; label: string }): Promise<{ threadId: string; turnId: string }>;
+  interrupt(threadId: string): boolean;
+  isBusy(threadId: string): boolean;
+  waitIdle(threadId: string): Promise<Turn | undefined>;
+  cwd(threadId: string): string;
+  items(threadId: string): Item[];
+  /** Removes the last `n` turns; returns how many were removed. */
+  rollback(threadId: string, n: number): number;
+  on(listener: (n: AnyServerNotification) => void): () => void;
+  /** Registers an in-process client of the hub (it answers approval requests for chat threads). */
+  addClient(peer: ClientPeer): () => void;
+  skillCommands(reserved: string[]): { command: string; description: string }[];
+  onClose(fn: () => void | Promise<void>): void;
+}
+
+export type { ServerRequestMethod };
+
+export function hostPort(host: Host): HostPort {
+  return {
+    hermesHome: host.hermesHome,
+    db: host.store.db,
+    log: host.log.child('gateway'),
+    config: () => host.config,
+    env: () => host.env(),
+    startThread: (o) => host.threads.start({ title: o.title, source: o.source }).id,
+    current: (id) => host.threads.current(id),
+    startTurn: async (id, text, who) => {
+      const origin = { surfaceId: GATEWAY_SURFACE_ID, kind: 'chat' as const, label: who?.label ?? 'gateway' };
+      const policy = policyFor(host.config, origin, who ? { user: who.userId } : {});
+      const { turn } = await host.threads.startTurn(id, [{ type: 'text', text }], { policy });
+      return { threadId: host.threads.current(id), turnId: turn.id };
+    },
+    interrupt: (id) => host.threads.interrupt(id).interrupted,
+    isBusy: (id) => host.threads.isBusy(id),
+    waitIdle: (id) => host.threads.waitIdle(id),
+    cwd: (id) => host.threads.get(host.threads.current(id)).cwd,
+    items: (id) => host.threads.read(id).items,
+    rollback: (id, n) => host.threads.rollback(host.threads.current(id), n).removedTurnIds.length,
+    on: (l) => host.events.on(l),
+    addClient: (peer) => {
+      host.hub.add(peer);
+      host.hub.peerReady(peer);
+      return () => host.hub.remove(peer.id);
+    },
+    skillCommands: (reserved) => {
+      try {
+        return buildSkillCommands(host.skills.list().skills, reserved).commands.map((c) => ({ command: c.command, description: c.description }));
+      } catch {
+        return [];
+      }
+    },
+    onClose: (fn) => host.onClose(fn),
+  };
+}

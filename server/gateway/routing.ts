@@ -1,0 +1,50 @@
+// Who may talk to the gateway, and which conversation (session key → thread) a message belongs to.
+import type { InboundEnvelope } from './adapter';
+
+export interface AccessPolicy {
+  allowAll: boolean;
+  allowedUsers: Set<string>;
+}
+
+function truthy(v: string | undefined): boolean {
+  return !!v && /^(1|true|yes|on)$/i.test(v.trim());
+}
+
+/**
+ * Default deny: a user is allowed by `<PLATFORM>_ALLOWED_USERS` / `GATEWAY_ALLOWED_USERS` (comma lists, `*` for
+ * everyone), config `gateway.<platform>.allowed_users`, an explicit `GATEWAY_ALLOW_ALL_USERS` /
+ * `<PLATFORM>_ALLOW_ALL_USERS` opt-in, or pairing (checked separately, it lives in the database).
+ */
+export function accessPolicy(platform: string, env: Record<string, string | undefined>, configured: { allow_all_users?: boolean; allowed?: (string | number)[] }): AccessPolicy {
+  const P = platform.toUpperCase();
+  const list = [env[`${P}_ALLOWED_USERS`], env.GATEWAY_ALLOWED_USERS]
+    .flatMap((v) => (v ?? '').split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .concat((configured.allowed ?? []).map(String));
+  return {
+    allowAll: truthy(env.GATEWAY_ALLOW_ALL_USERS) || truthy(env[`${P}_ALLOW_ALL_USERS`]) || !!configured.allow_all_users || list.includes('*'),
+    allowedUsers: new Set(list),
+  };
+}
+
+export function isAllowed(policy: AccessPolicy, userId: string, paired: (userId: string) => boolean): boolean {
+  return policy.allowAll || policy.allowedUsers.has(userId) || paired(userId);
+}
+
+/**
+ * The conversation a message continues. A DM is one conversation per chat (per topic when the DM has topics);
+ * in a group each user has their own by default (`group_sessions_per_user`); a forum topic is shared by everyone
+ * in it, like a thread.
+ */
+export function sessionKey(e: InboundEnvelope, opts: { groupSessionsPerUser: boolean }): string {
+  const base = `${e.platform}:${e.chatType}:${e.chatId}`;
+  if (e.chatType === 'dm') return e.threadId ? `${base}:${e.threadId}` : base;
+  if (e.chatType === 'forum') return `${base}:${e.threadId ?? 'general'}`;
+  return opts.groupSessionsPerUser ? `${base}:u${e.userId}` : base;
+}
+
+/** In groups the bot answers only when addressed: @mentioned, or a reply to one of its messages. */
+export function addressed(e: InboundEnvelope): boolean {
+  return e.chatType === 'dm' || e.mentioned || !!e.replyTo?.fromBot;
+}

@@ -1,0 +1,81 @@
+// send_message: the agent sends a message to a chat through the gateway (and its outbox), or lists where it can.
+// Replying into the chat the current turn came from is just talking to the user and needs no approval; any other
+// target is an outward action and asks first, like a dangerous command (approvals.mode off/deny apply).
+import { z } from 'zod';
+import type { Tool } from './types';
+
+export interface Messaging {
+  targets(): { platform: string; chatId: string; topicId?: string; home: boolean }[];
+  chatOfThread(threadId: string): { platform: string; chatId: string } | undefined;
+  sendMessage(t: { platform: string; chatId?: string; topicId?: string; text: string }): Promise<{ state: string; chatId: string; error?: string }>;
+}
+
+const Args = z.object({
+  action: z.enum(['send', 'list']).default('send'),
+  target: z
+    .string()
+    .optional()
+    .describe('"telegram" (its home channel), "telegram:<chat_id>" or "telegram:<chat_id>:<topic_id>". Required for send.'),
+  message: z.string().optional().describe('Markdown text to send. Required for send.'),
+});
+
+export function parseTarget(target: string): { platform: string; chatId?: string; topicId?: string } {
+  const [platform, chatId, topicId] = target.split(':');
+  return { platform: platform.toLowerCase(), ...(chatId ? { chatId } : {}), ...(topicId ? { topicId } : {}) };
+}
+
+export function createSendMessageTool(messaging: () => Messaging | undefined): Tool<z.infer<typeof Args>> {
+  return {
+    name: 'send_message',
+    toolset: 'messaging',
+    description: 'Send a message to a chat platform (a home channel or a chat id) through the gateway, or list the targets.',
+    schema: Args,
+    parallelSafe: false,
+    available: () => (messaging() ? true : 'the messaging gateway is not running (start the host with --gateway)'),
+    async run(args, ctx) {
+      const m = messaging();
+      if (!m) return { content: 'The messaging gateway is not running.', isError: true };
+      if (args.action === 'list') {
+        const t = m.targets();
+        if (!t.length) return { content: 'No targets yet: no home channel is set and no chat has talked to the gateway.' };
+        return { content: t.map((x) => `${x.platform}:${x.chatId}${x.topicId ? `:${x.topicId}` : ''}${x.home ? ' (home)' : ''}`).join('\n') };
+      }
+      if (!args.target || !args.message) return { content: 'send needs both target and message.', isError: true };
+      const target = parseTarget(args.target);
+      const here = m.chatOfThread(ctx.threadId);
+      const sameChat = !!here && here.platform === target.platform && !!target.chatId && here.chatId === target.chatId;
+      if (!sameChat) {
+        // The turn's policy decides, as for commands: an unattended turn (cron) cannot send elsewhere without an allowance.
+        const mode = ctx.policy.approvalMode;
+        if (mode === 'deny') return { content: `BLOCKED: this turn runs unattended (approval mode "deny"), so sending to ${args.target} is refused.`, isError: true };
+        if (mode !== 'off') {
+          const timeoutS = ctx.policy.approvalTimeoutS;
+          const answer = await ctx.clients.request(
+            'approval/request',
+            {
+              threadId: ctx.threadId,
+              turnId: ctx.turnId,
+              itemId: ctx.itemId,
+              kind: 'tool',
+              tool: 'send_message',
+              command: `send to ${args.target}: ${args.message.slice(0, 200)}`,
+              reasons: [`sends a message to ${args.target}, outside this conversation`],
+              choices: ['once', 'deny'],
+            },
+            { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: ctx.policy.answerers, origin: ctx.policy.origin.surfaceId } },
+          );
+          if (!answer.ok || answer.result.decision === 'deny')
+            return { content: `BLOCKED: the user ${answer.ok ? 'denied' : 'did not approve'} sending to ${args.target}. Do not retry it another way.`, isError: true };
+        }
+      }
+      try {
+        const r = await m.sendMessage({ ...target, text: args.message });
+        if (r.state === 'sent') return { content: `Sent to ${target.platform}:${r.chatId}.` };
+        if (r.state === 'pending') return { content: `Queued for ${target.platform}:${r.chatId}; the platform has not confirmed delivery yet (it is retried).` };
+        return { content: `Not delivered to ${target.platform}:${r.chatId} (${r.state}): ${r.error ?? 'unknown error'}`, isError: true };
+      } catch (e) {
+        return { content: (e as Error).message, isError: true };
+      }
+    },
+  };
+}

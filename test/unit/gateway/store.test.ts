@@ -1,0 +1,81 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../../server/store/migrations';
+import { GatewayStore, DEDUPE_WINDOW_MS } from '../../../server/gateway/store';
+import type { InboundEnvelope } from '../../../server/gateway/adapter';
+import { accessPolicy, isAllowed, sessionKey, addressed } from '../../../server/gateway/routing';
+
+const env = (o: Partial<InboundEnvelope>): InboundEnvelope => ({
+  platform: 'telegram',
+  cursor: 1,
+  chatId: '10',
+  chatType: 'dm',
+  userId: '10',
+  userName: 'u',
+  messageId: '1',
+  text: 'hi',
+  attachments: [],
+  mentioned: false,
+  ...o,
+});
+
+describe('gateway store', () => {
+  it('records a message once (dedupe by platform/chat/message id) and moves the offset past the whole batch', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const s = new GatewayStore(db);
+    expect(s.recordInbound('telegram', [env({ cursor: 5 })], 8)).toHaveLength(1);
+    expect(s.offset('telegram')).toBe(8);
+    // The same message delivered again under a new update id is ignored.
+    expect(s.recordInbound('telegram', [env({ cursor: 9 })], 10)).toHaveLength(0);
+    expect(s.offset('telegram')).toBe(10);
+    // The offset never moves backwards.
+    s.setOffset('telegram', 3);
+    expect(s.offset('telegram')).toBe(10);
+    expect(s.pendingInbound('telegram')).toHaveLength(1);
+    const [row] = s.pendingInbound('telegram');
+    s.markInbound(row.id, 'done');
+    expect(s.pendingInbound('telegram')).toHaveLength(0);
+    // Handled keys are kept for the dedupe window, then pruned.
+    expect(s.pruneInbound(Date.now())).toBe(0);
+    expect(s.pruneInbound(Date.now() + DEDUPE_WINDOW_MS + 1)).toBe(1);
+  });
+
+  it('sessions follow a compacted thread', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const s = new GatewayStore(db);
+    s.setSession('k', 'telegram', '10', 'thr_a');
+    expect(s.moveSessions('thr_a', 'thr_b')).toBe(1);
+    expect(s.sessionThread('k')).toBe('thr_b');
+  });
+});
+
+describe('routing', () => {
+  it('default deny; allow lists, * and the explicit allow-all opt-in', () => {
+    const paired = () => false;
+    expect(isAllowed(accessPolicy('telegram', {}, {}), '1', paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1, 2' }, {}), '2', paired)).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, {}), '3', paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', { GATEWAY_ALLOW_ALL_USERS: 'true' }, {}), '3', paired)).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', { GATEWAY_ALLOW_ALL_USERS: 'false' }, {}), '3', paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', {}, { allowed: [7] }), '7', paired)).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', {}, {}), '9', (u) => u === '9')).toBe(true);
+  });
+
+  it('session keys: a DM per chat, groups per user by default, forum topics shared', () => {
+    expect(sessionKey(env({}), { groupSessionsPerUser: true })).toBe('telegram:dm:10');
+    const g = env({ chatType: 'group', chatId: '-5', userId: '7' });
+    expect(sessionKey(g, { groupSessionsPerUser: true })).toBe('telegram:group:-5:u7');
+    expect(sessionKey(g, { groupSessionsPerUser: false })).toBe('telegram:group:-5');
+    expect(sessionKey(env({ chatType: 'forum', chatId: '-5', threadId: '42', userId: '7' }), { groupSessionsPerUser: true })).toBe('telegram:forum:-5:42');
+  });
+
+  it('groups answer only when addressed', () => {
+    expect(addressed(env({}))).toBe(true);
+    expect(addressed(env({ chatType: 'group' }))).toBe(false);
+    expect(addressed(env({ chatType: 'group', mentioned: true }))).toBe(true);
+    expect(addressed(env({ chatType: 'group', replyTo: { messageId: '3', fromBot: true } }))).toBe(true);
+    expect(addressed(env({ chatType: 'group', replyTo: { messageId: '3', fromBot: false } }))).toBe(false);
+  });
+});
