@@ -16,7 +16,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export function normalizeText(raw: string): string {
   let s = raw;
   if (s.includes('\x1b') || s.includes('\x9b')) s = s.replace(ANSI, '');
-  if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
+  // CRLF is a line end; a lone CR is an ordinary word character to bash (it only hides text on a terminal), so it
+  // must not become a line break that would turn `SAFE\r#x; reboot` into a comment.
+  if (s.includes('\r')) s = s.replace(/\r\n/g, '\n').replace(/\r/g, '\u240d');
   if (NON_ASCII.test(s)) s = s.normalize('NFKC').replace(INVISIBLE, '');
   return s.replace(CONTROL, '');
 }
