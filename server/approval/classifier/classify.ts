@@ -53,5 +53,7 @@ export function classifyCommand(command: string, opts: ClassifyOptions = {}): Ve
   const ctx = makeCtx(opts);
   const w = new Walker(ctx, opts.cwd, { probe: opts.probe, state: opts.state });
   w.walkScript(parseShell(normalizeCommand(command, ctx.homeRaw, ctx.hermesHomeRaw)), 0, null);
-  return { verdict: worst(w.findings), reasons: w.findings, parts: w.parts, state: w.state };
+  const v: Verdict = { verdict: worst(w.findings), reasons: w.findings, parts: w.parts };
+  if (w.stateChanged) v.state = w.state;
+  return v;
 }

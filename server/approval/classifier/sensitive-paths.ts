@@ -78,8 +78,10 @@ function globRe(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i];
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
+    // Like the shell: a leading `*` or `?` does not match a dot file.
+    const lead = i === 0 || glob[i - 1] === '/' ? '(?!\\.)' : '';
+    if (ch === '*') re += lead + '[^/]*';
+    else if (ch === '?') re += lead + '[^/]';
     else if (ch === '[') {
       const j = glob.indexOf(']', i + 2);
       if (j < 0) re += '\\[';

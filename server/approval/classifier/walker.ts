@@ -56,6 +56,8 @@ export class Walker implements Scope, WalkerOps {
   /** Original-case working directory, for reading files through the probe. */
   cwdRaw: string | undefined;
   positionalUnknown = false;
+  /** An alias or function was defined. */
+  stateChanged = false;
   readonly probe: FsProbe | undefined;
   /** Aliases and functions in force: the thread's earlier state plus this line's definitions. */
   readonly state: ShellState;
@@ -167,6 +169,7 @@ export class Walker implements Scope, WalkerOps {
         this.positionalUnknown = savedUnknown;
         (this.funcs ??= new Map()).set(c.name, c.body);
         this.state.functions.set(c.name, c.body.text);
+        this.stateChanged = true;
         if (SHADOWED.has(c.name)) this.add(APPROVE.SHELL_STATE, c.text, `defines a function named ${c.name}, which replaces that command in this shell from now on`);
         return { name: '', args: [] };
       }
@@ -330,6 +333,7 @@ export class Walker implements Scope, WalkerOps {
   }
 
   secretPath(path: string, part: string): void {
+    if (isHermesSecret(path, this.ctx)) return; // reported as Hermes secrets access
     const what = secretRead(path, this.ctx, this.cwd) ?? (() => {
       const real = this.real(path);
       return real ? secretRead(real, this.ctx) : null;
@@ -388,6 +392,7 @@ export class Walker implements Scope, WalkerOps {
 
   defineAlias(name: string, text: string): void {
     this.state.aliases.set(name, text);
+    this.stateChanged = true;
   }
 
   private execKey(p: string): string {
