@@ -7,7 +7,9 @@ import type { ToolContext } from '../tools/types';
 import type { Logger } from '../util/log';
 import type { ApprovalAudit } from './audit';
 import type { ApprovalGate, GateResult } from './types';
-import { classifyCommand, classifyPath, isHardline, type Finding } from './classifier';
+import { APPROVE, classifyCommand, classifyPath, isHardline, stdinConsumer, type Finding, type FsProbe, type ShellState, type Verdict } from './classifier';
+import { scanSql } from './classifier/rules-dev';
+import { createLocalProbe } from './fs-probe';
 
 export interface GateDeps {
   config: () => HermesConfig;
@@ -35,24 +37,54 @@ interface Subject {
 export class ApprovalBroker implements ApprovalGate {
   /** "Allow for this session": per thread, by approval key. */
   private readonly session = new Map<string, Set<string>>();
+  /** Aliases and functions each thread's persistent shell holds, from the commands it was allowed to run. */
+  private readonly shells = new Map<string, ShellState>();
+  private readonly probe: FsProbe = createLocalProbe();
 
   constructor(private readonly deps: GateDeps) {}
 
-  checkCommand(
+  async checkCommand(
     ctx: ToolContext,
-    req: { command: string; cwd?: string; backend: string; tool: string; home?: string },
+    req: { command: string; cwd?: string; backend: string; tool: string; home?: string; stdinOf?: string },
   ): Promise<GateResult> {
-    const v = classifyCommand(req.command, {
-      home: req.backend === 'local' ? homedir() : req.home,
+    const local = req.backend === 'local';
+    const opts = {
+      home: local ? homedir() : req.home,
       hermesHome: this.deps.hermesHome,
-      hostPid: req.backend === 'local' ? process.pid : undefined,
+      hostPid: local ? process.pid : undefined,
       cwd: req.cwd,
-    });
-    return this.decide(ctx, { kind: 'command', tool: req.tool, text: req.command, cwd: req.cwd, backend: req.backend, verdict: v.verdict, reasons: v.reasons });
+      // Files the command will run are read where it runs; only the local backend's files are readable here.
+      probe: local ? this.probe : undefined,
+    };
+    const consumer = req.stdinOf === undefined ? 'shell' : stdinConsumer(req.stdinOf);
+    let v: Verdict;
+    if (consumer === 'interpreter') {
+      // Text typed into a REPL is code with the full power of the language: it always asks.
+      const r: Finding = { key: APPROVE.INTERACTIVE_CODE, severity: 'approve', part: req.command, description: `input to an interactive interpreter (${req.stdinOf}) runs as code` };
+      const inner = classifyCommand(req.command, opts);
+      v = { verdict: inner.verdict === 'block' ? 'block' : 'approve', reasons: [r, ...inner.reasons.filter((f) => f.severity === 'block')], parts: [] };
+    } else if (consumer === 'sql') {
+      const reasons: Finding[] = [];
+      scanSql((key, description) => reasons.push({ key, severity: 'approve', part: req.command, description }), req.command);
+      v = { verdict: reasons.length ? 'approve' : 'allow', reasons, parts: [] };
+    } else {
+      // The terminal's shell keeps state; a process's shell is its own, so it starts from nothing known.
+      v = classifyCommand(req.command, { ...opts, state: req.tool === 'terminal' ? this.shells.get(ctx.threadId) : undefined });
+    }
+    const result = await this.decide(ctx, { kind: 'command', tool: req.tool, text: req.command, cwd: req.cwd, backend: req.backend, verdict: v.verdict, reasons: v.reasons });
+    if (result.allowed && v.state && req.tool === 'terminal') this.shells.set(ctx.threadId, v.state);
+    return result;
   }
 
-  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult> {
-    const v = classifyPath(req.path, { home: req.home ?? homedir(), hermesHome: this.deps.hermesHome, cwd: ctx.cwd });
+  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult> {
+    const opts = { home: req.home ?? homedir(), hermesHome: this.deps.hermesHome, cwd: ctx.cwd };
+    const v = classifyPath(req.path, opts);
+    // A symlink in the workspace to ~/.bashrc or config.yaml: the write lands on the target.
+    if (req.real && req.real !== req.path) {
+      const r = classifyPath(req.real, opts);
+      for (const f of r.reasons) v.reasons.push({ ...f, description: `${f.description} (${req.path} leads there)` });
+      if (r.verdict === 'block' || (r.verdict === 'approve' && v.verdict === 'allow')) v.verdict = r.verdict;
+    }
     return this.decide(ctx, { kind: 'fileWrite', tool: req.tool, text: req.path, verdict: v.verdict, reasons: v.reasons });
   }
 
@@ -60,11 +92,14 @@ export class ApprovalBroker implements ApprovalGate {
   rekey(fromThreadId: string, toThreadId: string): void {
     const set = this.session.get(fromThreadId);
     if (set) this.session.set(toThreadId, new Set([...(this.session.get(toThreadId) ?? []), ...set]));
+    const shell = this.shells.get(fromThreadId);
+    if (shell) this.shells.set(toThreadId, shell);
   }
 
   /** Forget a thread's session approvals (thread deleted or reset). */
   clearSession(threadId: string): void {
     this.session.delete(threadId);
+    this.shells.delete(threadId);
   }
 
   private async decide(ctx: ToolContext, s: Subject): Promise<GateResult> {

@@ -11,8 +11,18 @@ export interface ApprovalGate {
    * write/submit, code execution, MCP tools that wrap a shell. */
   checkCommand(
     ctx: ToolContext,
-    req: { command: string; cwd?: string; backend: string; tool: string; /** The sandbox user's home, for `~` forms. */ home?: string },
+    req: {
+      command: string;
+      cwd?: string;
+      backend: string;
+      tool: string;
+      /** The sandbox user's home, for `~` forms. */
+      home?: string;
+      /** Input for the stdin of this background command (process write/submit): a shell's input is commands, a
+       * REPL's is code. */
+      stdinOf?: string;
+    },
   ): Promise<GateResult>;
-  /** File tools call this before writing; sensitive paths ask. */
-  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult>;
+  /** File tools call this before writing; sensitive paths ask. `real` is the path with symlinks resolved. */
+  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult>;
 }
