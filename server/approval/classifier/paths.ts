@@ -37,8 +37,11 @@ function procAlias(raw: string, ctx: Ctx, cwd?: string): string {
   for (let k = 0; k < 8; k++) {
     const m = PROC_LINK.exec(s);
     if (!m) return s;
+    let rest = s.slice(m[0].length);
+    // An unknown cwd: climbing out of it could reach anything, so the climb is taken to end in home.
+    if (m[1] === 'cwd' && !cwd) rest = rest.replace(/^(?:\/\.\.(?=\/|$))+/, '');
     const base = m[1] === 'root' ? '' : cwd ? normalizeAbs(cwd.toLowerCase()) : ctx.home;
-    s = (base + '/' + s.slice(m[0].length)).replace(/\/(?:\.?\/)+/g, '/');
+    s = (base + '/' + rest).replace(/\/(?:\.?\/)+/g, '/');
   }
   return s;
 }

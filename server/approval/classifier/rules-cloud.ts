@@ -107,10 +107,10 @@ const cmdExe: Rule = (c) => {
 };
 
 const wsl: Rule = (c) => {
-  const o = parseOpts(c.args, { short: 'deu', long: ['distribution', 'user', 'cd', 'exec'], stopAtPositional: true });
-  const exec = o.val('e') ?? o.val('exec');
-  if (exec !== undefined) c.runScript([exec, ...c.args.slice(o.rest).map((a) => a.v)].join(' '));
-  else if (o.rest < c.args.length) c.run(c.args.slice(o.rest));
+  const k = c.args.findIndex((a, i) => i > 0 && (a.v === '-e' || a.v === '--exec' || a.v === '--'));
+  if (k > 0) return c.run(c.args.slice(k + 1));
+  const o = parseOpts(c.args, { short: 'du', long: ['distribution', 'user', 'cd'], stopAtPositional: true });
+  if (o.rest < c.args.length) c.runScript(c.args.slice(o.rest).map((a) => a.v).join(' '));
 };
 
 export const CLOUD_RULES: Record<string, Rule> = {

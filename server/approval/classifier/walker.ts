@@ -9,7 +9,7 @@ import { CmdView, type WalkerOps } from './cmd-view';
 import { expandWord, type Arg, type Scope, type Taint } from './expand';
 import { APPROVE, BLOCK, severityOf } from './keys';
 import { foldHomeForms, normalizeText } from './normalize';
-import { normalizeRel, recursiveDeleteScope, resolvePath } from './paths';
+import { normalizeAbs, normalizeRel, recursiveDeleteScope, resolvePath } from './paths';
 import { judgeProgramText } from './content';
 import { flowThrough, isRemoteCommand, literalFlow, stageOutput, type Flow, type StageInfo } from './producers';
 import { initScript, RULES, scanSql, sqlInArgs, SQL_CLIENTS } from './rules';
@@ -25,6 +25,7 @@ const DECLARE = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const WRITE_OPS = new Set(['>', '>>', '>|', '<>', '&>', '&>>']);
 const SUBST_SHOWN = '$(…)';
 const NO_FLAGS: RunFlags = { xargs: false, findExec: null };
+const COPIERS = new Set(['cp', 'install', 'rsync', 'scp', 'sftp']);
 /** Command names a function definition would silently replace for every later command in the shell. */
 const SHADOWED = new Set(['ls', 'cd', 'cat', 'echo', 'git', 'npm', 'node', 'python', 'python3', 'make', 'test', 'true', 'false', 'pwd', 'grep', 'sudo', 'command_not_found_handle', 'builtin', 'command', 'exec', 'source', 'printf', 'cp', 'mv', 'rm', 'mkdir', 'ssh', 'curl', 'bash', 'sh']);
 
@@ -365,14 +366,14 @@ export class Walker implements Scope, WalkerOps {
 
   /** Where `path` really leads when a symlink is involved (lower-cased), or null when nowhere else. */
   real(path: string): string | null {
-    const abs = resolvePath(path, this.ctx, this.cwd);
-    if (abs === null) return null;
     if (this.links) {
+      const key = this.execKey(path);
       for (const [from, to] of this.links) {
-        if (abs === from || abs.startsWith(from + '/')) return to + abs.slice(from.length);
+        if (key === from || key.startsWith(from + '/')) return normalizeAbs(to + key.slice(from.length));
       }
     }
-    if (!this.probe) return null;
+    const abs = resolvePath(path, this.ctx, this.cwd);
+    if (abs === null || !this.probe) return null;
     const raw = rawPath(path, this);
     const r = raw === null ? null : this.probe.realpath(raw);
     if (r === null) return null;
@@ -386,8 +387,7 @@ export class Walker implements Scope, WalkerOps {
 
   markLink(target: string, link: string): void {
     const to = resolvePath(target, this.ctx, this.cwd);
-    const from = resolvePath(link, this.ctx, this.cwd);
-    if (to !== null && from !== null) (this.links ??= new Map()).set(from, to);
+    if (to !== null) (this.links ??= new Map()).set(this.execKey(link), to);
   }
 
   defineAlias(name: string, text: string): void {
@@ -552,7 +552,9 @@ export class Walker implements Scope, WalkerOps {
 
   private secretsAccess(args: Arg[], part: string, name: string): void {
     if (!SECRET_SKIP.has(name)) {
-      for (let k = 1; k < args.length; k++) {
+      // A copy's last argument is where it writes, not what it reads.
+      const end = COPIERS.has(name) ? args.length - 1 : args.length;
+      for (let k = 1; k < end; k++) {
         const v = args[k].v;
         if (SECRET_VALUE_FLAGS.has(v)) {
           k++;
