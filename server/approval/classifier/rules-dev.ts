@@ -243,7 +243,7 @@ export function sqlInArgs(c: Cmd): void {
 
 // ---- build tools: what `npm run x`, `make`, `just` will run ----
 
-const NPM_BUILTIN = new Set(['install', 'i', 'ci', 'add', 'remove', 'uninstall', 'un', 'rm', 'update', 'up', 'upgrade', 'outdated', 'ls', 'list', 'why', 'info', 'view', 'init', 'create', 'dlx', 'exec', 'x', 'publish', 'pack', 'link', 'unlink', 'audit', 'config', 'set', 'get', 'cache', 'login', 'logout', 'whoami', 'version', 'help', 'store', 'prune', 'dedupe', 'import', 'patch', 'rebuild', 'root', 'bin', 'env', 'workspace', 'workspaces', 'global', 'node', 'plugin', 'constraints', 'search', 'doctor', 'fund', 'explain', 'owner', 'team', 'token', 'profile', 'deprecate', 'dist-tag', 'access', 'hook', 'org', 'star', 'stars', 'unstar', 'docs', 'bugs', 'repo', 'edit', 'explore', 'completion', 'shrinkwrap', 'setup', 'licenses', 'pm', 'upgrade-interactive', 'build']);
+const NPM_BUILTIN = new Set(['install', 'i', 'ci', 'add', 'remove', 'uninstall', 'un', 'rm', 'update', 'up', 'upgrade', 'outdated', 'ls', 'list', 'why', 'info', 'view', 'init', 'create', 'dlx', 'exec', 'x', 'publish', 'pack', 'link', 'unlink', 'audit', 'config', 'set', 'get', 'cache', 'login', 'logout', 'whoami', 'version', 'help', 'store', 'prune', 'dedupe', 'import', 'patch', 'rebuild', 'root', 'bin', 'env', 'workspace', 'workspaces', 'global', 'node', 'plugin', 'constraints', 'search', 'doctor', 'fund', 'explain', 'owner', 'team', 'token', 'profile', 'deprecate', 'dist-tag', 'access', 'hook', 'org', 'star', 'stars', 'unstar', 'docs', 'bugs', 'repo', 'edit', 'explore', 'completion', 'shrinkwrap', 'setup', 'licenses', 'pm', 'upgrade-interactive']);
 const INSTALL_VERBS = new Set(['install', 'i', 'ci', 'add', 'rebuild']);
 
 const packageManager: Rule = (c) => {

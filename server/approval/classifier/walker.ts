@@ -324,7 +324,8 @@ export class Walker implements Scope, WalkerOps {
   /** Emptying an existing file that is not scratch destroys its contents. */
   truncation(path: string, part: string, how: string): void {
     const abs = resolvePath(path, this.ctx, this.cwd);
-    if (abs !== null && (abs.startsWith('/tmp/') || abs.startsWith('/dev/') || abs.startsWith('/var/tmp/') || abs.startsWith('/proc/'))) return;
+    const inCwd = abs !== null && !!this.cwd && abs.startsWith(this.cwd + '/');
+    if (abs !== null && !inCwd && (abs.startsWith('/tmp/') || abs.startsWith('/dev/') || abs.startsWith('/var/tmp/') || abs.startsWith('/proc/'))) return;
     if (this.probe) {
       const raw = rawPath(path, this);
       const size = raw === null ? null : this.probe.size(raw);
