@@ -25,6 +25,8 @@ const DECLARE = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const WRITE_OPS = new Set(['>', '>>', '>|', '<>', '&>', '&>>']);
 const SUBST_SHOWN = '$(…)';
 const NO_FLAGS: RunFlags = { xargs: false, findExec: null };
+/** Cheap pre-check: every secret path secretRead knows contains one of these (or a glob character). */
+const SECRET_HINT = /env|ssh|id_|aws|kube|netrc|credential|gcloud|docker|pgpass|npmrc|pypirc|gnupg|vault|gh\/|azure|password|cargo|terraform|kaggle|oauth|cnf|boto|s3cfg|op\/|shadow|hermes|yaml|[*?[]/i;
 const COPIERS = new Set(['cp', 'install', 'rsync', 'scp', 'sftp']);
 /** Command names a function definition would silently replace for every later command in the shell. */
 const SHADOWED = new Set(['ls', 'cd', 'cat', 'echo', 'git', 'npm', 'node', 'python', 'python3', 'make', 'test', 'true', 'false', 'pwd', 'grep', 'sudo', 'command_not_found_handle', 'builtin', 'command', 'exec', 'source', 'printf', 'cp', 'mv', 'rm', 'mkdir', 'ssh', 'curl', 'bash', 'sh']);
@@ -487,7 +489,9 @@ export class Walker implements Scope, WalkerOps {
       }
     }
     const fn = a0.v.includes('/') ? undefined : (this.funcs?.get(a0.v) ?? this.state.functions.get(a0.v));
-    if (fn !== undefined && depth < MAX_DEPTH - 2) {
+    if (fn !== undefined && !this.activeFuncs.has(a0.v) && depth < MAX_DEPTH - 2) {
+      // A recursive call is judged once: the body is the same whatever the depth (and fork bombs stay linear).
+      this.activeFuncs.add(a0.v);
       const saved = this.positional;
       const savedUnknown = this.positionalUnknown;
       this.positional = args.slice(1).map((a) => a.v);
@@ -496,6 +500,7 @@ export class Walker implements Scope, WalkerOps {
       else this.walkCommand(fn, depth + 1, stdin);
       this.positional = saved;
       this.positionalUnknown = savedUnknown;
+      this.activeFuncs.delete(a0.v);
       return { name: '', args };
     }
     let name = (this.aliases && this.aliases.get(this.execKey(a0.v))) || cmdName(a0.v);
@@ -520,6 +525,7 @@ export class Walker implements Scope, WalkerOps {
   }
 
   private aliasDepth = 0;
+  private readonly activeFuncs = new Set<string>();
 
   private identify(p: string): string | null {
     if (!this.probe) return null;
@@ -562,6 +568,7 @@ export class Walker implements Scope, WalkerOps {
           continue;
         }
         if (v.startsWith('-') && !v.includes('=') && !v.includes('@')) continue;
+        if (!SECRET_HINT.test(v)) continue;
         const eq = v.indexOf('=');
         const at = v.indexOf('@');
         for (const cand of [v, eq >= 0 ? v.slice(eq + 1) : '', at >= 0 ? v.slice(at + 1) : '']) {
