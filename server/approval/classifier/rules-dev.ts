@@ -92,6 +92,7 @@ const git: Rule = (c) => {
       if (o.has('f', 'force', 'force-with-lease', 'force-if-includes', 'mirror') || pos.some((p) => p.startsWith('+'))) {
         c.add(APPROVE.GIT_FORCE_PUSH, 'force push rewrites remote history');
       }
+      if (o.has('d', 'delete', 'prune') || pos.some((p, k) => k > 0 && /^:[^/]/.test(p))) c.add(APPROVE.GIT_BRANCH_D, 'git push deletes remote branches');
       break;
     case 'clean':
       if (o.has('f', 'force') && !o.has('n', 'dry-run')) c.add(APPROVE.GIT_CLEAN, 'git clean -f deletes untracked files');

@@ -105,7 +105,7 @@ const alias: Rule = (c) => {
 };
 
 /** Programs whose renaming hides what a later command does. */
-const DANGEROUS_TARGET = /^(?:rm|dd|mkfs|shred|wipefs|truncate|kill|pkill|killall|shutdown|reboot|halt|poweroff|sh|bash|zsh|dash|eval|exec|sudo|su|chmod|chown|curl|wget|nc|python|perl|ruby|node|find|xargs|mv|cp|git)$/;
+const DANGEROUS_TARGET = /^(?:rm|dd|mkfs|shred|wipefs|truncate|kill|pkill|killall|shutdown|reboot|halt|poweroff|sh|bash|zsh|dash|eval|exec|sudo|su|chmod|chown|curl|wget|nc|python|perl|ruby|node|find|xargs)$/;
 
 const trap: Rule = (c) => {
   const pos = c.args.slice(1).filter((a) => a.v !== '--' && !/^-[lp]$/.test(a.v));

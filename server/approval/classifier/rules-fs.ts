@@ -159,6 +159,8 @@ const copy: Rule = (c) => {
   } else return;
   if ((c.name === 'scp' || c.name === 'rsync') && /^[^/]*:/.test(dest)) return;
   if (c.name === 'ln' && srcs.length === 1) c.markLink(srcs[0], dest);
+  // `rsync --delete empty/ ~/` empties the destination: a recursive delete of it.
+  if (c.name === 'rsync' && [...o.flags.keys()].some((k) => k.startsWith('delete') || k === 'remove-source-files')) hardlineScope(c, dest, 'rsync --delete');
   c.write(dest, c.name);
   // When dest is a directory the written file is dest/<basename of source>.
   for (const s of srcs) if (!/^[^/]*:/.test(s)) c.write(`${dest.replace(/\/+$/, '')}/${basename(s)}`, c.name);

@@ -196,7 +196,30 @@ const persistUnit: Rule = (c) => {
   }
 };
 
+const kernelModule: Rule = (c) => {
+  const dry = c.args.some((a) => /^-(?:n|-dry-run|c|-showconfig|-show-depends)$/.test(a.v));
+  if (!dry && c.args.slice(1).some((a) => !a.v.startsWith('-'))) c.add(APPROVE.SYSTEM_CONFIG, `${c.name} changes the running kernel`);
+};
+
+const mount: Rule = (c) => {
+  if (c.args.slice(1).some((a) => !a.v.startsWith('-') || /remount|bind/.test(a.v))) c.add(APPROVE.SYSTEM_CONFIG, `${c.name} changes mounted filesystems`);
+};
+
+/** Programs that print stored secrets: gpg's secret-key export, the macOS keychain, pass, vault reads. */
+const secretDump: Rule = (c) => {
+  const args = c.args.slice(1).map((a) => a.v);
+  const hit =
+    (c.name === 'gpg' || c.name === 'gpg2') ? args.some((a) => /^--export-secret-(?:sub)?keys/.test(a)) :
+    c.name === 'security' ? args.some((a) => /^find-(?:generic|internet)-password$|^dump-keychain$/.test(a)) && args.some((a) => /^-[a-z]*[wg]/.test(a) || a === 'dump-keychain') :
+    c.name === 'pass' ? args.length > 0 && !/^(?:ls|list|find|search|init|generate|insert|edit|rm|mv|cp|git)$/.test(args[0]) :
+    c.name === 'vault' ? args[0] === 'read' || (args[0] === 'kv' && args[1] === 'get') :
+    c.name === 'op' ? args[0] === 'read' || (args[0] === 'item' && args[1] === 'get') : false;
+  if (hit) c.add(APPROVE.SECRET_READ, `${c.name} prints stored secrets`);
+};
+
 export const PROC_RULES: Record<string, Rule> = {
+  insmod: kernelModule, rmmod: kernelModule, modprobe: kernelModule, mount, umount: mount,
+  gpg: secretDump, gpg2: secretDump, security: secretDump, pass: secretDump, vault: secretDump, op: secretDump,
   kill, pkill, killall, killall5,
   shutdown, reboot: shutdown, halt: shutdown, poweroff: shutdown, init, telinit: init,
   systemctl, loginctl, service, 'rc-service': service, sv: service, launchctl: (c) => { service(c); persistUnit(c); },

@@ -164,7 +164,7 @@ export function isHermesSecret(path: string, ctx: Ctx): boolean {
   return false;
 }
 
-const SECRET_HOME = /^(?:\.ssh\/(?!.*\.pub$|known_hosts|config$|authorized_keys|environment$|rc$)[^/]+|\.aws\/(?:credentials|config)|\.kube\/config|\.netrc|\.git-credentials|\.config\/gcloud\/.+|\.docker\/config\.json|\.pgpass|\.npmrc|\.pypirc|\.gnupg\/(?:private-keys.*|secring.*|.*\.key)|\.vault-token|\.config\/gh\/hosts\.yml|\.azure\/.+|\.password-store\/.+|\.cargo\/credentials(?:\.toml)?|\.terraform\.d\/credentials\.tfrc\.json|\.kaggle\/kaggle\.json|\.anthropic_oauth\.json|\.my\.cnf|\.boto|\.s3cfg|\.config\/op\/.+)$/;
+const SECRET_HOME = /^(?:\.ssh|\.aws|\.gnupg|\.kube|\.config\/gcloud|\.password-store|\.azure|\.ssh\/(?!.*\.pub$|known_hosts|config$|authorized_keys|environment$|rc$)[^/]+|\.aws\/(?:credentials|config)|\.kube\/config|\.netrc|\.git-credentials|\.config\/gcloud\/.+|\.docker\/config\.json|\.pgpass|\.npmrc|\.pypirc|\.gnupg\/(?:private-keys.*|secring.*|.*\.key)|\.vault-token|\.config\/gh\/hosts\.yml|\.azure\/.+|\.password-store\/.+|\.cargo\/credentials(?:\.toml)?|\.terraform\.d\/credentials\.tfrc\.json|\.kaggle\/kaggle\.json|\.anthropic_oauth\.json|\.my\.cnf|\.boto|\.s3cfg|\.config\/op\/.+)$/;
 const KEY_FILE = /^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/;
 const HERMES_READ = /^(?:\.env(?:\..*)?|auth\.json|config\.yaml|\.anthropic_oauth\.json|mcp-tokens(?:\/.*)?|state\.db(?:-.*)?)$/;
 

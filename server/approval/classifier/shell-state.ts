@@ -43,6 +43,8 @@ export function judgeSpecialAssignment(w: StateHost, assignment: string, part: s
     }
     return;
   }
+  // NODE_OPTIONS and friends only inject code through their preload options.
+  if ((name === 'NODE_OPTIONS' || name === 'PERL5OPT' || name === 'RUBYOPT') && !/(?:^|\s)(?:-r|--require|--import|--loader|--experimental-loader|-M|-I)/.test(value)) return;
   if (HOOK_VARS.has(name) && value !== '') {
     w.add(APPROVE.SHELL_STATE, part, `${name} makes code run with every later command or program`);
     w.runScript(value, depth + 1);
