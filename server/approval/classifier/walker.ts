@@ -9,12 +9,13 @@ import { CmdView, type WalkerOps } from './cmd-view';
 import { expandWord, type Arg, type Scope, type Taint } from './expand';
 import { APPROVE, BLOCK, severityOf } from './keys';
 import { foldHomeForms, normalizeText } from './normalize';
-import { normalizeAbs, normalizeRel, recursiveDeleteScope, resolvePath } from './paths';
+import { normalizeRel, resolvePath } from './paths';
 import { judgeProgramText } from './content';
+import { PathChecks } from './path-checks';
 import { flowThrough, isRemoteCommand, literalFlow, stageOutput, type Flow, type StageInfo } from './producers';
 import { initScript, RULES, scanSql, sqlInArgs, SQL_CLIENTS } from './rules';
-import { isHermesSecret, secretRead, sensitiveWrite } from './sensitive-paths';
-import { judgeSpecialAssignment, rawPath, SECRET_SKIP, SECRET_VALUE_FLAGS, shellQuote } from './shell-state';
+import { isHermesSecret, sensitiveWrite } from './sensitive-paths';
+import { judgeSpecialAssignment, rawPath, SECRET_SKIP, shellQuote } from './shell-state';
 import { parseShell } from './shell-split';
 import { containsRemote, isForkBomb } from './tree-scan';
 import type { Ctx, Finding, FsProbe, ShellState } from './types';
@@ -25,9 +26,6 @@ const DECLARE = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const WRITE_OPS = new Set(['>', '>>', '>|', '<>', '&>', '&>>']);
 const SUBST_SHOWN = '$(…)';
 const NO_FLAGS: RunFlags = { xargs: false, findExec: null };
-/** Cheap pre-check: every secret path secretRead knows contains one of these (or a glob character). */
-const SECRET_HINT = /env|ssh|id_|aws|kube|netrc|credential|gcloud|docker|pgpass|npmrc|pypirc|gnupg|vault|gh\/|azure|password|cargo|terraform|kaggle|oauth|cnf|boto|s3cfg|op\/|shadow|hermes|yaml|[*?[]/i;
-const COPIERS = new Set(['cp', 'install', 'rsync', 'scp', 'sftp']);
 /** Command names a function definition would silently replace for every later command in the shell. */
 const SHADOWED = new Set(['ls', 'cd', 'cat', 'echo', 'git', 'npm', 'node', 'python', 'python3', 'make', 'test', 'true', 'false', 'pwd', 'grep', 'sudo', 'command_not_found_handle', 'builtin', 'command', 'exec', 'source', 'printf', 'cp', 'mv', 'rm', 'mkdir', 'ssh', 'curl', 'bash', 'sh']);
 
@@ -52,10 +50,7 @@ export class Walker implements Scope, WalkerOps {
   private alts: Map<string, string[]> | undefined;
   /** Functions defined in this command line. */
   private funcs: Map<string, Command> | undefined;
-  /** Symlinks made in this command line: resolved destination → resolved target. */
-  private links: Map<string, string> | undefined;
-  /** Files whose content is being judged (a script that runs itself is judged once). */
-  private reading: Set<string> | undefined;
+  private readonly paths: PathChecks;
   /** Original-case working directory, for reading files through the probe. */
   cwdRaw: string | undefined;
   positionalUnknown = false;
@@ -74,6 +69,7 @@ export class Walker implements Scope, WalkerOps {
     this.cwdRaw = cwd && cwd.startsWith('/') ? cwd : undefined;
     this.probe = opts.probe;
     this.state = { aliases: new Map(opts.state?.aliases), functions: new Map(opts.state?.functions) };
+    this.paths = new PathChecks(this);
   }
 
   add(key: string, part: string, description: string): void {
@@ -323,28 +319,6 @@ export class Walker implements Scope, WalkerOps {
     return input;
   }
 
-  /** Emptying an existing file that is not scratch destroys its contents. */
-  truncation(path: string, part: string, how: string): void {
-    const abs = resolvePath(path, this.ctx, this.cwd);
-    const inCwd = abs !== null && !!this.cwd && abs.startsWith(this.cwd + '/');
-    if (abs !== null && !inCwd && (abs.startsWith('/tmp/') || abs.startsWith('/dev/') || abs.startsWith('/var/tmp/') || abs.startsWith('/proc/'))) return;
-    if (this.probe) {
-      const raw = rawPath(path, this);
-      const size = raw === null ? null : this.probe.size(raw);
-      if (!size) return;
-    }
-    this.add(APPROVE.FILE_DESTROY, part, `${how} empties ${path}`);
-  }
-
-  secretPath(path: string, part: string): void {
-    if (isHermesSecret(path, this.ctx)) return; // reported as Hermes secrets access
-    const what = secretRead(path, this.ctx, this.cwd) ?? (() => {
-      const real = this.real(path);
-      return real ? secretRead(real, this.ctx) : null;
-    })();
-    if (what) this.add(APPROVE.SECRET_READ, part, `reads ${what}, which must not reach the model or leave the machine`);
-  }
-
   /** What reading a file yields: a process substitution's output, a network socket, known content, a local file. */
   private fileFlow(w: Word, path: string): Flow {
     if (w.procs.length) return this.flowOf(w.procs[0]) ?? { ...literalFlow(''), content: null };
@@ -367,30 +341,30 @@ export class Walker implements Scope, WalkerOps {
     if (hit) this.add(hit.key, part, `${how} writes ${hit.what}`);
   }
 
-  /** Where `path` really leads when a symlink is involved (lower-cased), or null when nowhere else. */
-  real(path: string): string | null {
-    if (this.links) {
-      const key = this.execKey(path);
-      for (const [from, to] of this.links) {
-        if (key === from || key.startsWith(from + '/')) return normalizeAbs(to + key.slice(from.length));
-      }
-    }
-    const abs = resolvePath(path, this.ctx, this.cwd);
-    if (abs === null || !this.probe) return null;
-    const raw = rawPath(path, this);
-    const r = raw === null ? null : this.probe.realpath(raw);
-    if (r === null) return null;
-    const lr = resolvePath(r, this.ctx);
-    return lr !== null && lr !== abs ? lr : null;
-  }
-
   judgeProgram(text: string, part: string, depth: number, what: string): void {
     judgeProgramText(this, text, part, depth, what);
   }
 
+  // ---- paths, files and programs on disk (path-checks.ts) ----
+
+  real(path: string): string | null {
+    return this.paths.real(path);
+  }
+
   markLink(target: string, link: string): void {
-    const to = resolvePath(target, this.ctx, this.cwd);
-    if (to !== null) (this.links ??= new Map()).set(this.execKey(link), to);
+    this.paths.markLink(target, link);
+  }
+
+  truncation(path: string, part: string, how: string): void {
+    this.paths.truncation(path, part, how);
+  }
+
+  secretPath(path: string, part: string): void {
+    this.paths.secretPath(path, part);
+  }
+
+  judgeFile(p: string, part: string, depth: number, sink: 'shell' | 'interpreter'): void {
+    if (!this.written?.has(this.execKey(p))) this.paths.judgeFile(p, part, depth, sink);
   }
 
   defineAlias(name: string, text: string): void {
@@ -398,7 +372,7 @@ export class Walker implements Scope, WalkerOps {
     this.stateChanged = true;
   }
 
-  private execKey(p: string): string {
+  execKey(p: string): string {
     return resolvePath(p, this.ctx, this.cwd) ?? normalizeRel(p);
   }
 
@@ -410,23 +384,6 @@ export class Walker implements Scope, WalkerOps {
     const content = this.written?.get(key);
     // A script written earlier in the same command line is judged by its content.
     if (content !== undefined && sink === 'shell' && !/^#!.*\b(?:python|node|perl|ruby|php)/.test(content)) this.runScript(content, depth);
-  }
-
-  /** Judges a script file by what it holds, read through the probe (`bash x.sh`, `./x`, `python x.py`). */
-  judgeFile(p: string, part: string, depth: number, sink: 'shell' | 'interpreter'): void {
-    if (!this.probe || this.written?.has(this.execKey(p))) return;
-    const raw = rawPath(p, this);
-    if (raw === null || this.reading?.has(raw)) return;
-    const text = this.probe.readText(raw);
-    if (text === null) return;
-    (this.reading ??= new Set()).add(raw);
-    const interp = /^#!.*\b(python|node|perl|ruby|php|deno|bun)/.exec(text)?.[1];
-    if (sink === 'interpreter' || interp) judgeProgramText(this, text, part, depth, `${p}`);
-    else {
-      const n = this.runScript(text, depth);
-      if (n > 0) this.add(APPROVE.SCRIPT_CODE, part, `the script ${p} contains commands that need approval`);
-    }
-    this.reading.delete(raw);
   }
 
   runScript(text: string, depth: number, positional?: string[], nest = true): number {
@@ -505,14 +462,14 @@ export class Walker implements Scope, WalkerOps {
     }
     let name = (this.aliases && this.aliases.get(this.execKey(a0.v))) || cmdName(a0.v);
     if (a0.v.includes('/')) {
-      const known = this.identify(a0.v);
+      const known = this.paths.identify(a0.v);
       if (known) name = known;
     }
     const cmd = new CmdView(this, name, args, part, depth, flags, stdin);
     if (a0.v.includes('/')) {
       this.checkExecuted(a0.v, part, depth + 1, 'shell');
       if (!RULES.has(name)) this.judgeFile(a0.v, part, depth + 1, 'shell');
-      if (!RULES.has(name)) this.unknownProgram(a0.v, args, part);
+      if (!RULES.has(name)) this.paths.unknownProgram(a0.v, args, part);
     }
     if (DECLARE.has(name)) for (const a of args.slice(1)) this.assign(a, part, depth);
     if (name === 'set' && args[1]?.v === '--') this.positional = args.slice(2).map((a) => a.v);
@@ -527,27 +484,6 @@ export class Walker implements Scope, WalkerOps {
   private aliasDepth = 0;
   private readonly activeFuncs = new Set<string>();
 
-  private identify(p: string): string | null {
-    if (!this.probe) return null;
-    const raw = rawPath(p, this);
-    return raw === null ? null : this.probe.identify(raw);
-  }
-
-  /** `./cleanup -rf ~`: a program from outside the system directories pointed at home, root or a system tree. */
-  private unknownProgram(p: string, args: Arg[], part: string): void {
-    const abs = resolvePath(p, this.ctx, this.cwd);
-    if (abs !== null && /^\/(?:usr|bin|sbin|lib|opt|snap|nix)\//.test(abs)) return;
-    for (const a of args.slice(1)) {
-      if (a.v.startsWith('-')) continue;
-      const t = resolvePath(a.v, this.ctx, this.cwd);
-      if (t === null) continue;
-      if (recursiveDeleteScope(t, this.ctx) !== null || sensitiveWrite(a.v, this.ctx, this.cwd)) {
-        this.add(APPROVE.UNKNOWN_EXEC, part, `runs ${p}, an unknown program, on ${a.v}`);
-        return;
-      }
-    }
-  }
-
   private changeDir(target: string | undefined): void {
     if (target === undefined || target === '~') this.cwd = this.ctx.home;
     else if (target === '-' || target.startsWith('$')) this.cwd = undefined;
@@ -558,24 +494,7 @@ export class Walker implements Scope, WalkerOps {
   }
 
   private secretsAccess(args: Arg[], part: string, name: string): void {
-    if (!SECRET_SKIP.has(name)) {
-      // A copy's last argument is where it writes, not what it reads.
-      const end = COPIERS.has(name) ? args.length - 1 : args.length;
-      for (let k = 1; k < end; k++) {
-        const v = args[k].v;
-        if (SECRET_VALUE_FLAGS.has(v)) {
-          k++;
-          continue;
-        }
-        if (v.startsWith('-') && !v.includes('=') && !v.includes('@')) continue;
-        if (!SECRET_HINT.test(v)) continue;
-        const eq = v.indexOf('=');
-        const at = v.indexOf('@');
-        for (const cand of [v, eq >= 0 ? v.slice(eq + 1) : '', at >= 0 ? v.slice(at + 1) : '']) {
-          if (cand && !cand.startsWith('-') && /[./~]/.test(cand)) this.secretPath(cand, part);
-        }
-      }
-    }
+    if (!SECRET_SKIP.has(name)) this.paths.secretArgs(args, part, name);
     const other = this.ctx.hermesHome !== this.ctx.hermesHomeDefault ? this.ctx.hermesHome : null;
     for (let k = 1; k < args.length; k++) {
       const v = args[k].v;
