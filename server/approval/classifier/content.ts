@@ -18,12 +18,28 @@ const SHELL_STRING = /\b(?:system|popen|getoutput|getstatusoutput|check_output|c
 /** Secret and startup files a program could read or rewrite. */
 const SENSITIVE_NAMES = /\.ssh\/|\.bashrc|\.zshrc|\.profile|\.aws\/|\.kube\/|\.netrc|\.git-credentials|\.hermes|\/environ\b|authorized_keys|\.config\/gcloud|\/etc\/(?:passwd|shadow|sudoers)/;
 
+/** Recursive deletes in program text: shutil.rmtree(x), fs.rmSync(x, {recursive}), File::Path rmtree, FileUtils.rm_rf. */
+const TREE_DELETE = /\b(?:rmtree|rm_rf|rm_r|remove_dir_all|removeSync|rmSync|rmdirSync|rimraf(?:\.sync)?|fs\.rm|fs\.promises\.rm|fsp\.rm|remove_tree)\s*\(\s*([^,)]*(?:\([^)]*\))?[^,)]*)/g;
+/** Spellings of the home directory inside programs. */
+const HOME_EXPR = /expanduser\(\s*["']~["']\s*\)|Path\.home\(\)|os\.homedir\(\)|homedir\(\)|environ\[["']HOME["']\]|environ\.get\(["']HOME["']|getenv\(["']HOME["']\)|process\.env\.HOME|ENV\[["']HOME["']\]|\$ENV\{HOME\}|Dir\.home/;
+
 /** Judges program text an interpreter will run: shell strings it hands to a shell are classified as commands. */
 export function judgeProgramText(w: ContentHost, text: string, part: string, depth: number, what: string): void {
   SHELL_STRING.lastIndex = 0;
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = SHELL_STRING.exec(text)) && n++ < 32) w.runScript(m[2].replace(/\\(["'`\\])/g, '$1'), depth);
+  // A tree delete of a literal path (or of home) is judged like `rm -rf` of it: home and system trees are hard-line.
+  TREE_DELETE.lastIndex = 0;
+  n = 0;
+  while ((m = TREE_DELETE.exec(text)) && n++ < 16) {
+    const arg = m[1].trim();
+    const lit = /^["'`]([^"'`]+)["'`]$/.exec(arg)?.[1];
+    // The call's own argument list (up to the end of the statement): `rmtree(os.path.expanduser("~"))`.
+    const call = text.slice(m.index + m[0].length - m[1].length, m.index + m[0].length - m[1].length + 120).split(/[;\n]/)[0];
+    const target = HOME_EXPR.test(call.split(',')[0] + ')') || HOME_EXPR.test(call.split(/,\s*[{r]/)[0]) ? '~' : lit;
+    if (target !== undefined) w.runScript(`rm -rf -- '${target.replace(/'/g, '')}'`, depth);
+  }
   if (RISKY_CODE.test(text)) w.add(APPROVE.SCRIPT_CODE, part, `${what} runs commands, deletes files or opens sockets`);
   else if (SENSITIVE_NAMES.test(text)) w.add(APPROVE.SCRIPT_CODE, part, `${what} touches credential or shell startup files`);
 }
