@@ -104,7 +104,8 @@ export class PathChecks {
   /** Judges a script file by what it holds, read through the probe (`bash x.sh`, `./x`, `python x.py`). */
   judgeFile(p: string, part: string, depth: number, sink: 'shell' | 'interpreter'): void {
     const w = this.w;
-    if (!w.probe) return;
+    // Secret files (`source .env`) are not read: what they hold must not end up in findings shown to anyone.
+    if (!w.probe || secretRead(p, w.ctx, w.cwd) || isHermesSecret(p, w.ctx)) return;
     const raw = rawPath(p, w);
     if (raw === null || this.reading?.has(raw)) return;
     const text = w.probe.readText(raw);
