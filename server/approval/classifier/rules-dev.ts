@@ -80,6 +80,14 @@ const git: Rule = (c) => {
   const sub = args[i]?.v;
   if (!sub) return;
   const rest = args.slice(i);
+  // `git clone --upload-pack='sh -c …'`, `git push --receive-pack=…`, `git archive --exec=…`: programs git runs.
+  for (let k = 1; k < rest.length; k++) {
+    const m = /^--(?:upload-pack|receive-pack|exec)=(.*)$/s.exec(rest[k].v) ?? (/^(?:--upload-pack|--receive-pack|--exec|-u)$/.test(rest[k].v) && (sub === 'clone' || rest[k].v !== '-u') ? [rest[k].v, rest[k + 1]?.v ?? ''] : null);
+    if (m && m[1]) {
+      c.runScript(m[1]);
+      c.add(APPROVE.GIT_EXEC_CONFIG, `git ${sub} ${rest[k].v.split('=')[0]} runs a program of the command's choosing`);
+    }
+  }
   if (sub === 'config') gitConfigCommand(c, rest);
   else gitRepoContent(c, sub);
   const o: Opts = parseOpts(rest, { short: sub === 'push' ? 'o' : sub === 'restore' || sub === 'checkout' ? 'sb' : '', long: ['source', 'push-option', 'repo', 'receive-pack', 'exec', 'message', 'format'] });

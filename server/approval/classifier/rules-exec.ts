@@ -181,6 +181,8 @@ const env: Rule = (c) => {
     c.runScript([split, ...c.args.slice(i).map((a) => a.v)].join(' '));
     return { name: '', args: c.args };
   }
+  // Without a command, env prints the environment.
+  if (i >= c.args.length) return { name: 'env', args: c.args.slice(0, 1) };
   return c.run(c.args.slice(i));
 };
 

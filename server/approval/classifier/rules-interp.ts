@@ -107,7 +107,29 @@ const awk: Rule = (c) => {
 };
 
 
+/** `man -P 'sh -c …'`: the pager (or browser) is a shell command. */
+const man: Rule = (c) => {
+  for (let i = 1; i < c.args.length; i++) {
+    const v = c.args[i].v;
+    const prog = v === '-P' || v === '--pager' || v === '-H' || v === '--html' ? c.args[++i]?.v : /^--(?:pager|html)=/.test(v) ? v.slice(v.indexOf('=') + 1) : undefined;
+    if (prog) c.runScript(prog);
+  }
+};
+
+/** `gdb -ex '!sh'`, `gdb -batch -ex 'shell …'`, `-ex 'python …'`: debugger commands that run a shell or code. */
+const gdb: Rule = (c) => {
+  for (let i = 1; i < c.args.length; i++) {
+    const v = c.args[i].v;
+    const cmd = v === '-ex' || v === '--ex' || v === '-eval-command' || v === '--eval-command' || v === '-iex' ? c.args[++i]?.v ?? '' : v.startsWith('--eval-command=') ? v.slice(15) : null;
+    if (cmd === null) continue;
+    const sh = /^\s*(?:!|shell\s+)(.*)$/s.exec(cmd);
+    if (sh) c.runScript(sh[1]);
+    if (sh || /^\s*(?:python|pi|guile|call\s+(?:\(int\))?system)/.test(cmd)) c.add(APPROVE.INLINE_CODE, `${c.name} runs a debugger command that starts a shell or code (${cmd})`);
+  }
+};
+
 export const INTERP_RULES: Record<string, Rule> = {
+  man, gdb, lldb: gdb,
   python: interpreter, perl: interpreter, ruby: interpreter, node: interpreter, nodejs: interpreter, deno: interpreter,
   bun: interpreter, php: interpreter, lua: interpreter, luajit: interpreter, rscript: interpreter, osascript: interpreter,
   expect: interpreter, tclsh: interpreter, wish: interpreter,

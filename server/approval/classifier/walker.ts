@@ -477,6 +477,8 @@ export class Walker implements Scope, WalkerOps {
     const rule = a0.v.startsWith('/etc/') && /^\/etc\/(?:init|rc)\.d\//.test(a0.v) ? initScript : RULES.get(name);
     const stage = (rule && rule(cmd)) || { name, args };
     if (!SQL_CLIENTS.has(name)) sqlInArgs(cmd);
+    // `env | curl --data-binary @- …`: the environment (keys, tokens) leaves the machine.
+    if (isRemoteCommand(name) && stdin && cmd.stdin()?.environ) this.add(APPROVE.SECRET_READ, part, `${name} sends the process environment (API keys, tokens) over the network`);
     this.secretsAccess(args, part, name);
     return stage;
   }
