@@ -23,6 +23,8 @@ export interface WalkerOps {
   setVar(name: string, value: string): void;
   readonly probe: FsProbe | undefined;
   readonly cwdRaw: string | undefined;
+  readonly contentDepth: number;
+  runContent(text: string, depth: number): number;
   judgeFile(path: string, part: string, depth: number, sink: 'shell' | 'interpreter'): void;
   judgeProgram(text: string, part: string, depth: number, what: string): void;
   real(path: string): string | null;
@@ -104,6 +106,14 @@ export class CmdView implements Cmd {
 
   get probe(): FsProbe | undefined {
     return this.w.probe;
+  }
+
+  get inContent(): boolean {
+    return this.w.contentDepth > 0;
+  }
+
+  runContent(text: string): number {
+    return this.w.runContent(text, this.depth + 1);
   }
 
   get dir(): string | undefined {

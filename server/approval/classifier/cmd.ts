@@ -47,6 +47,10 @@ export interface Cmd {
   setVar(name: string, value: string): void;
   /** Reports running a file this same command line downloaded or just made executable. */
   checkExecuted(path: string, sink: 'shell' | 'interpreter'): void;
+  /** Parses and classifies content read from disk (package.json scripts, recipes, hooks). */
+  runContent(text: string): number;
+  /** Inside content read from disk: recursive deletes of workspace subdirectories are routine there. */
+  readonly inContent: boolean;
   /** Reads the file through the probe and judges what it will run. */
   judgeFile(path: string, sink: 'shell' | 'interpreter'): void;
   /** Judges program text an interpreter will run (inline code). */

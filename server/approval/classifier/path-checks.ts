@@ -23,6 +23,7 @@ export interface PathHost {
   readonly probe: FsProbe | undefined;
   add(key: string, part: string, description: string): void;
   runScript(text: string, depth: number): number;
+  runContent(text: string, depth: number): number;
   execKey(p: string): string;
 }
 
@@ -113,7 +114,7 @@ export class PathChecks {
     (this.reading ??= new Set()).add(raw);
     const interp = /^#!.*\b(python|node|perl|ruby|php|deno|bun)/.exec(text)?.[1];
     if (sink === 'interpreter' || interp) judgeProgramText(w, text, part, depth, p);
-    else if (w.runScript(text, depth) > 0) w.add(APPROVE.SCRIPT_CODE, part, `the script ${p} contains commands that need approval`);
+    else if (w.runContent(text, depth) > 0) w.add(APPROVE.SCRIPT_CODE, part, `the script ${p} contains commands that need approval`);
     this.reading.delete(raw);
   }
 

@@ -64,7 +64,7 @@ function gitRepoContent(c: Cmd, sub: string): void {
   for (const hook of GIT_HOOKS[sub] ?? []) {
     const text = probe.readText(`${hooksPath}/${hook}`);
     if (text === null) continue;
-    if (c.runScript(text) > 0) c.add(APPROVE.GIT_EXEC_CONFIG, `the ${hook} hook runs commands that need approval`);
+    if (c.runContent(text) > 0) c.add(APPROVE.GIT_EXEC_CONFIG, `the ${hook} hook runs commands that need approval`);
   }
 }
 
@@ -267,7 +267,7 @@ const packageManager: Rule = (c) => {
   else if (c.name !== 'npm' && !NPM_BUILTIN.has(verb)) scripts = [verb];
   if (!scripts.length || !c.probe || !c.dir) return;
   for (const { name, body } of packageScripts(c.probe, c.dir, [...new Set(scripts)])) {
-    if (c.runScript(body) > 0) c.add(APPROVE.SCRIPT_CODE, `package.json script "${name}" runs commands that need approval`);
+    if (c.runContent(body) > 0) c.add(APPROVE.SCRIPT_CODE, `package.json script "${name}" runs commands that need approval`);
   }
 };
 
@@ -283,8 +283,8 @@ const make: Rule = (c) => {
   const mk = parseMakefile(text);
   const targets = o.pos.map((a) => a.v).filter((t) => !t.includes('='));
   let n = 0;
-  for (const sh of mk.shells) n += c.runScript(sh);
-  for (const line of recipeLines(mk, targets, true).slice(0, 200)) n += c.runScript(line);
+  for (const sh of mk.shells) n += c.runContent(sh);
+  for (const line of recipeLines(mk, targets, true).slice(0, 200)) n += c.runContent(line);
   if (n > 0) c.add(APPROVE.SCRIPT_CODE, `the Makefile recipe for ${targets.join(' ') || mk.first || 'the default target'} runs commands that need approval`);
 };
 
@@ -296,8 +296,8 @@ const just: Rule = (c) => {
   const jf = parseJustfile(text);
   const targets = c.args.slice(1).filter((a) => !a.v.startsWith('-') && jf.rules.has(a.v)).map((a) => a.v);
   let n = 0;
-  for (const sh of jf.shells) n += c.runScript(sh);
-  for (const line of recipeLines(jf, targets, false).slice(0, 200)) n += c.runScript(line);
+  for (const sh of jf.shells) n += c.runContent(sh);
+  for (const line of recipeLines(jf, targets, false).slice(0, 200)) n += c.runContent(line);
   if (n > 0) c.add(APPROVE.SCRIPT_CODE, `the justfile recipe ${targets.join(' ') || jf.first || ''} runs commands that need approval`);
 };
 

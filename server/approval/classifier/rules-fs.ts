@@ -46,7 +46,13 @@ const rm: Rule = (c) => {
     const hit = sensitiveWrite(t.v, c.ctx, c.cwd);
     if (hit && hit.key !== BLOCK.BLOCK_DEVICE && hit.key !== BLOCK.SHUTDOWN) c.add(hit.key, `deletes ${hit.what}`);
   }
-  if (recursive && !hardline) c.add(APPROVE.RECURSIVE_DELETE, `${c.name} -r deletes directories and everything in them`);
+  // In a build script or recipe (`"clean": "rm -rf dist"`), deleting workspace subdirectories is routine; what
+  // reaches outside the working directory still asks.
+  const routine = c.inContent && !!c.cwd && o.pos.length > 0 && o.pos.every((t) => {
+    const abs = resolvePath(t.v, c.ctx, c.cwd);
+    return abs !== null && abs.startsWith(c.cwd + '/') && !c.real(t.v);
+  });
+  if (recursive && !hardline && !routine) c.add(APPROVE.RECURSIVE_DELETE, `${c.name} -r deletes directories and everything in them`);
 };
 
 const NARROWING = /^-(?:i?name|i?path|i?wholename|i?regex|newer\w*|[amc](?:time|min)|size|user|group|uid|gid|nouser|nogroup|perm|empty|inum|samefile|links|i?lname|used|context)$/;

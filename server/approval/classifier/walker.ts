@@ -386,6 +386,17 @@ export class Walker implements Scope, WalkerOps {
     if (content !== undefined && sink === 'shell' && !/^#!.*\b(?:python|node|perl|ruby|php)/.test(content)) this.runScript(content, depth);
   }
 
+  /** How many layers of content read from disk (scripts, package.json, recipes, hooks) enclose this command. */
+  contentDepth = 0;
+
+  /** Classifies content the command runs from disk rather than from its own text. */
+  runContent(text: string, depth: number): number {
+    this.contentDepth++;
+    const n = this.runScript(text, depth);
+    this.contentDepth--;
+    return n;
+  }
+
   runScript(text: string, depth: number, positional?: string[], nest = true): number {
     const before = this.findings.length;
     const savedPositional = this.positional;
