@@ -50,7 +50,10 @@ export class Walker implements Scope, WalkerOps {
   private alts: Map<string, string[]> | undefined;
   /** Functions defined in this command line. */
   private funcs: Map<string, Command> | undefined;
-  private readonly paths: PathChecks;
+  private pathChecks: PathChecks | undefined;
+  /** The thread's state before this command; copied on the first definition (most commands define nothing). */
+  private readonly baseState: ShellState | undefined;
+  private ownState: ShellState | undefined;
   /** Original-case working directory, for reading files through the probe. */
   cwdRaw: string | undefined;
   positionalUnknown = false;
@@ -58,7 +61,21 @@ export class Walker implements Scope, WalkerOps {
   stateChanged = false;
   readonly probe: FsProbe | undefined;
   /** Aliases and functions in force: the thread's earlier state plus this line's definitions. */
-  readonly state: ShellState;
+  get state(): ShellState {
+    if (!this.ownState) {
+      const b = this.baseState;
+      this.ownState = { aliases: new Map(b?.aliases), functions: new Map(b?.functions) };
+    }
+    return this.ownState;
+  }
+
+  private get paths(): PathChecks {
+    return (this.pathChecks ??= new PathChecks(this));
+  }
+
+  private lookupState(kind: 'aliases' | 'functions', name: string): string | undefined {
+    return (this.ownState ?? this.baseState)?.[kind].get(name);
+  }
 
   constructor(
     readonly ctx: Ctx,
@@ -68,8 +85,7 @@ export class Walker implements Scope, WalkerOps {
     this.cwd = cwd ? (resolvePath(cwd, ctx) ?? undefined) : undefined;
     this.cwdRaw = cwd && cwd.startsWith('/') ? cwd : undefined;
     this.probe = opts.probe;
-    this.state = { aliases: new Map(opts.state?.aliases), functions: new Map(opts.state?.functions) };
-    this.paths = new PathChecks(this);
+    this.baseState = opts.state;
   }
 
   add(key: string, part: string, description: string): void {
@@ -447,7 +463,7 @@ export class Walker implements Scope, WalkerOps {
       return { name: '', args };
     }
     if (!a0.v.includes('/') && !a0.w?.quoted) {
-      const alias = this.state.aliases.get(a0.v);
+      const alias = this.lookupState('aliases', a0.v);
       if (alias !== undefined && !flags.xargs && this.aliasDepth < 8) {
         // An alias expands to its text, then the rest of the words.
         this.aliasDepth++;
@@ -456,10 +472,10 @@ export class Walker implements Scope, WalkerOps {
         return { name: '', args };
       }
     }
-    const fn = a0.v.includes('/') ? undefined : (this.funcs?.get(a0.v) ?? this.state.functions.get(a0.v));
-    if (fn !== undefined && !this.activeFuncs.has(a0.v) && depth < MAX_DEPTH - 2) {
+    const fn = a0.v.includes('/') ? undefined : (this.funcs?.get(a0.v) ?? this.lookupState('functions', a0.v));
+    if (fn !== undefined && !this.activeFuncs?.has(a0.v) && depth < MAX_DEPTH - 2) {
       // A recursive call is judged once: the body is the same whatever the depth (and fork bombs stay linear).
-      this.activeFuncs.add(a0.v);
+      (this.activeFuncs ??= new Set()).add(a0.v);
       const saved = this.positional;
       const savedUnknown = this.positionalUnknown;
       this.positional = args.slice(1).map((a) => a.v);
@@ -468,7 +484,7 @@ export class Walker implements Scope, WalkerOps {
       else this.walkCommand(fn, depth + 1, stdin);
       this.positional = saved;
       this.positionalUnknown = savedUnknown;
-      this.activeFuncs.delete(a0.v);
+      this.activeFuncs!.delete(a0.v);
       return { name: '', args };
     }
     let name = (this.aliases && this.aliases.get(this.execKey(a0.v))) || cmdName(a0.v);
@@ -495,7 +511,7 @@ export class Walker implements Scope, WalkerOps {
   }
 
   private aliasDepth = 0;
-  private readonly activeFuncs = new Set<string>();
+  private activeFuncs: Set<string> | undefined;
 
   private changeDir(target: string | undefined): void {
     if (target === undefined || target === '~') this.cwd = this.ctx.home;
