@@ -1,5 +1,6 @@
 // The approval gate: classify, consult the allowlists and the policy mode, ask every attached client when needed,
 // and audit each request and decision. Hard-line commands are refused whatever the mode or allowlist says.
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { HermesConfig } from '../config/schema';
 import type { ApprovalDecision } from '../protocol';
@@ -40,8 +41,18 @@ export class ApprovalBroker implements ApprovalGate {
   /** Aliases and functions each thread's persistent shell holds, from the commands it was allowed to run. */
   private readonly shells = new Map<string, ShellState>();
   private readonly probe: FsProbe = createLocalProbe();
+  /** HERMES_HOME with symlinks resolved: writes through its real location are policy changes too. */
+  private readonly hermesHomeReal: string;
 
-  constructor(private readonly deps: GateDeps) {}
+  constructor(private readonly deps: GateDeps) {
+    let real = deps.hermesHome;
+    try {
+      real = realpathSync(deps.hermesHome);
+    } catch {
+      /* not created yet */
+    }
+    this.hermesHomeReal = real;
+  }
 
   async checkCommand(
     ctx: ToolContext,
@@ -50,7 +61,7 @@ export class ApprovalBroker implements ApprovalGate {
     const local = req.backend === 'local';
     const opts = {
       home: local ? homedir() : req.home,
-      hermesHome: this.deps.hermesHome,
+      hermesHome: local ? this.hermesHomeReal : this.deps.hermesHome,
       hostPid: local ? process.pid : undefined,
       cwd: req.cwd,
       // Files the command will run are read where it runs; only the local backend's files are readable here.
@@ -79,6 +90,12 @@ export class ApprovalBroker implements ApprovalGate {
   checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult> {
     const opts = { home: req.home ?? homedir(), hermesHome: this.deps.hermesHome, cwd: ctx.cwd };
     const v = classifyPath(req.path, opts);
+    // The real location of a symlinked HERMES_HOME is the same config and secrets.
+    if (req.real && this.hermesHomeReal !== this.deps.hermesHome) {
+      const r = classifyPath(req.real, { ...opts, hermesHome: this.hermesHomeReal });
+      v.reasons.push(...r.reasons);
+      if (r.verdict === 'block' || (r.verdict === 'approve' && v.verdict === 'allow')) v.verdict = r.verdict;
+    }
     // A symlink in the workspace to ~/.bashrc or config.yaml: the write lands on the target.
     if (req.real && req.real !== req.path) {
       const r = classifyPath(req.real, opts);

@@ -99,6 +99,17 @@ describe('content judged at classification time', () => {
     expect(keys('cat notes.txt')).toEqual([]);
   });
 
+  it('a symlink to HERMES_HOME leads to its config and secrets', () => {
+    mkdirSync(join(home, '.hermes'), { recursive: true });
+    writeFileSync(join(home, '.hermes', '.env'), 'OPENAI_API_KEY=sk-x\n');
+    writeFileSync(join(home, '.hermes', 'config.yaml'), 'approvals:\n  mode: manual\n');
+    symlinkSync(join(home, '.hermes'), join(ws, 'hh'));
+    expect(verdict('xxd -p hh/.env')).toBe('approve');
+    expect(keys('cat hh/config.yaml')).toContain(APPROVE.SECRET_READ);
+    expect(keys("sed -i 's/manual/off/' hh/config.yaml")).toContain(APPROVE.HOST_POLICY);
+    expect(keys('echo "mode: off" > hh/config.yaml')).toContain(APPROVE.HOST_POLICY);
+  });
+
   it('an empty redirect or truncate -s0 on an existing file asks; on a new or scratch file it does not', () => {
     writeFileSync(join(ws, 'important.db'), 'data');
     expect(keys('> important.db')).toContain(APPROVE.FILE_DESTROY);
