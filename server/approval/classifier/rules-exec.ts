@@ -142,6 +142,13 @@ const sudo: Rule = (c) => {
   return c.run(c.args.slice(skipAssignments(c.args, o.rest)));
 };
 
+/** polkit's sudo: runs the rest as root (a root shell when it is a shell). */
+const pkexec: Rule = (c) => {
+  const o = parseOpts(c.args, { long: ['user'], stopAtPositional: true });
+  c.add(APPROVE.SWITCH_USER, 'pkexec runs a program as root');
+  return c.run(c.args.slice(o.rest));
+};
+
 const doas: Rule = (c) => {
   const o = parseOpts(c.args, { short: 'uC', stopAtPositional: true });
   if (o.has('s')) c.add(APPROVE.SUDO_FLAG, 'doas -s opens a root shell');
@@ -383,7 +390,7 @@ export const EXEC_RULES: Record<string, Rule> = {
   sh: shell, bash: shell, zsh: shell, dash: shell, ksh: shell, ash: shell, mksh: shell, fish: shell, yash: shell,
   posh: shell, rbash: shell, csh: shell, tcsh: shell,
   eval: evalRule, source: source, '.': source, alias,
-  sudo, doas, su, runuser, env, command, builtin: wrapper({}), exec: wrapper({ short: 'a' }),
+  sudo, doas, pkexec, su, runuser, env, command, builtin: wrapper({}), exec: wrapper({ short: 'a' }),
   nohup: wrapper({}), setsid: wrapper({}), nice: wrapper({ short: 'n', long: ['adjustment'], numeric: true }),
   ionice: wrapper({ short: 'cnp', long: ['class', 'classdata', 'pid'] }), time: wrapper({ short: 'fo', long: ['format', 'output'] }),
   timeout, chroot, flock, watch, xargs, parallel, stdbuf: wrapper({ short: 'ioe', long: ['input', 'output', 'error'] }),

@@ -56,7 +56,7 @@ function systemHit(abs: string): SensitiveHit | null {
   for (const d of ['/etc', '/private/etc', '/private/var', '/boot', '/usr/lib/systemd', '/lib/systemd']) {
     if (isUnder(abs, d)) return { key: APPROVE.SYSTEM_CONFIG, what: `system configuration (${d})` };
   }
-  for (const d of ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/lib', '/lib32', '/lib64', '/usr/lib', '/usr/lib64', '/usr/libexec', '/proc/sys', '/sys']) {
+  for (const d of ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/lib', '/lib32', '/lib64', '/usr/lib', '/usr/lib64', '/usr/libexec', '/proc/sys', '/sys']) {
     if (isUnder(abs, d)) return { key: APPROVE.SYSTEM_FILE, what: `a system file (${d})` };
   }
   return null;
