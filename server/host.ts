@@ -17,7 +17,7 @@ import { ToolRunner } from './agent/tool-runner';
 import { ToolRegistry } from './tools/registry';
 import { installTools } from './tools';
 import { ClientHub } from './rpc/hub';
-import { addSecretValue } from './util/redact';
+import { addSecretsFromEnv, addSecretValue } from './util/redact';
 import { publicConfig } from './config/public';
 import { takeCredentials } from './sandbox/env-scrub';
 import { createLogger, type Logger } from './util/log';
@@ -73,6 +73,7 @@ export class Host {
     this.baseEnv = opts.env ?? takeCredentials(process.env);
     this.dotenv = loadDotEnv(this.paths.env);
     for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);
+    addSecretsFromEnv(this.baseEnv);
     this.workspace = resolve(opts.workspaceRoot ?? process.cwd());
     this.store = openStore(this.paths.db);
     this.owner = opts.owner;

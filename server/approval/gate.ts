@@ -3,6 +3,7 @@
 // allowlist says. The approval mode, timeout and who may answer come from the turn's policy (ctx.policy), never
 // from global config, so a cron run or a non-interactive CLI turn cannot be asked in a dialog nobody sees.
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { HermesConfig } from '../config/schema';
 import type { ApprovalDecision } from '../protocol';
@@ -10,7 +11,9 @@ import type { ToolContext } from '../tools/types';
 import type { Logger } from '../util/log';
 import type { ApprovalAudit } from './audit';
 import type { ApprovalGate, GateResult } from './types';
-import { classifyCommand, classifyPath, isHardline, type Finding } from './classifier';
+import { APPROVE, classifyCommand, classifyPath, isHardline, stdinConsumer, type Finding, type FsProbe, type ShellState, type Verdict } from './classifier';
+import { scanSql } from './classifier/rules-dev';
+import { createLocalProbe } from './fs-probe';
 
 export interface GateDeps {
   config: () => HermesConfig;
@@ -40,20 +43,20 @@ export class ApprovalBroker implements ApprovalGate {
   private readonly session = new Map<string, Set<string>>();
   /** "Run outside the sandbox for this session": per thread, by exact command and cwd. */
   private readonly outside = new Map<string, Set<string>>();
+  /** Aliases and functions each thread's persistent shell holds, from the commands it was allowed to run. */
+  private readonly shells = new Map<string, ShellState>();
+  private readonly probe: FsProbe = createLocalProbe();
+  /** HERMES_HOME with symlinks resolved: writes through its real location are policy changes too. */
+  private readonly hermesHomeReal: string;
 
-  constructor(private readonly deps: GateDeps) {}
-
-  checkCommand(
-    ctx: ToolContext,
-    req: { command: string; cwd?: string; backend: string; tool: string; home?: string },
-  ): Promise<GateResult> {
-    const v = classifyCommand(req.command, {
-      home: req.backend === 'local' ? homedir() : req.home,
-      hermesHome: this.deps.hermesHome,
-      hostPid: req.backend === 'local' ? process.pid : undefined,
-      cwd: req.cwd,
-    });
-    return this.decide(ctx, { kind: 'command', tool: req.tool, text: req.command, cwd: req.cwd, backend: req.backend, verdict: v.verdict, reasons: v.reasons });
+  constructor(private readonly deps: GateDeps) {
+    let real = deps.hermesHome;
+    try {
+      real = realpathSync(deps.hermesHome);
+    } catch {
+      /* not created yet */
+    }
+    this.hermesHomeReal = real;
   }
 
   async checkEscalation(
@@ -80,17 +83,18 @@ export class ApprovalBroker implements ApprovalGate {
       audit.decided(row('escalate'), 'session', 'policy');
       return { allowed: true, decision: 'session' };
     }
-    const config = this.deps.config();
-    if (config.approvals.mode === 'off' || config.approvals.mode === 'deny') {
+    const policy = ctx.policy;
+    if (policy.approvalMode === 'off' || policy.approvalMode === 'deny') {
       audit.decided(row('escalate'), 'policy-deny', 'policy');
       return {
         allowed: false,
         decision: 'policy-deny',
-        message: `BLOCKED: running outside the OS sandbox needs the user's approval each time, and approvals.mode is "${config.approvals.mode}", so nobody can give it. Reason it was needed: ${req.reason}. Do not retry it another way; tell the user (they can allow the path with terminal.sandbox_writable).`,
+        message: `BLOCKED: running outside the OS sandbox needs the user's approval each time, and this turn's approval mode is "${policy.approvalMode}", so nobody can give it. Reason it was needed: ${req.reason}. Do not retry it another way; tell the user (they can allow the path with terminal.sandbox_writable).`,
       };
     }
-    const id = row('escalate');
-    const timeoutS = config.approvals.timeout;
+    const requestId = randomUUID();
+    const id = row('escalate', requestId);
+    const timeoutS = policy.approvalTimeoutS;
     const answer = await ctx.clients.request(
       'approval/request',
       {
@@ -105,12 +109,17 @@ export class ApprovalBroker implements ApprovalGate {
         choices: ['once', 'session', 'deny'],
         escalation: { outsideSandbox: true, reason: req.reason, summary },
       },
-      { timeoutMs: timeoutS * 1000, signal: ctx.signal },
+      { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: policy.answerers, origin: policy.origin.surfaceId }, requestId },
     );
     if (!answer.ok) {
-      const why = answer.reason === 'timeout' ? `nobody answered within ${timeoutS} s (silence is a deny)` : 'the turn was interrupted';
-      audit.decided(id, answer.reason, answer.reason === 'timeout' ? 'timeout' : 'cancelled');
-      return { allowed: false, decision: 'timeout', message: `BLOCKED: ${why}; the command stays inside the sandbox. Do not retry it another way.` };
+      const why =
+        answer.reason === 'timeout'
+          ? `nobody answered within ${timeoutS} s (silence is a deny)`
+          : answer.reason === 'noAnswerer'
+            ? 'nobody who can answer approvals follows this thread, so it was denied at once'
+            : 'the turn was interrupted';
+      audit.decided(id, answer.reason, answer.reason === 'cancelled' ? 'cancelled' : answer.reason === 'noAnswerer' ? 'no-answerer' : 'timeout');
+      return { allowed: false, decision: answer.reason === 'noAnswerer' ? 'noAnswerer' : 'timeout', message: `BLOCKED: ${why}; the command stays inside the sandbox. Do not retry it another way.` };
     }
     const decision: ApprovalDecision = answer.result.decision;
     audit.decided(id, decision, answer.answeredBy);
@@ -126,8 +135,55 @@ export class ApprovalBroker implements ApprovalGate {
     return { allowed: false, decision: 'deny', message: `BLOCKED: the user did not allow this to run outside the sandbox. ${DENIED}` };
   }
 
-  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult> {
-    const v = classifyPath(req.path, { home: req.home ?? homedir(), hermesHome: this.deps.hermesHome, cwd: ctx.cwd });
+
+  async checkCommand(
+    ctx: ToolContext,
+    req: { command: string; cwd?: string; backend: string; tool: string; home?: string; stdinOf?: string },
+  ): Promise<GateResult> {
+    const local = req.backend === 'local';
+    const opts = {
+      home: local ? homedir() : req.home,
+      hermesHome: local ? this.hermesHomeReal : this.deps.hermesHome,
+      hostPid: local ? process.pid : undefined,
+      cwd: req.cwd,
+      // Files the command will run are read where it runs; only the local backend's files are readable here.
+      probe: local ? this.probe : undefined,
+    };
+    const consumer = req.stdinOf === undefined ? 'shell' : stdinConsumer(req.stdinOf);
+    let v: Verdict;
+    if (consumer === 'interpreter') {
+      // Text typed into a REPL is code with the full power of the language: it always asks.
+      const r: Finding = { key: APPROVE.INTERACTIVE_CODE, severity: 'approve', part: req.command, description: `input to an interactive interpreter (${req.stdinOf}) runs as code` };
+      const inner = classifyCommand(req.command, opts);
+      v = { verdict: inner.verdict === 'block' ? 'block' : 'approve', reasons: [r, ...inner.reasons.filter((f) => f.severity === 'block')], parts: [] };
+    } else if (consumer === 'sql') {
+      const reasons: Finding[] = [];
+      scanSql((key, description) => reasons.push({ key, severity: 'approve', part: req.command, description }), req.command);
+      v = { verdict: reasons.length ? 'approve' : 'allow', reasons, parts: [] };
+    } else {
+      // The terminal's shell keeps state; a process's shell is its own, so it starts from nothing known.
+      v = classifyCommand(req.command, { ...opts, state: req.tool === 'terminal' ? this.shells.get(ctx.threadId) : undefined });
+    }
+    const result = await this.decide(ctx, { kind: 'command', tool: req.tool, text: req.command, cwd: req.cwd, backend: req.backend, verdict: v.verdict, reasons: v.reasons });
+    if (result.allowed && v.state && req.tool === 'terminal') this.shells.set(ctx.threadId, v.state);
+    return result;
+  }
+
+  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult> {
+    const opts = { home: req.home ?? homedir(), hermesHome: this.deps.hermesHome, cwd: ctx.cwd };
+    const v = classifyPath(req.path, opts);
+    // The real location of a symlinked HERMES_HOME is the same config and secrets.
+    if (req.real && this.hermesHomeReal !== this.deps.hermesHome) {
+      const r = classifyPath(req.real, { ...opts, hermesHome: this.hermesHomeReal });
+      v.reasons.push(...r.reasons);
+      if (r.verdict === 'block' || (r.verdict === 'approve' && v.verdict === 'allow')) v.verdict = r.verdict;
+    }
+    // A symlink in the workspace to ~/.bashrc or config.yaml: the write lands on the target.
+    if (req.real && req.real !== req.path) {
+      const r = classifyPath(req.real, opts);
+      for (const f of r.reasons) v.reasons.push({ ...f, description: `${f.description} (${req.path} leads there)` });
+      if (r.verdict === 'block' || (r.verdict === 'approve' && v.verdict === 'allow')) v.verdict = r.verdict;
+    }
     return this.decide(ctx, { kind: 'fileWrite', tool: req.tool, text: req.path, verdict: v.verdict, reasons: v.reasons });
   }
 
@@ -137,12 +193,15 @@ export class ApprovalBroker implements ApprovalGate {
     if (set) this.session.set(toThreadId, new Set([...(this.session.get(toThreadId) ?? []), ...set]));
     const out = this.outside.get(fromThreadId);
     if (out) this.outside.set(toThreadId, new Set([...(this.outside.get(toThreadId) ?? []), ...out]));
+    const shell = this.shells.get(fromThreadId);
+    if (shell) this.shells.set(toThreadId, shell);
   }
 
   /** Forget a thread's session approvals (thread deleted or reset). */
   clearSession(threadId: string): void {
     this.session.delete(threadId);
     this.outside.delete(threadId);
+    this.shells.delete(threadId);
   }
 
   private async decide(ctx: ToolContext, s: Subject): Promise<GateResult> {

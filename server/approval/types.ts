@@ -11,7 +11,17 @@ export interface ApprovalGate {
    * write/submit, code execution, MCP tools that wrap a shell. */
   checkCommand(
     ctx: ToolContext,
-    req: { command: string; cwd?: string; backend: string; tool: string; /** The sandbox user's home, for `~` forms. */ home?: string },
+    req: {
+      command: string;
+      cwd?: string;
+      backend: string;
+      tool: string;
+      /** The sandbox user's home, for `~` forms. */
+      home?: string;
+      /** Input for the stdin of this background command (process write/submit): a shell's input is commands, a
+       * REPL's is code. */
+      stdinOf?: string;
+    },
   ): Promise<GateResult>;
   /** Before a command runs OUTSIDE the OS sandbox (it failed inside because of it, or the model asked): asks with
    * `escalation` set, offering once / session (this command in this cwd, this thread) / deny. Never automatic:
@@ -20,6 +30,6 @@ export interface ApprovalGate {
     ctx: ToolContext,
     req: { command: string; cwd: string; backend: string; tool: string; reason: string; home?: string },
   ): Promise<GateResult>;
-  /** File tools call this before writing; sensitive paths ask. */
-  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string }): Promise<GateResult>;
+  /** File tools call this before writing; sensitive paths ask. `real` is the path with symlinks resolved. */
+  checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult>;
 }

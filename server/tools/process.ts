@@ -95,6 +95,8 @@ async function act(deps: ProcessToolDeps, args: ProcessArgs, id: string, ctx: To
         cwd: info.cwd,
         backend: info.backend,
         tool: 'process',
+        // What reads this input decides what it is: commands for a shell, code for a REPL, SQL for a client.
+        stdinOf: info.command,
       });
       if (!gate.allowed) return { content: gate.message, isError: true, item: { status: 'declined' } };
       processes.write(id, data, ctx.threadId);

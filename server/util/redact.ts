@@ -20,6 +20,8 @@ const PATTERNS: Pattern[] = [
   { kind: 'telegram-token', re: /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g },
   { kind: 'discord-token', re: /\b[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}\b/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  // `postgres://user:pass@host`, `https://u:token@github.com`: the password part of a URL's userinfo.
+  { kind: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"]{1,128}:)([^\s@/'"]{1,256})(?=@)/gi, group: 2 },
   { kind: 'bearer', re: /\b(Bearer\s+)([A-Za-z0-9._~+/=-]{16,})/g, group: 2 },
   {
     kind: 'assignment',
@@ -29,14 +31,67 @@ const PATTERNS: Pattern[] = [
 ];
 
 const known = new Set<string>();
+/** Regex sources: each known value and its re-encodings. */
+const sources = new Set<string>();
 let knownRe: RegExp | null = null;
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Base64 of `b` cut to whole 3-byte groups, in standard and URL-safe alphabets. */
+function b64Core(b: Buffer): string[] {
+  const whole = b.subarray(0, b.length - (b.length % 3));
+  if (whole.length < 12) return [];
+  const std = whole.toString('base64');
+  return [std, std.replace(/\+/g, '-').replace(/\//g, '_')];
+}
+
+/**
+ * The forms a secret takes when a command re-encodes it: base64 at each of the three byte alignments it can have
+ * inside a longer text (a whole .env line or environ dump encoded at once), hex (as `xxd -p` prints it, possibly
+ * wrapped) and reversed. Only long enough forms are kept, so short values do not mask ordinary text.
+ */
+function encodings(value: string): string[] {
+  const b = Buffer.from(value, 'utf8');
+  const out: string[] = [];
+  for (let k = 0; k < 3; k++) for (const e of b64Core(b.subarray(k))) out.push(esc(e));
+  const hex = b.toString('hex');
+  if (hex.length >= 24) {
+    const pairs = hex.match(/../g)!;
+    out.push(pairs.map((p) => `[${p[0]}${p[0].toUpperCase()}][${p[1]}${p[1].toUpperCase()}]`).join('\\s?'));
+  }
+  if (value.length >= 8) out.push(esc([...value].reverse().join('')));
+  return out;
+}
 
 /** Registers a secret value so it is masked wherever it appears, whatever its shape. */
 export function addSecretValue(value: string | undefined | null): void {
   if (!value || value.length < 6 || known.has(value)) return;
   known.add(value);
-  const parts = [...known].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  sources.add(esc(value));
+  for (const e of encodings(value)) sources.add(e);
+  // A URL with a password: the password alone is a secret too (it may be printed without the URL).
+  const pw = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@]+:([^@/]+)@/i.exec(value)?.[1];
+  if (pw && pw.length >= 6 && !known.has(pw)) addSecretValue(decodeURIComponentSafe(pw));
+  const parts = [...sources].sort((a, b) => b.length - a.length);
   knownRe = new RegExp(parts.join('|'), 'g');
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const SECRET_NAME = /(?:API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH|_DSN)$|^(?:DATABASE|REDIS|MONGO(?:DB)?|POSTGRES|AMQP|RABBITMQ)_?URL$/i;
+
+/** Registers the host environment's secrets: variables named like keys and tokens, and URLs with a password. */
+export function addSecretsFromEnv(env: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(env)) {
+    if (!v || v.length < 8) continue;
+    if (SECRET_NAME.test(k) || /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]+:[^@/\s]+@/i.test(v)) addSecretValue(v);
+  }
 }
 
 export function knownSecretCount(): number {

@@ -51,7 +51,9 @@ function worst(findings: Finding[]): Verdict['verdict'] {
 /** Classifies a shell command line. Pure and synchronous: nothing is run, read or written. */
 export function classifyCommand(command: string, opts: ClassifyOptions = {}): Verdict {
   const ctx = makeCtx(opts);
-  const w = new Walker(ctx, opts.cwd);
+  const w = new Walker(ctx, opts.cwd, { probe: opts.probe, state: opts.state });
   w.walkScript(parseShell(normalizeCommand(command, ctx.homeRaw, ctx.hermesHomeRaw)), 0, null);
-  return { verdict: worst(w.findings), reasons: w.findings, parts: w.parts };
+  const v: Verdict = { verdict: worst(w.findings), reasons: w.findings, parts: w.parts };
+  if (w.stateChanged) v.state = w.state;
+  return v;
 }

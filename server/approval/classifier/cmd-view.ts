@@ -2,7 +2,7 @@
 import type { Cmd, CodeSink, RunFlags } from './cmd';
 import type { Arg } from './expand';
 import type { Flow, StageInfo } from './producers';
-import type { Ctx } from './types';
+import type { Ctx, FsProbe } from './types';
 
 /** What the walker offers to commands it classifies. */
 export interface WalkerOps {
@@ -21,6 +21,16 @@ export interface WalkerOps {
   markWritten(path: string, content: string, append: boolean): void;
   markAlias(path: string, name: string): void;
   setVar(name: string, value: string): void;
+  readonly probe: FsProbe | undefined;
+  readonly cwdRaw: string | undefined;
+  readonly contentDepth: number;
+  runContent(text: string, depth: number): number;
+  judgeFile(path: string, part: string, depth: number, sink: 'shell' | 'interpreter'): void;
+  judgeProgram(text: string, part: string, depth: number, what: string): void;
+  real(path: string): string | null;
+  markLink(target: string, link: string): void;
+  defineAlias(name: string, text: string): void;
+  truncation(path: string, part: string, how: string): void;
 }
 
 export class CmdView implements Cmd {
@@ -92,5 +102,45 @@ export class CmdView implements Cmd {
 
   setVar(name: string, value: string): void {
     this.w.setVar(name, value);
+  }
+
+  get probe(): FsProbe | undefined {
+    return this.w.probe;
+  }
+
+  get inContent(): boolean {
+    return this.w.contentDepth > 0;
+  }
+
+  runContent(text: string): number {
+    return this.w.runContent(text, this.depth + 1);
+  }
+
+  get dir(): string | undefined {
+    return this.w.cwdRaw;
+  }
+
+  judgeFile(path: string, sink: 'shell' | 'interpreter'): void {
+    this.w.judgeFile(path, this.part, this.depth + 1, sink);
+  }
+
+  judgeProgram(text: string, what: string): void {
+    this.w.judgeProgram(text, this.part, this.depth + 1, what);
+  }
+
+  real(path: string): string | null {
+    return this.w.real(path);
+  }
+
+  markLink(target: string, link: string): void {
+    this.w.markLink(target, link);
+  }
+
+  defineAlias(name: string, text: string): void {
+    this.w.defineAlias(name, text);
+  }
+
+  truncation(path: string, how: string): void {
+    this.w.truncation(path, this.part, how);
   }
 }

@@ -2,7 +2,7 @@
 // arguments and report findings, writes and nested commands through it.
 import type { Arg } from './expand';
 import type { Flow, StageInfo } from './producers';
-import type { Ctx } from './types';
+import type { Ctx, FsProbe } from './types';
 
 export interface RunFlags {
   /** Arguments arrive on stdin (`xargs cmd`). */
@@ -47,6 +47,25 @@ export interface Cmd {
   setVar(name: string, value: string): void;
   /** Reports running a file this same command line downloaded or just made executable. */
   checkExecuted(path: string, sink: 'shell' | 'interpreter'): void;
+  /** Parses and classifies content read from disk (package.json scripts, recipes, hooks). */
+  runContent(text: string): number;
+  /** Inside content read from disk: recursive deletes of workspace subdirectories are routine there. */
+  readonly inContent: boolean;
+  /** Reads the file through the probe and judges what it will run. */
+  judgeFile(path: string, sink: 'shell' | 'interpreter'): void;
+  /** Judges program text an interpreter will run (inline code). */
+  judgeProgram(text: string, what: string): void;
+  /** The filesystem probe, when files can be read. */
+  readonly probe: FsProbe | undefined;
+  /** The working directory in original case, when known. */
+  readonly dir: string | undefined;
+  /** Where `path` really leads through symlinks (lower-cased), or null. */
+  real(path: string): string | null;
+  /** `ln -s target link`: later paths through `link` lead to `target`. */
+  markLink(target: string, link: string): void;
+  defineAlias(name: string, text: string): void;
+  /** Emptying `path` destroys its contents unless it is scratch or empty. */
+  truncation(path: string, how: string): void;
 }
 
 export type Rule = (c: Cmd) => StageInfo | void;

@@ -28,6 +28,9 @@ export function scriptFile(c: Cmd, a: Arg, sink: 'shell' | 'interpreter'): void 
     return;
   }
   if (a.v === '/dev/stdin' || a.v === '-') c.runFlow(c.stdin(), sink);
-  else c.checkExecuted(a.v, sink);
+  else {
+    c.checkExecuted(a.v, sink);
+    c.judgeFile(a.v, sink);
+  }
 }
 

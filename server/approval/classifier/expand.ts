@@ -25,6 +25,8 @@ export interface Scope {
   varTaint: Map<string, Taint>;
   /** Positional parameters ($1…, $@) from `set --` or `sh -c '…' $0 $1…`. */
   positional: string[];
+  /** Inside a function body judged at its definition: $1…, $@ are unknown. */
+  positionalUnknown?: boolean;
   /** Static output of a command substitution (null when unknown). */
   sub(sc: Script): { value: string | null; taint?: Taint };
 }
@@ -54,6 +56,7 @@ const DEFAULTS: Record<string, string> = {
 function lookup(name: string, scope: Scope): string | null {
   const v = scope.vars.get(name);
   if (v !== undefined) return v;
+  if (scope.positionalUnknown && /^[1-9@*#]$/.test(name)) return null;
   if (/^[1-9]$/.test(name)) return scope.positional[Number(name) - 1] ?? '';
   if (name === '@' || name === '*') return scope.positional.join(' ');
   if (name === '#') return String(scope.positional.length);
@@ -187,7 +190,10 @@ function sequence(a: string, b: string, limit: number): string[] {
 /** Expands one word into the fields the shell would pass. */
 export function expandWord(w: Word, scope: Scope): Arg[] {
   // "$@" expands to one field per positional parameter, quoted or not.
-  if (w.text === '\0$@\0' || w.text === '\0$*\0') return scope.positional.map((v) => ({ v, w, dyn: false }));
+  if (w.text === '\0$@\0' || w.text === '\0$*\0') {
+    if (scope.positionalUnknown) return [{ v: '$@', w, dyn: true }];
+    return scope.positional.map((v) => ({ v, w, dyn: false }));
+  }
   if (!w.dynamic) return w.braces ? expandBraces(w.text).map((v) => ({ v, w, dyn: false })) : [{ v: w.text, w, dyn: false }];
   const pieces = w.text.split('\0');
   let v = '';
@@ -224,7 +230,11 @@ export function expandWord(w: Word, scope: Scope): Arg[] {
       ifEmpty += val;
     }
   }
-  let fields = w.splittable && splitHint ? v.split(/[ \t\n]+/).filter(Boolean) : [v];
+  // Unquoted expansions split on $IFS (`IFS=,; c=rm,-rf,/; $c`).
+  const ifs = scope.vars.get('IFS');
+  const splitRe = ifs !== undefined && ifs !== ' ' && ifs !== ' \t\n' ? new RegExp(`[${ifs.replace(/[\]\\^-]/g, '\\$&') || ' '}]+`) : /[ \t\n]+/;
+  if (ifs !== undefined && ifs !== ' ' && ifs !== ' \t\n' && [...ifs].some((ch) => v.includes(ch))) splitHint = true;
+  let fields = w.splittable && splitHint ? v.split(splitRe).filter(Boolean) : [v];
   if (w.splittable && !w.quoted && v === '') fields = [];
   if (w.braces) fields = fields.flatMap((f) => expandBraces(f));
   return fields.slice(0, MAX_FIELDS).map((f) => (dyn && fields.length === 1 ? { v: f, w, dyn, taint, ifEmpty } : { v: f, w, dyn, taint }));

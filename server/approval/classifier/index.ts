@@ -11,4 +11,5 @@ export { formatVerdict, verdictExitCode, verdictToJson, type VerdictJson } from 
 export { APPROVE, BLOCK, isHardline, severityOf } from './keys';
 export { normalizeCommand, normalizeText } from './normalize';
 export { parseShell, splitCommand } from './shell-split';
-export type { ClassifyOptions, Finding, PathOptions, PathVerdict, Severity, Verdict, VerdictKind } from './types';
+export type { ClassifyOptions, Finding, FsProbe, PathOptions, PathVerdict, Severity, ShellState, Verdict, VerdictKind } from './types';
+export { stdinConsumer } from './stdin-consumer';

@@ -66,6 +66,16 @@ export const APPROVE = {
   FIREWALL: 'firewall change',
   NET_SHELL: 'reverse shell or raw network socket',
   TOO_DEEP: 'command too deeply nested',
+  SECRET_READ: 'credential or secret read',
+  CLOUD_DESTROY: 'cloud or cluster resource deletion',
+  SHELL_STATE: 'persistent shell hook or command lookup change',
+  FILE_DESTROY: 'file contents destroyed',
+  GIT_EXEC_CONFIG: 'git config that runs commands',
+  REMOTE_EXEC: 'remote command execution (ssh, container exec)',
+  WINDOWS_DESTROY: 'Windows destructive command',
+  SCRIPT_CODE: 'script that runs commands or deletes files',
+  INTERACTIVE_CODE: 'input to an interactive interpreter',
+  UNKNOWN_EXEC: 'workspace program run on paths outside the workspace',
 } as const;
 
 const blockKeys = new Set<string>(Object.values(BLOCK));

@@ -16,7 +16,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export function normalizeText(raw: string): string {
   let s = raw;
   if (s.includes('\x1b') || s.includes('\x9b')) s = s.replace(ANSI, '');
-  if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
+  // CRLF is a line end; a lone CR is an ordinary word character to bash (it only hides text on a terminal), so it
+  // must not become a line break that would turn `SAFE\r#x; reboot` into a comment.
+  if (s.includes('\r')) s = s.replace(/\r\n/g, '\n').replace(/\r/g, '\u240d');
   if (NON_ASCII.test(s)) s = s.normalize('NFKC').replace(INVISIBLE, '');
   return s.replace(CONTROL, '');
 }
@@ -45,8 +47,10 @@ function prefixRe(abs: string): RegExp {
  */
 export function foldHomeForms(text: string, home: string, hermesHome: string): string {
   let s = text;
-  if (s.includes('HERMES_HOME')) s = s.replace(/\$\{HERMES_HOME\}|\$HERMES_HOME(?![A-Za-z0-9_])/g, '~/.hermes');
-  if (s.includes('HOME')) s = s.replace(/\$\{HOME\}|\$HOME(?![A-Za-z0-9_])/g, '~');
+  // `~` only means home at the start of a word; inside one (`/proc/self/root$HOME/x`) the absolute path is spelled out.
+  const at = (m: string, off: number, str: string, abs: string): string => (off === 0 || /[\s'"=:(`<>|;&]/.test(str[off - 1]) ? m : abs);
+  if (s.includes('HERMES_HOME')) s = s.replace(/\$\{HERMES_HOME\}|\$HERMES_HOME(?![A-Za-z0-9_])/g, (_m, off: number, str: string) => at('~/.hermes', off, str, trimSlash(hermesHome)));
+  if (s.includes('HOME')) s = s.replace(/\$\{HOME\}|\$HOME(?![A-Za-z0-9_])/g, (m, off: number, str: string) => at('~', off, str, trimSlash(home)));
   if (!s.includes('/')) return s;
   const lower = s.toLowerCase();
   const hh = trimSlash(hermesHome);

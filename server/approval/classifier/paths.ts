@@ -22,7 +22,28 @@ export function resolvePath(p: string, ctx: Ctx, cwd?: string): string | null {
     if (!cwd) return null;
     s = `${cwd.replace(/\/+$/, '')}/${s}`;
   }
-  return normalizeAbs(s.toLowerCase());
+  return normalizeAbs(procAlias(s.toLowerCase(), ctx, cwd));
+}
+
+// `/proc/<pid>/root` is the process's root directory and `/proc/<pid>/cwd` its working directory: both are other
+// names for ordinary paths, so `/proc/self/root/home/u/.bashrc` is `~/.bashrc`. An unknown cwd is taken to be
+// home, the most sensitive place it could be.
+const PROC_LINK = /^\/proc\/(?:self|thread-self|\$ppid|\$\$|\$\{ppid\}|\$bashpid|\d+|[^/]*\$[^/]*)(?:\/task\/[^/]+)?\/(root|cwd)(?=\/|$)/;
+
+function procAlias(raw: string, ctx: Ctx, cwd?: string): string {
+  if (!raw.includes('proc')) return raw;
+  // Before `..` is resolved: `/proc/self/cwd/..` is the parent of the working directory, not `/proc/self`.
+  let s = raw.replace(/\/(?:\.?\/)+/g, '/');
+  for (let k = 0; k < 8; k++) {
+    const m = PROC_LINK.exec(s);
+    if (!m) return s;
+    let rest = s.slice(m[0].length);
+    // An unknown cwd: climbing out of it could reach anything, so the climb is taken to end in home.
+    if (m[1] === 'cwd' && !cwd) rest = rest.replace(/^(?:\/\.\.(?=\/|$))+/, '');
+    const base = m[1] === 'root' ? '' : cwd ? normalizeAbs(cwd.toLowerCase()) : ctx.home;
+    s = (base + '/' + rest).replace(/\/(?:\.?\/)+/g, '/');
+  }
+  return s;
 }
 
 export function normalizeAbs(s: string): string {

@@ -28,6 +28,8 @@ export interface Flow {
   localFile: boolean;
   /** Pids of the host itself (`pgrep hermes`, `pidof node`, `ps | grep hermes | awk …`, a hermes pid file). */
   hostPids: boolean;
+  /** The process environment (`env`, `printenv`, `set`, `export -p`): API keys and tokens live there. */
+  environ?: boolean;
 }
 
 const REMOTE = new Set([
@@ -105,7 +107,7 @@ export function literalFlow(text: string): Flow {
 /** Runs one stage over its input flow. */
 export function stageOutput(st: StageInfo, piped: Flow | null, ctx: Ctx): Flow {
   const input = st.stdinFlow ?? piped;
-  const carried = { remote: input?.remote ?? false, decoded: input?.decoded ?? false, hostPids: input?.hostPids ?? false };
+  const carried = { remote: input?.remote ?? false, decoded: input?.decoded ?? false, hostPids: input?.hostPids ?? false, environ: input?.environ ?? false };
   const out = (f: Partial<Flow>): Flow => ({
     remote: carried.remote || !!f.remote,
     decoded: carried.decoded || !!f.decoded,
@@ -113,11 +115,14 @@ export function stageOutput(st: StageInfo, piped: Flow | null, ctx: Ctx): Flow {
     envgen: !!f.envgen,
     localFile: !!f.localFile,
     hostPids: carried.hostPids || !!f.hostPids,
+    environ: carried.environ || !!f.environ,
   });
   const { name, args } = st;
   const stdinContent = input?.content ?? null;
   if (name === '') return out({ remote: st.remoteInside });
   if (REMOTE.has(name)) return out({ remote: true });
+  if ((name === 'env' || name === 'printenv') && args.length <= 2 && !args.slice(1).some((a) => !a.v.startsWith('-'))) return out({ environ: true });
+  if ((name === 'set' || name === 'export' || name === 'declare' || name === 'typeset') && (args.length === 1 || args.slice(1).every((a) => /^-[px]+$/.test(a.v)))) return out({ environ: true });
   switch (name) {
     case 'echo':
       return out({ content: echoText(args) });

@@ -5,6 +5,7 @@ import type { Cmd, Rule } from './cmd';
 import { APPROVE } from './keys';
 import { recursiveDeleteScope, resolvePath } from './paths';
 import { sensitiveWrite } from './sensitive-paths';
+import { gitDir, gitExecConfig, GIT_HOOKS, packageScripts, parseJustfile, parseMakefile, recipeLines } from './content';
 
 // ---- git ----
 
@@ -18,6 +19,54 @@ function gitConfigValue(c: Cmd, kv: string): void {
 }
 
 const DISCARD_PATHS = new Set(['.', ':/', '*', ':/*', './']);
+const GIT_EXEC_KEY = /^(?:core\.(?:fsmonitor|sshcommand|pager|editor|hookspath|askpass|gitproxy)|alias\..+|pager\..+|diff\.external|diff\..+\.(?:command|textconv)|filter\..+\.(?:clean|smudge|process)|credential\.helper|sequence\.editor|gpg\.program|merge\..+\.driver|include\.path|includeif\..+\.path|uploadpack\.packobjectshook)$/i;
+
+/** `git config [--global] key value`: keys whose value git later runs (or that pull in other config) ask. */
+function gitConfigCommand(c: Cmd, rest: Cmd['args']): void {
+  const pos: string[] = [];
+  let global = false;
+  for (let k = 1; k < rest.length; k++) {
+    const v = rest[k].v;
+    if (v === '--global' || v === '--system') global = true;
+    if (v === '-f' || v === '--file' || v === '--type' || v === '--default' || v === '--blob') {
+      k++;
+      continue;
+    }
+    if (v.startsWith('-')) continue;
+    pos.push(v);
+  }
+  const first = pos[0] === 'set' || pos[0] === 'add' ? 1 : 0;
+  const key = pos[first];
+  const value = pos[first + 1];
+  if (!key || value === undefined || !GIT_EXEC_KEY.test(key)) return;
+  if (/^core\.fsmonitor$/i.test(key) && /^(?:true|false)$/i.test(value)) return;
+  if (/^alias\./i.test(key) && !value.startsWith('!')) return;
+  c.runScript(value.replace(/^!/, ''));
+  c.add(APPROVE.GIT_EXEC_CONFIG, `git config${global ? ' --global' : ''} ${key} makes git run ${JSON.stringify(value)} from now on`);
+}
+
+/** What a git command in this repository runs besides git: executing config values and hooks. */
+function gitRepoContent(c: Cmd, sub: string): void {
+  const probe = c.probe;
+  if (!probe || !c.dir) return;
+  const dir = gitDir(probe, c.dir);
+  if (!dir) return;
+  const cfg = probe.readText(`${dir}/config`);
+  let hooksPath = `${dir}/hooks`;
+  for (const { key, value } of cfg ? gitExecConfig(cfg) : []) {
+    if (key === 'core.hookspath') {
+      hooksPath = value.startsWith('/') ? value : value.startsWith('~/') ? c.ctx.homeRaw + value.slice(1) : `${dir.replace(/\/\.git$/, '')}/${value}`;
+      continue;
+    }
+    if (key.startsWith('alias.') && key !== `alias.${sub.toLowerCase()}`) continue;
+    if (c.runScript(value.replace(/^!/, '')) > 0) c.add(APPROVE.GIT_EXEC_CONFIG, `this repository's git config (${key}) runs commands that need approval`);
+  }
+  for (const hook of GIT_HOOKS[sub] ?? []) {
+    const text = probe.readText(`${hooksPath}/${hook}`);
+    if (text === null) continue;
+    if (c.runContent(text) > 0) c.add(APPROVE.GIT_EXEC_CONFIG, `the ${hook} hook runs commands that need approval`);
+  }
+}
 
 const git: Rule = (c) => {
   const { args } = c;
@@ -31,6 +80,16 @@ const git: Rule = (c) => {
   const sub = args[i]?.v;
   if (!sub) return;
   const rest = args.slice(i);
+  // `git clone --upload-pack='sh -c …'`, `git push --receive-pack=…`, `git archive --exec=…`: programs git runs.
+  for (let k = 1; k < rest.length; k++) {
+    const m = /^--(?:upload-pack|receive-pack|exec)=(.*)$/s.exec(rest[k].v) ?? (/^(?:--upload-pack|--receive-pack|--exec|-u)$/.test(rest[k].v) && (sub === 'clone' || rest[k].v !== '-u') ? [rest[k].v, rest[k + 1]?.v ?? ''] : null);
+    if (m && m[1]) {
+      c.runScript(m[1]);
+      c.add(APPROVE.GIT_EXEC_CONFIG, `git ${sub} ${rest[k].v.split('=')[0]} runs a program of the command's choosing`);
+    }
+  }
+  if (sub === 'config') gitConfigCommand(c, rest);
+  else gitRepoContent(c, sub);
   const o: Opts = parseOpts(rest, { short: sub === 'push' ? 'o' : sub === 'restore' || sub === 'checkout' ? 'sb' : '', long: ['source', 'push-option', 'repo', 'receive-pack', 'exec', 'message', 'format'] });
   const pos = o.pos.map((a) => a.v);
   switch (sub) {
@@ -41,6 +100,7 @@ const git: Rule = (c) => {
       if (o.has('f', 'force', 'force-with-lease', 'force-if-includes', 'mirror') || pos.some((p) => p.startsWith('+'))) {
         c.add(APPROVE.GIT_FORCE_PUSH, 'force push rewrites remote history');
       }
+      if (o.has('d', 'delete', 'prune') || pos.some((p, k) => k > 0 && /^:[^/]/.test(p))) c.add(APPROVE.GIT_BRANCH_D, 'git push deletes remote branches');
       break;
     case 'clean':
       if (o.has('f', 'force') && !o.has('n', 'dry-run')) c.add(APPROVE.GIT_CLEAN, 'git clean -f deletes untracked files');
@@ -127,7 +187,13 @@ const docker: Rule = (c) => {
     i++;
   }
   if (sub === 'run' || sub === 'create') return privilegedRun(c, i + 1);
-  if (sub === 'exec' && c.args.slice(i + 1).some((a) => a.v === '--privileged')) c.add(APPROVE.DOCKER_PRIVILEGED, 'docker exec --privileged');
+  if (sub === 'exec') {
+    if (c.args.slice(i + 1).some((a) => a.v === '--privileged')) c.add(APPROVE.DOCKER_PRIVILEGED, 'docker exec --privileged');
+    // The command after the container name runs inside it: judge it like a local one.
+    const o = parseOpts(c.args, { from: i + 1, short: 'eguw', long: ['env', 'env-file', 'user', 'workdir', 'detach-keys'], stopAtPositional: true });
+    if (o.rest + 1 < c.args.length) c.run(c.args.slice(o.rest + 1));
+    return;
+  }
   if ((group === '' || group === 'container' || group === 'stack' || group === 'service') && (LIFECYCLE.has(sub) || sub === 'remove')) {
     c.add(APPROVE.DOCKER_LIFECYCLE, `${c.name} ${group ? group + ' ' : ''}${sub} stops or removes containers`);
   } else if (REMOVE.has(sub) || ((group === 'image' || group === 'volume' || group === 'network' || group === 'secret' || group === 'config') && (sub === 'rm' || sub === 'remove'))) {
@@ -184,7 +250,59 @@ export function sqlInArgs(c: Cmd): void {
   }
 }
 
+// ---- build tools: what `npm run x`, `make`, `just` will run ----
+
+const NPM_BUILTIN = new Set(['install', 'i', 'ci', 'add', 'remove', 'uninstall', 'un', 'rm', 'update', 'up', 'upgrade', 'outdated', 'ls', 'list', 'why', 'info', 'view', 'init', 'create', 'dlx', 'exec', 'x', 'publish', 'pack', 'link', 'unlink', 'audit', 'config', 'set', 'get', 'cache', 'login', 'logout', 'whoami', 'version', 'help', 'store', 'prune', 'dedupe', 'import', 'patch', 'rebuild', 'root', 'bin', 'env', 'workspace', 'workspaces', 'global', 'node', 'plugin', 'constraints', 'search', 'doctor', 'fund', 'explain', 'owner', 'team', 'token', 'profile', 'deprecate', 'dist-tag', 'access', 'hook', 'org', 'star', 'stars', 'unstar', 'docs', 'bugs', 'repo', 'edit', 'explore', 'completion', 'shrinkwrap', 'setup', 'licenses', 'pm', 'upgrade-interactive']);
+const INSTALL_VERBS = new Set(['install', 'i', 'ci', 'add', 'rebuild']);
+
+const packageManager: Rule = (c) => {
+  const pos = c.args.slice(1).filter((a) => !a.v.startsWith('-')).map((a) => a.v);
+  let scripts: string[] = [];
+  const verb = pos[0];
+  if (verb === undefined) {
+    if (c.name === 'yarn' || c.name === 'pnpm' || c.name === 'bun') scripts = c.name === 'bun' ? [] : ['install', 'preinstall', 'postinstall', 'prepare'];
+  } else if (verb === 'run' || verb === 'run-script' || verb === 'rum' || verb === 'urn') scripts = pos[1] ? [pos[1]] : [];
+  else if (verb === 'test' || verb === 't' || verb === 'tst' || verb === 'start' || verb === 'stop' || verb === 'restart') scripts = [verb.startsWith('t') ? 'test' : verb];
+  else if (INSTALL_VERBS.has(verb) && pos.length === 1) scripts = ['install', 'preinstall', 'postinstall', 'prepare'];
+  else if (c.name !== 'npm' && !NPM_BUILTIN.has(verb)) scripts = [verb];
+  if (!scripts.length || !c.probe || !c.dir) return;
+  for (const { name, body } of packageScripts(c.probe, c.dir, [...new Set(scripts)])) {
+    if (c.runContent(body) > 0) c.add(APPROVE.SCRIPT_CODE, `package.json script "${name}" runs commands that need approval`);
+  }
+};
+
+const make: Rule = (c) => {
+  if (!c.probe || !c.dir) return;
+  const o = parseOpts(c.args, { short: 'CfIoWjlEO', long: ['directory', 'file', 'makefile', 'include-dir', 'old-file', 'what-if', 'jobs', 'load-average', 'eval'] });
+  if (o.has('n', 'just-print', 'dry-run', 'recon', 'q', 'question', 'p', 'print-data-base')) return;
+  const sub = o.val('C') ?? o.val('directory');
+  const dir = sub === undefined ? c.dir : sub.startsWith('/') ? sub : `${c.dir}/${sub}`;
+  const file = o.val('f') ?? o.val('file') ?? o.val('makefile');
+  const text = file !== undefined ? c.probe.readText(file.startsWith('/') ? file : `${dir}/${file}`) : (c.probe.readText(`${dir}/GNUmakefile`) ?? c.probe.readText(`${dir}/makefile`) ?? c.probe.readText(`${dir}/Makefile`));
+  if (text === null) return;
+  const mk = parseMakefile(text);
+  const targets = o.pos.map((a) => a.v).filter((t) => !t.includes('='));
+  let n = 0;
+  for (const sh of mk.shells) n += c.runContent(sh);
+  for (const line of recipeLines(mk, targets, true).slice(0, 200)) n += c.runContent(line);
+  if (n > 0) c.add(APPROVE.SCRIPT_CODE, `the Makefile recipe for ${targets.join(' ') || mk.first || 'the default target'} runs commands that need approval`);
+};
+
+const just: Rule = (c) => {
+  if (!c.probe || !c.dir) return;
+  if (c.args.some((a) => /^(?:-n|--dry-run|-l|--list|--summary|--show|-s|--evaluate|--dump)$/.test(a.v))) return;
+  const text = c.probe.readText(`${c.dir}/justfile`) ?? c.probe.readText(`${c.dir}/Justfile`) ?? c.probe.readText(`${c.dir}/.justfile`);
+  if (text === null) return;
+  const jf = parseJustfile(text);
+  const targets = c.args.slice(1).filter((a) => !a.v.startsWith('-') && jf.rules.has(a.v)).map((a) => a.v);
+  let n = 0;
+  for (const sh of jf.shells) n += c.runContent(sh);
+  for (const line of recipeLines(jf, targets, false).slice(0, 200)) n += c.runContent(line);
+  if (n > 0) c.add(APPROVE.SCRIPT_CODE, `the justfile recipe ${targets.join(' ') || jf.first || ''} runs commands that need approval`);
+};
+
 export const DEV_RULES: Record<string, Rule> = {
+  npm: packageManager, yarn: packageManager, pnpm: packageManager, make, gmake: make, just,
   git, docker, podman: docker, nerdctl: docker, 'docker-compose': docker, 'podman-compose': docker,
   dropdb: dropDb, mysqladmin: dropDb, rails: dbTask, rake: dbTask, prisma,
   ...Object.fromEntries([...SQL_CLIENTS].map((n) => [n, sqlClient])),

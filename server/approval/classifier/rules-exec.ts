@@ -1,6 +1,6 @@
 // Commands that run other commands: wrappers (sudo, env, nohup, timeout, xargs, …), shells with -c,
 // eval/source/alias, remote and multiplexer command strings, reverse shells, `at` jobs.
-import { parseOpts, type OptSpec } from './argv';
+import { cmdName, parseOpts, type OptSpec } from './argv';
 import type { Cmd, Rule } from './cmd';
 import { judgeDynamicCode, scriptFile } from './code-args';
 import type { Arg } from './expand';
@@ -8,6 +8,14 @@ import { APPROVE } from './keys';
 import type { StageInfo } from './producers';
 
 const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** The value of a long option given by a GNU abbreviation (`--sp=…` for `--split-string=…`). */
+function longAbbrev(o: { flags: Map<string, string[]> }, full: string[]): string | undefined {
+  for (const [k, v] of o.flags) {
+    if (k.length >= 2 && full.some((f) => f.startsWith(k)) && v[0] !== '') return v[0];
+  }
+  return undefined;
+}
 
 function skipAssignments(args: Arg[], from: number): number {
   let i = from;
@@ -85,8 +93,38 @@ const source: Rule = (c) => {
 const alias: Rule = (c) => {
   for (const a of c.args.slice(1)) {
     const eq = a.v.indexOf('=');
-    if (eq > 0) c.runScript(a.v.slice(eq + 1));
+    if (eq <= 0) continue;
+    const name = a.v.slice(0, eq);
+    const body = a.v.slice(eq + 1);
+    // The alias persists: its text is judged now and every later use expands to it.
+    c.runScript(body);
+    c.defineAlias(name, body);
+    const target = cmdName(body.trim().split(/\s+/)[0] ?? '');
+    if (DANGEROUS_TARGET.test(target) && target !== name) c.add(APPROVE.SHELL_STATE, `alias ${name} runs ${target} under another name from now on`);
   }
+};
+
+/** Programs whose renaming hides what a later command does. */
+const DANGEROUS_TARGET = /^(?:rm|dd|mkfs|shred|wipefs|truncate|kill|pkill|killall|shutdown|reboot|halt|poweroff|sh|bash|zsh|dash|eval|exec|sudo|su|chmod|chown|curl|wget|nc|python|perl|ruby|node|find|xargs)$/;
+
+const trap: Rule = (c) => {
+  const pos = c.args.slice(1).filter((a) => a.v !== '--' && !/^-[lp]$/.test(a.v));
+  if (pos.length < 2 || c.args.some((a) => a.v === '-l' || a.v === '-p')) return;
+  const body = pos[0].v;
+  if (body === '' || body === '-') return;
+  const sigs = pos.slice(1).map((a) => a.v.toUpperCase().replace(/^SIG/, ''));
+  const n = c.runScript(body);
+  if (n > 0 || sigs.some((s) => s === 'DEBUG' || s === 'RETURN' || s === 'ERR')) {
+    c.add(APPROVE.SHELL_STATE, `trap on ${sigs.join(' ')} runs ${JSON.stringify(body)} around later commands in this shell`);
+  }
+};
+
+const enable: Rule = (c) => {
+  if (c.args.some((a) => /^-[a-z]*f/.test(a.v))) c.add(APPROVE.SHELL_STATE, 'enable -f loads a shared library into the shell as a builtin');
+};
+
+const hash: Rule = (c) => {
+  if (c.args.some((a) => /^-[a-z]*p/.test(a.v))) c.add(APPROVE.SHELL_STATE, 'hash -p makes a command name run another file from now on');
 };
 
 const sudo: Rule = (c) => {
@@ -104,6 +142,13 @@ const sudo: Rule = (c) => {
   return c.run(c.args.slice(skipAssignments(c.args, o.rest)));
 };
 
+/** polkit's sudo: runs the rest as root (a root shell when it is a shell). */
+const pkexec: Rule = (c) => {
+  const o = parseOpts(c.args, { long: ['user'], stopAtPositional: true });
+  c.add(APPROVE.SWITCH_USER, 'pkexec runs a program as root');
+  return c.run(c.args.slice(o.rest));
+};
+
 const doas: Rule = (c) => {
   const o = parseOpts(c.args, { short: 'uC', stopAtPositional: true });
   if (o.has('s')) c.add(APPROVE.SUDO_FLAG, 'doas -s opens a root shell');
@@ -111,20 +156,26 @@ const doas: Rule = (c) => {
 };
 
 const su: Rule = (c) => {
-  const o = parseOpts(c.args, { short: 'cgGsw', long: ['command', 'group', 'supp-group', 'shell', 'whitelist-environment'] });
+  const o = parseOpts(c.args, { short: 'cgGsw', long: ['command', 'group', 'supp-group', 'shell', 'whitelist-environment', 'session-command'] });
   c.add(APPROVE.SWITCH_USER, 'su switches to another user (root by default)');
-  const body = o.val('c') ?? o.val('command');
+  const body = o.val('c') ?? o.val('command') ?? o.val('session-command') ?? longAbbrev(o, ['command', 'session-command']);
   if (body !== undefined) c.runScript(body);
 };
 
 const runuser: Rule = (c) => {
-  const o = parseOpts(c.args, { short: 'cgGsuw', long: ['command', 'group', 'supp-group', 'shell', 'user'], stopAtPositional: true });
-  const body = o.val('c') ?? o.val('command');
+  const o = parseOpts(c.args, { short: 'cgGsuw', long: ['command', 'group', 'supp-group', 'shell', 'user', 'session-command'], stopAtPositional: true });
+  const body = o.val('c') ?? o.val('command') ?? o.val('session-command');
   if (body !== undefined) c.runScript(body);
   else if (o.has('u', 'user')) return c.run(c.args.slice(o.rest));
 };
 
 const env: Rule = (c) => {
+  // `--sp 'cmd'`: an abbreviated long option taking the next word.
+  const ab = c.args.findIndex((a, i) => i > 0 && /^--s(?:p(?:l(?:i(?:t(?:-(?:s(?:t(?:r(?:i(?:n(?:g)?)?)?)?)?)?)?)?)?)?)?$/.test(a.v));
+  if (ab > 0 && c.args[ab + 1]) {
+    c.runScript(c.args.slice(ab + 1).map((a) => a.v).join(' '));
+    return { name: '', args: c.args };
+  }
   const o = parseOpts(c.args, {
     short: 'uCSP',
     long: ['unset', 'chdir', 'split-string', 'block-signal', 'default-signal', 'ignore-signal', 'argv0'],
@@ -132,11 +183,13 @@ const env: Rule = (c) => {
   });
   let i = o.rest;
   while (i < c.args.length && (c.args[i].v === '-' || ASSIGN.test(c.args[i].v))) i++;
-  const split = o.val('S') ?? o.val('split-string');
+  const split = o.val('S') ?? o.val('split-string') ?? longAbbrev(o, ['split-string']);
   if (split !== undefined) {
     c.runScript([split, ...c.args.slice(i).map((a) => a.v)].join(' '));
     return { name: '', args: c.args };
   }
+  // Without a command, env prints the environment.
+  if (i >= c.args.length) return { name: 'env', args: c.args.slice(0, 1) };
   return c.run(c.args.slice(i));
 };
 
@@ -170,6 +223,14 @@ const xargs: Rule = (c) => {
     stopAtPositional: true,
   });
   const inner = c.args.slice(o.rest);
+  const text = c.stdin()?.content;
+  const rep = o.val('I') ?? (o.has('i') ? '{}' : undefined);
+  if (text != null && inner.length) {
+    // The input is known (`echo ~ | xargs rm -rf`): judge the command it builds, too.
+    const items = (o.has('0') ? text.split('\0') : rep !== undefined ? text.split('\n') : text.split(/\s+/)).filter(Boolean).slice(0, 16);
+    if (rep !== undefined) for (const it of items) c.run(inner.map((a) => ({ ...a, v: a.v.split(rep).join(it) })));
+    else if (items.length) c.run([...inner, ...items.map((v) => ({ v, w: null, dyn: false }))]);
+  }
   return c.run(inner.length ? inner : [{ v: 'echo', w: null, dyn: false }], { xargs: true });
 };
 
@@ -206,9 +267,21 @@ const systemdRun: Rule = (c) => {
 
 const ssh: Rule = (c) => {
   const o = parseOpts(c.args, { short: 'BbcDEeFIiJLlmOopQRSWw', stopAtPositional: true });
+  for (const opt of o.flags.get('o') ?? []) {
+    const m = /^(?:proxycommand|localcommand|knownhostscommand|remotecommand)[= ]\s*(.*)$/is.exec(opt);
+    if (m) c.runScript(m[1]);
+  }
   const remote = c.args.slice(o.rest + 1);
-  // The remote command is a shell string on the other machine; judge it like a local one.
-  if (remote.length) c.runScript(remote.map((a) => a.v).join(' '));
+  // The remote command is a shell string on the other machine; judge it like a local one. Without one, stdin
+  // (`… | ssh host`, `ssh host <<EOF`) is the remote shell's script.
+  let n = 0;
+  if (remote.length) n = c.runScript(remote.map((a) => a.v).join(' '));
+  else if (o.rest < c.args.length && !o.has('N', 'L', 'R', 'D', 'W')) {
+    const flow = c.stdin();
+    if (flow?.content != null) n = c.runScript(flow.content);
+    else if (flow) c.runFlow(flow, 'shell');
+  }
+  if (n > 0) c.add(APPROVE.REMOTE_EXEC, 'the command runs on another machine over ssh');
   return { name: 'ssh', args: c.args };
 };
 
@@ -270,11 +343,54 @@ const read: Rule = (c) => {
   names.forEach((n, k) => c.setVar(n, k === names.length - 1 ? fields.slice(k).join(' ') : (fields[k] ?? '')));
 };
 
+/** `taskset [-c] mask cmd` / `taskset -p …` (no command). */
+const taskset: Rule = (c) => {
+  const o = parseOpts(c.args, { stopAtPositional: true });
+  if (o.has('p', 'pid')) return;
+  return c.run(c.args.slice(o.rest + 1));
+};
+
+/** `chrt [opts] prio cmd`; `chrt -p …` changes a running process. */
+const chrt: Rule = (c) => {
+  const o = parseOpts(c.args, { short: 'T', long: ['sched-runtime', 'sched-deadline', 'sched-period'], stopAtPositional: true });
+  if (o.has('p', 'pid')) return;
+  return c.run(c.args.slice(o.rest + 1));
+};
+
+/** `sg group -c cmd` or `sg group cmd…` (a command string). */
+const sg: Rule = (c) => {
+  const rest = c.args.slice(1).filter((a) => a.v !== '-' && a.v !== '--');
+  const k = rest.findIndex((a) => a.v === '-c');
+  const body = k >= 0 ? rest[k + 1]?.v : rest.slice(1).map((a) => a.v).join(' ');
+  if (body) c.runScript(body);
+};
+
+/** Wrappers whose options all look like `--name=value` or plain flags (setpriv, prlimit, …). */
+const longWrapper: Rule = (c) => {
+  const o = parseOpts(c.args, { short: 'gGu', stopAtPositional: true });
+  return c.run(c.args.slice(o.rest));
+};
+
+/** `uv run`, `poetry run`, `pipenv run`, `bundle exec`, `conda run -n x`, `direnv exec dir`: run the rest. */
+const subWrapper = (verbs: string[], skip = 0): Rule => (c) => {
+  const k = c.args.findIndex((a, i) => i > 0 && verbs.includes(a.v));
+  if (k < 0) return;
+  const o = parseOpts(c.args, { from: k + 1, short: 'npC', long: ['name', 'prefix', 'with', 'python', 'directory', 'project', 'env-file', 'package', 'from'], stopAtPositional: true });
+  return c.run(c.args.slice(o.rest + skip));
+};
+
 export const EXEC_RULES: Record<string, Rule> = {
+  taskset, chrt, sg, setpriv: longWrapper, prlimit: longWrapper, numactl: longWrapper, cgexec: wrapper({ short: 'g' }),
+  fakeroot: wrapper({}), faketime: wrapper({}, 1), eatmydata: wrapper({}), nocache: wrapper({}), 'systemd-inhibit': longWrapper,
+  runcon: wrapper({}), 'aa-exec': wrapper({ short: 'pn' }), chpst: wrapper({ short: 'uUeb' }), setuidgid: wrapper({}, 1),
+  cpulimit: wrapper({ short: 'lpe' }), trickle: wrapper({ short: 'udwtlsn' }), 'dbus-launch': wrapper({}),
+  uv: subWrapper(['run']), poetry: subWrapper(['run']), pipenv: subWrapper(['run']), bundle: subWrapper(['exec']),
+  conda: subWrapper(['run']), mamba: subWrapper(['run']), pixi: subWrapper(['run']), direnv: subWrapper(['exec'], 1),
+  'flatpak-spawn': longWrapper, trap, enable, hash,
   sh: shell, bash: shell, zsh: shell, dash: shell, ksh: shell, ash: shell, mksh: shell, fish: shell, yash: shell,
   posh: shell, rbash: shell, csh: shell, tcsh: shell,
   eval: evalRule, source: source, '.': source, alias,
-  sudo, doas, su, runuser, env, command, builtin: wrapper({}), exec: wrapper({ short: 'a' }),
+  sudo, doas, pkexec, su, runuser, env, command, builtin: wrapper({}), exec: wrapper({ short: 'a' }),
   nohup: wrapper({}), setsid: wrapper({}), nice: wrapper({ short: 'n', long: ['adjustment'], numeric: true }),
   ionice: wrapper({ short: 'cnp', long: ['class', 'classdata', 'pid'] }), time: wrapper({ short: 'fo', long: ['format', 'output'] }),
   timeout, chroot, flock, watch, xargs, parallel, stdbuf: wrapper({ short: 'ioe', long: ['input', 'output', 'error'] }),

@@ -19,7 +19,12 @@ function basename(p: string): string {
 
 function hardlineScope(c: Cmd, path: string, how: string): boolean {
   const abs = resolvePath(path, c.ctx, c.cwd);
-  const scope = abs === null ? null : recursiveDeleteScope(abs, c.ctx);
+  let scope = abs === null ? null : recursiveDeleteScope(abs, c.ctx);
+  // Through a symlink: `ln -s ~ /tmp/h; rm -rf /tmp/h/` deletes home (the trailing slash follows the link).
+  if (!scope && abs !== null) {
+    const real = c.real(path.endsWith('/') || path.endsWith('/.') || /\/\*$/.test(path) ? path : path.replace(/\/+$/, '') + '/.');
+    if (real) scope = recursiveDeleteScope(real, c.ctx);
+  }
   if (scope) c.add(SCOPE_KEY[scope], `${how} on ${path} destroys ${SCOPE_WHAT[scope]}`);
   return scope !== null;
 }
@@ -41,7 +46,13 @@ const rm: Rule = (c) => {
     const hit = sensitiveWrite(t.v, c.ctx, c.cwd);
     if (hit && hit.key !== BLOCK.BLOCK_DEVICE && hit.key !== BLOCK.SHUTDOWN) c.add(hit.key, `deletes ${hit.what}`);
   }
-  if (recursive && !hardline) c.add(APPROVE.RECURSIVE_DELETE, `${c.name} -r deletes directories and everything in them`);
+  // In a build script or recipe (`"clean": "rm -rf dist"`), deleting workspace subdirectories is routine; what
+  // reaches outside the working directory still asks.
+  const routine = c.inContent && !!c.cwd && o.pos.length > 0 && o.pos.every((t) => {
+    const abs = resolvePath(t.v, c.ctx, c.cwd);
+    return abs !== null && abs.startsWith(c.cwd + '/') && !c.real(t.v);
+  });
+  if (recursive && !hardline && !routine) c.add(APPROVE.RECURSIVE_DELETE, `${c.name} -r deletes directories and everything in them`);
 };
 
 const NARROWING = /^-(?:i?name|i?path|i?wholename|i?regex|newer\w*|[amc](?:time|min)|size|user|group|uid|gid|nouser|nogroup|perm|empty|inum|samefile|links|i?lname|used|context)$/;
@@ -137,6 +148,7 @@ const copy: Rule = (c) => {
   const spec = COPY_SPECS[c.name];
   const o = parseOpts(c.args, spec);
   const pos = o.pos.map((a) => a.v);
+  if (c.name === 'rsync') for (const e of [...(o.flags.get('e') ?? []), ...(o.flags.get('rsh') ?? []), ...(o.flags.get('rsync-path') ?? [])]) c.runScript(e);
   if (c.name === 'install' && o.has('d', 'directory')) {
     for (const p of pos) c.write(`${p}/.`, 'install -d');
     return;
@@ -152,6 +164,9 @@ const copy: Rule = (c) => {
     srcs = pos.slice(0, -1);
   } else return;
   if ((c.name === 'scp' || c.name === 'rsync') && /^[^/]*:/.test(dest)) return;
+  if (c.name === 'ln' && srcs.length === 1) c.markLink(srcs[0], dest);
+  // `rsync --delete empty/ ~/` empties the destination: a recursive delete of it.
+  if (c.name === 'rsync' && [...o.flags.keys()].some((k) => k.startsWith('delete') || k === 'remove-source-files')) hardlineScope(c, dest, 'rsync --delete');
   c.write(dest, c.name);
   // When dest is a directory the written file is dest/<basename of source>.
   for (const s of srcs) if (!/^[^/]*:/.test(s)) c.write(`${dest.replace(/\/+$/, '')}/${basename(s)}`, c.name);
@@ -183,7 +198,13 @@ const tee: Rule = (c) => {
 };
 
 const truncate: Rule = (c) => {
-  for (const a of parseOpts(c.args, { short: 'sr', long: ['size', 'reference'] }).pos) c.write(a.v, 'truncate');
+  const o = parseOpts(c.args, { short: 'sr', long: ['size', 'reference'] });
+  const size = o.val('s') ?? o.val('size');
+  const shrink = size !== undefined && /^(?:[<%/]?0+[KMGTPEZY]?i?B?|-.*)$/i.test(size);
+  for (const a of o.pos) {
+    c.write(a.v, 'truncate');
+    if (shrink) c.truncation(a.v, `truncate -s ${size}`);
+  }
 };
 
 const dd: Rule = (c) => {
@@ -207,10 +228,12 @@ const wipe: Rule = (c) => {
   }
   if (c.name === 'shred' && c.flags.xargs) c.add(APPROVE.XARGS_RM, 'xargs feeds an unknown list of paths to shred');
   for (const a of c.args.slice(1)) {
-    if (BLOCK_DEV.test(a.v)) c.add(BLOCK.BLOCK_DEVICE, `${c.name} overwrites the raw block device ${a.v}`);
+    const real = a.v.startsWith('-') ? null : c.real(a.v);
+    if (BLOCK_DEV.test(a.v) || (real && BLOCK_DEV.test(real))) c.add(BLOCK.BLOCK_DEVICE, `${c.name} overwrites the raw block device ${a.v}`);
     else if (c.name === 'shred' && !a.v.startsWith('-')) {
       const hit = sensitiveWrite(a.v, c.ctx);
       if (hit) c.add(hit.key, `shred destroys ${hit.what}`);
+      else c.add(APPROVE.FILE_DESTROY, `shred overwrites ${a.v} so it cannot be recovered`);
     }
   }
 };
@@ -248,8 +271,37 @@ const yq: Rule = (c) => {
   if (o.has('i', 'inplace')) for (const a of o.pos.slice(1)) c.write(a.v, `${c.name} -i`);
 };
 
+const EDITOR_EXEC = /(?:^|[|\s:])(?:!|sh(?:ell)?\b|te?r?m?i?n?a?l?\b|py(?:thon)?3?\b|pyx?\b|lua\b|perl\b|ruby\b|call\s+system|system\s*\(|!\s*\w)/;
+
 const editor: Rule = (c) => {
-  for (const a of c.args.slice(1)) if (!a.v.startsWith('-') && !a.v.startsWith('+')) c.write(a.v, `${c.name} (editor)`);
+  for (let i = 1; i < c.args.length; i++) {
+    const v = c.args[i].v;
+    // `vim -c ':!rm -rf ~'`, `vim +'!sh'`, `--cmd`, `-S script`: editor commands that run a shell or code.
+    const cmdText = v === '-c' || v === '--cmd' ? c.args[++i]?.v ?? '' : v.startsWith('+') ? v.slice(1) : null;
+    if (cmdText !== null) {
+      const bang = /^\s*:?\s*(?:\d*,?\d*)?\s*!(.*)$/.exec(cmdText);
+      if (bang) c.runScript(bang[1]);
+      if (EDITOR_EXEC.test(cmdText)) c.add(APPROVE.INLINE_CODE, `${c.name} runs an editor command that starts a shell or code (${cmdText})`);
+      continue;
+    }
+    if (v === '-S' || v === '-u') {
+      i++;
+      c.add(APPROVE.INLINE_CODE, `${c.name} ${v} sources an editor script`);
+      continue;
+    }
+    if (!v.startsWith('-')) c.write(v, `${c.name} (editor)`);
+  }
+};
+
+/** zip -T -TT cmd / --unzip-command: the test command is a shell command. */
+const zip: Rule = (c) => {
+  for (let i = 1; i < c.args.length; i++) {
+    const v = c.args[i].v;
+    const prog = v === '-TT' || v === '--unzip-command' ? c.args[i + 1]?.v : v.startsWith('--unzip-command=') ? v.slice(16) : v.startsWith('-TT') && v.length > 3 ? v.slice(3).replace(/^=/, '') : undefined;
+    if (prog === undefined) continue;
+    c.runScript(prog);
+    c.add(APPROVE.INLINE_CODE, `zip ${v} runs a program (${prog})`);
+  }
 };
 
 function urlBasename(u: string): string {
@@ -294,9 +346,23 @@ const wget: Rule = (c) => {
 };
 
 /** Archive extraction into a directory writes anything inside it. */
+const TAR_EXEC = /^--(?:checkpoint-action|to-command|use-compress-program|rsh-command|info-script|new-volume-script|index-file)(?:=|$)/;
+const COMPRESSORS = /^(?:gzip|gunzip|pigz|bzip2|pbzip2|lbzip2|xz|pixz|zstd|unzstd|lz4|lzip|lzop|brotli)(?:\s+-[-\w]+)*$/;
+
 const extract: Rule = (c) => {
   let dir: string | undefined;
   if (c.name === 'tar') {
+    for (let i = 1; i < c.args.length; i++) {
+      const v = c.args[i].v;
+      const m = TAR_EXEC.exec(v);
+      let prog: string | undefined;
+      if (m) prog = v.includes('=') ? v.slice(v.indexOf('=') + 1) : c.args[i + 1]?.v;
+      else if (v === '-I') prog = c.args[i + 1]?.v;
+      if (prog === undefined) continue;
+      if (v.startsWith('--checkpoint-action')) prog = prog.replace(/^(?:exec|sleep|echo|ttyout|dot|bell|wait)=?/, (k) => (k.startsWith('exec') ? '' : '#'));
+      if (COMPRESSORS.test(prog.trim())) continue;
+      if (c.runScript(prog) === 0) c.add(APPROVE.INLINE_CODE, `tar ${v.split('=')[0]} runs a program (${prog})`);
+    }
     const o = parseOpts(c.args, { short: 'CfbIKNgLTVX', long: ['directory', 'file', 'exclude', 'transform', 'owner', 'group', 'mode', 'use-compress-program', 'files-from', 'exclude-from'] });
     const first = c.args[1]?.v ?? '';
     const extracting = o.has('x', 'extract', 'get') || (/^[a-zA-Z]+$/.test(first) && first.includes('x'));
@@ -311,7 +377,7 @@ const extract: Rule = (c) => {
 };
 
 export const FS_RULES: Record<string, Rule> = {
-  rm, unlink: rm, rimraf: rm, find, chmod, chown, chgrp: chown,
+  rm, unlink: rm, rimraf: rm, find, chmod, chown, chgrp: chown, zip,
   cp: copy, mv: copy, install: copy, ln: copy, rsync: copy, scp: copy,
   tee, truncate, dd, mkfs, mkswap,
   wipefs: wipe, blkdiscard: wipe, shred: wipe, badblocks: wipe, hdparm: wipe,

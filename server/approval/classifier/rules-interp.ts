@@ -76,15 +76,27 @@ const interpreter: Rule = (c) => {
     // perl -pi -e '…' files / ruby -i: everything positional after the code is edited in place.
     for (const a of c.args.slice(1).filter((x) => !x.v.startsWith('-'))) c.write(a.v, `${c.name} -i`);
   }
+  if (s.inline) {
+    // Shell strings inside the code (`os.system("rm -rf ~")`) are judged as commands.
+    for (const a of c.args.slice(1)) if (!a.v.startsWith('-') && /[("'`]/.test(a.v)) c.judgeProgram(a.v, `${c.name} inline code`);
+  }
   if (s.inline || s.module) return;
-  if (s.script < c.args.length) scriptFile(c, c.args[s.script], 'interpreter');
-  else c.runFlow(c.stdin(), 'interpreter');
+  if (s.script < c.args.length) {
+    // The host's own CLI run through the interpreter (`node …/main.js config set …`) is still the host's CLI.
+    const after = c.args.slice(s.script + 1);
+    if (after.length && /^(?:config|allowlist|approvals?|setup|login|gateway|stop|restart|update|uninstall|model)$/.test(after[0].v)) {
+      c.run([{ v: 'hermes-host', w: null, dyn: false }, ...after]);
+    }
+    scriptFile(c, c.args[s.script], 'interpreter');
+  } else c.runFlow(c.stdin(), 'interpreter');
 };
 
 const pwsh: Rule = (c) => {
-  if (c.args.slice(1).some((a) => /^-(?:c|command|e|ec|encodedcommand)$/i.test(a.v))) {
-    c.add(APPROVE.INLINE_CODE, `${c.name} runs an inline command`);
-  }
+  const k = c.args.findIndex((a, i) => i > 0 && /^-(?:c|command|e|ec|encodedcommand)$/i.test(a.v));
+  if (k > 0) c.add(APPROVE.INLINE_CODE, `${c.name} runs an inline command`);
+  // The command text (after -Command, or the positional words) is judged for destructive cmdlets too.
+  const body = k > 0 ? c.args.slice(k + 1) : c.args.slice(1).filter((a) => !a.v.startsWith('-'));
+  if (body.length && !/^-(?:e|ec|encodedcommand)$/i.test(c.args[k]?.v ?? '')) c.runScript(body.map((a) => a.v).join(' '));
 };
 
 const AWK_EXEC = /\bsystem\s*\(|\|\s*(?:getline\b|")|"\s*\|\s*getline/;
@@ -95,7 +107,29 @@ const awk: Rule = (c) => {
 };
 
 
+/** `man -P 'sh -c …'`: the pager (or browser) is a shell command. */
+const man: Rule = (c) => {
+  for (let i = 1; i < c.args.length; i++) {
+    const v = c.args[i].v;
+    const prog = v === '-P' || v === '--pager' || v === '-H' || v === '--html' ? c.args[++i]?.v : /^--(?:pager|html)=/.test(v) ? v.slice(v.indexOf('=') + 1) : undefined;
+    if (prog) c.runScript(prog);
+  }
+};
+
+/** `gdb -ex '!sh'`, `gdb -batch -ex 'shell …'`, `-ex 'python …'`: debugger commands that run a shell or code. */
+const gdb: Rule = (c) => {
+  for (let i = 1; i < c.args.length; i++) {
+    const v = c.args[i].v;
+    const cmd = v === '-ex' || v === '--ex' || v === '-eval-command' || v === '--eval-command' || v === '-iex' ? c.args[++i]?.v ?? '' : v.startsWith('--eval-command=') ? v.slice(15) : null;
+    if (cmd === null) continue;
+    const sh = /^\s*(?:!|shell\s+)(.*)$/s.exec(cmd);
+    if (sh) c.runScript(sh[1]);
+    if (sh || /^\s*(?:python|pi|guile|call\s+(?:\(int\))?system)/.test(cmd)) c.add(APPROVE.INLINE_CODE, `${c.name} runs a debugger command that starts a shell or code (${cmd})`);
+  }
+};
+
 export const INTERP_RULES: Record<string, Rule> = {
+  man, gdb, lldb: gdb,
   python: interpreter, perl: interpreter, ruby: interpreter, node: interpreter, nodejs: interpreter, deno: interpreter,
   bun: interpreter, php: interpreter, lua: interpreter, luajit: interpreter, rscript: interpreter, osascript: interpreter,
   expect: interpreter, tclsh: interpreter, wish: interpreter,

@@ -117,6 +117,7 @@ const systemctl: Rule = (c) => {
   if (!verb) return;
   if (POWER.has(verb)) c.add(BLOCK.SHUTDOWN, `systemctl ${verb}`);
   else if (STOPS.has(verb)) c.add(APPROVE.SERVICE_STOP, `systemctl ${verb} ${o.pos.slice(1).map((a) => a.v).join(' ')}`.trim());
+  else persistUnit(c);
 };
 
 const loginctl: Rule = (c) => {
@@ -144,14 +145,17 @@ const crontab: Rule = (c) => {
   c.add(APPROVE.SCHEDULED_JOB, o.has('r') ? 'crontab -r removes every scheduled job' : 'crontab changes scheduled jobs (persistence)');
 };
 
-const POLICY_KEYS = /^(?:approvals?|command_allowlist|security|terminal|sandbox|tools)\b/i;
 
 /** The host's own CLI: policy changes and lifecycle commands that would end running agents. */
 const hermes: Rule = (c) => {
   const pos = c.args.slice(1).filter((a) => !a.v.startsWith('-')).map((a) => a.v);
   const [sub, verb, key] = pos;
-  if (sub === 'config' && verb && /^(?:set|unset|edit|reset|delete|rm|import)$/.test(verb)) {
-    if (verb === 'edit' || verb === 'reset' || verb === 'import' || POLICY_KEYS.test(key ?? '')) c.add(APPROVE.HOST_POLICY, `changes the host's own policy (${pos.join(' ')})`);
+  // Every config key is policy: approvals and allowlists, but also the model endpoint (the API key goes wherever
+  // model.base_url points), private-URL access, skill guards, the terminal backend.
+  if (sub === 'config' && verb && /^(?:set|unset|edit|reset|delete|rm|import|add|remove|migrate)$/.test(verb)) {
+    c.add(APPROVE.HOST_POLICY, `changes the host's own configuration (${pos.slice(0, 3).join(' ')}${key ? '' : ''})`);
+  } else if (sub === 'setup' || sub === 'login' || sub === 'model' && verb && verb !== 'list') {
+    c.add(APPROVE.HOST_POLICY, `${c.name} ${sub} changes the host's model endpoint or credentials`);
   } else if ((sub === 'allowlist' || sub === 'approvals' || sub === 'approval') && !/^(?:list|show|ls|get)?$/.test(verb ?? '')) {
     c.add(APPROVE.HOST_POLICY, `changes the host's own approval policy (${pos.join(' ')})`);
   } else if (sub && /^(?:stop|restart|kill|shutdown|update|uninstall)$/.test(sub)) {
@@ -184,10 +188,41 @@ const sysctl: Rule = (c) => {
   }
 };
 
+/** `systemctl --user enable x`, `launchctl load x`: a unit that starts by itself later (persistence). */
+const persistUnit: Rule = (c) => {
+  const verb = c.args.slice(1).find((a) => !a.v.startsWith('-'))?.v.toLowerCase();
+  if (c.name === 'systemctl' ? verb && /^(?:enable|link|edit|add-wants|add-requires|set-property|preset|revert|import-environment|set-environment)$/.test(verb) : verb && /^(?:load|bootstrap|enable|submit)$/.test(verb)) {
+    c.add(APPROVE.AUTOSTART, `${c.name} ${verb} makes something start by itself later`);
+  }
+};
+
+const kernelModule: Rule = (c) => {
+  const dry = c.args.some((a) => /^-(?:n|-dry-run|c|-showconfig|-show-depends)$/.test(a.v));
+  if (!dry && c.args.slice(1).some((a) => !a.v.startsWith('-'))) c.add(APPROVE.SYSTEM_CONFIG, `${c.name} changes the running kernel`);
+};
+
+const mount: Rule = (c) => {
+  if (c.args.slice(1).some((a) => !a.v.startsWith('-') || /remount|bind/.test(a.v))) c.add(APPROVE.SYSTEM_CONFIG, `${c.name} changes mounted filesystems`);
+};
+
+/** Programs that print stored secrets: gpg's secret-key export, the macOS keychain, pass, vault reads. */
+const secretDump: Rule = (c) => {
+  const args = c.args.slice(1).map((a) => a.v);
+  const hit =
+    (c.name === 'gpg' || c.name === 'gpg2') ? args.some((a) => /^--export-secret-(?:sub)?keys/.test(a)) :
+    c.name === 'security' ? args.some((a) => /^find-(?:generic|internet)-password$|^dump-keychain$/.test(a)) && args.some((a) => /^-[a-z]*[wg]/.test(a) || a === 'dump-keychain') :
+    c.name === 'pass' ? args.length > 0 && !/^(?:ls|list|find|search|init|generate|insert|edit|rm|mv|cp|git)$/.test(args[0]) :
+    c.name === 'vault' ? args[0] === 'read' || (args[0] === 'kv' && args[1] === 'get') :
+    c.name === 'op' ? args[0] === 'read' || (args[0] === 'item' && args[1] === 'get') : false;
+  if (hit) c.add(APPROVE.SECRET_READ, `${c.name} prints stored secrets`);
+};
+
 export const PROC_RULES: Record<string, Rule> = {
+  insmod: kernelModule, rmmod: kernelModule, modprobe: kernelModule, mount, umount: mount,
+  gpg: secretDump, gpg2: secretDump, security: secretDump, pass: secretDump, vault: secretDump, op: secretDump,
   kill, pkill, killall, killall5,
   shutdown, reboot: shutdown, halt: shutdown, poweroff: shutdown, init, telinit: init,
-  systemctl, loginctl, service, 'rc-service': service, sv: service, launchctl: service,
+  systemctl, loginctl, service, 'rc-service': service, sv: service, launchctl: (c) => { service(c); persistUnit(c); },
   crontab, hermes, 'hermes-host': hermes,
   iptables: firewall, ip6tables: firewall, 'iptables-legacy': firewall, 'iptables-nft': firewall, 'iptables-restore': firewall,
   'ip6tables-restore': firewall, nft: firewall, ufw: firewall, 'firewall-cmd': firewall,

@@ -56,16 +56,70 @@ function systemHit(abs: string): SensitiveHit | null {
   for (const d of ['/etc', '/private/etc', '/private/var', '/boot', '/usr/lib/systemd', '/lib/systemd']) {
     if (isUnder(abs, d)) return { key: APPROVE.SYSTEM_CONFIG, what: `system configuration (${d})` };
   }
-  for (const d of ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/lib', '/lib32', '/lib64', '/usr/lib', '/usr/lib64', '/usr/libexec', '/proc/sys', '/sys']) {
+  for (const d of ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/lib', '/lib32', '/lib64', '/usr/lib', '/usr/lib64', '/usr/libexec', '/proc/sys', '/sys']) {
     if (isUnder(abs, d)) return { key: APPROVE.SYSTEM_FILE, what: `a system file (${d})` };
   }
   return null;
+}
+
+const GLOB = /[*?[]/;
+
+/** Sensitive files a glob could name (`~/.ssh/a*d_keys`, `~/.b?shrc`, `/etc/pass*`), home-relative or absolute. */
+const HOME_SAMPLES = [
+  '.ssh/authorized_keys', '.ssh/authorized_keys2', '.ssh/id_rsa', '.ssh/id_ed25519', '.ssh/id_ecdsa', '.ssh/config',
+  ...SHELL_RC, ...CRED_FILES, '.aws/credentials', '.aws/config', '.kube/config', '.docker/config.json',
+  '.config/gcloud/credentials.db', '.config/gcloud/application_default_credentials.json', '.gnupg/private-keys-v1.d/x',
+  '.config/autostart/x.desktop', '.config/systemd/user/x.service', 'library/launchagents/x.plist', '.gitconfig',
+];
+const ABS_SAMPLES = ['/etc/passwd', '/etc/shadow', '/etc/sudoers', '/etc/crontab', '/etc/hosts', '/etc/profile', '/etc/bash.bashrc'];
+const HERMES_SAMPLES = ['config.yaml', '.env', 'auth.json', 'state.db'];
+
+function globRe(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    // Like the shell: a leading `*` or `?` does not match a dot file.
+    const lead = i === 0 || glob[i - 1] === '/' ? '(?!\\.)' : '';
+    if (ch === '*') re += lead + '[^/]*';
+    else if (ch === '?') re += lead + '[^/]';
+    else if (ch === '[') {
+      const j = glob.indexOf(']', i + 2);
+      if (j < 0) re += '\\[';
+      else {
+        re += '[' + glob.slice(i + 1, j).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        i = j;
+      }
+    } else re += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp('^' + re + '$');
+}
+
+/** Sensitive paths an absolute glob matches (checked against a fixed sample of well-known files). */
+export function globCandidates(abs: string, ctx: Ctx): string[] {
+  let re: RegExp;
+  try {
+    re = globRe(abs);
+  } catch {
+    return [];
+  }
+  const all = [
+    ...HOME_SAMPLES.map((r) => `${ctx.home}/${r}`),
+    ...ABS_SAMPLES,
+    ...HERMES_SAMPLES.flatMap((r) => [`${ctx.hermesHome}/${r}`, `${ctx.hermesHomeDefault}/${r}`]),
+  ];
+  return all.filter((c) => re.test(c));
 }
 
 /** The sensitive class of writing `path` (already expanded, `~` allowed), or null. */
 export function sensitiveWrite(path: string, ctx: Ctx, cwd?: string): SensitiveHit | null {
   const abs = resolvePath(path, ctx, cwd);
   if (abs === null) return relativeHit(normalizeRel(path));
+  if (GLOB.test(abs)) {
+    for (const c of globCandidates(abs, ctx)) {
+      const hit = sensitiveWrite(c, ctx);
+      if (hit) return hit;
+    }
+  }
   if (abs.startsWith('/dev/')) {
     if (HARMLESS_DEV.test(abs)) return null;
     if (BLOCK_DEVICE.test(abs)) return { key: BLOCK.BLOCK_DEVICE, what: `the raw block device ${abs}` };
@@ -108,4 +162,36 @@ export function isHermesSecret(path: string, ctx: Ctx): boolean {
     if (abs.startsWith(hh + '/') && /^(?:\.env(?:\..*)?|auth\.json|\.anthropic_oauth\.json|mcp-tokens(?:\/.*)?)$/.test(abs.slice(hh.length + 1))) return true;
   }
   return false;
+}
+
+const SECRET_HOME = /^(?:\.ssh|\.aws|\.gnupg|\.kube|\.config\/gcloud|\.password-store|\.azure|\.ssh\/(?!.*\.pub$|known_hosts|config$|authorized_keys|environment$|rc$)[^/]+|\.aws\/(?:credentials|config)|\.kube\/config|\.netrc|\.git-credentials|\.config\/gcloud\/.+|\.docker\/config\.json|\.pgpass|\.npmrc|\.pypirc|\.gnupg\/(?:private-keys.*|secring.*|.*\.key)|\.vault-token|\.config\/gh\/hosts\.yml|\.azure\/.+|\.password-store\/.+|\.cargo\/credentials(?:\.toml)?|\.terraform\.d\/credentials\.tfrc\.json|\.kaggle\/kaggle\.json|\.anthropic_oauth\.json|\.my\.cnf|\.boto|\.s3cfg|\.config\/op\/.+)$/;
+const KEY_FILE = /^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/;
+const HERMES_READ = /^(?:\.env(?:\..*)?|auth\.json|config\.yaml|\.anthropic_oauth\.json|mcp-tokens(?:\/.*)?|state\.db(?:-.*)?)$/;
+
+/** What reading `path` would disclose when it holds credentials or secrets (a description), else null. */
+export function secretRead(path: string, ctx: Ctx, cwd?: string): string | null {
+  const abs = resolvePath(path, ctx, cwd);
+  if (abs === null) {
+    const rel = normalizeRel(path);
+    const base = rel.slice(rel.lastIndexOf('/') + 1);
+    if (PROJECT_ENV.test(base) || KEY_FILE.test(base)) return `a secrets file (${base})`;
+    if (rel.startsWith('.ssh/') || rel === '.netrc' || rel === '.git-credentials') return `a credential file (${rel})`;
+    return null;
+  }
+  if (GLOB.test(abs)) {
+    for (const c of globCandidates(abs, ctx)) {
+      const hit = secretRead(c, ctx);
+      if (hit) return hit;
+    }
+  }
+  if (/^\/proc\/[^/]+\/(?:task\/[^/]+\/)?environ$/.test(abs)) return "a process's environment (API keys)";
+  for (const hh of [ctx.hermesHome, ctx.hermesHomeDefault]) {
+    if (abs.startsWith(hh + '/') && HERMES_READ.test(abs.slice(hh.length + 1))) return `Hermes secrets (${abs.slice(hh.length + 1)})`;
+  }
+  if (abs === '/etc/shadow' || abs === '/etc/gshadow' || abs.startsWith('/etc/ssh/ssh_host_') && !abs.endsWith('.pub')) return `a system secret (${abs})`;
+  const rel = homeRelative(abs, ctx);
+  if (rel !== null && SECRET_HOME.test(rel)) return `a credential file (~/${rel})`;
+  const base = abs.slice(abs.lastIndexOf('/') + 1);
+  if (PROJECT_ENV.test(base) || KEY_FILE.test(base)) return `a secrets file (${base})`;
+  return null;
 }

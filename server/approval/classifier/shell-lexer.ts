@@ -153,6 +153,11 @@ export abstract class Lexer {
     if ((c === '<' || c === '>') && s[start + 1] === '(') return this.readWordTok(start);
     let p = start;
     while (p < n && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+    // `{name}>file` allocates a descriptor into $name: a redirect, not a word (`bash {fd}>out -c reboot`).
+    if (p === start && c === '{') {
+      const m = /^\{[A-Za-z_][A-Za-z0-9_]*\}(?=[<>])/.exec(s.slice(start, start + 66));
+      if (m) p = start + m[0].length;
+    }
     const fd = p > start && (s[p] === '<' || s[p] === '>') ? s.slice(start, p) : '';
     if (!fd) p = start;
     if (!OP_START.has(s[p])) return this.readWordTok(start);

@@ -17,9 +17,33 @@ export interface Verdict {
   reasons: Finding[];
   /** Every simple command found, including those inside `bash -c`, `$(…)`, heredocs fed to shells, etc. */
   parts: string[];
+  /** The shell state after this command ran (input state plus its alias and function definitions). */
+  state?: ShellState;
+}
+
+/** Shell state that persists in the thread's shell between commands: aliases and functions (name → text). */
+export interface ShellState {
+  aliases: Map<string, string>;
+  functions: Map<string, string>;
+}
+
+/** Read-only, synchronous look at the filesystem the command will run on (small files only). */
+export interface FsProbe {
+  /** Text of a small regular file (absolute path, original case), or null: missing, too large, binary. */
+  readText(abs: string): string | null;
+  /** Size in bytes of an existing file (following symlinks), or null when there is none. */
+  size(abs: string): number | null;
+  /** The path with every symlink resolved (missing tail components kept as written), or null. */
+  realpath(abs: string): string | null;
+  /** The well-known program (rm, dd, shred, …) this file is a copy or link of, or null. */
+  identify(abs: string): string | null;
 }
 
 export interface ClassifyOptions {
+  /** Reads scripts, package.json, Makefiles and git config the command will run, and resolves symlinks. */
+  probe?: FsProbe;
+  /** Aliases and functions defined by earlier commands in the same persistent shell. */
+  state?: ShellState;
   /** The user's home directory; defaults to os.homedir(). */
   home?: string;
   /** HERMES_HOME; defaults to $HERMES_HOME or <home>/.hermes. */
@@ -31,6 +55,7 @@ export interface ClassifyOptions {
 }
 
 export interface PathOptions {
+  probe?: FsProbe;
   home?: string;
   hermesHome?: string;
   /** Directory relative paths are resolved against. */

@@ -10,12 +10,15 @@ import { expandWord, type Arg, type Scope, type Taint } from './expand';
 import { APPROVE, BLOCK, severityOf } from './keys';
 import { foldHomeForms, normalizeText } from './normalize';
 import { normalizeRel, resolvePath } from './paths';
+import { judgeProgramText } from './content';
+import { PathChecks } from './path-checks';
 import { flowThrough, isRemoteCommand, literalFlow, stageOutput, type Flow, type StageInfo } from './producers';
 import { initScript, RULES, scanSql, sqlInArgs, SQL_CLIENTS } from './rules';
 import { isHermesSecret, sensitiveWrite } from './sensitive-paths';
+import { judgeSpecialAssignment, rawPath, SECRET_SKIP, shellQuote } from './shell-state';
 import { parseShell } from './shell-split';
 import { containsRemote, isForkBomb } from './tree-scan';
-import type { Ctx, Finding } from './types';
+import type { Ctx, Finding, FsProbe, ShellState } from './types';
 
 const MAX_DEPTH = 40;
 const ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?(\+?)=([\s\S]*)$/;
@@ -23,6 +26,8 @@ const DECLARE = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const WRITE_OPS = new Set(['>', '>>', '>|', '<>', '&>', '&>>']);
 const SUBST_SHOWN = '$(…)';
 const NO_FLAGS: RunFlags = { xargs: false, findExec: null };
+/** Command names a function definition would silently replace for every later command in the shell. */
+const SHADOWED = new Set(['ls', 'cd', 'cat', 'echo', 'git', 'npm', 'node', 'python', 'python3', 'make', 'test', 'true', 'false', 'pwd', 'grep', 'sudo', 'command_not_found_handle', 'builtin', 'command', 'exec', 'source', 'printf', 'cp', 'mv', 'rm', 'mkdir', 'ssh', 'curl', 'bash', 'sh']);
 
 export class Walker implements Scope, WalkerOps {
   readonly findings: Finding[] = [];
@@ -41,12 +46,46 @@ export class Walker implements Scope, WalkerOps {
   private executables: Set<string> | undefined;
   private downloaded: Set<string> | undefined;
   private remoteScripts: Set<Script> | undefined;
+  /** Earlier values of reassigned variables: `X="rm -rf /"; false && X=echo; $X` may run either. */
+  private alts: Map<string, string[]> | undefined;
+  /** Functions defined in this command line. */
+  private funcs: Map<string, Command> | undefined;
+  private pathChecks: PathChecks | undefined;
+  /** The thread's state before this command; copied on the first definition (most commands define nothing). */
+  private readonly baseState: ShellState | undefined;
+  private ownState: ShellState | undefined;
+  /** Original-case working directory, for reading files through the probe. */
+  cwdRaw: string | undefined;
+  positionalUnknown = false;
+  /** An alias or function was defined. */
+  stateChanged = false;
+  readonly probe: FsProbe | undefined;
+  /** Aliases and functions in force: the thread's earlier state plus this line's definitions. */
+  get state(): ShellState {
+    if (!this.ownState) {
+      const b = this.baseState;
+      this.ownState = { aliases: new Map(b?.aliases), functions: new Map(b?.functions) };
+    }
+    return this.ownState;
+  }
+
+  private get paths(): PathChecks {
+    return (this.pathChecks ??= new PathChecks(this));
+  }
+
+  private lookupState(kind: 'aliases' | 'functions', name: string): string | undefined {
+    return (this.ownState ?? this.baseState)?.[kind].get(name);
+  }
 
   constructor(
     readonly ctx: Ctx,
     cwd?: string,
+    opts: { probe?: FsProbe; state?: ShellState } = {},
   ) {
     this.cwd = cwd ? (resolvePath(cwd, ctx) ?? undefined) : undefined;
+    this.cwdRaw = cwd && cwd.startsWith('/') ? cwd : undefined;
+    this.probe = opts.probe;
+    this.baseState = opts.state;
   }
 
   add(key: string, part: string, description: string): void {
@@ -132,18 +171,39 @@ export class Walker implements Scope, WalkerOps {
         return this.walkSimple(c, depth, stdin);
       case 'group': {
         this.walkScript(c.body, depth + 1, stdin);
-        this.redirects(c.redirects, c.text, depth);
+        this.redirects(c.redirects, c.text, depth, false);
         return { name: '', args: [], remoteInside: containsRemote(c.body) };
       }
-      case 'func':
+      case 'func': {
         if (isForkBomb(c.name, c.body)) this.add(BLOCK.FORK_BOMB, c.text, `function ${c.name} spawns copies of itself without end`);
+        // The function persists in the thread's shell: its body is judged now, with unknown arguments, so a
+        // dispatcher like `f(){ "$@"; }` asks here; calls in this line are judged with their arguments.
+        const savedUnknown = this.positionalUnknown;
+        this.positionalUnknown = true;
         this.walkCommand(c.body, depth + 1, null);
+        this.positionalUnknown = savedUnknown;
+        (this.funcs ??= new Map()).set(c.name, c.body);
+        this.state.functions.set(c.name, c.body.text);
+        this.stateChanged = true;
+        if (SHADOWED.has(c.name)) this.add(APPROVE.SHELL_STATE, c.text, `defines a function named ${c.name}, which replaces that command in this shell from now on`);
         return { name: '', args: [] };
+      }
       case 'noop':
+        if (/^(?:for|select)\s/.test(c.text)) this.forHeader(c.words);
         this.walkWords(c.words, depth);
-        this.redirects(c.redirects, c.text, depth);
+        this.redirects(c.redirects, c.text, depth, false);
         return { name: '', args: [] };
     }
+  }
+
+  /** `for d in ~ /tmp; do …`: the loop variable takes each value in turn. */
+  private forHeader(words: Word[]): void {
+    const name = words[0]?.text;
+    if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return;
+    const values = words[1]?.text === 'in' ? words.slice(2).flatMap((w) => expandWord(w, this).map((a) => a.v)) : this.positional;
+    if (!values.length) return;
+    this.vars.set(name, values[0]);
+    if (values.length > 1) (this.alts ??= new Map()).set(name, values.slice(1, 9));
   }
 
   private walkSimple(c: SimpleCommand, depth: number, stdin: (() => Flow | null) | null): StageInfo {
@@ -160,21 +220,46 @@ export class Walker implements Scope, WalkerOps {
     let i = 0;
     while (i < args.length && ASSIGN.test(args[i].w?.text ?? args[i].v)) i++;
     if (i === args.length) {
-      for (const a of args) this.assign(a);
-      this.redirects(c.redirects, part, depth);
+      for (const a of args) this.assign(a, part, depth);
+      this.redirects(c.redirects, part, depth, true);
       return { name: '', args: [] };
     }
-    const redirected = this.redirects(c.redirects, part, depth);
+    // `PATH=./bin:$PATH ls`, `BASH_ENV=x bash …`: prefix assignments affect the command they precede.
+    for (let k = 0; k < i; k++) judgeSpecialAssignment(this, args[k].v, part, depth);
+    const bare = args.length - i === 1 && (args[i].v === ':' || args[i].v === 'true');
+    const redirected = this.redirects(c.redirects, part, depth, bare);
     const input = redirected ? () => redirected : stdin;
     const stage = this.run(args.slice(i), part, depth, NO_FLAGS, input);
     const out = redirected ? { ...stage, stdinFlow: redirected } : stage;
-    this.recordOutputFiles(c.redirects, out, input);
+    this.recordOutputFiles(c.redirects, out, input, depth);
+    if (this.alts) this.runAlternatives(c, i, part, depth, input);
     return out;
   }
 
+  /** Runs the command again with each earlier value of a reassigned variable it uses. */
+  private runAlternatives(c: SimpleCommand, from: number, part: string, depth: number, input: (() => Flow | null) | null): void {
+    for (const [name, values] of this.alts!) {
+      if (!c.words.some((w) => w.text.includes(`\0$${name}\0`) || w.text.includes(`\0{${name}`))) continue;
+      const cur = this.vars.get(name);
+      for (const v of values) {
+        this.vars.set(name, v);
+        const args: Arg[] = [];
+        for (const w of c.words) for (const a of expandWord(w, this)) args.push(a);
+        if (args.length > from) this.run(args.slice(from), part, depth + 1, NO_FLAGS, input);
+      }
+      if (cur === undefined) this.vars.delete(name);
+      else this.vars.set(name, cur);
+    }
+  }
+
   /** `echo 'rm -rf /' > x.sh`, `curl … > x.sh`: remember what went into the file, for when it is run. */
-  private recordOutputFiles(rs: Redirect[], stage: StageInfo, input: (() => Flow | null) | null): void {
+  private recordOutputFiles(rs: Redirect[], stage: StageInfo, input: (() => Flow | null) | null, depth: number): void {
     for (const r of rs) {
+      // `cat <<EOF > >(sh)`: the command's output is the process substitution's input.
+      if (r.target?.procs.length && /^(?:>|>>|>\||&>|&>>)$/.test(r.op)) {
+        for (const s of r.target.procs) this.walkScript(s, depth + 1, () => stageOutput(stage, input ? input() : null, this.ctx));
+        continue;
+      }
       if (!r.target || (r.fd !== '' && r.fd !== '1') || !/^(?:>|>>|>\||&>|&>>)$/.test(r.op)) continue;
       const out = stageOutput(stage, input ? input() : null, this.ctx);
       for (const a of expandWord(r.target, this)) {
@@ -206,30 +291,45 @@ export class Walker implements Scope, WalkerOps {
     this.vars.set(name, value);
   }
 
-  private assign(a: Arg): void {
+  private assign(a: Arg, part: string, depth: number): void {
     const m = ASSIGN.exec(a.v);
     if (!m) return;
+    judgeSpecialAssignment(this, a.v, part, depth);
     if (a.taint) this.varTaint.set(m[1], a.taint);
+    const prev = this.vars.get(m[1]);
     // An unknown value stays unknown: `$x` must not later look like a harmless literal.
     if (a.dyn) this.vars.delete(m[1]);
-    else this.vars.set(m[1], m[2] ? (this.vars.get(m[1]) ?? '') + m[3] : m[3]);
+    else this.vars.set(m[1], m[2] ? (prev ?? '') + m[3] : m[3]);
+    // The earlier value may still be the one in force (the reassignment sat behind `&&`, in an `if`, …).
+    if (prev !== undefined && prev !== this.vars.get(m[1])) {
+      const list = (this.alts ??= new Map()).get(m[1]) ?? [];
+      if (list.length < 8 && !list.includes(prev)) list.push(prev);
+      this.alts.set(m[1], list);
+    }
   }
 
   /** Checks redirect targets; returns what a heredoc, here-string or `<` redirect feeds to stdin, if any. */
-  private redirects(rs: Redirect[], part: string, depth: number): Flow | undefined {
+  private redirects(rs: Redirect[], part: string, depth: number, bare: boolean): Flow | undefined {
     let input: Flow | undefined;
     for (const r of rs) {
       if (r.op === '<<' || r.op === '<<-') input = literalFlow(r.body ?? '');
       else if (r.op === '<<<') input = literalFlow((r.target ? expandWord(r.target, this).map((a) => a.v).join(' ') : '') + '\n');
       else if (!r.target) continue;
       else if (WRITE_OPS.has(r.op) || (r.op === '>&' && !/^(?:\d+|-)$/.test(r.target.text))) {
-        for (const a of expandWord(r.target, this)) this.write(a.v, part, `redirect ${r.op}`);
-        for (const s of r.target.procs) this.walkScript(s, depth + 1, null);
-      } else if (r.op === '<' && (r.fd === '' || r.fd === '0')) {
+        for (const a of expandWord(r.target, this)) {
+          this.write(a.v, part, `redirect ${r.op}`);
+          // `> important.db` with no command empties the file: ask unless it is scratch or does not exist yet.
+          if (bare && (r.op === '>' || r.op === '>|') && (r.fd === '' || r.fd === '1')) this.truncation(a.v, part, 'an empty redirect');
+        }
+        if (!r.target.procs.length) continue;
+      } else if ((r.op === '<' || r.op === '<>') && (r.fd === '' || r.fd === '0' || r.op === '<>')) {
         const a = expandWord(r.target, this)[0];
         if (!a) continue;
         if (isHermesSecret(a.v, this.ctx)) this.add(APPROVE.HERMES_SECRETS_READ, part, `reads Hermes secrets (${a.v})`);
+        else this.secretPath(a.v, part);
         input = this.fileFlow(r.target, a.v);
+      } else if (r.op === '<' || r.op === '<&') {
+        for (const a of expandWord(r.target, this)) this.secretPath(a.v, part);
       }
     }
     return input;
@@ -248,11 +348,47 @@ export class Walker implements Scope, WalkerOps {
   }
 
   write(path: string, part: string, how: string): void {
-    const hit = sensitiveWrite(path, this.ctx, this.cwd);
+    let hit = sensitiveWrite(path, this.ctx, this.cwd);
+    if (!hit) {
+      // Through a symlink (made earlier in this line, or already in the workspace) to a sensitive file.
+      const real = this.real(path);
+      if (real) hit = sensitiveWrite(real, this.ctx);
+    }
     if (hit) this.add(hit.key, part, `${how} writes ${hit.what}`);
   }
 
-  private execKey(p: string): string {
+  judgeProgram(text: string, part: string, depth: number, what: string): void {
+    judgeProgramText(this, text, part, depth, what);
+  }
+
+  // ---- paths, files and programs on disk (path-checks.ts) ----
+
+  real(path: string): string | null {
+    return this.paths.real(path);
+  }
+
+  markLink(target: string, link: string): void {
+    this.paths.markLink(target, link);
+  }
+
+  truncation(path: string, part: string, how: string): void {
+    this.paths.truncation(path, part, how);
+  }
+
+  secretPath(path: string, part: string): void {
+    this.paths.secretPath(path, part);
+  }
+
+  judgeFile(p: string, part: string, depth: number, sink: 'shell' | 'interpreter'): void {
+    if (!this.written?.has(this.execKey(p))) this.paths.judgeFile(p, part, depth, sink);
+  }
+
+  defineAlias(name: string, text: string): void {
+    this.state.aliases.set(name, text);
+    this.stateChanged = true;
+  }
+
+  execKey(p: string): string {
     return resolvePath(p, this.ctx, this.cwd) ?? normalizeRel(p);
   }
 
@@ -266,15 +402,26 @@ export class Walker implements Scope, WalkerOps {
     if (content !== undefined && sink === 'shell' && !/^#!.*\b(?:python|node|perl|ruby|php)/.test(content)) this.runScript(content, depth);
   }
 
-  runScript(text: string, depth: number, positional?: string[]): number {
+  /** How many layers of content read from disk (scripts, package.json, recipes, hooks) enclose this command. */
+  contentDepth = 0;
+
+  /** Classifies content the command runs from disk rather than from its own text. */
+  runContent(text: string, depth: number): number {
+    this.contentDepth++;
+    const n = this.runScript(text, depth);
+    this.contentDepth--;
+    return n;
+  }
+
+  runScript(text: string, depth: number, positional?: string[], nest = true): number {
     const before = this.findings.length;
     const savedPositional = this.positional;
     if (positional) this.positional = positional;
     // Unresolved substitutions were already judged where they appeared; re-parsed, they are plain words.
     const norm = foldHomeForms(normalizeText(text.split(SUBST_SHOWN).join('__subst__')), this.ctx.homeRaw, this.ctx.hermesHomeRaw);
-    this.shellNesting++;
+    if (nest) this.shellNesting++;
     this.walkScript(parseShell(norm), depth + 1, null);
-    this.shellNesting--;
+    if (nest) this.shellNesting--;
     this.positional = savedPositional;
     return this.findings.length - before;
   }
@@ -315,26 +462,68 @@ export class Walker implements Scope, WalkerOps {
       if (a0.ifEmpty && !a0.ifEmpty.includes('$')) this.run([{ v: a0.ifEmpty, w: null, dyn: false }, ...args.slice(1)], part, depth + 1, flags, stdin);
       return { name: '', args };
     }
-    const name = (this.aliases && this.aliases.get(this.execKey(a0.v))) || cmdName(a0.v);
+    if (!a0.v.includes('/') && !a0.w?.quoted) {
+      const alias = this.lookupState('aliases', a0.v);
+      if (alias !== undefined && !flags.xargs && this.aliasDepth < 8) {
+        // An alias expands to its text, then the rest of the words.
+        this.aliasDepth++;
+        this.runScript([alias, ...args.slice(1).map((a) => shellQuote(a.v))].join(' '), depth, undefined, false);
+        this.aliasDepth--;
+        return { name: '', args };
+      }
+    }
+    const fn = a0.v.includes('/') ? undefined : (this.funcs?.get(a0.v) ?? this.lookupState('functions', a0.v));
+    if (fn !== undefined && !this.activeFuncs?.has(a0.v) && depth < MAX_DEPTH - 2) {
+      // A recursive call is judged once: the body is the same whatever the depth (and fork bombs stay linear).
+      (this.activeFuncs ??= new Set()).add(a0.v);
+      const saved = this.positional;
+      const savedUnknown = this.positionalUnknown;
+      this.positional = args.slice(1).map((a) => a.v);
+      this.positionalUnknown = false;
+      if (typeof fn === 'string') this.walkScript(parseShell(fn), depth + 1, stdin);
+      else this.walkCommand(fn, depth + 1, stdin);
+      this.positional = saved;
+      this.positionalUnknown = savedUnknown;
+      this.activeFuncs!.delete(a0.v);
+      return { name: '', args };
+    }
+    let name = (this.aliases && this.aliases.get(this.execKey(a0.v))) || cmdName(a0.v);
+    if (a0.v.includes('/')) {
+      const known = this.paths.identify(a0.v);
+      if (known) name = known;
+    }
     const cmd = new CmdView(this, name, args, part, depth, flags, stdin);
-    if (a0.v.includes('/')) this.checkExecuted(a0.v, part, depth + 1, 'shell');
-    if (DECLARE.has(name)) for (const a of args.slice(1)) this.assign(a);
+    if (a0.v.includes('/')) {
+      this.checkExecuted(a0.v, part, depth + 1, 'shell');
+      if (!RULES.has(name)) this.judgeFile(a0.v, part, depth + 1, 'shell');
+      if (!RULES.has(name)) this.paths.unknownProgram(a0.v, args, part);
+    }
+    if (DECLARE.has(name)) for (const a of args.slice(1)) this.assign(a, part, depth);
     if (name === 'set' && args[1]?.v === '--') this.positional = args.slice(2).map((a) => a.v);
     if (name === 'cd' || name === 'pushd') this.changeDir(args[1]?.v);
     const rule = a0.v.startsWith('/etc/') && /^\/etc\/(?:init|rc)\.d\//.test(a0.v) ? initScript : RULES.get(name);
     const stage = (rule && rule(cmd)) || { name, args };
     if (!SQL_CLIENTS.has(name)) sqlInArgs(cmd);
-    this.secretsAccess(args, part);
+    // `env | curl --data-binary @- …`: the environment (keys, tokens) leaves the machine.
+    if (isRemoteCommand(name) && stdin && cmd.stdin()?.environ) this.add(APPROVE.SECRET_READ, part, `${name} sends the process environment (API keys, tokens) over the network`);
+    this.secretsAccess(args, part, name);
     return stage;
   }
+
+  private aliasDepth = 0;
+  private activeFuncs: Set<string> | undefined;
 
   private changeDir(target: string | undefined): void {
     if (target === undefined || target === '~') this.cwd = this.ctx.home;
     else if (target === '-' || target.startsWith('$')) this.cwd = undefined;
     else this.cwd = resolvePath(target, this.ctx, this.cwd) ?? undefined;
+    if (this.cwd === undefined) this.cwdRaw = undefined;
+    else if (target === undefined || target === '~') this.cwdRaw = this.ctx.homeRaw;
+    else this.cwdRaw = rawPath(target, this) ?? undefined;
   }
 
-  private secretsAccess(args: Arg[], part: string): void {
+  private secretsAccess(args: Arg[], part: string, name: string): void {
+    if (!SECRET_SKIP.has(name)) this.paths.secretArgs(args, part, name);
     const other = this.ctx.hermesHome !== this.ctx.hermesHomeDefault ? this.ctx.hermesHome : null;
     for (let k = 1; k < args.length; k++) {
       const v = args[k].v;

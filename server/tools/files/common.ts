@@ -107,8 +107,22 @@ export async function checkWrites(
   tool: string,
 ): Promise<ToolResult | null> {
   for (const path of paths) {
-    const gate = await approvals.checkWrite(ctx, { path, tool, home: sandbox.home() });
+    const real = await realTarget(sandbox, path);
+    const gate = await approvals.checkWrite(ctx, { path, tool, home: sandbox.home(), real });
     if (!gate.allowed) return declined(gate.message);
   }
   return null;
+}
+
+/** Where a write to `abs` lands: symlinks in the path (the file itself or a parent) resolved by the sandbox. */
+export async function realTarget(sandbox: Sandbox, abs: string): Promise<string> {
+  try {
+    return await sandbox.realpath(abs);
+  } catch {
+    try {
+      return posix.join(await sandbox.realpath(posix.dirname(abs)), posix.basename(abs));
+    } catch {
+      return abs;
+    }
+  }
 }

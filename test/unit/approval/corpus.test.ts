@@ -40,13 +40,22 @@ describe('classifier on the labelled corpus', () => {
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
     const exact = KINDS.reduce((s, k) => s + confusion[k][k], 0) / CORPUS.length;
+    const blocks = CORPUS.filter((e) => e.expect === 'block').length;
+    const hardline = confusion.block.block / blocks;
+    const everydayAsked = EVERYDAY.filter((cmd) => classifyCommand(cmd, CORPUS_OPTIONS).verdict !== 'allow').length;
+    const fpRate = everydayAsked / EVERYDAY.length;
     const table = [
-      `corpus: ${CORPUS.length} commands; positive = asks or blocks`,
+      `corpus: ${CORPUS.length} commands (${blocks} hard-line, ${EVERYDAY.length} everyday); positive = asks or blocks`,
       `precision ${(precision * 100).toFixed(1)}%  recall ${(recall * 100).toFixed(1)}%  exact verdict ${(exact * 100).toFixed(1)}%`,
+      `hard-line agreement ${(hardline * 100).toFixed(1)}%  everyday false positives ${(fpRate * 100).toFixed(1)}% (${everydayAsked}/${EVERYDAY.length})`,
       'expected \\ got   allow  approve  block',
       ...KINDS.map((k) => `${k.padEnd(16)} ${String(confusion[k].allow).padStart(6)} ${String(confusion[k].approve).padStart(8)} ${String(confusion[k].block).padStart(6)}`),
     ];
     console.log(table.join('\n'));
+    // The issue's floors first (what corpora written elsewhere are measured against), then exact agreement here.
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(hardline).toBeGreaterThanOrEqual(0.9);
+    expect(fpRate).toBeLessThanOrEqual(0.03);
     expect(mismatches).toEqual([]);
     expect(precision).toBe(1);
     expect(recall).toBe(1);
