@@ -17,6 +17,8 @@ export interface CommandContext {
   status(e: InboundEnvelope): string;
   model(): string;
   skillMenu(): { command: string; description: string }[];
+  /** Runs one of the host's own commands (server/commands) on this chat's conversation; resolves with what to say. */
+  hostCommand(e: InboundEnvelope, text: string): Promise<string>;
 }
 
 export interface ChatCommand {
@@ -42,7 +44,18 @@ export const COMMANDS: ChatCommand[] = [
   { command: 'undo', description: 'remove the last exchange', immediate: false, run: (c, e) => c.reply(e, c.undo(e) ? '↩️ Removed the last exchange.' : 'Nothing to undo.') },
   { command: 'stop', description: 'stop the running task', immediate: true, run: (c, e) => c.reply(e, c.stop(e) ? '⏹ Stopping.' : 'Nothing is running.') },
   { command: 'status', description: 'what this chat is connected to', immediate: true, run: (c, e) => c.reply(e, c.status(e)) },
-  { command: 'model', description: 'show the model in use', immediate: true, run: (c, e) => c.reply(e, `Model: ${c.model()}`) },
+  {
+    command: 'model',
+    description: 'show the model, or /model <id> to change it for this conversation',
+    immediate: true,
+    run: async (c, e, args) => c.reply(e, args.trim() ? await c.hostCommand(e, `/model ${args.trim()}`) : `Model: ${c.model()}`),
+  },
+  {
+    command: 'compress',
+    description: 'summarise the earlier part of this conversation to free context',
+    immediate: false,
+    run: async (c, e) => c.reply(e, await c.hostCommand(e, '/compress')),
+  },
   { command: 'sethome', description: 'make this chat the home channel', immediate: true, run: (c, e) => (c.setHome(e), c.reply(e, '🏠 This chat is now the home channel.')) },
   {
     command: 'approve',

@@ -206,6 +206,14 @@ export class Gateway {
       },
       model: () => this.port.config().model.default || '(not set)',
       skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
+      hostCommand: async (e, text) => {
+        try {
+          const r = await this.port.runCommand(conv.thread(e), text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` });
+          return r.message ?? (r.handled ? 'Done.' : `Unknown command: ${text}`);
+        } catch (err) {
+          return `⚠️ ${(err as Error).message}`;
+        }
+      },
     };
   }
 

@@ -8,6 +8,8 @@ import { buildSkillCommands } from '../skills/commands';
 import type { Logger } from '../util/log';
 import type Database from 'better-sqlite3';
 import { policyFor } from '../agent/policy';
+import { runCommand, type CommandResult } from '../commands/registry';
+import { commandHost } from '../commands/host';
 
 /** The gateway's one surface in the hub: every chat turn names it as origin, so their approvals reach the chat. */
 export const GATEWAY_SURFACE_ID = 'gateway';
@@ -24,6 +26,8 @@ export interface HostPort {
   /** Starts a turn whose origin is the gateway's surface (so its approvals come to the chat) for this chat user. */
   startTurn(threadId: string, text: string, who?: { userId: string; label: string }): Promise<{ threadId: string; turnId: string }>;
   interrupt(threadId: string): boolean;
+  /** One of the host's slash commands (server/commands), with the gateway as the surface that ran it. */
+  runCommand(threadId: string, text: string, who: { userId: string; label: string }): Promise<CommandResult>;
   isBusy(threadId: string): boolean;
   waitIdle(threadId: string): Promise<Turn | undefined>;
   cwd(threadId: string): string;
@@ -55,6 +59,15 @@ export function hostPort(host: Host): HostPort {
       return { threadId: host.threads.current(id), turnId: turn.id };
     },
     interrupt: (id) => host.threads.interrupt(id).interrupted,
+    runCommand: (id, text, who) => {
+      const origin = { surfaceId: GATEWAY_SURFACE_ID, kind: 'chat' as const, label: who.label };
+      return runCommand(commandHost(host), text, {
+        threadId: id,
+        policy: policyFor(host.config, origin, { user: who.userId }),
+        workspaceRoot: host.workspaceRoot,
+        source: 'gateway',
+      });
+    },
     isBusy: (id) => host.threads.isBusy(id),
     waitIdle: (id) => host.threads.waitIdle(id),
     cwd: (id) => host.threads.get(host.threads.current(id)).cwd,

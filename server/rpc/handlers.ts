@@ -11,7 +11,8 @@ import { HostError } from '../util/errors';
 import { listEndpointModels } from '../agent/model-client';
 import { policyFor } from '../agent/policy';
 import { publicConfig } from '../config/public';
-import { listCommands, runCommand, type CommandHost } from '../commands/registry';
+import { listCommands, runCommand } from '../commands/registry';
+import { commandHost } from '../commands/host';
 import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 import { approvalHandlers } from './approval-handlers';
@@ -21,15 +22,6 @@ import { setWorkspaceTrusted } from '../context';
 function folderPath(f: string | { uri: string }): string {
   const s = typeof f === 'string' ? f : f.uri;
   return s.startsWith('file:') ? fileURLToPath(s) : s;
-}
-
-export function commandHost(host: Host): CommandHost {
-  return {
-    threads: host.threads,
-    config: () => host.config,
-    skillCommands: () => host.skills?.commands() ?? [],
-    listModels: async () => (await listEndpointModels(host.config, host.env(), host.log)).models.map((m) => m.id),
-  };
 }
 
 export function createHandlers(host: Host): Handlers {

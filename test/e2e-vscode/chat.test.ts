@@ -292,8 +292,12 @@ describe('the packaged extension in code-server', () => {
   }, STEP_MS);
   it('attaches to a running host when hermes.host.attach is set, and writes changed settings to its config.yaml', async () => {
     const sock = join(work, 'gateway.sock');
+    // One host owns a HERMES_HOME (the extension's spawned host owns `home`): the always-on host has its own.
+    const gwHome = join(work, 'gateway-home');
+    mkdirSync(gwHome, { recursive: true });
+    writeFileSync(join(gwHome, 'config.yaml'), readFileSync(join(home, 'config.yaml'), 'utf8'));
     gateway = spawn(process.execPath, [HOST_ENTRY, '--listen', sock], {
-      env: { ...process.env, HERMES_HOME: home, TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model' },
+      env: { ...process.env, HERMES_HOME: gwHome, TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
@@ -319,8 +323,8 @@ describe('the packaged extension in code-server', () => {
     await modelInput.waitFor({ state: 'visible', timeout: 30_000 });
     await modelInput.fill('fallback-model');
     await modelInput.press('Tab');
-    await until('config.yaml to take the model', async () => /default: fallback-model/.test(readFileSync(join(home, 'config.yaml'), 'utf8')), 30_000).catch((e) => {
-      throw new Error(`${e.message}\nconfig.yaml: ${readFileSync(join(home, 'config.yaml'), 'utf8')}\nHermes output: ${hermesOutput().slice(-2000)}`);
+    await until('config.yaml to take the model', async () => /default: fallback-model/.test(readFileSync(join(gwHome, 'config.yaml'), 'utf8')), 30_000).catch((e) => {
+      throw new Error(`${e.message}\nconfig.yaml: ${readFileSync(join(gwHome, 'config.yaml'), 'utf8')}\nHermes output: ${hermesOutput().slice(-2000)}`);
     });
     await until('the status bar to show it', async () => /fallback-model/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), 30_000);
   }, STEP_MS * 3);

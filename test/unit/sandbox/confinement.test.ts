@@ -142,7 +142,10 @@ describe('ApprovalBroker.checkEscalation', () => {
 
   test('approvals.mode off or deny refuses without asking: the sandbox is not switched off by a policy mode', async () => {
     for (const mode of ['off', 'deny'] as const) {
-      const ctx = makeCtx('/w');
+      // The turn's policy carries the mode (the gate reads it there, not from config).
+      const config = defaultConfig();
+      config.approvals.mode = mode;
+      const ctx = makeCtx('/w', { config });
       const ask = vi.fn();
       ctx.clients.request = ask as never;
       const r = await broker(mode).checkEscalation(ctx, req);

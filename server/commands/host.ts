@@ -1,0 +1,14 @@
+// The host's side of the slash commands: what a command may reach (threads, config, skills, the model list).
+import type { Host } from '../host';
+import { listEndpointModels } from '../agent/model-client';
+import type { CommandHost } from './registry';
+
+export function commandHost(host: Host): CommandHost {
+  return {
+    threads: host.threads,
+    config: () => host.config,
+    skillCommands: () => host.skills?.commands() ?? [],
+    listModels: async () => (await listEndpointModels(host.config, host.env(), host.log)).models.map((m) => m.id),
+  };
+}
+
