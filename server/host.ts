@@ -6,6 +6,8 @@ import { loadDotEnv } from './config/env';
 import { appendConfigList, loadConfig, setConfigValue, type LoadedConfig } from './config/load';
 import type { HermesConfig } from './config/schema';
 import { openStore, type Store } from './store';
+import { adoptLegacyDatabase } from './store/legacy';
+import { importHermesIfChanged } from './store/hermes-import';
 import { HostEvents } from './agent/events';
 import { PromptBuilder, environmentSection, operatingGuidance } from './agent/prompt';
 import { contextSections } from './agent/context-sections';
@@ -64,7 +66,19 @@ export class Host {
     this.dotenv = loadDotEnv(this.paths.env);
     for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);
     this.workspace = resolve(opts.workspaceRoot ?? process.cwd());
+    if (adoptLegacyDatabase(this.paths.hermesStateDb, this.paths.db)) {
+      this.log.info(`moved this host's earlier database ${this.paths.hermesStateDb} to ${this.paths.db}`);
+    }
     this.store = openStore(this.paths.db);
+    try {
+      const imported = importHermesIfChanged(this.store.db, this.paths.hermesStateDb);
+      if (imported && (imported.sessionsAdded || imported.messagesAdded)) {
+        this.log.info(`imported from Hermes's state.db: ${imported.sessionsAdded} new session(s), ${imported.messagesAdded} message(s)`);
+      }
+    } catch (e) {
+      // History import is a convenience: a state.db we cannot read must not stop the host.
+      this.log.warn(`could not import sessions from ${this.paths.hermesStateDb}`, { error: (e as Error).message });
+    }
     const orphaned = this.store.threads.closeOrphanedTurns();
     if (orphaned) this.log.info(`closed ${orphaned} turn(s) left running by a previous host`);
     this.hub = new ClientHub(this.events, this.log.child('rpc'));
