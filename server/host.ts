@@ -62,6 +62,7 @@ export class Host {
     this.loaded = loadConfig(this.paths.config);
     this.log = opts.log ?? createLogger({ file: this.paths.log, stderr: false, level: this.loaded.config.logging.level });
     for (const w of this.loaded.warnings) this.log.warn(w);
+    for (const n of this.loaded.notes) this.log.info(n);
     this.baseEnv = opts.env ?? process.env;
     this.dotenv = loadDotEnv(this.paths.env);
     for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Document, LineCounter, isMap, parseDocument, type Node } from 'yaml';
 import { HermesConfigSchema, knownKeys, type HermesConfig } from './schema';
 import { writeFileAtomic } from '../util/atomic';
+import { applyHermesCompat } from './compat';
+import { isHermesKey } from './hermes-keys';
 
 export class ConfigError extends Error {
   constructor(
@@ -22,6 +24,8 @@ export interface LoadedConfig {
   config: HermesConfig;
   path: string;
   warnings: string[];
+  /** Things worth knowing that need no action (logged at info level). */
+  notes: string[];
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
@@ -61,7 +65,7 @@ export function validateConfig(path: string, text: string): LoadedConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(path, [{ line: 1, key: '', message: 'expected a mapping of settings at the top level' }]);
   }
-  const res = HermesConfigSchema.safeParse(raw);
+  const res = HermesConfigSchema.safeParse(withoutNulls(raw as Record<string, unknown>));
   if (!res.success) {
     throw new ConfigError(
       path,
@@ -71,25 +75,55 @@ export function validateConfig(path: string, text: string): LoadedConfig {
       }),
     );
   }
-  const warnings: string[] = [];
+  const compat = applyHermesCompat(raw as Record<string, any>, res.data);
+  if (compat.problems.length) {
+    throw new ConfigError(
+      path,
+      compat.problems.map((p) => ({ line: lineOf(doc, lc, p.path), key: p.path.join('.'), message: p.message })),
+    );
+  }
+  const warnings: string[] = compat.warnings.map((w) => `${path}:${lineOf(doc, lc, w.path) ?? '?'}: ${w.path.join('.')}: ${w.message}`);
   const known = knownKeys();
+  // Hermes's own settings that mean nothing here are kept and counted in one note; only keys neither knows warn.
+  let hermesOnly = 0;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!known.has(k)) {
-      warnings.push(`${path}:${lineOf(doc, lc, [k]) ?? '?'}: ${k}: unknown setting (kept, not used)`);
+      if (isHermesKey(k)) hermesOnly++;
+      else warnings.push(`${path}:${lineOf(doc, lc, [k]) ?? '?'}: ${k}: unknown setting (kept, not used)`);
       continue;
     }
     const inner = known.get(k);
     if (inner && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const ik of Object.keys(v)) {
-        if (!inner.has(ik)) warnings.push(`${path}:${lineOf(doc, lc, [k, ik]) ?? '?'}: ${k}.${ik}: unknown setting (kept, not used)`);
+        if (inner.has(ik)) continue;
+        if (isHermesKey(k, ik)) hermesOnly++;
+        else warnings.push(`${path}:${lineOf(doc, lc, [k, ik]) ?? '?'}: ${k}.${ik}: unknown setting (kept, not used)`);
       }
     }
   }
+  const notes = hermesOnly ? [`${path}: ${hermesOnly} Hermes agent setting(s) have no effect in hermes-host; they are kept unchanged`] : [];
   if (res.data.approvals.mode === 'smart') {
     warnings.push(`${path}: approvals.mode: 'smart' is not supported here; using 'manual'`);
     res.data.approvals.mode = 'manual';
   }
-  return { config: res.data, path, warnings };
+  return { config: res.data, path, warnings, notes };
+}
+
+/**
+ * Hermes writes `key: null` (and `key:` with nothing) for settings left at their default. For the settings we know,
+ * null means "the default" here too; the file itself is not changed.
+ */
+function withoutNulls(raw: Record<string, unknown>): Record<string, unknown> {
+  const known = knownKeys();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === null && known.has(k) && k !== 'model') continue;
+    const inner = known.get(k);
+    if (inner && v && typeof v === 'object' && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).filter(([ik, iv]) => !(iv === null && inner.has(ik) && ik !== 'fallback')));
+    } else out[k] = v;
+  }
+  return out;
 }
 
 export function loadConfig(path: string): LoadedConfig {
