@@ -1,7 +1,7 @@
 // `hermes-host doctor`: checks that the host can run here and says what to fix when it cannot.
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
 import type { Host } from '../host';
-import { listEndpointModels } from '../agent/model-client';
+import { modelChecks } from './doctor-model';
 
 export interface Check {
   name: string;
@@ -54,17 +54,7 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
   } catch (e) {
     add({ name: 'node-pty', ok: false, detail: (e as Error).message });
   }
-  try {
-    const { endpoint, models } = await listEndpointModels(host.config, host.env(), host.log);
-    const known = models.some((m) => m.id === endpoint.model);
-    add({
-      name: 'model endpoint',
-      ok: true,
-      detail: `${endpoint.baseURL} answers (${models.length} models)${known ? `, ${endpoint.model} available` : `; ${endpoint.model} not in its list`}`,
-    });
-  } catch (e) {
-    add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
-  }
+  for (const c of await modelChecks(host)) add(c);
   const backend = host.config.terminal.backend;
   const sb = await host.sandboxes.check();
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
