@@ -5,6 +5,7 @@ import { ensureHome, homePaths } from './config/home';
 import { loadDotEnv } from './config/env';
 import { appendConfigList, loadConfig, setConfigValue, type LoadedConfig } from './config/load';
 import type { HermesConfig } from './config/schema';
+import { withTerminalEnv } from './config/terminal-env';
 import { openStore, type Store } from './store';
 import { adoptLegacyDatabase } from './store/legacy';
 import { importHermesIfChanged } from './store/hermes-import';
@@ -48,6 +49,8 @@ export class Host {
   approvals!: ApprovalBroker;
   skills!: SkillsService;
   private loaded: LoadedConfig;
+  private effective?: { loaded: LoadedConfig; dotenv: Record<string, string>; config: HermesConfig };
+  private readonly warned = new Set<string>();
   private dotenv: Record<string, string>;
   private clientSecrets: Record<string, string> = {};
   private readonly baseEnv: NodeJS.ProcessEnv;
@@ -111,8 +114,18 @@ export class Host {
     installTools(this);
   }
 
+  /** config.yaml with Hermes's TERMINAL_* variables (process env, then .env) applied where the file is silent. */
   get config(): HermesConfig {
-    return this.loaded.config;
+    const e = this.effective;
+    if (e && e.loaded === this.loaded && e.dotenv === this.dotenv) return e.config;
+    const r = withTerminalEnv(this.loaded.config, this.loaded.terminalKeys, { ...this.baseEnv, ...this.dotenv });
+    for (const w of r.warnings) {
+      if (this.warned.has(w)) continue;
+      this.warned.add(w);
+      this.log.warn(w);
+    }
+    this.effective = { loaded: this.loaded, dotenv: this.dotenv, config: r.config };
+    return r.config;
   }
 
   get configInfo(): LoadedConfig {

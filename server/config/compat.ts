@@ -13,6 +13,21 @@ export interface CompatNote {
 const IMPLEMENTED_BACKENDS = ['local', 'docker', 'ssh'];
 const WEB_NOT_HERE: Record<string, true> = { parallel: true, exa: true, xai: true };
 
+/**
+ * A terminal backend Hermes has and we do not (modal, daytona, singularity, …): with `terminal.fallback: local` the
+ * host runs commands locally; without it commands are refused with this message. Returns the warning, if any.
+ */
+export function settleBackend(config: HermesConfig): string | undefined {
+  const t = config.terminal;
+  if (IMPLEMENTED_BACKENDS.includes(t.backend)) return undefined;
+  const what = `terminal backend '${t.backend}' is not implemented here (implemented: ${IMPLEMENTED_BACKENDS.join(', ')})`;
+  if (t.fallback === 'local') {
+    t.backend = 'local';
+    return `${what}; running commands locally because terminal.fallback is local`;
+  }
+  return `${what}; commands will be refused until terminal.backend is one of those, or set terminal.fallback: local`;
+}
+
 /** Adjusts `config` in place; returns problems (the file is refused) and warnings (it loads). */
 export function applyHermesCompat(raw: Record<string, any>, config: HermesConfig): { problems: CompatNote[]; warnings: CompatNote[] } {
   const problems: CompatNote[] = [];
@@ -45,21 +60,8 @@ export function applyHermesCompat(raw: Record<string, any>, config: HermesConfig
     }
   }
 
-  const t = config.terminal;
-  if (!IMPLEMENTED_BACKENDS.includes(t.backend)) {
-    if (t.fallback === 'local') {
-      warnings.push({
-        path: ['terminal', 'backend'],
-        message: `terminal backend '${t.backend}' is not implemented here (implemented: ${IMPLEMENTED_BACKENDS.join(', ')}); running commands locally because terminal.fallback is local`,
-      });
-      t.backend = 'local';
-    } else {
-      warnings.push({
-        path: ['terminal', 'backend'],
-        message: `terminal backend '${t.backend}' is not implemented here (implemented: ${IMPLEMENTED_BACKENDS.join(', ')}); commands will be refused until terminal.backend is one of those, or set terminal.fallback: local`,
-      });
-    }
-  }
+  const b = settleBackend(config);
+  if (b) warnings.push({ path: ['terminal', 'backend'], message: b });
 
   const rawWeb = raw.web && typeof raw.web === 'object' ? String(raw.web.backend ?? '').trim().toLowerCase() : '';
   if (WEB_NOT_HERE[rawWeb]) {

@@ -26,6 +26,8 @@ export interface LoadedConfig {
   warnings: string[];
   /** Things worth knowing that need no action (logged at info level). */
   notes: string[];
+  /** Keys written in the file's `terminal:` section (they win over TERMINAL_* variables, as in Hermes). */
+  terminalKeys: string[];
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
@@ -106,7 +108,9 @@ export function validateConfig(path: string, text: string): LoadedConfig {
     warnings.push(`${path}: approvals.mode: 'smart' is not supported here; using 'manual'`);
     res.data.approvals.mode = 'manual';
   }
-  return { config: res.data, path, warnings, notes };
+  const term = (raw as Record<string, any>).terminal;
+  const terminalKeys = term && typeof term === 'object' && !Array.isArray(term) ? Object.keys(term).filter((k) => term[k] != null) : [];
+  return { config: res.data, path, warnings, notes, terminalKeys };
 }
 
 /**
