@@ -8,6 +8,7 @@ import type { Logger } from '../util/log';
 import type { ApprovalAudit } from './audit';
 import type { ApprovalGate, GateResult } from './types';
 import { classifyCommand, classifyPath, isHardline, type Finding } from './classifier';
+import { Allowlist } from './allowlist';
 
 export interface GateDeps {
   config: () => HermesConfig;
@@ -84,8 +85,8 @@ export class ApprovalBroker implements ApprovalGate {
       };
     }
     const config = this.deps.config();
-    const allow = new Set([...config.command_allowlist, ...(this.session.get(ctx.threadId) ?? [])]);
-    if (keys.every((k) => allow.has(k))) {
+    const allow = new Allowlist([...config.command_allowlist, ...(this.session.get(ctx.threadId) ?? [])]);
+    if (s.reasons.every((r) => allow.covers(r))) {
       audit.decided(row('approve'), 'allowlisted', 'policy');
       return { allowed: true, decision: 'allowlisted' };
     }
