@@ -6,6 +6,7 @@ import { HermesConfigSchema, knownKeys, type HermesConfig } from './schema';
 import { writeFileAtomic } from '../util/atomic';
 import { applyHermesCompat } from './compat';
 import { isHermesKey } from './hermes-keys';
+import { setInYamlText } from './edit';
 
 export class ConfigError extends Error {
   constructor(
@@ -164,11 +165,19 @@ export function setConfigValue(path: string, key: string, value: unknown): Loade
     const parsed = parseDocument(value);
     v = parsed.errors.length ? value : parsed.toJS();
   }
-  doc.setIn(parseKey(key), v);
-  const out = doc.toString();
+  const path_ = parseKey(key);
+  doc.setIn(path_, v);
+  // A local text edit keeps every other byte; the whole-document rewrite is only for shapes it cannot handle.
+  const local = setInYamlText(text, path_, v);
+  const out = local !== null && sameValue(parseDocument(local).getIn(path_), doc.getIn(path_)) ? local : doc.toString();
   const loaded = validateConfig(path, out);
   writeFileAtomic(path, out, { mode: 0o600 });
   return loaded;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const plain = (x: unknown) => (x && typeof (x as { toJSON?: () => unknown }).toJSON === 'function' ? (x as { toJSON: () => unknown }).toJSON() : x);
+  return JSON.stringify(plain(a)) === JSON.stringify(plain(b));
 }
 
 /** Appends to a list setting (e.g. command_allowlist) unless the value is already there. */
