@@ -6,6 +6,15 @@
 import type { Finding } from './classifier';
 
 const GLOB = /[*?[]/;
+
+/**
+ * Hermes's keys carry the consequence in parentheses ("git reset --hard (destroys uncommitted changes)", "git force
+ * push (rewrites remote history)"); ours are the class alone. Both compare equal once that suffix, case and spacing
+ * are set aside.
+ */
+function normalKey(k: string): string {
+  return k.replace(/\s*\([^()]*\)\s*$/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
 const CHAINED = /[;&|`\n]|\$\(/;
 
 /** fnmatch (case-sensitive, as on POSIX): * any run, ? one character, [abc]/[!abc] a set. */
@@ -37,14 +46,14 @@ export class Allowlist {
     for (const e of entries) {
       const s = String(e).trim();
       if (!s) continue;
-      this.exact.add(s);
+      this.exact.add(normalKey(s));
       if (GLOB.test(s)) this.patterns.push(globToRegExp(s));
     }
   }
 
   /** Whether one finding is covered: its key listed exactly, or a pattern matching its key or its command part. */
   covers(f: Pick<Finding, 'key' | 'part'>): boolean {
-    if (this.exact.has(f.key)) return true;
+    if (this.exact.has(normalKey(f.key))) return true;
     const part = f.part?.trim() ?? '';
     return this.patterns.some((p) => p.test(f.key) || (!!part && !CHAINED.test(part) && p.test(part)));
   }

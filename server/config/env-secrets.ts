@@ -46,6 +46,10 @@ export function looksLikeSecret(value: string): boolean {
   if (v.length < 8 || /\s/.test(v)) return false;
   if (redact(v) !== v) return true;
   if (isPlainValue(v) || v.length < 20) return false;
+  // Random tokens have a long unbroken run of letters and digits; image names and versions
+  // (nikolaik/python-nodejs:python3.11-nodejs20) are short words between separators.
+  const longestRun = Math.max(0, ...(v.match(/[A-Za-z0-9]+/g) ?? []).map((r) => r.length));
+  if (longestRun < 16) return false;
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(v)).length;
   return classes >= 2 && /\d/.test(v) && entropyBitsPerChar(v) >= 3.5;
 }
@@ -59,6 +63,8 @@ function urlCarriesToken(v: string): boolean {
 export function isSecretEnvEntry(name: string, value: string): boolean {
   const v = value.trim();
   if (v.length < 6) return false;
+  // A connection string with user:password@ carries its password whatever the variable is called.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i.test(v)) return true;
   if (isSecretName(name)) {
     // A secret's name with a path (TERMINAL_SSH_KEY=~/.ssh/id_ed25519) or an address is a pointer, not the secret.
     const pointer = PATH.test(v) || EMAIL.test(v) || (URL_NO_CREDS.test(v) && !urlCarriesToken(v));
