@@ -1,8 +1,10 @@
 // Brings the Hermes agent's sessions (HERMES_HOME/state.db, written by hermes_state.py) into our database so they
-// show in history, thread/search and session_search. Hermes's file is opened read-only and never changed; each run
+// show in history, thread/search and session_search. Hermes's files are only ever copied, never opened; each run
 // adds only sessions and messages that are not here yet (keyed by Hermes's session id and message id).
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Item } from '../protocol';
 import { redact } from '../util/redact';
 import { newId } from '../util/ids';
@@ -92,10 +94,18 @@ function parseArgs(s: string): unknown {
  */
 export function importHermesSessions(db: Database.Database, hermesDbPath: string): HermesImportResult {
   const result: HermesImportResult = { source: hermesDbPath, sessionsAdded: 0, sessionsUpdated: 0, messagesAdded: 0, skipped: 0 };
-  if (!existsSync(hermesDbPath) || stateDbKind(hermesDbPath) !== 'hermes') return result;
-  // readonly: SQLite reads the WAL if Hermes left one but never checkpoints, truncates or creates files.
-  const src = new Database(hermesDbPath, { readonly: true, fileMustExist: true });
+  if (!existsSync(hermesDbPath)) return result;
+  // Even a read-only SQLite connection creates -wal/-shm beside a WAL database, and better-sqlite3 cannot open the
+  // `immutable` URI form; so we read a snapshot copy (main file plus Hermes's -wal, if any) and never open Hermes's.
+  const snap = snapshotCopy(hermesDbPath);
+  let src: Database.Database | undefined;
   try {
+    const kind = stateDbKind(snap.path);
+    if (kind !== 'hermes' && kind !== 'ambiguous') return result;
+    src = new Database(snap.path, { readonly: true, fileMustExist: true });
+    // The copy may be opened with SQLite: settle what it is by its real tables.
+    const tables = new Set((src.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    if (!tables.has('sessions') || !tables.has('messages') || tables.has('turns')) return result;
     src.pragma('busy_timeout = 2000');
     const sc = columns(src, 'sessions');
     const mc = columns(src, 'messages');
@@ -212,9 +222,18 @@ export function importHermesSessions(db: Database.Database, hermesDbPath: string
     });
     for (const s of sessions) importOne(s);
   } finally {
-    src.close();
+    src?.close();
+    snap.remove();
   }
   return result;
+}
+
+function snapshotCopy(path: string): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'hermes-state-'));
+  const copy = join(dir, 'state.db');
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  return { path: copy, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function signatureOf(path: string): string {

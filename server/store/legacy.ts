@@ -2,26 +2,42 @@
 // On start, a state.db that is ours (recognised by our tables) is moved once to our own file name; a state.db that
 // is Hermes's is never opened for writing.
 import Database from 'better-sqlite3';
-import { existsSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 
-export type StateDbKind = 'none' | 'ours' | 'hermes' | 'unknown';
+/** `ambiguous`: both schemas' names appear in the scanned bytes (a message quoting the other one). */
+export type StateDbKind = 'none' | 'ours' | 'hermes' | 'ambiguous' | 'unknown';
 
-/** What HERMES_HOME/state.db is, judged by its tables; opened read-only so nothing in it (or its WAL) changes. */
+/**
+ * What HERMES_HOME/state.db is, judged by the CREATE statements in its schema. SQLite is not used for this: even a
+ * read-only connection creates -wal/-shm files beside a WAL database, and Hermes's files must stay as they are. The
+ * schema table lives in the first pages (or, for a fresh database, in its WAL), so the start of both is scanned.
+ */
 export function stateDbKind(path: string): StateDbKind {
   if (!existsSync(path)) return 'none';
-  let db: Database.Database | undefined;
+  const head = readStart(path);
+  if (!head.length) return 'none';
+  if (head.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') return 'unknown';
+  const text = head.toString('latin1') + readStart(`${path}-wal`).toString('latin1');
+  const has = (table: string) => new RegExp(`CREATE TABLE (?:IF NOT EXISTS )?["'\`]?${table}\\b`, 'i').test(text);
+  const ours = has('threads') && has('turns');
+  const hermes = has('sessions') && has('messages');
+  // Both sets of names can appear when a stored message quotes the other schema; adoptLegacyDatabase settles that
+  // case by asking SQLite.
+  if (ours && hermes) return 'ambiguous';
+  return ours ? 'ours' : hermes ? 'hermes' : 'unknown';
+}
+
+const SCAN_BYTES = 4 * 1024 * 1024;
+
+function readStart(path: string): Buffer {
+  if (!existsSync(path)) return Buffer.alloc(0);
+  const fd = openSync(path, 'r');
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
-    );
-    if (tables.has('threads') && tables.has('turns')) return 'ours';
-    if (tables.has('sessions') && tables.has('messages')) return 'hermes';
-    return tables.size ? 'unknown' : 'none';
-  } catch {
-    return 'unknown';
+    const buf = Buffer.alloc(Math.min(SCAN_BYTES, fstatSync(fd).size));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n);
   } finally {
-    db?.close();
+    closeSync(fd);
   }
 }
 
@@ -30,9 +46,15 @@ export function stateDbKind(path: string): StateDbKind {
  * the move is one file; if `target` already exists nothing is moved (the new file wins, the old one is left alone).
  */
 export function adoptLegacyDatabase(statePath: string, target: string): boolean {
-  if (existsSync(target) || stateDbKind(statePath) !== 'ours') return false;
-  const db = new Database(statePath);
+  if (existsSync(target)) return false;
+  const kind = stateDbKind(statePath);
+  if (kind !== 'ours' && kind !== 'ambiguous') return false;
+  const db = new Database(statePath, { fileMustExist: true });
   try {
+    // Ours for certain: our tables, none of Hermes's, and our migrations' user_version (Hermes leaves it at 0).
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (!(tables.has('threads') && tables.has('turns') && !tables.has('sessions') && version > 0)) return false;
     db.pragma('wal_checkpoint(TRUNCATE)');
     // DELETE mode removes the -wal and -shm files on close; the new name reopens in WAL mode.
     db.pragma('journal_mode = DELETE');

@@ -125,7 +125,8 @@ export const migrations: Migration[] = [
       db.exec(`
         CREATE TABLE hermes_imports (
           session_id TEXT PRIMARY KEY,
-          thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+          -- No foreign key: the row outlives a thread the user deletes, so that session is not imported again.
+          thread_id TEXT NOT NULL,
           last_message_id INTEGER NOT NULL DEFAULT 0,
           imported_at INTEGER NOT NULL
         );
