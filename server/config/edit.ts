@@ -5,9 +5,19 @@ import { isMap, isPair, isScalar, parseDocument, stringify, type Document, type 
 
 type Path = string[];
 
+/**
+ * Whether the file indents block lists under their key (`key:\n  - a`, our writer's habit) or not (`key:\n- a`,
+ * PyYAML's, so Hermes's). A new list follows the file; a file without lists gets the indented form.
+ */
+function listsIndented(text: string): boolean {
+  const flat = /^( *)[^\s#][^\n]*:\n\1- /m.test(text);
+  const indented = /^( *)[^\s#][^\n]*:\n\1 +- /m.test(text);
+  return indented || !flat;
+}
+
 /** The YAML text of `{key: value}` as a block, indented by `indent` spaces, without a trailing newline. */
-function fragment(key: string, value: unknown, indent: number): string {
-  const text = stringify({ [key]: value }, { indentSeq: false, lineWidth: 0 }).replace(/\n$/, '');
+function fragment(key: string, value: unknown, indent: number, indentSeq: boolean): string {
+  const text = stringify({ [key]: value }, { indentSeq, lineWidth: 0 }).replace(/\n$/, '');
   const pad = ' '.repeat(indent);
   return text
     .split('\n')
@@ -47,8 +57,9 @@ function isBlockMap(node: unknown): node is YAMLMap {
 export function setInYamlText(text: string, path: Path, value: unknown): string | null {
   const doc: Document = parseDocument(text);
   if (doc.errors.length) return null;
+  const seq = listsIndented(text);
   let node: unknown = doc.contents;
-  if (node == null) return `${fragment(path[0], nest(path.slice(1), value), 0)}\n`;
+  if (node == null) return `${fragment(path[0], nest(path.slice(1), value), 0, true)}\n`;
   for (let i = 0; i < path.length; i++) {
     if (!isBlockMap(node)) return null;
     const map = node;
@@ -58,7 +69,7 @@ export function setInYamlText(text: string, path: Path, value: unknown): string 
       const indent = map.items.length ? columnOf(text, ((map.items[0] as Pair).key as { range: [number, number, number] }).range[0]) : 0;
       const last = map.items.at(-1) as Pair | undefined;
       const end = last ? trimEnd(text, ((last.value ?? last.key) as { range: [number, number, number] }).range[2]) : 0;
-      const frag = fragment(path[i], nest(path.slice(i + 1), value), indent);
+      const frag = fragment(path[i], nest(path.slice(i + 1), value), indent, seq);
       const lineEnd = text.indexOf('\n', end);
       const at = lineEnd < 0 ? text.length : lineEnd;
       return lineEnd < 0 ? `${text}\n${frag}\n` : `${text.slice(0, at)}\n${frag}${text.slice(at)}`;
@@ -77,7 +88,7 @@ export function setInYamlText(text: string, path: Path, value: unknown): string 
     }
     const start = keyNode.range[0];
     const end = trimEnd(text, valNode?.range ? valNode.range[1] : keyNode.range[2]);
-    return text.slice(0, start) + fragment(path[i], value, columnOf(text, start)).trimStart() + text.slice(end);
+    return text.slice(0, start) + fragment(path[i], value, columnOf(text, start), seq).trimStart() + text.slice(end);
   }
   return null;
 }
