@@ -97,6 +97,14 @@ describe("a Hermes user's HERMES_HOME", () => {
     expect(JSON.stringify(found)).toContain('hermes-20260528_091500_a1b2c3');
     const read = await client.request('thread/read', { threadId: 'hermes-20260530_184210_d4e5f6' });
     expect(read.items.map((i) => i.type)).toEqual(['userMessage', 'agentMessage']);
+    // A Hermes conversation continues here with its history and a system prompt of ours.
+    env.model.script({ text: 'About 80% for spelt.' });
+    await client.request('turn/start', { threadId: 'hermes-20260530_184210_d4e5f6', input: [{ type: 'text', text: 'And spelt?' }] });
+    await client.waitFor('turn/completed', (p) => p.threadId === 'hermes-20260530_184210_d4e5f6');
+    const sent = env.model.chatRequests().at(-1)!.body.messages;
+    expect(sent[0].role).toBe('system');
+    expect(String(sent[0].content).length).toBeGreaterThan(100);
+    expect(sent.slice(1).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
 
     // A memory write while Hermes holds its lock waits for it, then lands on top of what is there.
     const mem = join(home, 'memories', 'MEMORY.md');
