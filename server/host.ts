@@ -56,6 +56,7 @@ export class Host {
   private readonly baseEnv: NodeJS.ProcessEnv;
   private workspace: string;
   private readonly disposers: (() => void | Promise<void>)[] = [];
+  private readonly historyImport: Promise<void>;
 
   constructor(opts: HostOptions) {
     this.hermesHome = resolve(opts.hermesHome);
@@ -74,15 +75,16 @@ export class Host {
       this.log.info(`moved this host's earlier database ${this.paths.hermesStateDb} to ${this.paths.db}`);
     }
     this.store = openStore(this.paths.db);
-    try {
-      const imported = importHermesIfChanged(this.store.db, this.paths.hermesStateDb);
-      if (imported && (imported.sessionsAdded || imported.messagesAdded)) {
-        this.log.info(`imported from Hermes's state.db: ${imported.sessionsAdded} new session(s), ${imported.messagesAdded} message(s)`);
-      }
-    } catch (e) {
-      // History import is a convenience: a state.db we cannot read must not stop the host.
-      this.log.warn(`could not import sessions from ${this.paths.hermesStateDb}`, { error: (e as Error).message });
-    }
+    // Hermes's history comes in batch by batch while the host already serves (a small one is in before the first
+    // request is read); close() waits for it. History import is a convenience: a failure is logged, not fatal.
+    this.historyImport = importHermesIfChanged(this.store.db, this.paths.hermesStateDb).then(
+      (imported) => {
+        if (imported && (imported.sessionsAdded || imported.messagesAdded)) {
+          this.log.info(`imported from Hermes's state.db: ${imported.sessionsAdded} new session(s), ${imported.messagesAdded} message(s)`);
+        }
+      },
+      (e) => this.log.warn(`could not import sessions from ${this.paths.hermesStateDb}`, { error: (e as Error).message }),
+    );
     const orphaned = this.store.threads.closeOrphanedTurns();
     if (orphaned) this.log.info(`closed ${orphaned} turn(s) left running by a previous host`);
     this.hub = new ClientHub(this.events, this.log.child('rpc'));
@@ -181,6 +183,7 @@ export class Host {
   }
 
   async close(): Promise<void> {
+    await this.historyImport;
     await this.threads.shutdown();
     for (const d of this.disposers.reverse()) {
       try {

@@ -93,19 +93,39 @@ function parseArgs(s: string): unknown {
  * Hermes's (missing, ours from an earlier version, or something else) imports nothing.
  */
 export function importHermesSessions(db: Database.Database, hermesDbPath: string): HermesImportResult {
-  const result: HermesImportResult = { source: hermesDbPath, sessionsAdded: 0, sessionsUpdated: 0, messagesAdded: 0, skipped: 0 };
-  if (!existsSync(hermesDbPath)) return result;
+  const result = emptyResult(hermesDbPath);
+  for (const _ of importSteps(db, hermesDbPath, result, Infinity));
+  return result;
+}
+
+/**
+ * The same import in batches of `batch` sessions (one transaction each), giving the event loop a turn between them:
+ * the host keeps answering clients while a long Hermes history comes in at start-up.
+ */
+export async function importHermesSessionsGradually(db: Database.Database, hermesDbPath: string, batch = 200): Promise<HermesImportResult> {
+  const result = emptyResult(hermesDbPath);
+  for (const _ of importSteps(db, hermesDbPath, result, batch)) await new Promise((r) => setImmediate(r));
+  return result;
+}
+
+function emptyResult(source: string): HermesImportResult {
+  return { source, sessionsAdded: 0, sessionsUpdated: 0, messagesAdded: 0, skipped: 0 };
+}
+
+/** Imports into `result`, yielding after each batch of sessions (each batch is one transaction). */
+function* importSteps(db: Database.Database, hermesDbPath: string, result: HermesImportResult, batch: number): Generator<void> {
+  if (!existsSync(hermesDbPath)) return;
   // Even a read-only SQLite connection creates -wal/-shm beside a WAL database, and better-sqlite3 cannot open the
   // `immutable` URI form; so we read a snapshot copy (main file plus Hermes's -wal, if any) and never open Hermes's.
   const snap = snapshotCopy(hermesDbPath);
   let src: Database.Database | undefined;
   try {
     const kind = stateDbKind(snap.path);
-    if (kind !== 'hermes' && kind !== 'ambiguous') return result;
+    if (kind !== 'hermes' && kind !== 'ambiguous') return;
     src = new Database(snap.path, { readonly: true, fileMustExist: true });
     // The copy may be opened with SQLite: settle what it is by its real tables.
     const tables = new Set((src.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
-    if (!tables.has('sessions') || !tables.has('messages') || tables.has('turns')) return result;
+    if (!tables.has('sessions') || !tables.has('messages') || tables.has('turns')) return;
     src.pragma('busy_timeout = 2000');
     const sc = columns(src, 'sessions');
     const mc = columns(src, 'messages');
@@ -220,12 +240,17 @@ export function importHermesSessions(db: Database.Database, hermesDbPath: string
       }
       mark.run(s.id, threadId, last, Date.now());
     });
-    for (const s of sessions) importOne(s);
+    // A transaction per batch: a commit per session costs more than its rows.
+    for (let i = 0; i < sessions.length; i += batch) {
+      db.transaction(() => {
+        for (const s of sessions.slice(i, i + batch)) importOne(s);
+      })();
+      if (i + batch < sessions.length) yield;
+    }
   } finally {
     src?.close();
     snap.remove();
   }
-  return result;
 }
 
 function snapshotCopy(path: string): { path: string; remove: () => void } {
@@ -252,12 +277,12 @@ function signatureOf(path: string): string {
  * The import run at start-up: skipped when state.db has not changed since the last one, so a large Hermes history
  * costs nothing on later starts. `hermes-host import hermes` calls importHermesSessions directly and always reads.
  */
-export function importHermesIfChanged(db: Database.Database, hermesDbPath: string): HermesImportResult | null {
+export async function importHermesIfChanged(db: Database.Database, hermesDbPath: string): Promise<HermesImportResult | null> {
   if (!existsSync(hermesDbPath)) return null;
   const sig = signatureOf(hermesDbPath);
   const prev = db.prepare<[], { signature: string }>('SELECT signature FROM hermes_import_state WHERE id = 1').get();
   if (prev?.signature === sig) return null;
-  const res = importHermesSessions(db, hermesDbPath);
+  const res = await importHermesSessionsGradually(db, hermesDbPath);
   db.prepare('INSERT INTO hermes_import_state (id, signature) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET signature = excluded.signature').run(sig);
   return res;
 }

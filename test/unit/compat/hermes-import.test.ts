@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../server/store';
-import { importHermesIfChanged, importHermesSessions } from '../../../server/store/hermes-import';
+import { importHermesIfChanged, importHermesSessions, importHermesSessionsGradually } from '../../../server/store/hermes-import';
 import { adoptLegacyDatabase, stateDbKind } from '../../../server/store/legacy';
 
 const FIXTURE_DB = resolve(__dirname, '../../fixtures/hermes-home/state.db');
@@ -72,12 +72,15 @@ describe("importing Hermes's sessions", () => {
     store.close();
   });
 
-  it('the start-up import reads state.db only when it changed', () => {
+  it('the start-up import goes in batches and reads state.db again only when it changed', async () => {
     const { dir, state } = copyHermesDb();
     const store = openStore(join(dir, 'hermes-host.db'));
-    expect(importHermesIfChanged(store.db, state)).toMatchObject({ sessionsAdded: 3 });
-    expect(importHermesIfChanged(store.db, state)).toBeNull();
+    expect(await importHermesSessionsGradually(store.db, state, 1)).toMatchObject({ sessionsAdded: 3, messagesAdded: 8 });
+    const again = openStore(join(dir, 'second.db'));
+    expect(await importHermesIfChanged(again.db, state)).toMatchObject({ sessionsAdded: 3 });
+    expect(await importHermesIfChanged(again.db, state)).toBeNull();
     store.close();
+    again.close();
   });
 
   it("moves our own earlier state.db (with its WAL) to the new name once, and never Hermes's", () => {
