@@ -131,12 +131,15 @@ describe("a Hermes user's HERMES_HOME", () => {
     hermesFilesUnchanged();
   });
 
-  it('chat -q answers, and import hermes adds nothing twice', async () => {
-    env.model.script({ text: 'Hello Ada.' });
-    const r = await runCli(['chat', '-q', 'hi'], { HERMES_HOME: home });
+  it('chat -q answers (session_search finds what was said in Hermes), and import hermes adds nothing twice', async () => {
+    env.model.script({ toolCalls: [{ name: 'session_search', arguments: { query: 'rye hydration' } }] }, { text: 'Hello Ada.' });
+    const r = await runCli(['chat', '-q', 'what hydration did you suggest?'], { HERMES_HOME: home });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Hello Ada.\n');
-    expect(env.model.chatRequests().at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
+    const last = env.model.chatRequests().at(-1)!;
+    expect(last.headers.authorization).toBe(`Bearer ${KEY}`);
+    const found = String(last.body.messages.find((m) => m.role === 'tool')!.content);
+    expect(found).toMatch(/thread hermes-20260530_184210_d4e5f6 "Sourdough hydration" \(2026-05-30/);
     const again = await runCli(['import', 'hermes', '--json'], { HERMES_HOME: home });
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, kind: 'hermes', sessionsAdded: 0, messagesAdded: 0 });
     expect(existsSync(join(home, 'hermes-host.db'))).toBe(true);
