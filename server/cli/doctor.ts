@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
 import type { Host } from '../host';
 import { modelChecks } from './doctor-model';
+import { stateDbKind } from '../store/legacy';
 
 export interface Check {
   name: string;
@@ -54,6 +55,7 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
   } catch (e) {
     add({ name: 'node-pty', ok: false, detail: (e as Error).message });
   }
+  add(hermesHistoryCheck(host));
   for (const c of await modelChecks(host)) add(c);
   const backend = host.config.terminal.backend;
   const sb = await host.sandboxes.check();
@@ -66,4 +68,15 @@ export async function runDoctor(host: Host): Promise<{ checks: Check[]; ok: bool
     }
   }
   return { checks, ok: checks.every((c) => c.ok || c.advisory) };
+}
+
+/** Whether the Hermes agent's history (state.db) is here, and how much of it this host has imported. */
+function hermesHistoryCheck(host: Host): Check {
+  const kind = stateDbKind(host.paths.hermesStateDb);
+  if (kind === 'none') return { name: 'Hermes history', ok: true, advisory: true, detail: 'no Hermes state.db in HERMES_HOME' };
+  const n = (host.store.db.prepare('SELECT COUNT(*) AS n FROM hermes_imports').get() as { n: number }).n;
+  if (kind === 'hermes' || kind === 'ambiguous') {
+    return { name: 'Hermes history', ok: true, detail: `${n} session(s) imported from ${host.paths.hermesStateDb} (read-only; hermes-host import hermes adds new ones)` };
+  }
+  return { name: 'Hermes history', ok: true, advisory: true, detail: `${host.paths.hermesStateDb} is not a Hermes session database; left alone` };
 }

@@ -72,6 +72,7 @@ describe("a Hermes user's HERMES_HOME", () => {
     const byName = Object.fromEntries(res.checks.map((c: { name: string }) => [c.name, c]));
     expect(res.ok, r.stdout).toBe(true);
     expect(byName['model key']).toMatchObject({ ok: true, detail: expect.stringContaining('using the key from OPENROUTER_API_KEY') });
+    expect(byName['Hermes history'].detail).toMatch(/^3 session\(s\) imported from .*state\.db/);
     expect(r.stdout).not.toContain(KEY);
     const chat = env.model.chatRequests().at(-1)!;
     expect(chat.headers.authorization).toBe(`Bearer ${KEY}`);
