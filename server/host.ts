@@ -5,7 +5,10 @@ import { ensureHome, homePaths } from './config/home';
 import { loadDotEnv } from './config/env';
 import { appendConfigList, loadConfig, setConfigValue, type LoadedConfig } from './config/load';
 import type { HermesConfig } from './config/schema';
+import { withTerminalEnv } from './config/terminal-env';
 import { openStore, type Store } from './store';
+import { adoptLegacyDatabase } from './store/legacy';
+import { importHermesIfChanged } from './store/hermes-import';
 import { HostEvents } from './agent/events';
 import { PromptBuilder, environmentSection, operatingGuidance } from './agent/prompt';
 import { contextSections } from './agent/context-sections';
@@ -55,11 +58,14 @@ export class Host {
   approvals!: ApprovalBroker;
   skills!: SkillsService;
   private loaded: LoadedConfig;
+  private effective?: { loaded: LoadedConfig; dotenv: Record<string, string>; config: HermesConfig };
+  private readonly warned = new Set<string>();
   private dotenv: Record<string, string>;
   private clientSecrets: Record<string, string> = {};
   private readonly baseEnv: NodeJS.ProcessEnv;
   private workspace: string;
   private readonly disposers: (() => void | Promise<void>)[] = [];
+  private readonly historyImport: Promise<void>;
 
   constructor(opts: HostOptions) {
     this.hermesHome = resolve(opts.hermesHome);
@@ -69,13 +75,27 @@ export class Host {
     this.loaded = loadConfig(this.paths.config);
     this.log = opts.log ?? createLogger({ file: this.paths.log, stderr: false, level: this.loaded.config.logging.level });
     for (const w of this.loaded.warnings) this.log.warn(w);
+    for (const n of this.loaded.notes) this.log.info(n);
     // The real process environment: keys move into memory and out of process.env, where every child would inherit them.
     this.baseEnv = opts.env ?? takeCredentials(process.env);
     this.dotenv = loadDotEnv(this.paths.env);
     for (const k of ['OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'ANTHROPIC_API_KEY']) addSecretValue(this.baseEnv[k]);
     addSecretsFromEnv(this.baseEnv);
     this.workspace = resolve(opts.workspaceRoot ?? process.cwd());
+    if (adoptLegacyDatabase(this.paths.hermesStateDb, this.paths.db)) {
+      this.log.info(`moved this host's earlier database ${this.paths.hermesStateDb} to ${this.paths.db}`);
+    }
     this.store = openStore(this.paths.db);
+    // Hermes's history comes in batch by batch while the host already serves (a small one is in before the first
+    // request is read); close() waits for it. History import is a convenience: a failure is logged, not fatal.
+    this.historyImport = importHermesIfChanged(this.store.db, this.paths.hermesStateDb).then(
+      (imported) => {
+        if (imported && (imported.sessionsAdded || imported.messagesAdded)) {
+          this.log.info(`imported from Hermes's state.db: ${imported.sessionsAdded} new session(s), ${imported.messagesAdded} message(s)`);
+        }
+      },
+      (e) => this.log.warn(`could not import sessions from ${this.paths.hermesStateDb}`, { error: (e as Error).message }),
+    );
     this.owner = opts.owner;
     if (this.owner) {
       // Only the owner may decide that a turn in the database is orphaned: nobody else runs turns on this home.
@@ -153,8 +173,18 @@ export class Host {
     check();
   }
 
+  /** config.yaml with Hermes's TERMINAL_* variables (process env, then .env) applied where the file is silent. */
   get config(): HermesConfig {
-    return this.loaded.config;
+    const e = this.effective;
+    if (e && e.loaded === this.loaded && e.dotenv === this.dotenv) return e.config;
+    const r = withTerminalEnv(this.loaded.config, this.loaded.terminalKeys, { ...this.baseEnv, ...this.dotenv });
+    for (const w of r.warnings) {
+      if (this.warned.has(w)) continue;
+      this.warned.add(w);
+      this.log.warn(w);
+    }
+    this.effective = { loaded: this.loaded, dotenv: this.dotenv, config: r.config };
+    return r.config;
   }
 
   get configInfo(): LoadedConfig {
@@ -217,6 +247,7 @@ export class Host {
   }
 
   async close(): Promise<void> {
+    await this.historyImport;
     await this.threads.shutdown();
     for (const d of this.disposers.reverse()) {
       try {

@@ -275,6 +275,26 @@ program.addCommand(gatewayCommand(home, fail));
 program.addCommand(pairingCommand(home, fail));
 
 program
+  .command('import')
+  .description("import history from another agent's HERMES_HOME files")
+  .command('hermes')
+  .description("import the Hermes agent's sessions from HERMES_HOME/state.db (read-only; re-running adds only what is new)")
+  .option('--json', 'print the result as JSON')
+  .action(async (opts, cmd: Command) => {
+    try {
+      const h = home(cmd);
+      ensureHome(h);
+      const { runHermesImport } = await import('./cli/import-hermes');
+      const res = runHermesImport(h);
+      if (opts.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
+      else process.stdout.write(`${res.message}\n`);
+      process.exit(res.ok ? 0 : 1);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
   .command('check-command')
   .description('classify a shell command: allow (exit 0), approve (exit 1) or block (exit 2)')
   .option('--json', 'print the verdict as JSON')

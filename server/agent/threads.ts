@@ -1,6 +1,6 @@
 // Thread lifecycle: start, resume, list, read, fork, rollback, search, archive, and running turns on them. One
 // turn at a time per thread; the RPC layer and in-process surfaces (chat CLI, gateway) all come through here.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { BusyMode, Item, Thread, Turn, UserInput } from '../protocol';
 import type { HermesConfig } from '../config/schema';
@@ -92,18 +92,7 @@ export class ThreadService {
     const cwd = resolve(root, params.cwd || config.terminal.cwd || root);
     const model = params.model || config.model.default;
     const id = newId('thr');
-    const { tools } = this.deps.registry.active({ config, env: this.deps.env() });
-    const systemPrompt = this.deps.prompt.build({
-      threadId: id,
-      cwd,
-      workspaceRoot: root,
-      hermesHome: this.deps.hermesHome,
-      model,
-      toolNames: tools.map((t) => t.name),
-      date: today(),
-      backend: config.terminal.backend,
-      backendNote: backendNote(config.terminal) ?? localSandboxNote(config.terminal, cwd, this.deps.hermesHome),
-    });
+    const systemPrompt = this.buildPrompt(id, cwd, root, model);
     const row = this.store.threads.createThread({
       id,
       title: params.title,
@@ -115,6 +104,35 @@ export class ThreadService {
     const thread = this.store.threads.toThread(row, false);
     this.deps.events.emit('thread/started', { thread });
     return thread;
+  }
+
+  private buildPrompt(threadId: string, cwd: string, root: string, model: string): string {
+    const config = this.deps.config();
+    const { tools } = this.deps.registry.active({ config, env: this.deps.env() });
+    return this.deps.prompt.build({
+      threadId,
+      cwd,
+      workspaceRoot: root,
+      hermesHome: this.deps.hermesHome,
+      model,
+      toolNames: tools.map((t) => t.name),
+      date: today(),
+      backend: config.terminal.backend,
+      backendNote: backendNote(config.terminal) ?? localSandboxNote(config.terminal, cwd, this.deps.hermesHome),
+    });
+  }
+
+  /**
+   * A thread imported from the Hermes agent's history has no system prompt of ours and may name a folder that does
+   * not exist here; the first turn continuing it gives it both, as a new thread would have.
+   */
+  private settleImported(row: ThreadRow): ThreadRow {
+    if (row.system_prompt != null && row.cwd) return row;
+    const root = this.deps.workspaceRoot();
+    const cwd = row.cwd && existsSync(row.cwd) ? row.cwd : root;
+    const systemPrompt = row.system_prompt ?? this.buildPrompt(row.id, cwd, root, row.model || this.deps.config().model.default);
+    this.store.db.prepare('UPDATE threads SET system_prompt = ?, cwd = ? WHERE id = ?').run(systemPrompt, cwd, row.id);
+    return { ...row, system_prompt: systemPrompt, cwd };
   }
 
   list(params: { archived?: boolean; limit?: number; cursor?: string }): { threads: Thread[]; nextCursor?: string } {
@@ -270,8 +288,8 @@ export class ThreadService {
 
   /** Commits the user's message and starts the turn on an idle thread. */
   private begin(threadId: string, input: UserInput[], modelOverride: string | undefined, policy: TurnPolicy, turnId = newId('turn')): Turn {
-    const row = this.row(threadId);
     this.assertIdle(threadId);
+    const row = this.settleImported(this.row(threadId));
     const model = modelOverride || row.model || this.deps.config().model.default;
     const notices = this.notices.get(threadId);
     this.notices.delete(threadId);

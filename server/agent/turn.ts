@@ -117,7 +117,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
         break;
       }
       if (finalCall) {
-        error = { kind: 'MaxIterations', message: `stopped after ${maxIterations} steps (agent.max_iterations)` };
+        error = { kind: 'MaxIterations', message: `stopped after ${maxIterations} steps (agent.max_iterations, or Hermes's agent.max_turns)` };
         break;
       }
       if (!res.toolCalls.length) break;

@@ -14,6 +14,7 @@ import type { ApprovalGate, GateResult } from './types';
 import { APPROVE, classifyCommand, classifyPath, isHardline, stdinConsumer, type Finding, type FsProbe, type ShellState, type Verdict } from './classifier';
 import { scanSql } from './classifier/rules-dev';
 import { createLocalProbe } from './fs-probe';
+import { Allowlist } from './allowlist';
 
 export interface GateDeps {
   config: () => HermesConfig;
@@ -222,8 +223,8 @@ export class ApprovalBroker implements ApprovalGate {
     }
     const config = this.deps.config();
     const policy = ctx.policy;
-    const allow = new Set([...config.command_allowlist, ...(this.session.get(ctx.threadId) ?? [])]);
-    if (keys.every((k) => allow.has(k))) {
+    const allow = new Allowlist([...config.command_allowlist, ...(this.session.get(ctx.threadId) ?? [])]);
+    if (s.reasons.every((r) => allow.covers(r))) {
       audit.decided(row('approve'), 'allowlisted', 'policy');
       return { allowed: true, decision: 'allowlisted' };
     }

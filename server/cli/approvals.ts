@@ -1,4 +1,4 @@
-// `hermes-host approvals log`: the approval audit straight from state.db, opened read-only, so it works the same
+// `hermes-host approvals log`: the approval audit straight from the host's database (hermes-host.db), opened read-only, so it works the same
 // with or without a running host (and never takes a write lock a running host would wait on).
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
@@ -44,7 +44,7 @@ export function approvalsCommand(home: (cmd: Command) => string, fail: (e: unkno
   const approvals = new Command('approvals').description('the approval audit: what was asked, decided, and by whom');
   approvals
     .command('log')
-    .description('list audited approval requests and decisions, newest first (reads state.db; no host needed)')
+    .description('list audited approval requests and decisions, newest first (reads hermes-host.db; no host needed)')
     .option('--thread <id>', 'only this thread')
     .option('--limit <n>', 'how many entries (1-1000)', '20')
     .option('--cursor <c>', 'continue after the last page (its nextCursor)')

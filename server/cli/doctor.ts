@@ -15,7 +15,7 @@ import { checkLocalSandbox } from '../sandbox/doctor-check';
 /** What doctor looks at: the files of a HERMES_HOME, not a running host. */
 export interface DoctorInput {
   hermesHome: string;
-  paths: { env: string; db: string; config: string };
+  paths: { env: string; db: string; config: string; hermesStateDb: string };
   configInfo: LoadedConfig;
   config: HermesConfig;
   env: Record<string, string | undefined>;
@@ -23,6 +23,8 @@ export interface DoctorInput {
   owner: OwnerRecord | null;
 }
 import { soulCheck } from './doctor-soul';
+import { modelChecks } from './doctor-model';
+import { stateDbKind } from '../store/legacy';
 
 export interface Check {
   name: string;
@@ -91,18 +93,9 @@ export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; o
   } catch (e) {
     add({ name: 'node-pty', ok: false, detail: (e as Error).message });
   }
-  try {
-    const { endpoint, models } = await listEndpointModels(host.config, host.env, host.log);
-    const known = models.some((m) => m.id === endpoint.model);
-    add({
-      name: 'model endpoint',
-      ok: true,
-      detail: `${endpoint.baseURL} answers (${models.length} models)${known ? `, ${endpoint.model} available` : `; ${endpoint.model} not in its list`}`,
-    });
-  } catch (e) {
-    add({ name: 'model endpoint', ok: false, detail: (e as Error).message });
-  }
   add(soulCheck(host));
+  add(hermesHistoryCheck(host));
+  for (const c of await modelChecks(host)) add(c);
   const backend = host.config.terminal.backend;
   const sb = await checkBackend(host.config, process.env, host.log);
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
@@ -115,4 +108,25 @@ export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; o
     }
   }
   return { checks, ok: checks.every((c) => c.ok || c.advisory) };
+}
+
+/** Whether the Hermes agent's history (state.db) is here, and how much of it this host has imported (read-only). */
+function hermesHistoryCheck(host: DoctorInput): Check {
+  const kind = stateDbKind(host.paths.hermesStateDb);
+  if (kind === 'none') return { name: 'Hermes history', ok: true, advisory: true, detail: 'no Hermes state.db in HERMES_HOME' };
+  if (kind === 'hermes' || kind === 'ambiguous') {
+    let n = 0;
+    if (existsSync(host.paths.db)) {
+      const db = new Database(host.paths.db, { readonly: true, fileMustExist: true });
+      try {
+        n = (db.prepare('SELECT COUNT(*) AS n FROM hermes_imports').get() as { n: number }).n;
+      } catch {
+        // A database from before the import existed: nothing imported yet.
+      } finally {
+        db.close();
+      }
+    }
+    return { name: 'Hermes history', ok: true, detail: `${n} session(s) imported from ${host.paths.hermesStateDb} (read-only; hermes-host import hermes adds new ones)` };
+  }
+  return { name: 'Hermes history', ok: true, advisory: true, detail: `${host.paths.hermesStateDb} is not a Hermes session database; left alone` };
 }

@@ -1,14 +1,16 @@
-// HERMES_HOME/.env holds secrets only. It is kept at mode 0600 and every value is registered with the redactor.
+// HERMES_HOME/.env: keys and the settings Hermes documents there (TERMINAL_*, EMAIL_ADDRESS, …). It is kept at mode
+// 0600; the values that are secrets (env-secrets.ts) are registered with the redactor.
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { writeFileAtomic } from '../util/atomic';
 import { addSecretValue } from '../util/redact';
+import { isSecretEnvEntry } from './env-secrets';
 
 export function loadDotEnv(path: string): Record<string, string> {
   if (!existsSync(path)) return {};
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   const vars = parse(readFileSync(path));
-  for (const v of Object.values(vars)) addSecretValue(v);
+  for (const [k, v] of Object.entries(vars)) if (isSecretEnvEntry(k, v)) addSecretValue(v);
   return vars;
 }
 

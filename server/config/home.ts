@@ -19,7 +19,10 @@ export const homePaths = (home: string) => ({
   sandboxes: join(home, 'sandboxes'),
   logs: join(home, 'logs'),
   log: join(home, 'logs', 'host.log'),
-  db: join(home, 'state.db'),
+  /** Our own database. Never Hermes's state.db, which we only read to import its sessions. */
+  db: join(home, 'hermes-host.db'),
+  /** The Hermes agent's session database (or an earlier hermes-host's, which used the same name). */
+  hermesStateDb: join(home, 'state.db'),
   socket: join(home, 'host.sock'),
   results: join(home, 'results'),
 });

@@ -4,6 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Document, LineCounter, isMap, parseDocument, type Node } from 'yaml';
 import { HermesConfigSchema, knownKeys, type HermesConfig } from './schema';
 import { writeFileAtomic } from '../util/atomic';
+import { applyHermesCompat } from './compat';
+import { isHermesKey } from './hermes-keys';
+import { setInYamlText } from './edit';
 
 export class ConfigError extends Error {
   constructor(
@@ -22,6 +25,10 @@ export interface LoadedConfig {
   config: HermesConfig;
   path: string;
   warnings: string[];
+  /** Things worth knowing that need no action (logged at info level). */
+  notes: string[];
+  /** Keys written in the file's `terminal:` section (they win over TERMINAL_* variables, as in Hermes). */
+  terminalKeys: string[];
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
@@ -68,7 +75,7 @@ export function validateConfig(path: string, text: string): LoadedConfig {
     warnings.push(`${path}:${lineOf(doc, lc, ['approvals', 'mode']) ?? '?'}: approvals.mode: 'smart' is not supported; using 'manual' (choose manual, deny or off)`);
     approvals.mode = 'manual';
   }
-  const res = HermesConfigSchema.safeParse(raw);
+  const res = HermesConfigSchema.safeParse(withoutNulls(raw as Record<string, unknown>));
   if (!res.success) {
     throw new ConfigError(
       path,
@@ -78,20 +85,53 @@ export function validateConfig(path: string, text: string): LoadedConfig {
       }),
     );
   }
+  const compat = applyHermesCompat(raw as Record<string, any>, res.data);
+  if (compat.problems.length) {
+    throw new ConfigError(
+      path,
+      compat.problems.map((p) => ({ line: lineOf(doc, lc, p.path), key: p.path.join('.'), message: p.message })),
+    );
+  }
+  warnings.push(...compat.warnings.map((w) => `${path}:${lineOf(doc, lc, w.path) ?? '?'}: ${w.path.join('.')}: ${w.message}`));
   const known = knownKeys();
+  // Hermes's own settings that mean nothing here are kept and counted in one note; only keys neither knows warn.
+  let hermesOnly = 0;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!known.has(k)) {
-      warnings.push(`${path}:${lineOf(doc, lc, [k]) ?? '?'}: ${k}: unknown setting (kept, not used)`);
+      if (isHermesKey(k)) hermesOnly++;
+      else warnings.push(`${path}:${lineOf(doc, lc, [k]) ?? '?'}: ${k}: unknown setting (kept, not used)`);
       continue;
     }
     const inner = known.get(k);
     if (inner && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const ik of Object.keys(v)) {
-        if (!inner.has(ik)) warnings.push(`${path}:${lineOf(doc, lc, [k, ik]) ?? '?'}: ${k}.${ik}: unknown setting (kept, not used)`);
+        if (inner.has(ik)) continue;
+        if (isHermesKey(k, ik)) hermesOnly++;
+        else warnings.push(`${path}:${lineOf(doc, lc, [k, ik]) ?? '?'}: ${k}.${ik}: unknown setting (kept, not used)`);
       }
     }
   }
-  return { config: res.data, path, warnings };
+  const notes = hermesOnly ? [`${path}: ${hermesOnly} Hermes agent setting(s) have no effect in hermes-host; they are kept unchanged`] : [];
+  const term = (raw as Record<string, any>).terminal;
+  const terminalKeys = term && typeof term === 'object' && !Array.isArray(term) ? Object.keys(term).filter((k) => term[k] != null) : [];
+  return { config: res.data, path, warnings, notes, terminalKeys };
+}
+
+/**
+ * Hermes writes `key: null` (and `key:` with nothing) for settings left at their default. For the settings we know,
+ * null means "the default" here too; the file itself is not changed.
+ */
+function withoutNulls(raw: Record<string, unknown>): Record<string, unknown> {
+  const known = knownKeys();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === null && known.has(k) && k !== 'model') continue;
+    const inner = known.get(k);
+    if (inner && v && typeof v === 'object' && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).filter(([ik, iv]) => !(iv === null && inner.has(ik) && ik !== 'fallback')));
+    } else out[k] = v;
+  }
+  return out;
 }
 
 export function loadConfig(path: string): LoadedConfig {
@@ -131,11 +171,19 @@ export function setConfigValue(path: string, key: string, value: unknown): Loade
   if (key === 'approvals.mode' && v === 'smart') {
     throw new ConfigError(path, [{ key, message: "'smart' is not supported; choose manual (ask), deny (refuse without asking) or off (never ask)" }]);
   }
-  doc.setIn(parseKey(key), v);
-  const out = doc.toString();
+  const path_ = parseKey(key);
+  doc.setIn(path_, v);
+  // A local text edit keeps every other byte; the whole-document rewrite is only for shapes it cannot handle.
+  const local = setInYamlText(text, path_, v);
+  const out = local !== null && sameValue(parseDocument(local).getIn(path_), doc.getIn(path_)) ? local : doc.toString();
   const loaded = validateConfig(path, out);
   writeFileAtomic(path, out, { mode: 0o600 });
   return loaded;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const plain = (x: unknown) => (x && typeof (x as { toJSON?: () => unknown }).toJSON === 'function' ? (x as { toJSON: () => unknown }).toJSON() : x);
+  return JSON.stringify(plain(a)) === JSON.stringify(plain(b));
 }
 
 /** Appends to a list setting (e.g. command_allowlist) unless the value is already there. */

@@ -4,6 +4,15 @@
 import { z } from 'zod';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+/** A list Hermes may leave as null. */
+const list = () => z.preprocess((v) => v ?? [], z.array(z.string()));
+/** An enum setting Hermes may leave as '' (meaning its default). */
+const blankIs = <T extends string>(fallback: T, map: Record<string, string> = {}) => (v: unknown) => {
+  if (v === '' || v == null) return fallback;
+  if (typeof v !== 'string') return v;
+  const k = v.trim().toLowerCase();
+  return map[k] ?? k;
+};
 
 export const ModelEndpoint = z.looseObject({
   model: z.string().min(1),
@@ -15,9 +24,12 @@ export const ModelEndpoint = z.looseObject({
 export const ModelConfig = z.looseObject({
   /** Model id sent to the endpoint, e.g. `gpt-4.1-mini` or `anthropic/claude-sonnet-4`. */
   default: z.string().default(''),
-  provider: z.enum(['auto', 'openai', 'openrouter', 'custom']).default('auto'),
+  /** Any provider name Hermes accepts (see providers.ts); checked and mapped in compat.ts. */
+  provider: z.preprocess(blankIs('auto'), z.string()).default('auto'),
   base_url: z.string().default(''),
   api_key_env: z.string().default(''),
+  /** Hermes's inline key (`model.api_key`); a key in .env is better, but one written here is used. */
+  api_key: z.string().default(''),
   context_window: int(1024).default(128_000),
   fallback: ModelEndpoint.nullable().default(null),
   max_retries: int(0, 20).default(3),
@@ -29,21 +41,28 @@ export const ModelConfig = z.looseObject({
 });
 
 export const AgentConfig = z.looseObject({
-  max_iterations: int(1, 1000).default(60),
+  /** Tool-calling steps per turn. Hermes calls it `max_turns`; that name is read when this one is not written. */
+  max_iterations: int(1, 10_000).default(60),
+  max_turns: int(1, 10_000).optional(),
   /** The same failing call this many times in a turn ends the turn. */
   loop_guard_stop_after: int(2, 50).default(3),
   tool_result_max_chars: int(1000).default(50_000),
-  disabled_toolsets: z.array(z.string()).default([]),
+  disabled_toolsets: list().default([]),
   clarify_timeout: int(1).default(600),
 });
 
 export const TerminalConfig = z.looseObject({
-  backend: z.enum(['local', 'docker', 'ssh']).default('local'),
+  /** Every backend Hermes knows is accepted; the ones not implemented here are reported (compat.ts). */
+  backend: z
+    .preprocess(blankIs('local'), z.enum(['local', 'docker', 'ssh', 'modal', 'managed_modal', 'daytona', 'singularity', 'vercel_sandbox']))
+    .default('local'),
+  /** What to run on when `backend` is not implemented here: '' refuses to run commands, 'local' runs them locally. */
+  fallback: z.preprocess(blankIs(''), z.enum(['', 'local'])).default(''),
   cwd: z.string().default(''),
   timeout: int(1).default(180),
   max_foreground_timeout: int(1).default(600),
   output_max_chars: int(1000).default(50_000),
-  env_passthrough: z.array(z.string()).default([]),
+  env_passthrough: list().default([]),
   shell: z.string().default('bash'),
   /** OS sandbox under local commands: auto = bwrap when it works here, else unconfined with a loud warning;
    * bwrap = required (commands refuse to run without it); off = unconfined. */
@@ -72,7 +91,7 @@ export const ApprovalsConfig = z.looseObject({
   /** manual: ask; off: never ask (explicit opt-in); deny: refuse every dangerous command (unattended runs).
    *  (Hermes' `smart` is not offered: an old config with it loads as manual with a warning, see load.ts.) */
   mode: z
-    .preprocess((v) => (v === false ? 'off' : v), z.enum(['manual', 'off', 'deny']))
+    .preprocess((v) => (v === false ? 'off' : blankIs('manual')(v)), z.enum(['manual', 'off', 'deny']))
     .default('manual'),
   timeout: int(1).default(60),
 });
@@ -85,8 +104,8 @@ export const MemoryConfig = z.looseObject({
 });
 
 export const SkillsConfig = z.looseObject({
-  external_dirs: z.array(z.string()).default([]),
-  trusted_sources: z.array(z.string()).default([]),
+  external_dirs: list().default([]),
+  trusted_sources: list().default([]),
   guard_agent_created: z.boolean().default(true),
 });
 
@@ -99,7 +118,13 @@ export const CompressionConfig = z.looseObject({
 });
 
 export const WebConfig = z.looseObject({
-  backend: z.enum(['auto', 'duckduckgo', 'searxng', 'brave', 'tavily', 'firecrawl']).default('auto'),
+  /** Hermes's names map to ours ('' = auto, ddgs, brave-free); backends not implemented here fall back to auto. */
+  backend: z
+    .preprocess(
+      blankIs('auto', { ddgs: 'duckduckgo', 'brave-free': 'brave', parallel: 'auto', exa: 'auto', xai: 'auto' }),
+      z.enum(['auto', 'duckduckgo', 'searxng', 'brave', 'tavily', 'firecrawl']),
+    )
+    .default('auto'),
   searxng_url: z.string().default(''),
   /** Base URLs of the keyed APIs, overridable for self-hosted instances and tests. */
   brave_url: z.string().default('https://api.search.brave.com'),
@@ -110,7 +135,10 @@ export const WebConfig = z.looseObject({
 });
 
 export const LoggingConfig = z.looseObject({
-  level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Python's level names (INFO, WARNING, CRITICAL) in any case, as Hermes writes them. */
+  level: z
+    .preprocess(blankIs('info', { warning: 'warn', critical: 'error', fatal: 'error', notset: 'debug' }), z.enum(['debug', 'info', 'warn', 'error']))
+    .default('info'),
 });
 
 export const RpcConfig = z.looseObject({
@@ -154,17 +182,18 @@ export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
   /** Toolsets offered to the model; empty means all available ones. */
-  toolsets: z.array(z.string()).default([]),
+  toolsets: list().default([]),
   terminal: TerminalConfig.prefault({}),
   approvals: ApprovalsConfig.prefault({}),
-  command_allowlist: z.array(z.string()).default([]),
+  command_allowlist: list().default([]),
   memory: MemoryConfig.prefault({}),
   skills: SkillsConfig.prefault({}),
   compression: CompressionConfig.prefault({}),
   web: WebConfig.prefault({}),
   logging: LoggingConfig.prefault({}),
   rpc: RpcConfig.prefault({}),
-  context_file_max_chars: int(1000).default(20_000),
+  /** Hermes treats null or a non-positive value as its default. */
+  context_file_max_chars: z.preprocess((v) => (v == null || (typeof v === 'number' && v <= 0) ? undefined : v), int(1000).default(20_000)),
   gateway: GatewayConfig.prefault({}),
 });
 

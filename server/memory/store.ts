@@ -1,15 +1,14 @@
 // MEMORY.md (agent notes) and USER.md (user profile) under HERMES_HOME/memories. Every write takes a cross-process
-// lock and re-reads the file under it, so two hosts (or a host and the editor) writing at once lose nothing.
+// lock and re-reads the file under it, so two hosts (or a host and the Hermes agent) writing at once lose nothing.
+// The lock is Hermes's own: an exclusive flock on `<file>.lock` (see flock.ts).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// proper-lockfile patches fs through graceful-fs when loaded; load it on the first lock, not at host start.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const lock: typeof import('proper-lockfile').lock = (...a) => (require('proper-lockfile') as typeof import('proper-lockfile')).lock(...a);
 import { withThousands } from '../context/chars';
 import { describeFindings, scanForInjection } from '../context/injection';
 import { writeFileAtomic } from '../util/atomic';
 import { containsDelimiterLine, formatUsage, joinEntries, parseEntries, previewEntry, usedChars } from './entries';
 import { renderSnapshot } from './render';
+import { withFileLock } from './flock';
 
 export type MemoryTarget = 'memory' | 'user';
 
@@ -47,14 +46,6 @@ type Edit = { entries: string[]; message: string } | { error: string; candidates
 
 const LABEL: Record<MemoryTarget, string> = { memory: 'Memory', user: 'User profile' };
 
-const LOCK_OPTIONS = {
-  realpath: false,
-  stale: 10_000,
-  retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-  // The default handler throws from a timer, which would take the whole host down; the critical section is a
-  // few milliseconds, so a compromised lock can only mean a stalled process and is not worth dying for.
-  onCompromised: () => undefined,
-};
 
 export class MemoryStore {
   readonly limits: MemoryLimits;
@@ -140,8 +131,7 @@ export class MemoryStore {
     }
     const file = this.filePath(target);
     mkdirSync(this.dir, { recursive: true });
-    const release = await lock(file, LOCK_OPTIONS);
-    try {
+    return withFileLock(`${file}.lock`, () => {
       const before = this.entries(target);
       const outcome = edit(before, entry);
       if ('error' in outcome) {
@@ -162,9 +152,7 @@ export class MemoryStore {
         writeFileAtomic(file, text, { mode: 0o600 });
       }
       return this.result(target, true, outcome.entries, outcome.message);
-    } finally {
-      await release();
-    }
+    });
   }
 
   private result(target: MemoryTarget, success: boolean, entries: string[], message: string): MemoryResult {

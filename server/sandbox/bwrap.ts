@@ -52,7 +52,7 @@ export function hideHostSocket(path: string): void {
 /** Container engines' sockets: whoever can talk to them can mount / read-write. */
 const ENGINE_SOCKETS = ['/run/docker.sock', '/var/run/docker.sock', '/run/podman/podman.sock', '/run/containerd/containerd.sock', '/var/run/libvirt/libvirt-sock'];
 /** Inside HERMES_HOME: secrets and transcripts, hidden; the rest (skills, config) stays readable, read-only. */
-const HERMES_HIDDEN_FILES = ['.env', 'auth.json', 'state.db', 'state.db-wal', 'state.db-shm'];
+const HERMES_HIDDEN_FILES = ['.env', 'auth.json', 'state.db', 'state.db-wal', 'state.db-shm', 'hermes-host.db', 'hermes-host.db-wal', 'hermes-host.db-shm', 'host.lock'];
 /** Inside HERMES_HOME: policy that must stay read-only even when the workspace is HERMES_HOME itself. */
 const HERMES_READONLY_FILES = ['config.yaml', 'SOUL.md', 'memories'];
 

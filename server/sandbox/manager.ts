@@ -46,6 +46,8 @@ export function createSandboxManager(o: SandboxManagerOptions): SandboxManager {
         });
       case 'ssh':
         return SshSandbox.create({ terminal, log, env });
+      default:
+        throw new Error(unimplementedBackend(terminal.backend));
     }
   };
 
@@ -89,6 +91,16 @@ export function createSandboxManager(o: SandboxManagerOptions): SandboxManager {
     },
     check: () => checkBackend(config(), env, log, o.hermesHome),
   };
+}
+
+export const IMPLEMENTED_BACKENDS = ['local', 'docker', 'ssh'] as const;
+
+/** Hermes backends (modal, daytona, singularity, …) that config.yaml may name but this host cannot run. */
+export function unimplementedBackend(name: string): string {
+  return (
+    `terminal.backend '${name}' is not implemented here (implemented: ${IMPLEMENTED_BACKENDS.join(', ')}); ` +
+    `set terminal.backend to one of those, or terminal.fallback: local to run commands on this machine instead`
+  );
 }
 
 /** For `hermes-host doctor`: can the configured backend run a command? Never throws. */
@@ -135,6 +147,8 @@ export async function checkBackend(
           conn.close();
         }
       }
+      default:
+        return { ok: false, message: unimplementedBackend(t.backend) };
     }
   } catch (err) {
     return { ok: false, message: `${t.backend}: ${(err as Error).message}` };

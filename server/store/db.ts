@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { migrate } from './migrations';
 
-/** Opens state.db in WAL mode and brings its schema up to date. */
+/** Opens our database (hermes-host.db) in WAL mode and brings its schema up to date. */
 export function openDatabase(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

@@ -117,6 +117,25 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'sessions imported from the Hermes agent state.db',
+    up(db) {
+      // One row per Hermes session brought in: re-running the import skips what is here and adds only the
+      // messages after last_message_id (Hermes's own autoincrement id).
+      db.exec(`
+        CREATE TABLE hermes_imports (
+          session_id TEXT PRIMARY KEY,
+          -- No foreign key: the row outlives a thread the user deletes, so that session is not imported again.
+          thread_id TEXT NOT NULL,
+          last_message_id INTEGER NOT NULL DEFAULT 0,
+          imported_at INTEGER NOT NULL
+        );
+        -- Size and mtime of state.db (and its -wal) at the last import: an unchanged file is not read again.
+        CREATE TABLE hermes_import_state (id INTEGER PRIMARY KEY CHECK (id = 1), signature TEXT NOT NULL);
+      `);
+    },
+  },
   ...gatewayMigrations,
 ];
 
@@ -125,7 +144,7 @@ export function migrate(db: Database.Database, list: Migration[] = migrations): 
   const latest = list.reduce((m, x) => Math.max(m, x.version), 0);
   if (from > latest) {
     throw new Error(
-      `state.db schema version ${from} is newer than this hermes-host understands (${latest}); upgrade hermes-host`,
+      `database schema version ${from} is newer than this hermes-host understands (${latest}); upgrade hermes-host`,
     );
   }
   for (const mig of [...list].sort((a, b) => a.version - b.version)) {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { AvailabilityEnv, Tool } from './types';
+import { expandToolsets } from '../config/toolsets';
 
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
@@ -26,16 +27,19 @@ export class ToolRegistry {
    * the turn's policy, replaces config's list for this turn (the policy already kept it within config's).
    */
   active(env: AvailabilityEnv, toolsets?: string[]): { tools: Tool[]; hidden: { name: string; reason: string }[] } {
-    const enabled = toolsets ?? env.config.toolsets;
-    const disabled = new Set(env.config.agent.disabled_toolsets);
+    const enabled = expandToolsets(toolsets ?? env.config.toolsets);
+    // Hermes's disabled_toolsets names toolsets too: a composite one switches off every tool it expands to.
+    const disabledSel = expandToolsets(env.config.agent.disabled_toolsets);
+    const disabled = disabledSel.all ? new Set<string>() : disabledSel.names;
     const tools: Tool[] = [];
     const hidden: { name: string; reason: string }[] = [];
     for (const t of this.tools.values()) {
-      if (disabled.has(t.toolset)) {
+      if (disabled.has(t.toolset) || (!disabledSel.all && disabledSel.tools.has(t.name))) {
         hidden.push({ name: t.name, reason: `toolset ${t.toolset} is disabled` });
         continue;
       }
-      if ((toolsets || enabled.length) && !enabled.includes(t.toolset) && !enabled.includes('all')) {
+      const offered = enabled.all || t.toolset === 'core' || enabled.names.has(t.toolset) || enabled.tools.has(t.name);
+      if (!offered) {
         hidden.push({ name: t.name, reason: `toolset ${t.toolset} is not enabled` });
         continue;
       }

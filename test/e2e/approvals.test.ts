@@ -48,7 +48,7 @@ async function turn(s: Setup, threadId: string, ...steps: Parameters<ScriptedMod
 const rmBuild = { name: 'terminal', arguments: { command: 'rm -rf build && echo removed' } };
 
 function audit(home: string) {
-  const db = new Database(join(home, 'state.db'), { readonly: true });
+  const db = new Database(join(home, 'hermes-host.db'), { readonly: true });
   try {
     return db.prepare('SELECT tool, kind, subject, verdict, decision, answered_by FROM approvals ORDER BY id').all() as any[];
   } finally {

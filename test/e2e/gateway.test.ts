@@ -266,7 +266,7 @@ describe('gateway: home channel, send_message, restarts and shutdown', () => {
     const { default: Database } = await import('better-sqlite3');
     const { join } = await import('node:path');
     await tg.waitFor(() => {
-      const db = new Database(join(g.home, 'state.db'), { readonly: true });
+      const db = new Database(join(g.home, 'hermes-host.db'), { readonly: true });
       try {
         return (db.prepare(`SELECT state FROM gw_outbox WHERE tag LIKE 'approval:%'`).get() as any)?.state === 'sent';
       } finally {

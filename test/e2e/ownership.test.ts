@@ -38,7 +38,7 @@ const busy = (seconds: number, then: string) => [
 ];
 
 function turnsOf(home: string, threadId: string): { status: string }[] {
-  const db = new Database(join(home, 'state.db'), { readonly: true });
+  const db = new Database(join(home, 'hermes-host.db'), { readonly: true });
   try {
     return db.prepare('SELECT status FROM turns WHERE thread_id = ? ORDER BY seq').all(threadId) as { status: string }[];
   } finally {

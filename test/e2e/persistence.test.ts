@@ -144,7 +144,7 @@ describe('persistence', () => {
     expect(text).not.toContain('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345');
     expect(text).toContain('[REDACTED:openai-key]');
     expect((await a.client.request('thread/search', { query: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' })).hits).toHaveLength(0);
-    const db = readFileSync(join(home, 'state.db')).toString('latin1') + readFileSync(join(home, 'state.db-wal')).toString('latin1');
+    const db = readFileSync(join(home, 'hermes-host.db')).toString('latin1') + readFileSync(join(home, 'hermes-host.db-wal')).toString('latin1');
     expect(db).not.toContain('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345');
     const log = readFileSync(join(home, 'logs', 'host.log'), 'utf8');
     expect(log).not.toContain('sk-test-key-for-the-scripted-model');

@@ -17,7 +17,7 @@ const rm = (dir: string) => ({ toolCalls: [{ name: 'terminal', arguments: { comm
 const toolResults = (b: ChatBody) => b.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
 
 function auditRows(home: string): { decision: string; answered_by: string; request_id: string | null }[] {
-  const db = new Database(join(home, 'state.db'), { readonly: true });
+  const db = new Database(join(home, 'hermes-host.db'), { readonly: true });
   try {
     return db.prepare('SELECT decision, answered_by, request_id FROM approvals ORDER BY id').all() as never;
   } finally {

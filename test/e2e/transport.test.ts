@@ -118,7 +118,7 @@ describe('transport under bad framing', () => {
     const c = await connectSocket(sock);
     await c.initialize({ name: 'big' });
     const { thread } = await c.request('thread/start', {});
-    const db = join(home, 'state.db');
+    const db = join(home, 'hermes-host.db');
     const dbSize = () => ['', '-wal'].reduce((n, s) => n + (existsSync(db + s) ? statSync(db + s).size : 0), 0);
     const before = dbSize();
     const text = 'x'.repeat(50 * 1024 * 1024);
@@ -173,7 +173,7 @@ describe('--listen <path>', () => {
     expect(r.stderr).toMatch(/refusing to replace it: it is a regular file, not a socket/);
     expect(readFileSync(path, 'utf8')).toBe('do not delete me');
     // Refused before the host opened anything: no state.db was created.
-    expect(existsSync(join(home, 'state.db'))).toBe(false);
+    expect(existsSync(join(home, 'hermes-host.db'))).toBe(false);
   });
 
   it('refuses a directory, and a live socket of another host, naming what is there', async () => {

@@ -70,6 +70,10 @@ export class ScriptedModelServer {
   transcript = 'transcribed speech';
   /** Bytes of each audio upload received by the transcription route. */
   readonly transcriptions: number[] = [];
+  /** When set, chat completions without `Authorization: Bearer <requireKey>` get 401 (as a hosted API does). */
+  requireKey: string | null = null;
+  /** OpenRouter's model list needs no key; set false to make /models require it too. */
+  publicModels = true;
   port = 0;
 
   static async start(): Promise<ScriptedModelServer> {
@@ -123,7 +127,14 @@ export class ScriptedModelServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
-    if (req.method === 'GET' && url.endsWith('/models')) {
+    const isModels = req.method === 'GET' && url.endsWith('/models');
+    if (this.requireKey !== null && !(isModels && this.publicModels) && req.headers.authorization !== `Bearer ${this.requireKey}`) {
+      this.requests.push({ path: url, headers: req.headers, body: {} as ChatBody, at: Date.now() });
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'No auth credentials found', code: 401 } }));
+      return;
+    }
+    if (isModels) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) }));
       return;

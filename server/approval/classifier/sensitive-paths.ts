@@ -72,7 +72,7 @@ const HOME_SAMPLES = [
   '.config/autostart/x.desktop', '.config/systemd/user/x.service', 'library/launchagents/x.plist', '.gitconfig',
 ];
 const ABS_SAMPLES = ['/etc/passwd', '/etc/shadow', '/etc/sudoers', '/etc/crontab', '/etc/hosts', '/etc/profile', '/etc/bash.bashrc'];
-const HERMES_SAMPLES = ['config.yaml', '.env', 'auth.json', 'state.db'];
+const HERMES_SAMPLES = ['config.yaml', '.env', 'auth.json', 'state.db', 'hermes-host.db'];
 
 function globRe(glob: string): RegExp {
   let re = '';
