@@ -283,8 +283,9 @@ export class ChatController {
         return { ok: true };
       }
       // Rollbacks and compaction change what the thread holds: show it as the host has it now.
-      if (r.thread && r.thread.id !== threadId) await this.openThread(r.thread.id);
-      else if (threadId && (name === 'undo' || name === 'retry')) await this.openThread(threadId);
+      // The composer gets its text back first (/undo); the transcript is then re-read from the host.
+      if (r.thread && r.thread.id !== threadId) void this.openThread(r.thread.id);
+      else if (threadId && (name === 'undo' || name === 'retry')) void this.openThread(threadId);
       // /undo and /retry speak through the transcript itself; their message only says when there was nothing to do.
       const didSomething = !!(r.thread || r.turn || r.restoredInput);
       if (r.message && (!didSomething || (name !== 'undo' && name !== 'retry'))) this.transcript.addNotice(r.message);

@@ -257,11 +257,9 @@ export class ThreadService {
         case 'refuse':
           this.assertIdle(threadId);
           break;
-        case 'steer': {
-          const row = this.row(threadId);
-          running.steering.push(renderInput(input, row.cwd));
+        case 'steer':
+          this.steer(threadId, input);
           return { turn: running.turn, disposition: 'steered' };
-        }
         case 'interrupt':
           running.controller.abort(new Error('interrupted by a new message'));
           this.running.clearQueue(threadId);
@@ -333,6 +331,15 @@ export class ThreadService {
     });
     this.running.begin(entry);
     return turn;
+  }
+
+  /** Hands text to the thread's running turn (seen before its next model call); false when nothing runs. */
+  steer(requestedId: string, input: UserInput[]): boolean {
+    const threadId = this.current(requestedId);
+    const running = this.running.get(threadId);
+    if (!running) return false;
+    running.steering.push(renderInput(input, this.row(threadId).cwd));
+    return true;
   }
 
   /**

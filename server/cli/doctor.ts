@@ -25,6 +25,7 @@ export interface DoctorInput {
 import { soulCheck } from './doctor-soul';
 import { modelChecks } from './doctor-model';
 import { stateDbKind } from '../store/legacy';
+import { countHermesSessions } from '../store/hermes-import';
 
 export interface Check {
   name: string;
@@ -126,7 +127,14 @@ function hermesHistoryCheck(host: DoctorInput): Check {
         db.close();
       }
     }
-    return { name: 'Hermes history', ok: true, detail: `${n} session(s) imported from ${host.paths.hermesStateDb} (read-only; hermes-host import hermes adds new ones)` };
+    let total: number | undefined;
+    try {
+      total = countHermesSessions(host.paths.hermesStateDb);
+    } catch {}
+    // Doctor imports nothing itself (it changes no state): the owner imports on start, or `hermes-host import hermes`.
+    const of = total !== undefined && total !== n ? ` of ${total}` : '';
+    const pending = total !== undefined && total > n ? '; the rest come in when the host starts, or run hermes-host import hermes' : '';
+    return { name: 'Hermes history', ok: true, detail: `${n}${of} session(s) imported from ${host.paths.hermesStateDb} (read-only${pending})` };
   }
   return { name: 'Hermes history', ok: true, advisory: true, detail: `${host.paths.hermesStateDb} is not a Hermes session database; left alone` };
 }

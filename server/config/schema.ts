@@ -148,7 +148,7 @@ export const RpcConfig = z.looseObject({
 
 export const GatewayConfig = z.looseObject({
   /** A message arriving while a turn runs: interrupt it (then answer the new message) or queue behind it. */
-  busy_mode: z.enum(['interrupt', 'queue']).default('interrupt'),
+  busy_mode: z.enum(['interrupt', 'queue', 'steer']).default('interrupt'),
   group_sessions_per_user: z.boolean().default(true),
   /** On SIGTERM, how long running turns may finish and the outbox may flush (seconds). */
   drain_timeout: int(0).default(30),

@@ -135,9 +135,12 @@ export class Gateway {
       void Promise.resolve(parsed.cmd.run(ctx, e, parsed.args)).finally(() => done());
       return;
     }
-    // Busy: interrupt the running turn (default) so this message is answered next, or just queue behind it.
+    // Busy: interrupt the running turn (default) so this message is answered next, steer it (the running turn reads
+    // the message before its next model call and answers both), or just queue behind it.
     const running = this.conversations.runningThread(e);
-    if (running && this.port.config().gateway.busy_mode === 'interrupt') this.port.interrupt(running);
+    const mode = this.port.config().gateway.busy_mode;
+    if (running && mode === 'steer' && !parsed && !e.attachments?.length && this.port.steer(running, e.text)) return done();
+    if (running && mode === 'interrupt') this.port.interrupt(running);
     void this.conversations.enqueue(e, async () => {
       if (parsed) {
         await parsed.cmd.run(ctx, e, parsed.args);

@@ -26,6 +26,8 @@ export interface HostPort {
   /** Starts a turn whose origin is the gateway's surface (so its approvals come to the chat) for this chat user. */
   startTurn(threadId: string, text: string, who?: { userId: string; label: string }): Promise<{ threadId: string; turnId: string }>;
   interrupt(threadId: string): boolean;
+  /** Adds text to the thread's running turn (busy_mode steer); false when no turn runs. */
+  steer(threadId: string, text: string): boolean;
   /** One of the host's slash commands (server/commands), with the gateway as the surface that ran it. */
   runCommand(threadId: string, text: string, who: { userId: string; label: string }): Promise<CommandResult>;
   isBusy(threadId: string): boolean;
@@ -59,6 +61,7 @@ export function hostPort(host: Host): HostPort {
       return { threadId: host.threads.current(id), turnId: turn.id };
     },
     interrupt: (id) => host.threads.interrupt(id).interrupted,
+    steer: (id, text) => host.threads.steer(id, [{ type: 'text', text }]),
     runCommand: (id, text, who) => {
       const origin = { surfaceId: GATEWAY_SURFACE_ID, kind: 'chat' as const, label: who.label };
       return runCommand(commandHost(host), text, {

@@ -253,6 +253,21 @@ function* importSteps(db: Database.Database, hermesDbPath: string, result: Herme
   }
 }
 
+/** How many sessions Hermes's state.db holds, read from a copy (opening it, even read-only, would leave files). */
+export function countHermesSessions(hermesDbPath: string): number {
+  const snap = snapshotCopy(hermesDbPath);
+  try {
+    const src = new Database(snap.path, { readonly: true, fileMustExist: true });
+    try {
+      return (src.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+    } finally {
+      src.close();
+    }
+  } finally {
+    snap.remove();
+  }
+}
+
 function snapshotCopy(path: string): { path: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'hermes-state-'));
   const copy = join(dir, 'state.db');

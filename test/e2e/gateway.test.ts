@@ -162,6 +162,22 @@ describe('gateway: busy chats', () => {
     expect(first.text).toContain('q9');
     expect(first.text).not.toContain('stopped');
   });
+
+  it('steer: a message sent while a turn works joins that turn before its next model call', async () => {
+    await startGateway(env, tg, { env: ALLOW, extra: '  busy_mode: steer\n' });
+    env.model.script(
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 2; echo step-done' } }] },
+      { text: 'did both', when: (b: any) => JSON.stringify(b.messages).includes('and the tests too') },
+    );
+    tg.userSends({ userId: 3003, text: 'build it' });
+    await tg.waitFor(() => env.model.chatRequests().length > 0, 20_000, 'the first model call');
+    tg.userSends({ userId: 3003, text: 'and the tests too' });
+    await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text.includes('did both') && !m.text.includes('▉')), 20_000, 'the steered answer');
+    const last = env.model.chatRequests().at(-1)!.body.messages;
+    expect(last.at(-1)).toMatchObject({ role: 'user', content: 'and the tests too' });
+    // One turn answered both messages: no second reply.
+    expect(tg.sentTo(3003).filter((m) => m.text.includes('did both'))).toHaveLength(1);
+  });
 });
 
 describe('gateway: delivery', () => {
