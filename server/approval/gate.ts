@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { HermesConfig } from '../config/schema';
-import type { ApprovalDecision } from '../protocol';
+import type { ApprovalDecision, ApprovalRequestParams } from '../protocol';
 import type { ToolContext } from '../tools/types';
 import type { Logger } from '../util/log';
 import type { ApprovalAudit } from './audit';
@@ -93,15 +93,10 @@ export class ApprovalBroker implements ApprovalGate {
         message: `BLOCKED: running outside the OS sandbox needs the user's approval each time, and this turn's approval mode is "${policy.approvalMode}", so nobody can give it. Reason it was needed: ${req.reason}. Do not retry it another way; tell the user (they can allow the path with terminal.sandbox_writable).`,
       };
     }
-    const requestId = randomUUID();
-    const id = row('escalate', requestId);
-    const timeoutS = policy.approvalTimeoutS;
-    const answer = await ctx.clients.request(
-      'approval/request',
+    const asked = await this.ask(
+      ctx,
+      (requestId) => row('escalate', requestId),
       {
-        threadId: ctx.threadId,
-        turnId: ctx.turnId,
-        itemId: ctx.itemId,
         kind: 'command',
         tool: req.tool,
         command: req.command,
@@ -110,21 +105,11 @@ export class ApprovalBroker implements ApprovalGate {
         choices: ['once', 'session', 'deny'],
         escalation: { outsideSandbox: true, reason: req.reason, summary },
       },
-      { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: policy.answerers, origin: policy.origin.surfaceId }, requestId },
+      'the command stays inside the sandbox. Do not retry it another way.',
     );
-    if (!answer.ok) {
-      const why =
-        answer.reason === 'timeout'
-          ? `nobody answered within ${timeoutS} s (silence is a deny)`
-          : answer.reason === 'noAnswerer'
-            ? 'nobody who can answer approvals follows this thread, so it was denied at once'
-            : 'the turn was interrupted';
-      audit.decided(id, answer.reason, answer.reason === 'cancelled' ? 'cancelled' : answer.reason === 'noAnswerer' ? 'no-answerer' : 'timeout');
-      return { allowed: false, decision: answer.reason === 'noAnswerer' ? 'noAnswerer' : 'timeout', message: `BLOCKED: ${why}; the command stays inside the sandbox. Do not retry it another way.` };
-    }
-    const decision: ApprovalDecision = answer.result.decision;
-    audit.decided(id, decision, answer.answeredBy);
-    this.deps.log.info('escalation decided', { threadId: ctx.threadId, tool: req.tool, decision, by: answer.answeredBy });
+    if (!asked.ok) return asked.result;
+    const { decision, answeredBy } = asked;
+    this.deps.log.info('escalation decided', { threadId: ctx.threadId, tool: req.tool, decision, by: answeredBy });
     if (decision === 'once') return { allowed: true, decision: 'once' };
     // "always" is not offered for running outside; a client that sends it anyway gets what "session" means here.
     if (decision === 'session' || decision === 'always') {
@@ -240,40 +225,21 @@ export class ApprovalBroker implements ApprovalGate {
         message: `BLOCKED: this turn runs unattended (${policy.origin.label}; approval mode "deny"), so this needs approval and is refused: ${reasons.join('; ')}. Do not retry it another way.`,
       };
     }
-    const requestId = randomUUID();
-    const id = row('approve', requestId);
-    const timeoutS = policy.approvalTimeoutS;
-    const answer = await ctx.clients.request(
-      'approval/request',
+    const asked = await this.ask(
+      ctx,
+      (requestId) => row('approve', requestId),
       {
-        threadId: ctx.threadId,
-        turnId: ctx.turnId,
-        itemId: ctx.itemId,
         kind: s.kind,
         tool: s.tool,
         ...(s.kind === 'command' ? { command: s.text, cwd: s.cwd } : { path: s.text }),
         reasons,
         choices: ['once', 'session', 'always', 'deny'],
       },
-      { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: policy.answerers, origin: policy.origin.surfaceId }, requestId },
+      'Do not retry it or reach the same outcome another way; tell the user what you wanted to run so they can run it or allow it from a surface that can answer.',
     );
-    if (!answer.ok) {
-      const why =
-        answer.reason === 'timeout'
-          ? `nobody answered within ${timeoutS} s (silence is a deny)`
-          : answer.reason === 'noAnswerer'
-            ? `nobody who can answer approvals follows this thread (it was started from ${policy.origin.label}), so it was denied at once`
-            : 'the turn was interrupted';
-      audit.decided(id, answer.reason, answer.reason === 'cancelled' ? 'cancelled' : answer.reason === 'noAnswerer' ? 'no-answerer' : 'timeout');
-      return {
-        allowed: false,
-        decision: answer.reason === 'noAnswerer' ? 'noAnswerer' : 'timeout',
-        message: `BLOCKED: ${why}. Do not retry it or reach the same outcome another way; tell the user what you wanted to run so they can run it or allow it from a surface that can answer.`,
-      };
-    }
-    const decision: ApprovalDecision = answer.result.decision;
-    audit.decided(id, decision, answer.answeredBy);
-    this.deps.log.info('approval decided', { threadId: ctx.threadId, tool: s.tool, decision, by: answer.answeredBy, keys });
+    if (!asked.ok) return asked.result;
+    const { decision, answeredBy } = asked;
+    this.deps.log.info('approval decided', { threadId: ctx.threadId, tool: s.tool, decision, by: answeredBy, keys });
     switch (decision) {
       case 'once':
         return { allowed: true, decision: 'once' };
@@ -291,6 +257,43 @@ export class ApprovalBroker implements ApprovalGate {
       default:
         return { allowed: false, decision: 'deny', message: DENIED };
     }
+  }
+
+  /**
+   * Puts one approval request to the surfaces the turn's policy allows, audits the outcome under the request's id,
+   * and turns silence, nobody-to-ask and an interrupted turn into a refusal that says which it was.
+   */
+  private async ask(
+    ctx: ToolContext,
+    auditRow: (requestId: string) => number,
+    fields: Omit<ApprovalRequestParams, 'requestId' | 'expiresAt' | 'threadId' | 'turnId' | 'itemId'>,
+    afterRefusal: string,
+  ): Promise<{ ok: true; decision: ApprovalDecision; answeredBy: string } | { ok: false; result: GateResult }> {
+    const { audit } = this.deps;
+    const policy = ctx.policy;
+    const requestId = randomUUID();
+    const id = auditRow(requestId);
+    const timeoutS = policy.approvalTimeoutS;
+    const answer = await ctx.clients.request(
+      'approval/request',
+      { threadId: ctx.threadId, turnId: ctx.turnId, itemId: ctx.itemId, ...fields },
+      { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: policy.answerers, origin: policy.origin.surfaceId }, requestId },
+    );
+    if (answer.ok) {
+      audit.decided(id, answer.result.decision, answer.answeredBy);
+      return { ok: true, decision: answer.result.decision, answeredBy: answer.answeredBy };
+    }
+    const why =
+      answer.reason === 'timeout'
+        ? `nobody answered within ${timeoutS} s (silence is a deny)`
+        : answer.reason === 'noAnswerer'
+          ? `nobody who can answer approvals follows this thread (it was started from ${policy.origin.label}), so it was denied at once`
+          : 'the turn was interrupted';
+    audit.decided(id, answer.reason, answer.reason === 'cancelled' ? 'cancelled' : answer.reason === 'noAnswerer' ? 'no-answerer' : 'timeout');
+    return {
+      ok: false,
+      result: { allowed: false, decision: answer.reason === 'noAnswerer' ? 'noAnswerer' : 'timeout', message: `BLOCKED: ${why}; ${afterRefusal}` },
+    };
   }
 
   private remember(threadId: string, keys: string[]): void {
