@@ -11,8 +11,9 @@ import { useE2E } from '../support/e2e-env';
 
 const env = useE2E({ drained: true });
 const HOST_SECRET = 'sk-e2e-host-secret-never-in-a-command';
-// The user's home must not lie under /tmp: inside the sandbox /tmp is private.
-const cacheDir = join(__dirname, '../../.cache');
+// The user's home must not lie under /tmp: inside the sandbox /tmp is private. Nor under the checkout, which CI may
+// clone under /tmp: /var/tmp is never the sandbox's /tmp.
+const cacheDir = '/var/tmp';
 
 interface Setup {
   home: string;

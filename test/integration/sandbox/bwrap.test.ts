@@ -11,8 +11,9 @@ import { silentLogger } from '../../../server/util/log';
 import type { ProcessHandle } from '../../../server/sandbox/types';
 
 const T = { timeoutMs: 15_000 };
-// Not under /tmp: inside the sandbox /tmp is a private directory, so a HOME there would not be the host's HOME.
-const cacheDir = join(__dirname, '../../../.cache');
+// Not under /tmp: inside the sandbox /tmp is a private directory, so a HOME there would not be the host's HOME. Nor
+// under the checkout, which may itself be under /tmp (CI clones anywhere): /var/tmp is never the sandbox's /tmp.
+const cacheDir = '/var/tmp';
 mkdirSync(cacheDir, { recursive: true });
 const root = realpathSync(mkdtempSync(join(cacheDir, 'bwrap-test-')));
 const home = join(root, 'home');
