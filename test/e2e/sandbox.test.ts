@@ -2,7 +2,7 @@
 // once OUTSIDE it (and the request says exactly that), "once" runs it there, "deny" does not, "session" covers the
 // same command again; the host's own environment is out of reach; doctor reports the sandbox.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScriptedModelServer } from '../support/model-server';
@@ -11,9 +11,9 @@ import { useE2E } from '../support/e2e-env';
 
 const env = useE2E({ drained: true });
 const HOST_SECRET = 'sk-e2e-host-secret-never-in-a-command';
-// The user's home must not lie under /tmp: inside the sandbox /tmp is private. Nor under the checkout, which CI may
-// clone under /tmp: /var/tmp is never the sandbox's /tmp.
-const cacheDir = '/var/tmp';
+// Not under /tmp or /var/tmp (private inside the sandbox), nor under the checkout, which CI may clone under /tmp:
+// the real user's cache folder is seen by the sandbox as it is on the host.
+const cacheDir = join(homedir(), '.cache', 'hermes-host-tests');
 
 interface Setup {
   home: string;

@@ -3,6 +3,7 @@
 import { describe, test, expect, afterAll, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LocalSandbox } from '../../../server/sandbox/local';
 import { sandboxDenial } from '../../../server/sandbox/denial';
@@ -11,9 +12,9 @@ import { silentLogger } from '../../../server/util/log';
 import type { ProcessHandle } from '../../../server/sandbox/types';
 
 const T = { timeoutMs: 15_000 };
-// Not under /tmp: inside the sandbox /tmp is a private directory, so a HOME there would not be the host's HOME. Nor
-// under the checkout, which may itself be under /tmp (CI clones anywhere): /var/tmp is never the sandbox's /tmp.
-const cacheDir = '/var/tmp';
+// Not under /tmp or /var/tmp (private inside the sandbox), nor under the checkout, which CI may clone under /tmp:
+// the real user's cache folder is seen by the sandbox as it is on the host.
+const cacheDir = join(homedir(), '.cache', 'hermes-host-tests');
 mkdirSync(cacheDir, { recursive: true });
 const root = realpathSync(mkdtempSync(join(cacheDir, 'bwrap-test-')));
 const home = join(root, 'home');
