@@ -35,7 +35,7 @@ async function openOwnedHost(hermesHome: string, mode: string, socketPath: strin
   try {
     // A --listen path that is taken (a live host of another home, or something that is not a socket) is refused
     // before the host opens its database, so a refused start changes nothing.
-    if (mode === 'listen') await (await import('./rpc/serve')).claimSocketPath(socket);
+    if (mode === 'listen' || mode === 'gateway') await (await import('./rpc/serve')).claimSocketPath(socket);
     const { Host } = await import('./host');
     const level = safeLevel(hermesHome);
     const log = createLogger({ file: homePaths(hermesHome).log, stderr: !!opts.stderrLog, level });
