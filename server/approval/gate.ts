@@ -259,6 +259,31 @@ export class ApprovalBroker implements ApprovalGate {
     }
   }
 
+  async checkAction(ctx: ToolContext, req: { tool: string; subject: string; reason: string }): Promise<GateResult> {
+    const { audit } = this.deps;
+    const reasons = [req.reason];
+    const row = (verdict: string, requestId?: string) =>
+      audit.requested({ requestId, threadId: ctx.threadId, turnId: ctx.turnId, itemId: ctx.itemId, tool: req.tool, kind: 'tool', subject: req.subject, verdict, reasons });
+    const policy = ctx.policy;
+    if (policy.approvalMode === 'off') {
+      audit.decided(row('approve'), 'policy-off', 'policy');
+      return { allowed: true, decision: 'policy-off' };
+    }
+    if (policy.approvalMode === 'deny') {
+      audit.decided(row('approve'), 'policy-deny', 'policy');
+      return { allowed: false, decision: 'policy-deny', message: `BLOCKED: this turn runs unattended (approval mode "deny"), so this is refused: ${req.subject}. Do not retry it another way.` };
+    }
+    const asked = await this.ask(
+      ctx,
+      (requestId) => row('approve', requestId),
+      { kind: 'tool', tool: req.tool, command: req.subject, reasons, choices: ['once', 'deny'] },
+      'Do not retry it another way.',
+    );
+    if (!asked.ok) return asked.result;
+    // Only once or deny is offered: an action like this is never allowed for a whole session.
+    return asked.decision === 'deny' ? { allowed: false, decision: 'deny', message: DENIED } : { allowed: true, decision: 'once' };
+  }
+
   /**
    * Puts one approval request to the surfaces the turn's policy allows, audits the outcome under the request's id,
    * and turns silence, nobody-to-ask and an interrupted turn into a refusal that says which it was.

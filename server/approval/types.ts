@@ -30,6 +30,9 @@ export interface ApprovalGate {
     ctx: ToolContext,
     req: { command: string; cwd: string; backend: string; tool: string; reason: string; home?: string },
   ): Promise<GateResult>;
+  /** An outward action that is neither a command nor a file write (send_message to another chat): asks once/deny,
+   * under the turn's policy, audited like the others. */
+  checkAction(ctx: ToolContext, req: { tool: string; subject: string; reason: string }): Promise<GateResult>;
   /** File tools call this before writing; sensitive paths ask. `real` is the path with symlinks resolved. */
   checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult>;
 }

@@ -46,6 +46,9 @@ export interface HostPort {
 export type { ServerRequestMethod };
 
 export function hostPort(host: Host): HostPort {
+  // Every chat turn and command names the gateway's surface as origin, for the chat user who sent it.
+  const chatPolicy = (who?: { userId: string; label: string }) =>
+    policyFor(host.config, { surfaceId: GATEWAY_SURFACE_ID, kind: 'chat', label: who?.label ?? 'gateway' }, who ? { user: who.userId } : {});
   return {
     hermesHome: host.hermesHome,
     db: host.store.db,
@@ -55,22 +58,18 @@ export function hostPort(host: Host): HostPort {
     startThread: (o) => host.threads.start({ title: o.title, source: o.source }).id,
     current: (id) => host.threads.current(id),
     startTurn: async (id, text, who) => {
-      const origin = { surfaceId: GATEWAY_SURFACE_ID, kind: 'chat' as const, label: who?.label ?? 'gateway' };
-      const policy = policyFor(host.config, origin, who ? { user: who.userId } : {});
-      const { turn } = await host.threads.startTurn(id, [{ type: 'text', text }], { policy });
+      const { turn } = await host.threads.startTurn(id, [{ type: 'text', text }], { policy: chatPolicy(who) });
       return { threadId: host.threads.current(id), turnId: turn.id };
     },
     interrupt: (id) => host.threads.interrupt(id).interrupted,
     steer: (id, text) => host.threads.steer(id, [{ type: 'text', text }]),
-    runCommand: (id, text, who) => {
-      const origin = { surfaceId: GATEWAY_SURFACE_ID, kind: 'chat' as const, label: who.label };
-      return runCommand(commandHost(host), text, {
+    runCommand: (id, text, who) =>
+      runCommand(commandHost(host), text, {
         threadId: id,
-        policy: policyFor(host.config, origin, { user: who.userId }),
+        policy: chatPolicy(who),
         workspaceRoot: host.workspaceRoot,
         source: 'gateway',
-      });
-    },
+      }),
     isBusy: (id) => host.threads.isBusy(id),
     waitIdle: (id) => host.threads.waitIdle(id),
     cwd: (id) => host.threads.get(host.threads.current(id)).cwd,

@@ -28,7 +28,6 @@ export function installTools(host: Host): void {
   r.register(createClarifyTool());
   r.register(createSessionSearchTool({ store: host.store }));
   r.register(createReadResultTool({ resultsDir: host.paths.results }));
-  r.register(createSendMessageTool(() => gatewayOf(host)));
 
   const sandboxes = createSandboxManager({ config: () => host.config, hermesHome: host.hermesHome, log: host.log.child('sandbox'), env: host.startEnv() });
   const processes = new ProcessRegistry();
@@ -63,6 +62,7 @@ export function installTools(host: Host): void {
   r.register(createReadFileTool({ sandboxes }));
   r.register(createWriteFileTool({ sandboxes, approvals }));
   r.register(createPatchTool({ sandboxes, approvals }));
+  r.register(createSendMessageTool(() => gatewayOf(host), approvals));
   r.register(createSearchFilesTool({ sandboxes }));
   r.register(createWebSearchTool({ env: () => host.env() }));
   r.register(createWebExtractTool({ env: () => host.env() }));

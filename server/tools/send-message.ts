@@ -3,6 +3,7 @@
 // target is an outward action and asks first, like a dangerous command (approvals.mode off/deny apply).
 import { z } from 'zod';
 import type { Tool } from './types';
+import type { ApprovalGate } from '../approval/types';
 
 export interface Messaging {
   targets(): { platform: string; chatId: string; topicId?: string; home: boolean }[];
@@ -24,7 +25,7 @@ export function parseTarget(target: string): { platform: string; chatId?: string
   return { platform: platform.toLowerCase(), ...(chatId ? { chatId } : {}), ...(topicId ? { topicId } : {}) };
 }
 
-export function createSendMessageTool(messaging: () => Messaging | undefined): Tool<z.infer<typeof Args>> {
+export function createSendMessageTool(messaging: () => Messaging | undefined, approvals: ApprovalGate): Tool<z.infer<typeof Args>> {
   return {
     name: 'send_message',
     toolset: 'messaging',
@@ -45,28 +46,14 @@ export function createSendMessageTool(messaging: () => Messaging | undefined): T
       const here = m.chatOfThread(ctx.threadId);
       const sameChat = !!here && here.platform === target.platform && !!target.chatId && here.chatId === target.chatId;
       if (!sameChat) {
-        // The turn's policy decides, as for commands: an unattended turn (cron) cannot send elsewhere without an allowance.
-        const mode = ctx.policy.approvalMode;
-        if (mode === 'deny') return { content: `BLOCKED: this turn runs unattended (approval mode "deny"), so sending to ${args.target} is refused.`, isError: true };
-        if (mode !== 'off') {
-          const timeoutS = ctx.policy.approvalTimeoutS;
-          const answer = await ctx.clients.request(
-            'approval/request',
-            {
-              threadId: ctx.threadId,
-              turnId: ctx.turnId,
-              itemId: ctx.itemId,
-              kind: 'tool',
-              tool: 'send_message',
-              command: `send to ${args.target}: ${args.message.slice(0, 200)}`,
-              reasons: [`sends a message to ${args.target}, outside this conversation`],
-              choices: ['once', 'deny'],
-            },
-            { timeoutMs: timeoutS * 1000, signal: ctx.signal, routing: { answerers: ctx.policy.answerers, origin: ctx.policy.origin.surfaceId } },
-          );
-          if (!answer.ok || answer.result.decision === 'deny')
-            return { content: `BLOCKED: the user ${answer.ok ? 'denied' : 'did not approve'} sending to ${args.target}. Do not retry it another way.`, isError: true };
-        }
+        // The gate decides under the turn's policy, as for commands, and audits it: an unattended turn (cron) cannot
+        // send elsewhere without an allowance.
+        const gate = await approvals.checkAction(ctx, {
+          tool: 'send_message',
+          subject: `send to ${args.target}: ${args.message.slice(0, 200)}`,
+          reason: `sends a message to ${args.target}, outside this conversation`,
+        });
+        if (!gate.allowed) return { content: gate.message, isError: true };
       }
       try {
         const r = await m.sendMessage({ ...target, text: args.message });

@@ -264,6 +264,14 @@ describe('gateway: home channel, send_message, restarts and shutdown', () => {
     await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'told the home channel'), 20_000, 'the reply');
     const tool = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1);
     expect(String(tool?.content)).toBe('Sent to telegram:3003.');
+    // The gate audited it like any other approval, with who answered.
+    const { default: Db } = await import('better-sqlite3');
+    const { join: joinPath } = await import('node:path');
+    const db = new Db(joinPath(g.home, 'hermes-host.db'), { readonly: true });
+    const audited = db.prepare("SELECT decision, answered_by, request_id FROM approvals WHERE tool = 'send_message'").all() as { decision: string; answered_by: string; request_id: string }[];
+    db.close();
+    expect(audited).toMatchObject([{ decision: 'once', answered_by: 'gateway' }]);
+    expect(audited[0].request_id).toBeTruthy();
 
     const st = await runCli(['gateway', 'status'], { HERMES_HOME: g.home });
     expect(st.code).toBe(0);

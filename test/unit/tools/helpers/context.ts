@@ -58,7 +58,7 @@ export function makeCtx(cwd: string, over: { threadId?: string; config?: HermesC
 }
 
 export interface GateCall {
-  kind: 'command' | 'write' | 'outside';
+  kind: 'command' | 'write' | 'outside' | 'action';
   tool: string;
   command?: string;
   path?: string;
@@ -83,6 +83,9 @@ export class RecordingGate implements ApprovalGate {
   }
   async checkWrite(_ctx: ToolContext, req: { path: string; tool: string }) {
     return this.answer({ kind: 'write', tool: req.tool, path: req.path });
+  }
+  async checkAction(_ctx: ToolContext, req: { tool: string; subject: string; reason: string }) {
+    return this.answer({ kind: 'action', tool: req.tool, command: req.subject, reason: req.reason });
   }
   async checkEscalation(_ctx: ToolContext, req: { command: string; cwd: string; backend: string; tool: string; reason: string }) {
     return this.answer({ kind: 'outside', tool: req.tool, command: req.command, cwd: req.cwd, backend: req.backend, reason: req.reason });
