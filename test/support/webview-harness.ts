@@ -144,7 +144,11 @@ export class WebviewHarness {
   post(msg: ExtensionToWebview): Promise<void> {
     const page = this.page;
     const next = this.outQueue.then(async () => {
-      await page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: m })), msg as any);
+      // A message for a page that was replaced meanwhile (freshPage) has nowhere to go, as in VS Code.
+      if (page.isClosed()) return;
+      await page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: m })), msg as any).catch((e) => {
+        if (!page.isClosed()) throw e;
+      });
     });
     this.outQueue = next.catch(() => {});
     return next;
