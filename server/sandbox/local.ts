@@ -200,6 +200,7 @@ export class LocalSandbox implements Sandbox {
       cwd: o.cwd,
       env: this.env,
       log: o.log.child('local-shell'),
+      procVisible: true,
       hostView: policy
         ? {
             pid: (inner, term) => (term.localPid ? hostPidOf(term.localPid, inner) : undefined),

@@ -8,6 +8,7 @@
 // a resync line that reports `$?` and cwd. If that does not answer within the grace period, a helper sends SIGINT to
 // the shell and SIGKILL to the foreground process group; if even that fails, the shell is killed and the next exec
 // starts a new one. A shell that dies (e.g. `exit`) is also restarted on the next exec, with a note in the output.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ExecOptions, ExecResult } from './types';
 import type { Logger } from '../util/log';
@@ -34,6 +35,8 @@ export interface ShellSessionOptions {
   maxOutputChars?: number;
   /** When the shell runs in namespaces of its own (the bwrap sandbox) but the helpers run beside it on the host:
    * how a pid and a path the shell reports look from the host. Without it they are taken as they are. */
+  /** The shell's host pid is a process of this machine, so /proc/<pid>/stat tells who holds its terminal. */
+  procVisible?: boolean;
   hostView?: {
     pid(innerPid: number, term: RawProcess): number | undefined;
     path(innerPath: string): string;
@@ -347,21 +350,38 @@ export class ShellSession {
     else r.interrupted = true;
     if (r.interrupting) return;
     r.interrupting = true;
-    this.term?.write('\x03');
-    this.sendResync(r);
+    void this.jobHoldsTerminal(r).then(() => {
+      if (r.done) return;
+      this.term?.write('\x03');
+      this.sendResync(r);
+      const pid = this.info?.hostPid;
+      r.timers.push(
+        setTimeout(() => {
+          if (r.done) return;
+          // Without the shell's pid (not found from the host) there is nothing to signal by pid: straight to the kill.
+          if (pid) {
+            void runQuietly(this.o.host, escalateScript(pid)).then(() => {
+              if (!r.done) this.sendResync(r);
+            });
+          }
+          r.timers.push(setTimeout(() => this.killStuckShell(r), 2000));
+        }, this.graceMs),
+      );
+    });
+  }
+
+  /**
+   * ^C signals whichever process group holds the terminal. When that is the shell itself — between two commands of
+   * the line, or just forking the next job — bash can take the signal after the fork and before it waits, return to
+   * its prompt while the new job keeps the terminal, then fail to read the terminal from the background and exit
+   * (status 130, all shell state lost). So, where the shell's /proc is readable from here, wait briefly for a job to
+   * hold the terminal; a shell busy with builtins only (`while :; do :; done`) gets the ^C after the wait.
+   */
+  private async jobHoldsTerminal(r: Running): Promise<void> {
     const pid = this.info?.hostPid;
-    r.timers.push(
-      setTimeout(() => {
-        if (r.done) return;
-        // Without the shell's pid (not found from the host) there is nothing to signal by pid: straight to the kill.
-        if (pid) {
-          void runQuietly(this.o.host, escalateScript(pid)).then(() => {
-            if (!r.done) this.sendResync(r);
-          });
-        }
-        r.timers.push(setTimeout(() => this.killStuckShell(r), 2000));
-      }, this.graceMs),
-    );
+    if (!this.o.procVisible || !pid) return;
+    const until = performance.now() + JOB_WAIT_MS;
+    while (!r.done && performance.now() < until && shellHoldsTerminal(pid)) await sleep(5);
   }
 
   /** The command survived SIGINT and SIGKILL of its process group (or the shell itself ignores SIGINT). */
@@ -423,6 +443,20 @@ export class ShellSession {
     }
     p.term?.destroy();
     p.reader?.destroy();
+  }
+}
+
+const JOB_WAIT_MS = 150;
+
+/** The terminal's foreground process group is the shell's own (fields after the command name: state ppid pgrp
+ * session tty_nr tpgid). Unknown counts as no, so nothing waits on an unreadable /proc. */
+function shellHoldsTerminal(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return f[2] !== undefined && f[2] === f[5];
+  } catch {
+    return false;
   }
 }
 

@@ -9,6 +9,7 @@ import { capHeadTail } from './output';
 import type { ProcessRegistry } from './process-registry';
 import { errorResult, type Tool, type ToolContext, type ToolResult } from './types';
 import { sandboxDenial } from '../sandbox/denial';
+import { predictSandboxNeeds } from '../sandbox/needs';
 
 export interface TerminalToolDeps {
   sandboxes: SandboxManager;
@@ -157,42 +158,62 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
         return outside(deps, ctx, sandbox, { command: args.command, cwd, backend, reason: 'the model asked to run it outside the sandbox', timeout, execOpts: { ...execOpts, workdir: cwd } });
       }
 
+      // Read before it runs: a command that plainly needs more than the sandbox gives is asked about up front, so
+      // it does not half-run confined first. Declined, it runs confined as it would have, and is not asked again.
+      const need = confined ? predictSandboxNeeds(args.command, { confinement: sandbox.confinement!, home: sandbox.home() }) : undefined;
+      let declined: string | undefined;
+      if (need) {
+        const ran = await outside(deps, ctx, sandbox, { command: args.command, cwd, backend, reason: need, timeout, execOpts: { ...execOpts, workdir: cwd }, runConfinedOnDecline: true });
+        if (!('declined' in ran)) return ran;
+        declined = ran.declined;
+      }
+
       let res: ExecResult;
       try {
         res = await sandbox.exec(args.command, execOpts);
       } catch (err) {
         return errorResult(`the command could not be run: ${(err as Error).message}`);
       }
+      const output = capHeadTail(res.output, t.output_max_chars);
+      if (declined) {
+        return formatForeground(args.command, output, res, timeout, [
+          `[it looked like it needs more than the OS sandbox allows (${need}); running it outside was not approved (${declined}), so it ran inside the sandbox]`,
+        ]);
+      }
       const denial =
         confined && !res.timedOut && !res.interrupted
           ? sandboxDenial(res.output, res.exitCode, { confinement: sandbox.confinement!, home: sandbox.home(), cwd })
           : undefined;
       if (denial) {
-        const first = capHeadTail(res.output, t.output_max_chars);
-        return outside(deps, ctx, sandbox, { command: args.command, cwd, backend, reason: denial, timeout, execOpts: { ...execOpts, workdir: cwd }, first: { output: first, res } });
+        return outside(deps, ctx, sandbox, { command: args.command, cwd, backend, reason: denial, timeout, execOpts: { ...execOpts, workdir: cwd }, first: { output, res } });
       }
-      const output = capHeadTail(res.output, t.output_max_chars);
       return formatForeground(args.command, output, res, timeout);
     },
   };
 }
 
+interface OutsideOptions {
+  command: string;
+  cwd: string;
+  backend: string;
+  reason: string;
+  timeout: number;
+  execOpts: Parameters<Sandbox['exec']>[1];
+  first?: { output: string; res: ExecResult };
+  /** Asked before any run: a "no" hands the command back to run confined instead of ending the call. */
+  runConfinedOnDecline?: boolean;
+}
+
 /** Escalation: ask to run the command once outside the OS sandbox; run it there on "once"/"session". When it
  * already ran inside (`first`) and the answer is no, the model gets that result with the reason. */
+function outside(deps: TerminalToolDeps, ctx: ToolContext, sandbox: Sandbox, o: OutsideOptions & { runConfinedOnDecline: true }): Promise<ToolResult | { declined: string }>;
+function outside(deps: TerminalToolDeps, ctx: ToolContext, sandbox: Sandbox, o: OutsideOptions): Promise<ToolResult>;
 async function outside(
   deps: TerminalToolDeps,
   ctx: ToolContext,
   sandbox: Sandbox,
-  o: {
-    command: string;
-    cwd: string;
-    backend: string;
-    reason: string;
-    timeout: number;
-    execOpts: Parameters<Sandbox['exec']>[1];
-    first?: { output: string; res: ExecResult };
-  },
-): Promise<ToolResult> {
+  o: OutsideOptions,
+): Promise<ToolResult | { declined: string }> {
   const gate = await deps.approvals.checkEscalation(ctx, {
     command: o.command,
     cwd: o.cwd,
@@ -202,6 +223,7 @@ async function outside(
     home: sandbox.home(),
   });
   if (!gate.allowed) {
+    if (o.runConfinedOnDecline && gate.decision !== 'blocked') return { declined: gate.decision };
     if (!o.first) return { content: gate.message, isError: true, item: { status: 'declined' } };
     return formatForeground(o.command, o.first.output, o.first.res, o.timeout, [
       `[the OS sandbox blocked this: ${o.reason}. Running it outside the sandbox was not allowed — ${gate.message}]`,

@@ -52,7 +52,7 @@ const escalations = (s: Setup) => s.host.client.serverRequests.filter((r) => r.m
 const term = (command: string, more: Record<string, unknown> = {}) => ({ name: 'terminal', arguments: { command, ...more } });
 
 describe('local OS sandbox, end to end', () => {
-  it('a command the sandbox blocks asks to run once OUTSIDE it; "once" runs it there', async () => {
+  it('a command that plainly writes outside the sandbox asks up front to run once OUTSIDE it; "once" runs it there', async () => {
     const s = await setup(() => ({ decision: 'once' }));
     const target = join(s.userHome, 'notes.txt');
     const cmd = `echo outside > ${target}`;
@@ -69,20 +69,32 @@ describe('local OS sandbox, end to end', () => {
       choices: ['once', 'session', 'deny'],
       escalation: { outsideSandbox: true, summary: `run once OUTSIDE the sandbox: ${cmd} in ${s.ws}` },
     });
-    expect(reqs[0]!.params.escalation.reason).toMatch(/read-only/);
+    expect(reqs[0]!.params.escalation.reason).toBe(`it needs writes ${target}, which the sandbox does not allow`);
     expect(results[0]).toMatch(/ran once OUTSIDE the OS sandbox/);
     expect(results[0]).toContain('[exit code 0]');
   });
 
-  it('"deny" leaves it undone and tells the model why', async () => {
+  it('a command the sandbox blocks that could not be foreseen asks after the confined run; "once" runs it there', async () => {
+    const s = await setup(() => ({ decision: 'once' }));
+    const cmd = `cd ${s.userHome} && echo later > later.txt`;
+    const { thread } = await s.host.client.request('thread/start', {});
+    const results = await turn(s, thread.id, { toolCalls: [term(cmd)] }, { text: 'done' });
+    expect(readFileSync(join(s.userHome, 'later.txt'), 'utf8')).toBe('later\n');
+    const reqs = escalations(s);
+    expect(reqs).toHaveLength(1);
+    expect(reqs[0]!.params.escalation.reason).toMatch(/read-only/);
+    expect(results[0]).toMatch(/ran once OUTSIDE the OS sandbox/);
+  });
+
+  it('"deny" runs it confined, where it fails, and tells the model why; it is not asked twice', async () => {
     const s = await setup((p) => ({ decision: p.escalation ? 'deny' : 'once' }));
     const target = join(s.userHome, 'denied.txt');
     const { thread } = await s.host.client.request('thread/start', {});
     const results = await turn(s, thread.id, { toolCalls: [term(`echo no > ${target}`)] }, { text: 'ok' });
     expect(existsSync(target)).toBe(false);
     expect(escalations(s)).toHaveLength(1);
-    expect(results[0]).toMatch(/OS sandbox blocked this/);
-    expect(results[0]).toMatch(/not allowed/);
+    expect(results[0]).toMatch(/needs more than the OS sandbox allows/);
+    expect(results[0]).toMatch(/not approved \(deny\), so it ran inside the sandbox/);
     expect(results[0]).toMatch(/Read-only file system/);
   });
 

@@ -30,22 +30,45 @@ const run = (manager: SandboxManager, gate: RecordingGate, args: Record<string, 
 
 describe('terminal: running outside the sandbox', () => {
   it('a read-only failure inside asks to run outside, and "allowed" runs it there once', async () => {
-    const { manager, calls } = fake('local', true, 'bash: /opt/f: Read-only file system\n', 1);
+    // `cd /opt` first: the write target is not foreseeable from the text, so it runs confined and fails first.
+    const cmd = 'cd /opt && echo x > f';
+    const { manager, calls } = fake('local', true, 'bash: f: Read-only file system\n', 1);
     const gate = new RecordingGate();
-    const res = await run(manager, gate, {});
+    const res = await run(manager, gate, { command: cmd });
     expect(gate.calls.map((c) => c.kind)).toEqual(['command', 'outside']);
-    expect(gate.calls[1]).toMatchObject({ command: 'echo x > /opt/f', cwd: '/w', reason: expect.stringMatching(/read-only/) });
-    expect(calls).toEqual(['in:echo x > /opt/f', 'out:echo x > /opt/f']);
+    expect(gate.calls[1]).toMatchObject({ command: cmd, cwd: '/w', reason: expect.stringMatching(/read-only/) });
+    expect(calls).toEqual([`in:${cmd}`, `out:${cmd}`]);
     expect(res.content).toMatch(/ran once OUTSIDE the OS sandbox in \/w/);
   });
 
   it('a denied escalation returns the sandboxed result with the reason, and nothing runs outside', async () => {
+    const cmd = 'cd /opt && echo x > f';
+    const { manager, calls } = fake('local', true, 'bash: f: Read-only file system\n', 1);
+    const gate = new RecordingGate((c) => c.kind === 'outside');
+    const res = await run(manager, gate, { command: cmd });
+    expect(calls).toEqual([`in:${cmd}`]);
+    expect(res.content).toMatch(/Read-only file system/);
+    expect(res.content).toMatch(/OS sandbox blocked this.*not allowed/s);
+  });
+
+  it('a write plainly outside the sandbox asks before it runs; allowed, it runs only outside', async () => {
+    const { manager, calls } = fake('local', true, 'bash: /opt/f: Read-only file system\n', 1);
+    const gate = new RecordingGate();
+    const res = await run(manager, gate, {});
+    expect(gate.calls.map((c) => c.kind)).toEqual(['command', 'outside']);
+    expect(gate.calls[1]).toMatchObject({ reason: 'it needs writes /opt/f, which the sandbox does not allow' });
+    expect(calls).toEqual(['out:echo x > /opt/f']);
+    expect(res.content).toMatch(/ran once OUTSIDE/);
+  });
+
+  it('declined up front, it runs confined once and is not asked about again', async () => {
     const { manager, calls } = fake('local', true, 'bash: /opt/f: Read-only file system\n', 1);
     const gate = new RecordingGate((c) => c.kind === 'outside');
     const res = await run(manager, gate, {});
+    expect(gate.calls.map((c) => c.kind)).toEqual(['command', 'outside']);
     expect(calls).toEqual(['in:echo x > /opt/f']);
     expect(res.content).toMatch(/Read-only file system/);
-    expect(res.content).toMatch(/OS sandbox blocked this.*not allowed/s);
+    expect(res.content).toMatch(/not approved \(deny\), so it ran inside the sandbox/);
   });
 
   it('an ordinary failure is not an escalation', async () => {
