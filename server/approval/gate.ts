@@ -14,6 +14,7 @@ import type { ApprovalGate, GateResult } from './types';
 import { APPROVE, classifyCommand, classifyPath, isHardline, stdinConsumer, type Finding, type FsProbe, type ShellState, type Verdict } from './classifier';
 import { scanSql } from './classifier/rules-dev';
 import { createLocalProbe } from './fs-probe';
+import { classifyWithRemoteFiles, type RemoteFiles } from './remote-probe';
 import { Allowlist } from './allowlist';
 
 export interface GateDeps {
@@ -124,7 +125,7 @@ export class ApprovalBroker implements ApprovalGate {
 
   async checkCommand(
     ctx: ToolContext,
-    req: { command: string; cwd?: string; backend: string; tool: string; home?: string; stdinOf?: string },
+    req: { command: string; cwd?: string; backend: string; tool: string; home?: string; stdinOf?: string; files?: RemoteFiles },
   ): Promise<GateResult> {
     const local = req.backend === 'local';
     const opts = {
@@ -132,7 +133,7 @@ export class ApprovalBroker implements ApprovalGate {
       hermesHome: local ? this.hermesHomeReal : this.deps.hermesHome,
       hostPid: local ? process.pid : undefined,
       cwd: req.cwd,
-      // Files the command will run are read where it runs; only the local backend's files are readable here.
+      // Files the command will run are read where it runs: here for the local backend, through `files` otherwise.
       probe: local ? this.probe : undefined,
     };
     const consumer = req.stdinOf === undefined ? 'shell' : stdinConsumer(req.stdinOf);
@@ -148,7 +149,11 @@ export class ApprovalBroker implements ApprovalGate {
       v = { verdict: reasons.length ? 'approve' : 'allow', reasons, parts: [] };
     } else {
       // The terminal's shell keeps state; a process's shell is its own, so it starts from nothing known.
-      v = classifyCommand(req.command, { ...opts, state: req.tool === 'terminal' ? this.shells.get(ctx.threadId) : undefined });
+      const state = req.tool === 'terminal' ? this.shells.get(ctx.threadId) : undefined;
+      v =
+        !local && req.files
+          ? await classifyWithRemoteFiles((probe) => classifyCommand(req.command, { ...opts, probe, state }), req.files)
+          : classifyCommand(req.command, { ...opts, state });
     }
     const result = await this.decide(ctx, { kind: 'command', tool: req.tool, text: req.command, cwd: req.cwd, backend: req.backend, verdict: v.verdict, reasons: v.reasons });
     if (result.allowed && v.state && req.tool === 'terminal') this.shells.set(ctx.threadId, v.state);

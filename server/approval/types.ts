@@ -5,6 +5,7 @@ import type { ToolContext } from '../tools/types';
 export type GateResult =
   | { allowed: true; decision?: 'allowlisted' | 'safe' | 'once' | 'session' | 'always' | 'policy-off' }
   | { allowed: false; message: string; decision: 'blocked' | 'deny' | 'timeout' | 'noAnswerer' | 'policy-deny' };
+import type { RemoteFiles } from './remote-probe';
 
 export interface ApprovalGate {
   /** Every way a command can reach a shell goes through here: terminal (foreground and background), process
@@ -18,6 +19,9 @@ export interface ApprovalGate {
       tool: string;
       /** The sandbox user's home, for `~` forms. */
       home?: string;
+      /** Where the command's files are read when they are not on this machine (docker, ssh): the scripts, build
+       * files and git config it will run are judged by their content there. */
+      files?: RemoteFiles;
       /** Input for the stdin of this background command (process write/submit): a shell's input is commands, a
        * REPL's is code. */
       stdinOf?: string;

@@ -119,7 +119,7 @@ export function createTerminalTool(deps: TerminalToolDeps): Tool<TerminalArgs> {
       const workdir = args.workdir ? posix.resolve(sandbox.cwd(), args.workdir) : undefined;
       const cwd = workdir ?? sandbox.cwd();
       ctx.updateItem({ backend, cwd });
-      const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal', home: sandbox.home() });
+      const gate = await deps.approvals.checkCommand(ctx, { command: args.command, cwd, backend, tool: 'terminal', home: sandbox.home(), files: sandbox });
       if (!gate.allowed) return { content: gate.message, isError: true, item: { status: 'declined' } };
 
       if (args.background && args.outside_sandbox) {

@@ -84,6 +84,16 @@ function commandItems(s: Session) {
   }[];
 }
 
+/** A script written there and run later is judged by what it contains there (read in the container / over SFTP):
+ * nobody can answer here, so it is refused and does not run. (Its payload is harmless if it did run.) */
+async function scriptJudgedThere(s: Session) {
+  const script = 'echo tidying\ngit config core.fsmonitor "rm -rf victim"\n';
+  const [wrote, ran] = await turn(s, [{ name: 'write_file', arguments: { path: 'cleanup.sh', content: script } }], [terminal('sh cleanup.sh')]);
+  expect(wrote).toMatch(/^Wrote /);
+  expect(ran).toMatch(/^BLOCKED: nobody who can answer approvals/);
+  expect(ran).not.toContain('tidying');
+}
+
 describe('terminal.backend: docker', () => {
   let dockerd: Dockerd | undefined;
   let image = '';
@@ -120,6 +130,10 @@ describe('terminal.backend: docker', () => {
       ['docker', '/workspace', 0],
       ['docker', '/workspace', 0],
     ]);
+  });
+
+  test('a script written in the container is judged by its content there', async () => {
+    await scriptJudgedThere(await open('docker-script', yaml()));
   });
 
   test('doctor reports the engine and image reachable, and a missing socket unreachable', async () => {
@@ -176,6 +190,12 @@ describe('terminal.backend: ssh', () => {
       ['ssh', remoteDir, 0],
       ['ssh', remoteDir, 0],
     ]);
+  });
+
+  test('a script written on the SSH host is judged by its content there', async () => {
+    const dir = join(remoteDir, 'script');
+    mkdirSync(dir, { recursive: true });
+    await scriptJudgedThere(await open('ssh-script', yaml().replace(`  cwd: ${remoteDir}`, `  cwd: ${dir}`)));
   });
 
   test('doctor reports the SSH host reachable, and unreachable once sshd is stopped', async () => {
