@@ -56,6 +56,11 @@ export function activate(context: vscode.ExtensionContext): void {
         void vscode.window.showWarningMessage(message, 'Show Log').then((a) => {
           if (a) channel.show(true);
         }),
+      notifyConfigProblem: (message, setting) =>
+        void vscode.window.showErrorMessage(`Hermes: ${message}`, 'Open Setting', 'Show Log').then((a) => {
+          if (a === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+          else if (a) channel.show(true);
+        }),
       log: (m) => channel.info(m),
     },
   );

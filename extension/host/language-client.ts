@@ -14,7 +14,8 @@ import {
   type StaticFeature,
   type StreamInfo,
 } from 'vscode-languageclient/node';
-import type { HostClient, HostClientFactory } from './supervisor';
+import { HostConfigError, type HostClient, type HostClientFactory } from './supervisor';
+import { checkNode } from './node-check';
 import { parseHostLogLine } from './host-log';
 import { preferRunningHost, type Launch } from './launch';
 
@@ -53,6 +54,10 @@ export interface ClientDeps {
 export function languageClientFactory(deps: ClientDeps): HostClientFactory {
   return async ({ onClosed }) => {
     const launch = await preferRunningHost(deps.launch());
+    if (launch.kind === 'spawn') {
+      const problem = await checkNode(launch.command, launch.args[0] ?? '', launch.env);
+      if (problem) throw new HostConfigError(`${problem}. Set "hermes.nodePath" to a Node.js 20, 22 or 24.`, 'hermes.nodePath');
+    }
     const initializationOptions = await deps.initializationOptions();
     deps.channel.info(launch.kind === 'attach' ? `attaching to ${launch.socketPath}` : `starting ${launch.command} ${launch.args.join(' ')} --stdio`);
     const client = new LanguageClient('hermes', 'Hermes', serverOptions(launch), {

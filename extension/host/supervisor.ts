@@ -25,6 +25,8 @@ export type HostState = 'starting' | 'running' | 'restarting' | 'failed' | 'stop
 export interface SupervisorUi {
   /** First failure of a burst. */
   notifyFailure(message: string): void;
+  /** A start that needs the user to change `setting` first. */
+  notifyConfigProblem(message: string, setting: string): void;
   log(message: string): void;
 }
 
@@ -34,6 +36,17 @@ export interface Timers {
 }
 
 export class HostUnavailableError extends Error {}
+
+/** Starting cannot succeed until the user changes a setting (e.g. no usable Node): no restarts, one message with a
+ * way to the setting. */
+export class HostConfigError extends Error {
+  constructor(
+    message: string,
+    readonly setting: string,
+  ) {
+    super(message);
+  }
+}
 
 export class HostSupervisor {
   private client: HostClient | null = null;
@@ -139,6 +152,13 @@ export class HostSupervisor {
       for (const [method, h] of this.requestHandlers) client.onRequest(method, h);
       await client.start();
     } catch (e) {
+      if (e instanceof HostConfigError && gen === this.gen) {
+        this.ui.log(`cannot start the host: ${e.message}`);
+        this.ui.notifyConfigProblem(e.message, e.setting);
+        this.setState('failed');
+        this.rejectWaiters(new HostUnavailableError(`the Hermes host cannot start: ${e.message}`));
+        return;
+      }
       this.lost(gen, (e as Error)?.message ?? String(e));
       return;
     }

@@ -1,5 +1,6 @@
 // `hermes-host approvals log`: the approval audit straight from the host's database (hermes-host.db), opened read-only, so it works the same
 // with or without a running host (and never takes a write lock a running host would wait on).
+import { openDatabase } from '../store/sqlite';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { homePaths } from '../config/home';
@@ -25,10 +26,7 @@ function positiveInt(v: string): number {
 
 export async function readApprovalLog(dbPath: string, q: { threadId?: string; limit?: number; cursor?: string }): Promise<ApprovalsListResult> {
   if (!existsSync(dbPath)) return { entries: [] };
-  // require, not import(): the bundle runs from a code cache where a dynamic import of an external has no loader.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const db = openDatabase(dbPath, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
     const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approvals'").get();

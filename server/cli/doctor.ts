@@ -2,7 +2,8 @@
 // the owner of HERMES_HOME and never changes state it does not own: the database is opened read-only, and a running
 // owner is named rather than disturbed (doctor used to close the running host's turns as "interrupted").
 import { accessSync, constants, statSync, existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../store/sqlite';
 import type { HermesConfig } from '../config/schema';
 import type { LoadedConfig } from '../config/load';
 import type { Logger } from '../util/log';
@@ -70,7 +71,7 @@ export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; o
     let db: Database.Database | undefined;
     try {
       // Read-only: doctor must not migrate, checkpoint or close turns in a database another process owns.
-      db = new Database(host.paths.db, { readonly: true, fileMustExist: true });
+      db = openDatabase(host.paths.db, { readonly: true, fileMustExist: true });
       db.pragma('busy_timeout = 2000');
       const row = db.prepare('SELECT sqlite_version() AS v, (SELECT COUNT(*) FROM messages) AS n').get() as { v: string; n: number };
       db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'x' LIMIT 1").all();
@@ -118,7 +119,7 @@ function hermesHistoryCheck(host: DoctorInput): Check {
   if (kind === 'hermes' || kind === 'ambiguous') {
     let n = 0;
     if (existsSync(host.paths.db)) {
-      const db = new Database(host.paths.db, { readonly: true, fileMustExist: true });
+      const db = openDatabase(host.paths.db, { readonly: true, fileMustExist: true });
       try {
         n = (db.prepare('SELECT COUNT(*) AS n FROM hermes_imports').get() as { n: number }).n;
       } catch {

@@ -2,7 +2,8 @@
 // that the kernel drops when the process dies, however it dies, so a crash never leaves a stale lock to clean up.
 // (A pid file or a lock directory would: proper-lockfile's mtime scheme also needs a live updater.) Beside it,
 // host.owner.json says who owns the home, so a refused second owner can name the running one.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../store/sqlite';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -33,7 +34,7 @@ export const ownerRecordPath = (home: string) => join(home, 'host.owner.json');
 export function acquireOwnership(home: string, info: Omit<OwnerRecord, 'pid' | 'startedAt' | 'host'>): Ownership {
   let db: Database.Database | undefined;
   try {
-    db = new Database(lockPath(home), { timeout: 0 });
+    db = openDatabase(lockPath(home), { timeout: 0 });
     db.pragma('journal_mode = DELETE');
     db.pragma('locking_mode = EXCLUSIVE');
     // An exclusive transaction that is never committed: the lock lives as long as this connection.
@@ -70,7 +71,7 @@ export function acquireOwnership(home: string, info: Omit<OwnerRecord, 'pid' | '
 export function currentOwner(home: string): OwnerRecord | null {
   let db: Database.Database | undefined;
   try {
-    db = new Database(lockPath(home), { timeout: 0, fileMustExist: true });
+    db = openDatabase(lockPath(home), { timeout: 0, fileMustExist: true });
     db.pragma('locking_mode = NORMAL');
     // A shared read lock fails while the owner holds its exclusive lock.
     db.prepare('SELECT count(*) FROM sqlite_master').get();

@@ -1,7 +1,8 @@
 // Brings the Hermes agent's sessions (HERMES_HOME/state.db, written by hermes_state.py) into our database so they
 // show in history, thread/search and session_search. Hermes's files are only ever copied, never opened; each run
 // adds only sessions and messages that are not here yet (keyed by Hermes's session id and message id).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './sqlite';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ function* importSteps(db: Database.Database, hermesDbPath: string, result: Herme
   try {
     const kind = stateDbKind(snap.path);
     if (kind !== 'hermes' && kind !== 'ambiguous') return;
-    src = new Database(snap.path, { readonly: true, fileMustExist: true });
+    src = openDatabase(snap.path, { readonly: true, fileMustExist: true });
     // The copy may be opened with SQLite: settle what it is by its real tables.
     const tables = new Set((src.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     if (!tables.has('sessions') || !tables.has('messages') || tables.has('turns')) return;
@@ -257,7 +258,7 @@ function* importSteps(db: Database.Database, hermesDbPath: string, result: Herme
 export function countHermesSessions(hermesDbPath: string): number {
   const snap = snapshotCopy(hermesDbPath);
   try {
-    const src = new Database(snap.path, { readonly: true, fileMustExist: true });
+    const src = openDatabase(snap.path, { readonly: true, fileMustExist: true });
     try {
       return (src.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
     } finally {

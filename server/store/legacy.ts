@@ -1,7 +1,7 @@
 // Earlier hermes-host versions kept their database at HERMES_HOME/state.db, the very file the Hermes agent uses.
 // On start, a state.db that is ours (recognised by our tables) is moved once to our own file name; a state.db that
 // is Hermes's is never opened for writing.
-import Database from 'better-sqlite3';
+import { openDatabase } from './sqlite';
 import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 
 /** `ambiguous`: both schemas' names appear in the scanned bytes (a message quoting the other one). */
@@ -49,7 +49,7 @@ export function adoptLegacyDatabase(statePath: string, target: string): boolean 
   if (existsSync(target)) return false;
   const kind = stateDbKind(statePath);
   if (kind !== 'ours' && kind !== 'ambiguous') return false;
-  const db = new Database(statePath, { fileMustExist: true });
+  const db = openDatabase(statePath, { fileMustExist: true });
   try {
     // Ours for certain: our tables, none of Hermes's, and our migrations' user_version (Hermes leaves it at 0).
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));

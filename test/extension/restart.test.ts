@@ -2,7 +2,7 @@
 // reconnection, deliberate restarts that are not failures.
 import { describe, expect, it } from 'vitest';
 import { RestartPolicy } from '../../extension/host/restart-policy';
-import { HostSupervisor, type HostClient, type HostState } from '../../extension/host/supervisor';
+import { HostConfigError, HostSupervisor, type HostClient, type HostState } from '../../extension/host/supervisor';
 
 class FakeClient implements HostClient {
   started = false;
@@ -62,7 +62,7 @@ class ManualTimers {
 }
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(results: ('ok' | Error)[] = [], now = () => 0) {
+function setup(results: ('ok' | Error)[] = [], now = () => 0, factoryError?: Error) {
   const clients: FakeClient[] = [];
   const notices: string[] = [];
   const log: string[] = [];
@@ -70,11 +70,12 @@ function setup(results: ('ok' | Error)[] = [], now = () => 0) {
   const timers = new ManualTimers();
   const sup = new HostSupervisor(
     async ({ onClosed }) => {
+      if (factoryError) throw factoryError;
       const c = new FakeClient(onClosed, results[clients.length] ?? 'ok');
       clients.push(c);
       return c;
     },
-    { notifyFailure: (m) => notices.push(m), log: (m) => log.push(m) },
+    { notifyFailure: (m) => notices.push(m), notifyConfigProblem: (m, setting) => notices.push(`${setting}: ${m}`), log: (m) => log.push(m) },
     new RestartPolicy({ baseMs: 500, maxMs: 4000, maxAttempts: 5, stableMs: 60_000, now }),
     timers,
   );
@@ -105,6 +106,16 @@ describe('RestartPolicy', () => {
 });
 
 describe('HostSupervisor', () => {
+  it('a start that needs a setting changed is reported once with the setting and not retried', async () => {
+    const { sup, notices, states, timers } = setup([], () => 0, new HostConfigError('no Node.js was found at "node"', 'hermes.nodePath'));
+    sup.start();
+    await flush();
+    expect(states).toEqual(['starting', 'failed']);
+    expect(notices).toEqual(['hermes.nodePath: no Node.js was found at "node"']);
+    expect(timers.delays).toEqual([]);
+    await expect(sup.request('thread/list', {})).rejects.toThrow(/not running \(failed\)/);
+  });
+
   it('starts, installs the handlers on the client and answers requests', async () => {
     const { sup, clients, states } = setup();
     const seen: unknown[] = [];
