@@ -1,0 +1,164 @@
+// The OpenAI-compatible HTTP API end to end: the built host serving it, the real `openai` client calling it, the
+// scripted model behind it. Auth, streaming and not, sessions, the Responses API, idempotency, approvals.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import OpenAI from 'openai';
+import { useE2E } from '../support/e2e-env';
+import { connectSocket, runCli, tempHome, writeTestConfig } from '../support/host-process';
+import { startApiHost, type ApiHost } from '../support/api-env';
+import type { ChatBody } from '../support/model-server';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const env = useE2E();
+const KEY = 'k'.repeat(20) + '-api-test-key-0123456789';
+const userTexts = (b: ChatBody) => b.messages.filter((m) => m.role === 'user').map((m) => String(m.content));
+const toolResults = (b: ChatBody) => b.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+const scratch = () => {
+  const base = join(homedir(), '.cache', 'hermes-host-tests');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, 'api-'));
+};
+
+/** Raw SSE text of a streaming request (what a client that reads the wire sees). */
+async function rawStream(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
+  const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  expect(r.status).toBe(200);
+  return r.text();
+}
+
+function auditDecisions(home: string): { decision: string; answered_by: string }[] {
+  const db = new Database(join(home, 'hermes-host.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT decision, answered_by FROM approvals ORDER BY id').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe('HTTP API with a key (approvals: deny)', () => {
+  let api: ApiHost;
+  let client: OpenAI;
+  // One host for this block: every test scripts the replies it needs.
+  beforeAll(async () => {
+    api = await startApiHost(env.model.baseURL, { api: '  max_request_bytes: 65536\n  cors_origins: [http://allowed.example]\n', env: { API_SERVER_KEY: KEY } });
+    client = new OpenAI({ apiKey: KEY, baseURL: api.url + '/v1', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await api?.host.kill();
+  });
+
+  it('health needs no key; a missing or wrong key is a 401 the openai client raises; models list the agent and the model', async () => {
+    const h = await fetch(api.url + '/health');
+    expect(h.status).toBe(200);
+    expect(await h.json()).toMatchObject({ status: 'ok' });
+    await expect(new OpenAI({ apiKey: 'wrong', baseURL: api.url + '/v1', maxRetries: 0 }).models.list()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
+    const noKey = await fetch(api.url + '/v1/models');
+    expect(noKey.status).toBe(401);
+    expect((await noKey.json()).error).toMatchObject({ type: 'authentication_error' });
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['hermes-agent', 'test-model']);
+    // A browser page from an origin nobody configured is refused; a configured one gets CORS headers.
+    const evil = await fetch(api.url + '/v1/models', { headers: { authorization: `Bearer ${KEY}`, origin: 'http://evil.example' } });
+    expect(evil.status).toBe(403);
+    const ok = await fetch(api.url + '/v1/models', { headers: { authorization: `Bearer ${KEY}`, origin: 'http://allowed.example' } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://allowed.example');
+    // Past the body limit: 413, before the body is read.
+    await expect(client.chat.completions.create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] })).rejects.toMatchObject({ status: 413 });
+    // An unknown model is named in the error.
+    await expect(client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    expect(env.model.chatRequests()).toHaveLength(0);
+  });
+
+  it('non-streaming and streaming chat completions: content, usage, a finish chunk before [DONE], tool progress the openai client passes over', async () => {
+    env.model.script({ text: 'Hello from the agent.', usage: { prompt: 12, completion: 4 } });
+    const { data, response } = await client.chat.completions.create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'say hello' }] }).withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(data.choices[0]).toMatchObject({ message: { role: 'assistant', content: 'Hello from the agent.' }, finish_reason: 'stop' });
+    expect(data.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 });
+    expect(data.model).toBe('test-model');
+    expect(response.headers.get('x-hermes-session-id')).toMatch(/^auto-/);
+    expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['say hello']);
+
+    // Streaming with a tool call in the middle: a plain loop over the openai stream reads only text.
+    env.model.script({ text: 'Let me check.', toolCalls: [{ name: 'terminal', arguments: { command: 'echo api-tool-$((6*7))' } }] }, { text: 'It printed api-tool-42.', usage: { prompt: 20, completion: 6 } });
+    const stream = await client.chat.completions.create({ model: 'test-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'run it' }] });
+    let text = '';
+    const chunks: any[] = [];
+    for await (const c of stream) {
+      chunks.push(c);
+      text += c.choices[0]?.delta?.content ?? '';
+    }
+    expect(text).toBe('Let me check.\n\nIt printed api-tool-42.');
+    const progress = chunks.filter((c) => c.object === 'hermes.tool.progress');
+    expect(progress.map((p) => [p.tool, p.status])).toEqual([['terminal', 'running'], ['terminal', 'completed']]);
+    expect(progress[1]).toMatchObject({ outcome: 'completed', label: expect.stringContaining('echo api-tool'), choices: [] });
+    const finish = chunks.findIndex((c) => c.choices?.[0]?.finish_reason === 'stop');
+    const usage = chunks.findIndex((c) => c.usage);
+    expect(finish).toBeGreaterThan(0);
+    expect(usage).toBe(chunks.length - 1);
+    expect(finish).toBeLessThan(usage);
+    expect(chunks[usage].usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 11 });
+    expect(toolResults(env.model.chatRequests().at(-1)!.body).join()).toContain('api-tool-42');
+
+    // On the wire, progress is a named event a line-reading client can skip; [DONE] ends it.
+    env.model.script({ text: 'plain' });
+    const wire = await rawStream(api.url, '/v1/chat/completions', { model: 'hermes-agent', stream: true, messages: [{ role: 'user', content: 'wire' }] }, { authorization: `Bearer ${KEY}` });
+    expect(wire.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(wire).toContain('"finish_reason":"stop"');
+  });
+
+  it('a session id (header or body) continues one thread; without one the client history is the history, reusing the thread while it matches', async () => {
+    env.model.script({ text: 'Noted: blue.' }, { text: 'You said blue.' });
+    await client.chat.completions.create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'my colour is blue' }] }, { headers: { 'X-Hermes-Session-Id': 'conv-1' } });
+    const second = await client.chat.completions
+      .create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'what colour?' }] }, { headers: { 'X-Hermes-Session-Id': 'conv-1' } })
+      .withResponse();
+    expect(second.data.choices[0].message.content).toBe('You said blue.');
+    expect(second.response.headers.get('x-hermes-session-id')).toBe('conv-1');
+    const seen = env.model.chatRequests().at(-1)!.body.messages;
+    expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['my colour is blue', 'what colour?']);
+    expect(seen.some((m) => m.role === 'assistant' && m.content === 'Noted: blue.')).toBe(true);
+    const threadId = second.response.headers.get('x-hermes-thread-id')!;
+
+    // The same session named in the body (`user`, as OpenAI clients send it) lands on the same thread.
+    env.model.script({ text: 'Still blue.' });
+    const viaUser = await client.chat.completions.create({ model: 'hermes-agent', user: 'conv-1', messages: [{ role: 'user', content: 'again?' }] }).withResponse();
+    expect(viaUser.response.headers.get('x-hermes-thread-id')).toBe(threadId);
+
+    // The thread is the host's: an editor attached to the socket sees the API conversation.
+    const vs = await connectSocket(api.socket);
+    await vs.initialize({ name: 'vscode' });
+    const read = await vs.request('thread/read', { threadId });
+    expect(read.thread.source).toBe('api');
+    expect(read.items.filter((i) => i.type === 'agentMessage').map((i: any) => i.text)).toEqual(['Noted: blue.', 'You said blue.', 'Still blue.']);
+    vs.dispose();
+
+    // Stateless (no session): the client's messages are the history the model sees, system text included.
+    env.model.script({ text: 'A1' }, { text: 'A2' }, { text: 'B2' });
+    const sys = { role: 'system' as const, content: 'Answer tersely.' };
+    const r1 = await client.chat.completions.create({ model: 'hermes-agent', messages: [sys, { role: 'user', content: 'q1' }] }).withResponse();
+    const r2 = await client.chat.completions
+      .create({ model: 'hermes-agent', messages: [sys, { role: 'user', content: 'q1' }, { role: 'assistant', content: 'A1' }, { role: 'user', content: 'q2' }] })
+      .withResponse();
+    const body2 = env.model.chatRequests().at(-1)!.body;
+    expect(userTexts(body2)).toEqual(['q1', 'q2']);
+    expect(body2.messages.filter((m) => m.role === 'system').map((m) => m.content)).toContain('Answer tersely.');
+    expect(body2.messages.filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(['A1']);
+    // The client's history matched the thread: the same thread continued, nothing duplicated.
+    expect(r2.response.headers.get('x-hermes-thread-id')).toBe(r1.response.headers.get('x-hermes-thread-id'));
+    // An edited earlier answer is another conversation: a new thread holding exactly what the client sent.
+    const r3 = await client.chat.completions
+      .create({ model: 'hermes-agent', messages: [sys, { role: 'user', content: 'q1' }, { role: 'assistant', content: 'A1 (edited)' }, { role: 'user', content: 'q2' }] })
+      .withResponse();
+    expect(r3.data.choices[0].message.content).toBe('B2');
+    expect(r3.response.headers.get('x-hermes-thread-id')).not.toBe(r1.response.headers.get('x-hermes-thread-id'));
+    const body3 = env.model.chatRequests().at(-1)!.body;
+    expect(body3.messages.filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(['A1 (edited)']);
+    expect(userTexts(body3)).toEqual(['q1', 'q2']);
+  });
+});
