@@ -161,4 +161,91 @@ describe('HTTP API with a key (approvals: deny)', () => {
     expect(body3.messages.filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(['A1 (edited)']);
     expect(userTexts(body3)).toEqual(['q1', 'q2']);
   });
+
+  it('Responses API: previous_response_id continues (and branches), stored responses are read back, streaming events build the same response', async () => {
+    env.model.script({ text: 'The capital is Paris.' }, { text: 'About 2.1 million.' }, { text: 'Lyon is second.' });
+    const r1 = await client.responses.create({ model: 'hermes-agent', input: 'capital of France?', instructions: 'Be brief.' });
+    expect(r1.status).toBe('completed');
+    expect(r1.output_text).toBe('The capital is Paris.');
+    expect(env.model.chatRequests().at(-1)!.body.messages.some((m) => m.role === 'system' && m.content === 'Be brief.')).toBe(true);
+    const r2 = await client.responses.create({ model: 'hermes-agent', input: 'population?', previous_response_id: r1.id });
+    expect(r2.output_text).toBe('About 2.1 million.');
+    expect(r2.previous_response_id).toBe(r1.id);
+    expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['capital of France?', 'population?']);
+    // Branching from r1 again: the model sees r1's conversation, not r2's.
+    const r3 = await client.responses.create({ model: 'hermes-agent', input: 'second city?', previous_response_id: r1.id });
+    expect(r3.output_text).toBe('Lyon is second.');
+    expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['capital of France?', 'second city?']);
+    // Stored: read back as it was returned.
+    const got = await client.responses.retrieve(r2.id);
+    expect(got.output_text).toBe('About 2.1 million.');
+    expect(got.usage).toMatchObject({ input_tokens: 10, output_tokens: 5 });
+    await expect(client.responses.create({ model: 'hermes-agent', input: 'x', previous_response_id: 'resp_missing' })).rejects.toMatchObject({ status: 404, code: 'previous_response_not_found' });
+    // store: false is answered but not kept.
+    env.model.script({ text: 'ephemeral' });
+    const eph = await client.responses.create({ model: 'hermes-agent', input: 'x', store: false });
+    await expect(client.responses.retrieve(eph.id)).rejects.toMatchObject({ status: 404 });
+
+    // Streaming through the SDK's own accumulator: every event fits, the final response matches the stream.
+    env.model.script({ text: 'Checking.', toolCalls: [{ name: 'terminal', arguments: { command: 'echo resp-tool' } }] }, { text: 'Done: resp-tool.' });
+    const st = client.responses.stream({ model: 'hermes-agent', input: 'run the tool', previous_response_id: r2.id });
+    const types: string[] = [];
+    let deltas = '';
+    for await (const ev of st) {
+      types.push(ev.type);
+      if (ev.type === 'response.output_text.delta') deltas += ev.delta;
+    }
+    const final = await st.finalResponse();
+    expect(final.status).toBe('completed');
+    expect(final.output_text).toBe('Checking.\n\nDone: resp-tool.');
+    expect(deltas).toBe(final.output_text);
+    expect(types[0]).toBe('response.created');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(final.output.map((o) => o.type)).toEqual(['message', 'function_call', 'function_call_output']);
+    expect((final.output[2] as any).output).toContain('resp-tool');
+    expect((await client.responses.retrieve(final.id)).output_text).toBe(final.output_text);
+  });
+
+  it('Idempotency-Key: the same key and body get the same response without a second turn; another body with that key is refused', async () => {
+    env.model.script({ text: 'only once' });
+    const before = env.model.chatRequests().length;
+    const body = { model: 'hermes-agent', messages: [{ role: 'user' as const, content: 'charge the card' }] };
+    // Sent twice at once: the second waits for the first instead of running its own turn.
+    const [a, b] = await Promise.all([
+      client.chat.completions.create(body, { headers: { 'Idempotency-Key': 'pay-1' } }).withResponse(),
+      client.chat.completions.create(body, { headers: { 'Idempotency-Key': 'pay-1' } }).withResponse(),
+    ]);
+    expect(a.data.id).toBe(b.data.id);
+    const later = await client.chat.completions.create(body, { headers: { 'Idempotency-Key': 'pay-1' } }).withResponse();
+    expect(later.data).toEqual(a.data);
+    expect(later.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(env.model.chatRequests().length - before).toBe(1);
+    await expect(
+      client.chat.completions.create({ ...body, messages: [{ role: 'user', content: 'charge it twice' }] }, { headers: { 'Idempotency-Key': 'pay-1' } }),
+    ).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+
+    env.model.script({ text: 'response once' });
+    const r1 = await client.responses.create({ model: 'hermes-agent', input: 'once please' }, { headers: { 'Idempotency-Key': 'resp-1' } });
+    const r2 = await client.responses.create({ model: 'hermes-agent', input: 'once please' }, { headers: { 'Idempotency-Key': 'resp-1' } });
+    expect(r2.id).toBe(r1.id);
+    expect(env.model.chatRequests().length - before).toBe(2);
+  });
+
+  it('approvals: deny — a dangerous command in an API turn is refused at once, the stream says so, the audit records it', async () => {
+    const dir = scratch();
+    env.model.script({ toolCalls: [{ name: 'terminal', arguments: { command: `rm -rf ${dir} && echo removed-it` } }] }, { text: 'I could not delete it.' });
+    const stream = await client.chat.completions.create({ model: 'hermes-agent', stream: true, messages: [{ role: 'user', content: 'delete the folder' }] });
+    const progress: any[] = [];
+    let text = '';
+    for await (const c of stream) {
+      if ((c as any).object === 'hermes.tool.progress') progress.push(c);
+      text += c.choices[0]?.delta?.content ?? '';
+    }
+    expect(text).toBe('I could not delete it.');
+    expect(progress.at(-1)).toMatchObject({ tool: 'terminal', status: 'completed', outcome: 'declined' });
+    const result = toolResults(env.model.chatRequests().at(-1)!.body).join();
+    expect(result).toContain('BLOCKED');
+    expect(result).not.toContain('removed-it');
+    expect(auditDecisions(api.home).at(-1)).toMatchObject({ decision: 'policy-deny' });
+  });
 });
