@@ -249,3 +249,82 @@ describe('HTTP API with a key (approvals: deny)', () => {
     expect(auditDecisions(api.home).at(-1)).toMatchObject({ decision: 'policy-deny' });
   });
 });
+
+describe('HTTP API on loopback without a key (approvals: forward)', () => {
+  let api: ApiHost;
+  let client: OpenAI;
+  beforeAll(async () => {
+    api = await startApiHost(env.model.baseURL, { api: '  approvals: forward\n  rate_limit:\n    per_minute: 1\n    burst: 12\n', extra: 'approvals:\n  timeout: 120\n' });
+    client = new OpenAI({ apiKey: 'unused', baseURL: api.url + '/v1', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await api?.host.kill();
+  });
+
+  it("approvals go to the thread's editor, which allows the command; with nobody following, the command is denied at once", async () => {
+    const dir = scratch();
+    const vs = await connectSocket(api.socket, { 'approval/request': async () => ({ decision: 'once' }) });
+    await vs.initialize({ name: 'vscode', approvals: true });
+    const { thread } = await vs.request('thread/start', {}); // the editor follows the thread it starts
+    env.model.script({ toolCalls: [{ name: 'terminal', arguments: { command: `rm -rf ${dir} && echo removed-by-approval` } }] }, { text: 'Deleted.' });
+    // The API continues the editor's thread by its id.
+    const wire = await rawStream(api.url, '/v1/chat/completions', { model: 'hermes-agent', stream: true, messages: [{ role: 'user', content: 'delete it' }] }, { 'X-Hermes-Session-Id': thread.id });
+    expect(wire).toContain('event: hermes.approval');
+    const approvals = wire.split('\n').filter((l) => l.startsWith('data: {') && l.includes('"hermes.approval"')).map((l) => JSON.parse(l.slice(6)));
+    expect(approvals[0]).toMatchObject({ status: 'pending', command: expect.stringContaining('rm -rf'), askedOf: [expect.stringContaining('vscode')] });
+    expect(approvals[1]).toMatchObject({ status: 'resolved', outcome: 'answered', requestId: approvals[0].requestId });
+    // (Outside the workspace the sandbox refuses the write, so a second request asks to run it outside; both allowed.)
+    expect(new Set(vs.serverRequests.map((r) => r.method))).toEqual(new Set(['approval/request']));
+    expect(approvals.filter((a) => a.status === 'pending')).toHaveLength(vs.serverRequests.length);
+    expect(toolResults(env.model.chatRequests().at(-1)!.body).join()).toContain('removed-by-approval');
+    vs.dispose();
+
+    // A new API conversation nobody else follows: asked of nobody, denied at once rather than after approvals.timeout.
+    env.model.script({ toolCalls: [{ name: 'terminal', arguments: { command: `rm -rf ${dir}/x && echo removed-x` } }] }, { text: 'Not allowed.' });
+    const res = await client.chat.completions.create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'delete x' }] });
+    expect(res.choices[0].message.content).toBe('Not allowed.');
+    expect(toolResults(env.model.chatRequests().at(-1)!.body).join()).toMatch(/nobody who can answer approvals follows this thread.*denied at once/);
+    const decisions = auditDecisions(api.home);
+    expect(decisions.at(-1)).toMatchObject({ decision: 'noAnswerer' });
+    expect(decisions.slice(0, -1).every((d) => d.decision === 'once' && d.answered_by.includes('vscode'))).toBe(true);
+  });
+
+  it('without a key: session continuation works on loopback, a foreign Host header is refused, the rate limit answers 429 with Retry-After', async () => {
+    env.model.script({ text: 'first' }, { text: 'second' });
+    await client.chat.completions.create({ model: 'hermes-agent', session_id: 's-1', messages: [{ role: 'user', content: 'one' }] } as never);
+    await client.chat.completions.create({ model: 'hermes-agent', session_id: 's-1', messages: [{ role: 'user', content: 'two' }] } as never);
+    expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['one', 'two']);
+    // A DNS-rebinding page reaches 127.0.0.1 under its own name: refused.
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(api.url);
+      httpRequest({ host: u.hostname, port: u.port, path: '/v1/models', headers: { host: 'attacker.example:80' } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(403);
+    let limited: any;
+    for (let i = 0; i < 20 && !limited; i++) await client.models.list().catch((e) => (limited = e));
+    expect(limited).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('HTTP API bind rules', () => {
+  it('refuses a non-loopback bind without a key of 32 characters, with a message naming the setting; starts with one', async () => {
+    const home = tempHome();
+    writeTestConfig(home, env.model.baseURL, 'api:\n  enabled: true\n  host: 0.0.0.0\n  port: 0\n');
+    const none = await runCli(['--listen'], { HERMES_HOME: home, API_SERVER_KEY: '' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/api\.host: the HTTP API would listen on 0\.0\.0\.0, which is not a loopback address.*at least 32 characters \(it is not set\)/);
+    const short = await runCli(['--listen'], { HERMES_HOME: home, API_SERVER_KEY: 'short-key' });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('(it is 9 characters)');
+    expect(short.stderr).not.toContain('short-key');
+    const api = await startApiHost(env.model.baseURL, { api: '  host: 0.0.0.0\n', env: { API_SERVER_KEY: KEY }, start: (o) => env.start(o) });
+    const ok = await fetch(api.url.replace('0.0.0.0', '127.0.0.1') + '/v1/models', { headers: { authorization: `Bearer ${KEY}` } });
+    expect(ok.status).toBe(200);
+  });
+});
