@@ -59,7 +59,8 @@ async function startHost(modelUrl: string): Promise<{ proc: ChildProcess; home: 
     join(home, 'config.yaml'),
     `model:\n  default: test-model\n  provider: custom\n  base_url: ${modelUrl}\ntoolsets: [todo]\napi:\n  enabled: true\n  port: 0\n  rate_limit:\n    per_minute: 1000000\n    burst: 100000\n`,
   );
-  const proc = spawn(process.execPath, [MAIN, '--listen'], { env: { ...process.env, HERMES_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, MAIN, '--listen'], { env: { ...process.env, HERMES_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   for (let i = 0; i < 800; i++) {

@@ -248,6 +248,31 @@ describe('HTTP API with a key (approvals: deny)', () => {
     expect(result).not.toContain('removed-it');
     expect(auditDecisions(api.home).at(-1)).toMatchObject({ decision: 'policy-deny' });
   });
+
+  it('a client that goes away mid-stream interrupts its turn, so nothing keeps running for nobody', async () => {
+    env.model.script({ text: Array.from({ length: 30 }, (_, i) => `word${i} `), chunkDelayMs: 150 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions
+      .create({ model: 'hermes-agent', stream: true, messages: [{ role: 'user', content: 'talk slowly' }] }, { signal: controller.signal })
+      .withResponse();
+    const threadId = stream.response.headers.get('x-hermes-thread-id')!;
+    for await (const c of stream.data) {
+      if (c.choices[0]?.delta?.content) {
+        controller.abort();
+        break;
+      }
+    }
+    const vs = await connectSocket(api.socket);
+    await vs.initialize({ name: 'vscode' });
+    let turns: { status: string }[] = [];
+    for (let i = 0; i < 200; i++) {
+      turns = (await vs.request('thread/read', { threadId })).turns;
+      if (turns.at(-1)?.status !== 'inProgress') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(turns.at(-1)?.status).toBe('interrupted');
+    vs.dispose();
+  });
 });
 
 describe('HTTP API on loopback without a key (approvals: forward)', () => {
