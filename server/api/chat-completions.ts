@@ -4,7 +4,8 @@
 // as `event: hermes.approval`); their data carries `choices: []`, so a client that reads every data line as a
 // chunk (the openai SDK does) sees an empty chunk, like OpenAI's own usage chunk, and moves on.
 import { randomBytes } from 'node:crypto';
-import { ApiError, badRequest } from './errors';
+import { ApiError, badRequest, toApiError } from './errors';
+import { redact } from '../util/redact';
 import { fromChatMessages, splitConversation } from './messages';
 import { checkSessionId, SESSION_HEADER } from './sessions';
 import { fingerprint, type StoredResponse } from './idempotency';
@@ -36,11 +37,11 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     checkSessionId(headerValue(ctx.req.headers[SESSION_HEADER]), 'X-Hermes-Session-Id') ??
     checkSessionId(body.session_id, 'session_id') ??
     checkSessionId(meta.session_id, 'metadata.session_id') ??
-    checkSessionId(meta.hermes_session_id, 'metadata.hermes_session_id') ??
-    checkSessionId(body.user, 'user');
+    checkSessionId(meta.hermes_session_id, 'metadata.hermes_session_id');
+  const user = checkSessionId(body.user, 'user') ?? '';
 
   const run = async (): Promise<StoredResponse & { live?: boolean }> => {
-    const bound = sessionId ? { sessionId, ...s.sessions.named(sessionId, conv) } : s.sessions.derived(conv);
+    const bound = sessionId ? { sessionId, ...s.sessions.named(sessionId, conv) } : s.sessions.derived(conv, user);
     const headers = { 'x-hermes-session-id': bound.sessionId, 'x-hermes-thread-id': bound.threadId };
     const id = 'chatcmpl-' + randomBytes(12).toString('hex');
     const created = Math.floor(Date.now() / 1000);
@@ -61,7 +62,8 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     });
     sse.data(chunk({ role: 'assistant', content: '' }));
     const extra = { id, created, model: modelName, choices: [] };
-    const out = await s.turns.run(bound.threadId, conv.input, {
+    const out = await s.turns
+      .run(bound.threadId, conv.input, {
       model,
       signal: ctx.signal,
       sink: {
@@ -70,7 +72,14 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
           sse.event('hermes.tool.progress', { ...extra, object: 'hermes.tool.progress', tool: p.tool, emoji: p.emoji, label: p.label, toolCallId: p.toolCallId, status: p.status, ...(p.outcome ? { outcome: p.outcome } : {}) }),
         approval: (p) => sse.event('hermes.approval', { ...extra, object: 'hermes.approval', ...p }),
       },
-    });
+      })
+      .catch((e) => {
+        // Headers are out: the error travels in the stream, as OpenAI sends one, and ends it.
+        sse.data(toApiError(e).body());
+        sse.done();
+        sse.end();
+        throw e;
+      });
     const failure = turnFailure(out);
     if (failure) {
       sse.data(failure.body());
@@ -97,7 +106,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
 export function turnFailure(out: TurnOutcome): ApiError | undefined {
   if (out.turn.status !== 'failed') return undefined;
   const e = out.turn.error;
-  return new ApiError(502, `the agent's turn failed: ${e?.message ?? 'unknown error'}`, 'server_error', e?.kind ?? 'turn_failed');
+  return new ApiError(502, redact(`the agent's turn failed: ${e?.message ?? 'unknown error'}`), 'server_error', e?.kind ?? 'turn_failed');
 }
 
 function toCompletion(out: TurnOutcome, id: string, created: number, model: string): Completion {

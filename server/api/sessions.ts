@@ -1,10 +1,11 @@
 // Which host thread an API request continues. A session id the client names (X-Hermes-Session-Id, body
-// `session_id`, `metadata.session_id`, `user`) maps to one thread for good: the client sends the new message and
+// `session_id`, `metadata.session_id`) maps to one thread for good: the client sends the new message and
 // the thread holds the history (an existing thread's own id works too, so an editor's conversation can be continued
 // over HTTP). Without one, the client's messages are the history, as in Hermes: the conversation is keyed by its
 // system text and first user message, the thread it started is continued while the client's earlier messages are
 // exactly what that thread holds, and anything else (an edited or regenerated message, another branch) starts a
-// thread seeded with the client's history.
+// thread seeded with the client's history. OpenAI's `user` field names a person, not a conversation (LibreChat sends
+// the same one for all of a user's chats), so it only keeps different users' conversations apart in that keying.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Host } from '../host';
@@ -71,9 +72,9 @@ export class ApiSessions {
   }
 
   /** No session named: the conversation's key, and the thread to run on (see the module comment). */
-  derived(c: { system: string; history: TextMessage[]; input: string }): { sessionId: string; threadId: string; created: boolean } {
+  derived(c: { system: string; history: TextMessage[]; input: string }, user = ''): { sessionId: string; threadId: string; created: boolean } {
     const first = c.history.find((m) => m.role === 'user')?.text ?? c.input;
-    const sessionId = 'auto-' + createHash('sha256').update(c.system).update('\0').update(first).digest('hex').slice(0, 32);
+    const sessionId = 'auto-' + createHash('sha256').update(user).update('\0').update(c.system).update('\0').update(first).digest('hex').slice(0, 32);
     const existing = this.threadOf(sessionId);
     if (existing && !this.host.threads.isBusy(existing) && this.sameHistory(existing, c.history)) {
       this.syncSystem(existing, c.system);

@@ -125,10 +125,10 @@ describe('HTTP API with a key (approvals: deny)', () => {
     expect(seen.some((m) => m.role === 'assistant' && m.content === 'Noted: blue.')).toBe(true);
     const threadId = second.response.headers.get('x-hermes-thread-id')!;
 
-    // The same session named in the body (`user`, as OpenAI clients send it) lands on the same thread.
+    // The same session named in the body lands on the same thread.
     env.model.script({ text: 'Still blue.' });
-    const viaUser = await client.chat.completions.create({ model: 'hermes-agent', user: 'conv-1', messages: [{ role: 'user', content: 'again?' }] }).withResponse();
-    expect(viaUser.response.headers.get('x-hermes-thread-id')).toBe(threadId);
+    const viaBody = await client.chat.completions.create({ model: 'hermes-agent', metadata: { session_id: 'conv-1' }, messages: [{ role: 'user', content: 'again?' }] }).withResponse();
+    expect(viaBody.response.headers.get('x-hermes-thread-id')).toBe(threadId);
 
     // The thread is the host's: an editor attached to the socket sees the API conversation.
     const vs = await connectSocket(api.socket);
@@ -160,6 +160,12 @@ describe('HTTP API with a key (approvals: deny)', () => {
     const body3 = env.model.chatRequests().at(-1)!.body;
     expect(body3.messages.filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(['A1 (edited)']);
     expect(userTexts(body3)).toEqual(['q1', 'q2']);
+
+    // `user` names a person, not a conversation: the same first message from another user is another thread.
+    env.model.script({ text: 'for bob' });
+    const bob = await client.chat.completions.create({ model: 'hermes-agent', user: 'bob', messages: [sys, { role: 'user', content: 'q1' }] }).withResponse();
+    expect(bob.response.headers.get('x-hermes-thread-id')).not.toBe(r1.response.headers.get('x-hermes-thread-id'));
+    expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['q1']);
   });
 
   it('Responses API: previous_response_id continues (and branches), stored responses are read back, streaming events build the same response', async () => {
