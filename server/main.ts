@@ -97,9 +97,12 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
     const api = await (await import('./api')).startApi(host);
     if (api && mode !== 'stdio') process.stderr.write(`HTTP API listening on ${api.url}\n`);
   } catch (e) {
-    // An editor-spawned host keeps serving its editor; a host started to serve (--listen, --gateway) refuses to start.
-    if (mode === 'stdio') host.log.error(`HTTP API not started: ${(e as Error).message}`);
-    else {
+    // An editor-spawned host keeps serving its editor, and an API enabled only by Hermes's API_SERVER_ENABLED (whose
+    // gateway may hold the port) is reported; a host started to serve an API config.yaml enables refuses to start.
+    if (mode === 'stdio' || (e as { fatal?: boolean }).fatal === false) {
+      host.log.error(`HTTP API not started: ${(e as Error).message}`);
+      if (mode !== 'stdio') process.stderr.write(`warning: HTTP API not started: ${(e as Error).message}\n`);
+    } else {
       await host.close().catch(() => {});
       process.stderr.write(`hermes-host: ${(e as Error).message}\n`);
       process.exit(2);

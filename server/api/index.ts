@@ -50,7 +50,7 @@ export async function startApi(host: Host): Promise<RunningApi | undefined> {
     surface.close();
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? 'the port is in use (another hermes-host or Hermes gateway?)' : err.message;
-    throw new ApiSettingsError(`${host.paths.config}: api: cannot listen on ${settings.host}:${settings.port}: ${why}`);
+    throw new ApiSettingsError(`${host.paths.config}: api: cannot listen on ${settings.host}:${settings.port}: ${why}`, settings.enabledBy !== 'env');
   }
   const addr = server.address() as AddressInfo;
   const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -10,6 +10,9 @@ export const DEFAULT_AGENT_ID = 'hermes-agent';
 
 export interface ApiSettings {
   enabled: boolean;
+  /** Where `enabled` came from: config.yaml (a failure to start stops the host) or Hermes's API_SERVER_ENABLED
+   *  (shared with a Hermes gateway that may hold the port: a failure is reported and the host runs on). */
+  enabledBy: 'config' | 'env' | 'default';
   host: string;
   port: number;
   /** API_SERVER_KEY; when set every route but /health needs `Authorization: Bearer <key>`, loopback included. */
@@ -22,8 +25,15 @@ export interface ApiSettings {
   agentId: string;
 }
 
-/** A setting that stops the API from starting (the owning host refuses to start with it, exit 2). */
-export class ApiSettingsError extends Error {}
+/** A setting that stops the API from starting; `fatal`: the owning host refuses to start with it (exit 2). */
+export class ApiSettingsError extends Error {
+  constructor(
+    message: string,
+    readonly fatal = true,
+  ) {
+    super(message);
+  }
+}
 
 const truthy = (v: string | undefined) => /^(1|true|yes|on)$/i.test((v ?? '').trim());
 
@@ -38,6 +48,7 @@ export function apiSettings(config: HermesConfig, env: Record<string, string | u
   const key = env.API_SERVER_KEY?.trim() || undefined;
   return {
     enabled: a.enabled ?? truthy(env.API_SERVER_ENABLED),
+    enabledBy: a.enabled !== undefined ? 'config' : truthy(env.API_SERVER_ENABLED) ? 'env' : 'default',
     host: (a.host ?? env.API_SERVER_HOST?.trim()) || DEFAULT_API_HOST,
     port: port ?? DEFAULT_API_PORT,
     ...(key ? { key } : {}),
@@ -63,8 +74,9 @@ export function checkBind(s: ApiSettings, where: { config: string; env: string }
   if (s.key && s.key.length >= MIN_KEY_CHARS) return;
   const now = s.key ? `it is ${s.key.length} characters` : 'it is not set';
   throw new ApiSettingsError(
-    `${where.config}: api.host: the HTTP API would listen on ${s.host}, which is not a loopback address, and API_SERVER_KEY ` +
+    `${s.enabledBy === 'env' ? `${where.env}: API_SERVER_ENABLED with ` : ''}${where.config}: api.host: the HTTP API would listen on ${s.host}, which is not a loopback address, and API_SERVER_KEY ` +
       `must then be at least ${MIN_KEY_CHARS} characters (${now}). Put one in ${where.env} (e.g. API_SERVER_KEY=$(openssl rand -hex 32)) ` +
       `or bind 127.0.0.1.`,
+    s.enabledBy !== 'env',
   );
 }

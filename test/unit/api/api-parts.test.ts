@@ -27,11 +27,16 @@ describe('api settings', () => {
   it('loopback binds need no key; anything else needs one of 32+ characters', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(h)).toBe(true);
     for (const h of ['0.0.0.0', '::', '192.168.1.5', '127.0.0.256', 'example.com', '']) expect(isLoopbackHost(h)).toBe(false);
-    const s = apiSettings(defaultConfig(), { API_SERVER_HOST: '0.0.0.0' }, where);
+    const s = apiSettings(HermesConfigSchema.parse({ api: { enabled: true } }), { API_SERVER_HOST: '0.0.0.0' }, where);
     expect(() => checkBind(s, where)).toThrow(ApiSettingsError);
     expect(() => checkBind({ ...s, key: 'x'.repeat(31) }, where)).toThrow(/it is 31 characters/);
     expect(() => checkBind({ ...s, key: 'x'.repeat(32) }, where)).not.toThrow();
     expect(() => checkBind({ ...s, host: '127.0.0.1' }, where)).not.toThrow();
+    // Enabled only by Hermes's API_SERVER_ENABLED (a Hermes gateway may share the .env): reported, not fatal.
+    const fromEnv = apiSettings(defaultConfig(), { API_SERVER_ENABLED: 'true', API_SERVER_HOST: '0.0.0.0' }, where);
+    expect(fromEnv.enabledBy).toBe('env');
+    expect(() => checkBind(fromEnv, where)).toThrow(expect.objectContaining({ fatal: false, message: expect.stringMatching(/^\/h\/\.env: API_SERVER_ENABLED with \/h\/config\.yaml: api\.host/) }));
+    expect(() => checkBind(s, where)).toThrow(expect.objectContaining({ fatal: true }));
   });
 });
 
