@@ -132,7 +132,8 @@ function threadFor(s: ApiServices, r: { previousId?: string; sessionId?: string;
       }
     }
     // Messages sent along with previous_response_id join the conversation before the new input.
-    if (r.conv.history.length || r.conv.system) seedHistory(host, threadId, host.store.threads.getThreadRow(threadId)?.model ?? '', r.conv.system, r.conv.history);
+    s.sessions.syncSystem(threadId, r.conv.system);
+    if (r.conv.history.length) seedHistory(host, threadId, host.store.threads.getThreadRow(threadId)?.model ?? '', '', r.conv.history);
     return threadId;
   }
   if (r.sessionId) return s.sessions.named(r.sessionId, r.conv).threadId;

@@ -35,7 +35,9 @@ export function createApiServer(s: ApiServices): Server {
     });
   });
   server.headersTimeout = 30_000;
-  server.requestTimeout = 0; // streams last as long as the turn
+  // Receiving a request must finish in time (a slow-drip body holds nothing for long); responses may stream for as
+  // long as their turn runs.
+  server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;
   return server;
 }

@@ -120,7 +120,7 @@ export class ApiSessions {
    * Client system text joins the thread as a system message (after the host's own prompt) when it differs from the
    * last one the thread holds, so a client that repeats it every request adds it once.
    */
-  private syncSystem(threadId: string, system: string): void {
+  syncSystem(threadId: string, system: string): void {
     if (!system) return;
     const last = [...this.host.store.threads.history(threadId)].reverse().find((m) => m.role === 'system');
     if (last && norm(last.content ?? '') === norm(redact(system))) return;

@@ -174,8 +174,10 @@ describe('HTTP API with a key (approvals: deny)', () => {
     expect(r1.status).toBe('completed');
     expect(r1.output_text).toBe('The capital is Paris.');
     expect(env.model.chatRequests().at(-1)!.body.messages.some((m) => m.role === 'system' && m.content === 'Be brief.')).toBe(true);
-    const r2 = await client.responses.create({ model: 'hermes-agent', input: 'population?', previous_response_id: r1.id });
+    const r2 = await client.responses.create({ model: 'hermes-agent', input: 'population?', previous_response_id: r1.id, instructions: 'Be brief.' });
     expect(r2.output_text).toBe('About 2.1 million.');
+    // Instructions sent again with each request join the conversation once.
+    expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.content === 'Be brief.')).toHaveLength(1);
     expect(r2.previous_response_id).toBe(r1.id);
     expect(userTexts(env.model.chatRequests().at(-1)!.body)).toEqual(['capital of France?', 'population?']);
     // Branching from r1 again: the model sees r1's conversation, not r2's.
