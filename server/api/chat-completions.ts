@@ -4,7 +4,7 @@
 // as `event: hermes.approval`); their data carries `choices: []`, so a client that reads every data line as a
 // chunk (the openai SDK does) sees an empty chunk, like OpenAI's own usage chunk, and moves on.
 import { randomBytes } from 'node:crypto';
-import { ApiError, badRequest, toApiError } from './errors';
+import { ApiError, badRequest, clientGone, toApiError } from './errors';
 import { redact } from '../util/redact';
 import { fromChatMessages, splitConversation } from './messages';
 import { checkSessionId, SESSION_HEADER } from './sessions';
@@ -48,6 +48,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     const modelName = model ?? s.host.store.threads.getThreadRow(bound.threadId)?.model ?? s.host.config.model.default;
     if (!stream) {
       const out = await s.turns.run(bound.threadId, conv.input, { model, signal: ctx.signal });
+      if (ctx.signal.aborted) throw clientGone();
       const completion = toCompletion(out, id, created, modelName);
       sendJson(ctx, 200, completion, { ...headers, 'x-hermes-thread-id': out.threadId });
       return { status: 200, body: completion };
@@ -80,6 +81,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
         sse.end();
         throw e;
       });
+    if (ctx.signal.aborted) throw clientGone(); // its partial answer is not kept for a retry with the same key
     const failure = turnFailure(out);
     if (failure) {
       sse.data(failure.body());

@@ -34,3 +34,6 @@ export function toApiError(e: unknown): ApiError {
   if (kind === 'InvalidParams') return badRequest(message);
   return new ApiError(500, `internal error: ${message}`, 'server_error', 'internal_error');
 }
+
+/** The client closed the connection before its answer was complete (nginx's 499); nobody reads this response. */
+export const clientGone = () => new ApiError(499, 'the client closed the request', 'invalid_request_error', 'client_closed_request');

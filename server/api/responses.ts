@@ -3,7 +3,7 @@
 // the conversation has moved on since, so every response id stays a stable branch point); `store: false` keeps
 // the response out of the store (the turn is still part of its thread, like every turn); GET and DELETE
 // /v1/responses/{id} read and remove stored ones.
-import { ApiError, badRequest } from './errors';
+import { ApiError, badRequest, clientGone } from './errors';
 import { fromResponsesInput, splitConversation } from './messages';
 import { checkSessionId, seedHistory, SESSION_HEADER } from './sessions';
 import { fingerprint, type StoredResponse } from './idempotency';
@@ -71,6 +71,7 @@ export async function createResponse(s: ApiServices, ctx: RequestContext, body: 
       signal: ctx.signal,
       sink: stream ? { text: (d) => builder.text(d), tool: (p) => builder.tool(p) } : {},
     });
+    if (ctx.signal.aborted) throw clientGone(); // its partial answer is not kept for a retry with the same key
     if (!stream) for (const t of out.tools) for (const st of ['running', 'completed'] as const) builder.tool({ ...t, status: st });
     const failure = turnFailure(out);
     if (failure) {
