@@ -169,6 +169,7 @@ export class ApiTurns {
       };
 
       const watched = new Set<string>();
+      const asked = new Set<string>(); // this turn's approval requests, so only their outcomes are reported
       const watchApprovals = (tid: string) => {
         if (watched.has(tid)) return;
         watched.add(tid);
@@ -177,9 +178,10 @@ export class ApiTurns {
             if ('askedOf' in r) {
               const sent = r as SentRequest;
               if (sent.method !== 'approval/request' || sent.params.turnId !== turnId) return;
+              asked.add(sent.requestId);
               const p = sent.params as { command?: string; path?: string; reasons?: string[] };
               sink.approval?.({ requestId: sent.requestId, status: 'pending', command: p.command, path: p.path, reasons: p.reasons, askedOf: sent.askedOf });
-            } else if (r.method === 'serverRequest/resolved') {
+            } else if (r.method === 'serverRequest/resolved' && asked.delete(r.params.requestId)) {
               sink.approval?.({ requestId: r.params.requestId, status: 'resolved', outcome: r.params.outcome, answeredBy: r.params.answeredBy });
             }
           }),
