@@ -67,6 +67,11 @@ describe('HTTP API with a key (approvals: deny)', () => {
     expect(evil.status).toBe(403);
     const ok = await fetch(api.url + '/v1/models', { headers: { authorization: `Bearer ${KEY}`, origin: 'http://allowed.example' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://allowed.example');
+    const preflight = await fetch(api.url + '/v1/chat/completions', { method: 'OPTIONS', headers: { origin: 'http://allowed.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
+    const caps = await (await fetch(api.url + '/v1/capabilities', { headers: { authorization: `Bearer ${KEY}` } })).json();
+    expect(caps).toMatchObject({ auth: { required: true }, features: { session_continuity_header: 'X-Hermes-Session-Id', approvals: 'deny' } });
     // Past the body limit: 413, before the body is read.
     await expect(client.chat.completions.create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] })).rejects.toMatchObject({ status: 413 });
     // An unknown model is named in the error.
