@@ -39,15 +39,17 @@ const truthy = (v: string | undefined) => /^(1|true|yes|on)$/i.test((v ?? '').tr
 
 export function apiSettings(config: HermesConfig, env: Record<string, string | undefined>, where: { config: string; env: string }): ApiSettings {
   const a = config.api;
+  const enabled = a.enabled ?? truthy(env.API_SERVER_ENABLED);
   let port = a.port;
-  if (port === undefined && env.API_SERVER_PORT?.trim()) {
+  // Hermes's variables are read only for an API that runs: a bad one must not stop a host that does not serve it.
+  if (enabled && port === undefined && env.API_SERVER_PORT?.trim()) {
     const n = Number(env.API_SERVER_PORT.trim());
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ApiSettingsError(`${where.env}: API_SERVER_PORT: "${env.API_SERVER_PORT}" is not a port number (0-65535)`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ApiSettingsError(`${where.env}: API_SERVER_PORT: "${env.API_SERVER_PORT}" is not a port number (0-65535)`, a.enabled !== undefined);
     port = n;
   }
   const key = env.API_SERVER_KEY?.trim() || undefined;
   return {
-    enabled: a.enabled ?? truthy(env.API_SERVER_ENABLED),
+    enabled,
     enabledBy: a.enabled !== undefined ? 'config' : truthy(env.API_SERVER_ENABLED) ? 'env' : 'default',
     host: (a.host ?? env.API_SERVER_HOST?.trim()) || DEFAULT_API_HOST,
     port: port ?? DEFAULT_API_PORT,

@@ -21,7 +21,8 @@ describe('api settings', () => {
     expect(apiSettings(defaultConfig(), env, where)).toMatchObject({ enabled: true, host: '0.0.0.0', port: 9000, key: 'k', corsOrigins: ['http://a.example', 'http://b.example'], agentId: 'my-agent' });
     const cfg = HermesConfigSchema.parse({ api: { enabled: false, host: '127.0.0.2', port: 0, approvals: 'forward' } });
     expect(apiSettings(cfg, env, where)).toMatchObject({ enabled: false, host: '127.0.0.2', port: 0, approvals: 'forward' });
-    expect(() => apiSettings(defaultConfig(), { API_SERVER_PORT: 'eighty' }, where)).toThrow(/\.env: API_SERVER_PORT: "eighty" is not a port number/);
+    expect(() => apiSettings(defaultConfig(), { API_SERVER_ENABLED: '1', API_SERVER_PORT: 'eighty' }, where)).toThrow(/\.env: API_SERVER_PORT: "eighty" is not a port number/);
+    expect(apiSettings(defaultConfig(), { API_SERVER_PORT: 'eighty' }, where).enabled).toBe(false); // off: not read
   });
 
   it('loopback binds need no key; anything else needs one of 32+ characters', () => {
