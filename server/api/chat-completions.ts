@@ -11,7 +11,7 @@ import { checkSessionId, SESSION_HEADER } from './sessions';
 import { fingerprint, type StoredResponse } from './idempotency';
 import { SseWriter } from './sse';
 import { resolveModel, sendJson, type ApiServices, type RequestContext } from './context';
-import { usageFields, type TurnOutcome } from './turn';
+import { usageFields, type ApprovalProgress, type ToolProgress, type TurnOutcome } from './turn';
 import { runIdempotent } from './idempotent-run';
 
 interface Completion {
@@ -40,7 +40,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     checkSessionId(meta.hermes_session_id, 'metadata.hermes_session_id');
   const user = checkSessionId(body.user, 'user') ?? '';
 
-  const run = async (): Promise<StoredResponse & { live?: boolean }> => {
+  const run = async (): Promise<StoredResponse> => {
     const bound = sessionId ? { sessionId, ...s.sessions.named(sessionId, conv) } : s.sessions.derived(conv, user);
     const headers = { 'x-hermes-session-id': bound.sessionId, 'x-hermes-thread-id': bound.threadId };
     const id = 'chatcmpl-' + randomBytes(12).toString('hex');
@@ -63,24 +63,28 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     });
     sse.data(chunk({ role: 'assistant', content: '' }));
     const extra = { id, created, model: modelName, choices: [] };
-    const out = await s.turns
-      .run(bound.threadId, conv.input, {
-      model,
-      signal: ctx.signal,
-      sink: {
-        text: (d) => sse.data(chunk({ content: d })),
-        tool: (p) =>
-          sse.event('hermes.tool.progress', { ...extra, object: 'hermes.tool.progress', tool: p.tool, emoji: p.emoji, label: p.label, toolCallId: p.toolCallId, status: p.status, ...(p.outcome ? { outcome: p.outcome } : {}) }),
-        approval: (p) => sse.event('hermes.approval', { ...extra, object: 'hermes.approval', ...p }),
-      },
-      })
-      .catch((e) => {
-        // Headers are out: the error travels in the stream, as OpenAI sends one, and ends it.
-        sse.data(toApiError(e).body());
-        sse.done();
-        sse.end();
-        throw e;
-      });
+    const sink = {
+      text: (d: string) => sse.data(chunk({ content: d })),
+      tool: (p: ToolProgress) =>
+        sse.event('hermes.tool.progress', {
+          ...extra,
+          object: 'hermes.tool.progress',
+          tool: p.tool,
+          emoji: p.emoji,
+          label: p.label,
+          toolCallId: p.toolCallId,
+          status: p.status,
+          ...(p.outcome ? { outcome: p.outcome } : {}),
+        }),
+      approval: (p: ApprovalProgress) => sse.event('hermes.approval', { ...extra, object: 'hermes.approval', ...p }),
+    };
+    const out = await s.turns.run(bound.threadId, conv.input, { model, signal: ctx.signal, sink }).catch((e) => {
+      // Headers are out: the error travels in the stream, as OpenAI sends one, and ends it.
+      sse.data(toApiError(e).body());
+      sse.done();
+      sse.end();
+      throw e;
+    });
     if (ctx.signal.aborted) throw clientGone(); // its partial answer is not kept for a retry with the same key
     const failure = turnFailure(out);
     if (failure) {
@@ -94,7 +98,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     if (includeUsage) sse.data({ ...extra, object: 'chat.completion.chunk', usage: completion.usage });
     sse.done();
     sse.end();
-    return { status: 200, body: completion, live: true };
+    return { status: 200, body: completion };
   };
 
   const key = headerValue(ctx.req.headers['idempotency-key']);
