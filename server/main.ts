@@ -92,6 +92,22 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
     if (mode !== 'stdio') throw e;
     host.log.warn(`no attach socket: ${(e as Error).message}`);
   }
+  // The OpenAI-compatible HTTP API (off unless configured) is part of the owning host.
+  try {
+    const api = await (await import('./api')).startApi(host);
+    if (api && mode !== 'stdio') process.stderr.write(`HTTP API listening on ${api.url}\n`);
+  } catch (e) {
+    // An editor-spawned host keeps serving its editor, and an API enabled only by Hermes's API_SERVER_ENABLED (whose
+    // gateway may hold the port) is reported; a host started to serve an API config.yaml enables refuses to start.
+    if (mode === 'stdio' || (e as { fatal?: boolean }).fatal === false) {
+      host.log.error(`HTTP API not started: ${(e as Error).message}`);
+      if (mode !== 'stdio') process.stderr.write(`warning: HTTP API not started: ${(e as Error).message}\n`);
+    } else {
+      await host.close().catch(() => {});
+      process.stderr.write(`hermes-host: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+  }
   if (mode === 'stdio') {
     // The editor that spawned us went away: stay while other clients are attached or turns run, then exit.
     serveStdio(host, () => host.exitWhenIdle(() => void shutdown(0)));

@@ -178,6 +178,25 @@ export const GatewayConfig = z.looseObject({
     .prefault({}),
 });
 
+/** The OpenAI-compatible HTTP API (server/api). Unset keys fall back to Hermes's API_SERVER_* variables, then defaults. */
+export const ApiConfig = z.looseObject({
+  enabled: z.boolean().optional(),
+  /** Bind address; anything but loopback needs API_SERVER_KEY (>= 32 characters). */
+  host: z.string().optional(),
+  port: int(0, 65535).optional(),
+  /** Browser origins allowed to call the API; requests from any other origin are refused. */
+  cors_origins: list().optional(),
+  max_request_bytes: int(1024, 100 * 1024 * 1024).default(10_000_000),
+  /** Requests per minute per key (token bucket of `burst`). */
+  rate_limit: z
+    .looseObject({ per_minute: int(1).default(120), burst: int(1).default(60) })
+    .prefault({}),
+  /** Dangerous commands in API turns: deny at once, or forward to the thread's other surfaces (VS Code, a chat). */
+  approvals: z.enum(['deny', 'forward']).default('deny'),
+  /** The agent's id in /v1/models (Hermes: API_SERVER_MODEL_NAME). */
+  model_name: z.string().optional(),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -195,6 +214,7 @@ export const HermesConfigSchema = z.looseObject({
   /** Hermes treats null or a non-positive value as its default. */
   context_file_max_chars: z.preprocess((v) => (v == null || (typeof v === 'number' && v <= 0) ? undefined : v), int(1000).default(20_000)),
   gateway: GatewayConfig.prefault({}),
+  api: ApiConfig.prefault({}),
 });
 
 export type HermesConfig = z.infer<typeof HermesConfigSchema>;

@@ -27,6 +27,16 @@ interface Pending {
   finish(answer: ClientAnswer<any>): void;
 }
 
+/** A request that went out, as observers see it. */
+export interface SentRequest {
+  requestId: string;
+  method: ServerRequestMethod;
+  threadId?: string;
+  params: Record<string, unknown>;
+  /** Labels of the surfaces it was sent to. */
+  askedOf: string[];
+}
+
 interface Subscription {
   threads: Set<string>;
   all: boolean;
@@ -49,6 +59,7 @@ export class ClientHub implements ClientRequester {
   private readonly surfaces = new Map<string, Surface>();
   private readonly subs = new Map<string, Subscription>();
   private readonly pending = new Map<string, Pending>();
+  private readonly requestObservers = new Set<(r: SentRequest) => void>();
 
   constructor(
     private readonly events: HostEvents,
@@ -195,7 +206,14 @@ export class ClientHub implements ClientRequester {
       timer = setTimeout(() => pending.finish({ ok: false, reason: 'timeout' }), opts.timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (const s of targets) this.sendTo(s, pending);
+      for (const o of this.requestObservers) o({ requestId, method, threadId: pending.threadId, params: full, askedOf: targets.map((s) => s.label) });
     });
+  }
+
+  /** Hears of every request that was put to someone (surfaces that cannot answer, like the HTTP API, show it). */
+  observeRequests(fn: (r: SentRequest) => void): () => void {
+    this.requestObservers.add(fn);
+    return () => this.requestObservers.delete(fn);
   }
 
   private sendTo(s: Surface, p: Pending): void {
