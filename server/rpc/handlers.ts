@@ -61,7 +61,7 @@ export function createHandlers(host: Host): Handlers {
     },
     shutdown: () => null,
     'thread/start': (p, client) =>
-      ({ thread: follow(client, host.threads.start({ ...p, workspaceRoot: rootOf(client), source: p.source ?? client.label.split('#')[0] })) }),
+      ({ thread: follow(client, host.threads.start({ ...p, workspaceRoot: p.workspaceRoot ?? rootOf(client), source: p.source ?? client.label.split('#')[0] })) }),
     'thread/resume': (p, client) => ({ thread: follow(client, host.threads.get(host.threads.current(p.threadId))) }),
     'thread/list': (p) => host.threads.list(p),
     'thread/read': (p, client) => {
