@@ -145,6 +145,17 @@ describe('hermes-host acp', () => {
     }
   });
 
+  it('runs slash commands from the prompt without the model, and answers a failed turn with its error', async () => {
+    const sessionId = await newSession();
+    const before = model.chatRequests().length;
+    expect((await prompt(a, sessionId, '/help')).stopReason).toBe('end_turn');
+    expect(a.text(sessionId)).toContain('/undo');
+    expect(model.chatRequests().length).toBe(before);
+
+    model.script({ kind: 'status', status: 400, message: 'model says no' });
+    await expect(prompt(a, sessionId, 'hello')).rejects.toThrow(/model says no/);
+  });
+
   it('a second adapter attaches to the first, loads a session with its history replayed first, and a socket client lists it', async () => {
     const sessionId = await newSession();
     model.script({ toolCalls: [{ name: 'terminal', arguments: { command: 'echo remembered' } }] }, { text: 'The answer is 42.' });
@@ -155,6 +166,8 @@ describe('hermes-host acp', () => {
     await sock.initialize({ name: 'vscode' });
     const { threads } = await sock.request('thread/list', {});
     expect(threads.find((t) => t.id === sessionId)).toMatchObject({ source: 'acp', cwd: ws });
+    // And the other way: a thread that client starts is a session an ACP client can list.
+    const { thread: fromEditor } = await sock.request('thread/start', { cwd: ws, title: 'started in the editor' });
     sock.dispose();
 
     const b = AcpTestClient.start({ home, cwd: ws });
@@ -162,6 +175,7 @@ describe('hermes-host acp', () => {
       await b.initialize();
       const listed = await b.agent.request(acp.methods.agent.session.list, { cwd: ws });
       expect(listed.sessions.map((s) => s.sessionId)).toContain(sessionId);
+      expect(listed.sessions.find((s) => s.sessionId === fromEditor.id)).toMatchObject({ cwd: ws, title: 'started in the editor' });
       let answeredAt = 0;
       await b.agent.request(acp.methods.agent.session.load, { sessionId, cwd: ws, mcpServers: [] }).then(() => (answeredAt = b.updates.length));
       const replay = b.updates.slice(0, answeredAt).filter((u) => u.sessionId === sessionId).map((u) => u.update);
