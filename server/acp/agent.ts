@@ -11,6 +11,7 @@ import { LiveUpdates } from './live';
 import { decisionOf, permissionRequest } from './permissions';
 import { promptText, promptToInput } from './prompt-input';
 import { Sessions, type PromptRun, type Session } from './sessions';
+import { approvalModeOf, isMode, modeState } from './modes';
 import { editorFsHandlers, editorFsCapabilities } from './editor-fs';
 
 export interface AcpAgentOptions {
@@ -132,7 +133,8 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         const input = promptToInput(blocks);
         if (!input.length) return 'end_turn';
         // A prompt while the thread runs a turn from another surface waits its turn rather than failing.
-        turn = (await host.request('turn/start', { threadId: s.threadId, input, busy: 'queue' })).turn;
+        const approvalMode = approvalModeOf(s.mode);
+        turn = (await host.request('turn/start', { threadId: s.threadId, input, busy: 'queue', ...(approvalMode ? { approvalMode } : {}) })).turn;
       }
       run.turnId = turn.id;
       const early = s.finished.get(turn.id);
@@ -173,7 +175,7 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         .catch((e) => Promise.reject(acpError(e)));
       const s = sessions.add(thread.id, thread.id, thread.cwd);
       setTimeout(() => void sendCommands(s), 0);
-      return { sessionId: s.id };
+      return { sessionId: s.id, modes: modeState(s.mode) };
     })
     .onRequest(acp.methods.agent.session.load, async ({ params }) => {
       let read: RequestResult<'thread/read'>;
@@ -191,6 +193,14 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         log(`session/load replay failed: ${(e as Error).message}`);
       }
       await sendCommands(s);
+      return { modes: modeState(s.mode) };
+    })
+    .onRequest(acp.methods.agent.session.setMode, async ({ params }) => {
+      const s = sessions.get(params.sessionId);
+      if (!s) throw acp.RequestError.sessionNotFound(params.sessionId);
+      if (!isMode(params.modeId)) throw acp.RequestError.invalidParams(undefined, `unknown mode ${params.modeId}`);
+      s.mode = params.modeId;
+      await update(s.id, { sessionUpdate: 'current_mode_update', currentModeId: s.mode });
       return {};
     })
     .onRequest(acp.methods.agent.session.list, async ({ params }) => {

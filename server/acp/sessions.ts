@@ -4,6 +4,7 @@
 // keeping the id the client knows.
 import type { AnyServerNotification, Turn } from '../protocol';
 import { followThread } from '../protocol/follow';
+import type { ModeId } from './modes';
 
 export interface PromptRun {
   /** The host turn this prompt waits for; unknown until turn/start answered. */
@@ -18,6 +19,7 @@ export interface Session {
   /** The thread the conversation is on now (the id itself, or its compression successor). */
   threadId: string;
   cwd: string;
+  mode: ModeId;
   prompt?: PromptRun;
   /** Turns of this session that completed before the prompt learnt its turn id (a race the socket allows). */
   readonly finished: Map<string, Turn>;
@@ -33,7 +35,7 @@ export class Sessions {
       existing.cwd = cwd;
       return existing;
     }
-    const s: Session = { id, threadId, cwd, finished: new Map() };
+    const s: Session = { id, threadId, cwd, mode: 'ask', finished: new Map() };
     this.byId.set(id, s);
     return s;
   }

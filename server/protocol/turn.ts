@@ -28,6 +28,9 @@ export const TurnStartParams = z.object({
   /** Overrides the thread's model for this turn only. */
   model: z.string().optional(),
   busy: BusyMode.optional(),
+  /** Stricter approvals for this turn only: `deny` refuses whatever would ask, without asking (a client whose user
+   * stepped away). Never looser than config.yaml's approvals.mode. */
+  approvalMode: z.enum(['manual', 'deny']).optional(),
 });
 export const TurnStartResult = z.object({
   /** The turn that runs (started), will run (queued), or is running and took the input (steered). */

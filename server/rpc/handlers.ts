@@ -85,7 +85,7 @@ export function createHandlers(host: Host): Handlers {
     'thread/unsubscribe': (p, client) => host.hub.unsubscribe(client.id, p),
     'turn/start': async (p, client) => {
       host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });
-      const policy = policyFor(host.config, origin(client));
+      const policy = policyFor(host.config, origin(client), p.approvalMode ? { approvalMode: p.approvalMode } : {});
       return host.threads.startTurn(p.threadId, p.input, { model: p.model, policy, busy: p.busy });
     },
     'turn/interrupt': (p) => host.threads.interrupt(p.threadId),

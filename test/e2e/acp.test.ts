@@ -46,7 +46,8 @@ const prompt = (client: AcpTestClient, sessionId: string, text: string) =>
 
 describe('hermes-host acp', () => {
   it('streams a prompt: thoughts, text, a command with its output, a file edit as a diff, the plan', async () => {
-    const sessionId = await newSession();
+    const { sessionId, modes } = await a.agent.request(acp.methods.agent.session.new, { cwd: ws, mcpServers: [] });
+    expect(modes).toMatchObject({ currentModeId: 'ask', availableModes: [{ id: 'ask' }, { id: 'unattended' }] });
     await a.until(() => a.of('available_commands_update', sessionId).length > 0, 'the command list');
     const names = a.of('available_commands_update', sessionId)[0].availableCommands.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['new', 'retry', 'undo', 'model', 'stop', 'help']));
@@ -123,6 +124,15 @@ describe('hermes-host acp', () => {
     const allowed = a.of('tool_call_update', sessionId).filter((u) => u.toolCallId === a.permissions[1].toolCall.toolCallId).at(-1)!;
     expect(allowed.status).toBe('completed');
     expect(existsSync(join(ws, 'build'))).toBe(false);
+
+    // Unattended mode: what would ask is refused at once, and nobody is asked.
+    await a.agent.request(acp.methods.agent.session.setMode, { sessionId, modeId: 'unattended' });
+    await a.until(() => a.of('current_mode_update', sessionId).length > 0, 'the mode update');
+    mkdirSync(join(ws, 'build'), { recursive: true });
+    model.script({ toolCalls: [rm] }, { text: 'could not' });
+    expect((await prompt(a, sessionId, 'clean up while I am away')).stopReason).toBe('end_turn');
+    expect(a.permissions.length).toBe(2);
+    expect(existsSync(join(ws, 'build'))).toBe(true);
     answer = () => ({ outcome: { outcome: 'cancelled' } });
   });
 
