@@ -4,7 +4,9 @@
 import * as acp from '@agentclientprotocol/sdk';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import type { HostConnection } from '../cli/rpc-client';
-import type { AnyServerNotification, ApprovalRequestParams, RequestResult, Thread, Turn } from '../protocol';
+import type { AnyServerNotification, ApprovalRequestParams, RequestResult, ServerRequestParams, Thread, Turn } from '../protocol';
+
+type ClarifyRequestParams = ServerRequestParams<'clarify/request'>;
 import { VERSION } from '../version';
 import { replayUpdates } from './history';
 import { LiveUpdates } from './live';
@@ -12,6 +14,7 @@ import { decisionOf, permissionRequest } from './permissions';
 import { promptText, promptToInput } from './prompt-input';
 import { Sessions, type PromptRun, type Session } from './sessions';
 import { approvalModeOf, isMode, modeState } from './modes';
+import { answerOf, canElicit, elicitation } from './clarify';
 import { editorFsHandlers, editorFsCapabilities } from './editor-fs';
 
 export interface AcpAgentOptions {
@@ -98,14 +101,30 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
     }
   }
 
+  async function askQuestion(p: ClarifyRequestParams): Promise<{ answer: string }> {
+    const s = sessions.ofThread(p.threadId);
+    if (!s) throw new Error('no ACP session shows this thread');
+    const abort = new AbortController();
+    asking.set(p.requestId, abort);
+    try {
+      return { answer: answerOf(await client.request(acp.methods.client.elicitation.create, elicitation(s.id, p), { cancellationSignal: abort.signal })) };
+    } finally {
+      asking.delete(p.requestId);
+    }
+  }
+
   /** The host handshake, once, with what the ACP client said it can do. */
   function initHost(): Promise<unknown> {
     hostReady ??= host.initialize({
       name: 'acp',
       approvals: true,
-      clarify: false,
+      clarify: canElicit(clientCaps),
       ide: editorFsCapabilities(clientCaps),
-      handlers: { 'approval/request': askPermission, ...editorFsHandlers(() => client, sessions, clientCaps) },
+      handlers: {
+        'approval/request': askPermission,
+        ...(canElicit(clientCaps) ? { 'clarify/request': askQuestion } : {}),
+        ...editorFsHandlers(() => client, sessions, clientCaps),
+      },
     });
     return hostReady;
   }

@@ -208,7 +208,7 @@ describe('hermes-host acp', () => {
     }
   });
 
-  it('reads and writes files through the client when it offers fs methods', async () => {
+  it('reads and writes files through the client when it offers fs methods, and asks clarify questions as forms', async () => {
     writeFileSync(join(ws, 'draft.md'), 'on disk\n');
     const reads: string[] = [];
     const writes: { path: string; content: string }[] = [];
@@ -218,13 +218,16 @@ describe('hermes-host acp', () => {
       handlers: {
         readTextFile: (p) => (reads.push(p.path), { content: 'unsaved buffer text\n' }),
         writeTextFile: (p) => (writes.push({ path: p.path, content: p.content }), {}),
+        elicit: (p) => (questions.push(p.message), { action: 'accept', content: { answer: 'blue' } }),
       },
     });
+    const questions: string[] = [];
     try {
-      await c.initialize({ read: true, write: true });
+      await c.initialize({ read: true, write: true, elicit: true });
       const { sessionId } = await c.agent.request(acp.methods.agent.session.new, { cwd: ws, mcpServers: [] });
       model.script(
         { toolCalls: [{ name: 'read_file', arguments: { path: 'draft.md' } }] },
+        { toolCalls: [{ name: 'clarify', arguments: { question: 'Which colour?', choices: ['red', 'blue'] } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: 'draft.md', content: 'rewritten\n' } }] },
         { text: 'edited' },
       );
@@ -234,6 +237,9 @@ describe('hermes-host acp', () => {
       // The model saw the editor's buffer, and the disk was left to the editor.
       const toolResults = model.chatRequests().flatMap((r) => r.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content)));
       expect(toolResults.some((t) => t.includes('unsaved buffer text'))).toBe(true);
+      // The clarify tool's question came as a form, and its answer reached the model.
+      expect(questions).toEqual(['Which colour?']);
+      expect(toolResults).toContain('The user answered: blue');
       expect(readFileSync(join(ws, 'draft.md'), 'utf8')).toBe('on disk\n');
       const read = c.of('tool_call', sessionId).find((t) => t.kind === 'read')!;
       expect(read).toMatchObject({ title: 'Read draft.md', locations: [{ path: join(ws, 'draft.md') }] });

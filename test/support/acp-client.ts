@@ -10,6 +10,7 @@ export interface AcpHandlers {
   permission?: (p: acp.RequestPermissionRequest) => acp.RequestPermissionResponse | Promise<acp.RequestPermissionResponse>;
   readTextFile?: (p: acp.ReadTextFileRequest) => acp.ReadTextFileResponse | Promise<acp.ReadTextFileResponse>;
   writeTextFile?: (p: acp.WriteTextFileRequest) => acp.WriteTextFileResponse | Promise<acp.WriteTextFileResponse>;
+  elicit?: (p: acp.CreateElicitationRequest) => acp.CreateElicitationResponse | Promise<acp.CreateElicitationResponse>;
 }
 
 export interface RecordedUpdate {
@@ -53,6 +54,7 @@ export class AcpTestClient {
         return h.permission(params);
       });
     if (h.readTextFile) app = app.onRequest(acp.methods.client.fs.readTextFile, ({ params }) => h.readTextFile!(params));
+    if (h.elicit) app = app.onRequest(acp.methods.client.elicitation.create, ({ params }) => h.elicit!(params));
     if (h.writeTextFile) app = app.onRequest(acp.methods.client.fs.writeTextFile, async ({ params }) => (await h.writeTextFile!(params)) ?? {});
     const stream = acp.ndJsonStream(Writable.toWeb(child.stdin) as WritableStream<Uint8Array>, Readable.toWeb(child.stdout) as ReadableStream<Uint8Array>);
     self = new AcpTestClient(child, app.connect(stream));
@@ -63,10 +65,13 @@ export class AcpTestClient {
     return this.conn.agent;
   }
 
-  initialize(fs?: { read?: boolean; write?: boolean }): Promise<acp.InitializeResponse> {
+  initialize(caps: { read?: boolean; write?: boolean; elicit?: boolean } = {}): Promise<acp.InitializeResponse> {
     return this.agent.request(acp.methods.agent.initialize, {
       protocolVersion: acp.PROTOCOL_VERSION,
-      clientCapabilities: fs ? { fs: { readTextFile: !!fs.read, writeTextFile: !!fs.write } } : {},
+      clientCapabilities: {
+        ...(caps.read || caps.write ? { fs: { readTextFile: !!caps.read, writeTextFile: !!caps.write } } : {}),
+        ...(caps.elicit ? { elicitation: { form: {} } } : {}),
+      },
       clientInfo: { name: 'hermes-test-client', version: '1.0.0' },
     });
   }
