@@ -182,7 +182,7 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
           loadSession: true,
           promptCapabilities: { image: false, audio: false, embeddedContext: true },
           mcpCapabilities: { http: false, sse: false },
-          sessionCapabilities: { list: {}, close: {} },
+          sessionCapabilities: { list: {}, close: {}, resume: {} },
         },
       };
     })
@@ -205,13 +205,20 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         throw acpError(e, params.sessionId);
       }
       const s = sessions.add(params.sessionId, read.thread.id, read.thread.cwd);
+      setTimeout(() => void sendCommands(s), 0);
       // The history is replayed before the answer, as the protocol asks; a replay that fails part-way still loads.
       try {
         for (const u of replayUpdates(read.items, s.cwd)) await update(s.id, u);
       } catch (e) {
         log(`session/load replay failed: ${(e as Error).message}`);
       }
-      await sendCommands(s);
+      return { modes: modeState(s.mode) };
+    })
+    .onRequest(acp.methods.agent.session.resume, async ({ params }) => {
+      // Like load, for a client that kept its own transcript: the session continues, nothing is replayed.
+      const { thread } = await host.request('thread/resume', { threadId: params.sessionId }).catch((e) => Promise.reject(acpError(e, params.sessionId)));
+      const s = sessions.add(params.sessionId, thread.id, thread.cwd);
+      setTimeout(() => void sendCommands(s), 0);
       return { modes: modeState(s.mode) };
     })
     .onRequest(acp.methods.agent.session.setMode, async ({ params }) => {

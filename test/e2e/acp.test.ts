@@ -203,6 +203,11 @@ describe('hermes-host acp', () => {
       const msgs = model.chatRequests().at(-1)!.body.messages.map((m) => String(m.content));
       expect(msgs.some((c) => c.includes('The answer is 42.'))).toBe(true);
       await expect(b.agent.request(acp.methods.agent.session.load, { sessionId: 'thr_nope', cwd: ws, mcpServers: [] })).rejects.toThrow();
+      // Resume continues a session without replaying it.
+      const before = b.of('user_message_chunk', sessionId).length;
+      const resumed = await b.agent.request(acp.methods.agent.session.resume, { sessionId, cwd: ws });
+      expect(resumed.modes?.currentModeId).toBe('ask');
+      expect(b.of('user_message_chunk', sessionId).length).toBe(before);
     } finally {
       expect(await b.close()).toBe(0);
     }
