@@ -1,7 +1,7 @@
 // How the host's items look to an ACP client: tool calls (kind, title, locations, content, diffs), plans from the
 // todo list, and the status words. Pure functions over the protocol types, shared by the live stream and by the
 // history replay of session/load so both show a thread the same way.
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type * as acp from '@agentclientprotocol/sdk';
 import type { FileChange, Item, ItemStatus, TodoItem, ToolItem } from '../protocol';
 
@@ -45,12 +45,19 @@ function argString(args: unknown, key: string): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
-export function toolTitle(item: ToolItem): string {
+/** A path as the user thinks of it: relative to the session's folder when inside it. */
+function shownPath(p: string, cwd: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(cwd, p);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+}
+
+export function toolTitle(item: ToolItem, cwd: string): string {
   switch (item.type) {
     case 'commandExecution':
       return oneLine(item.command) || item.tool;
     case 'fileChange': {
-      const paths = item.changes.map((c) => c.path).filter(Boolean);
+      const paths = item.changes.map((c) => c.path && shownPath(c.path, cwd)).filter(Boolean);
       const verb = item.tool === 'write_file' ? 'Write' : 'Edit';
       return paths.length ? `${verb} ${paths.join(', ')}` : item.tool;
     }
@@ -155,7 +162,7 @@ export function toolCallStart(item: ToolItem, cwd: string): acp.SessionUpdate {
   return {
     sessionUpdate: 'tool_call',
     toolCallId: item.id,
-    title: toolTitle(item),
+    title: toolTitle(item, cwd),
     kind: toolKind(item),
     status: item.status === 'inProgress' ? 'in_progress' : toolStatus(item.status),
     rawInput: item.type === 'commandExecution' ? { command: item.command, cwd: item.cwd } : item.type === 'toolCall' ? item.arguments : { changes: item.changes.map((c) => ({ path: c.path, kind: c.kind })) },
@@ -171,7 +178,7 @@ export function toolCallEnd(item: ToolItem, cwd: string): acp.SessionUpdate {
     sessionUpdate: 'tool_call_update',
     toolCallId: item.id,
     status: toolStatus(item.status),
-    title: toolTitle(item),
+    title: toolTitle(item, cwd),
     locations: toolLocations(item, cwd),
     ...(content.length ? { content } : {}),
     ...(item.type === 'commandExecution' ? { rawOutput: { exitCode: item.exitCode ?? null, ...(item.processId ? { processId: item.processId } : {}) } } : {}),

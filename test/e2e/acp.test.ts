@@ -79,7 +79,7 @@ describe('hermes-host acp', () => {
     const edit = calls.find((c) => c.kind === 'edit')!;
     expect(edit.title).toBe('Write notes.txt');
     const editEnd = a.of('tool_call_update', sessionId).filter((u) => u.toolCallId === edit.toolCallId).at(-1)!;
-    expect(editEnd.status).toBe('completed');
+    expect(editEnd).toMatchObject({ status: 'completed', title: 'Write notes.txt' });
     expect(editEnd.content).toEqual([{ type: 'diff', path: join(ws, 'notes.txt'), oldText: null, newText: 'one\ntwo' }]);
     expect(editEnd.locations).toEqual([{ path: join(ws, 'notes.txt') }]);
     expect(readFileSync(join(ws, 'notes.txt'), 'utf8')).toBe('one\ntwo\n');
