@@ -156,6 +156,7 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         turn = (await host.request('turn/start', { threadId: s.threadId, input, busy: 'queue', ...(approvalMode ? { approvalMode } : {}) })).turn;
       }
       run.turnId = turn.id;
+      if (run.cancelled) await host.request('turn/interrupt', { threadId: s.threadId, turnId: turn.id }).catch(() => {});
       const early = s.finished.get(turn.id);
       if (early) run.done(early);
       s.finished.clear();
@@ -245,7 +246,8 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
       const s = sessions.get(params.sessionId);
       if (s?.prompt) {
         s.prompt.cancelled = true;
-        await host.request('turn/interrupt', { threadId: s.threadId }).catch(() => {});
+        const turnId = s.prompt.turnId;
+        if (turnId) await host.request('turn/interrupt', { threadId: s.threadId, turnId }).catch(() => {});
       }
       if (s) await host.request('thread/unsubscribe', { threadId: s.threadId }).catch(() => {});
       sessions.delete(params.sessionId);
@@ -264,8 +266,11 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
       const s = sessions.get(params.sessionId);
       if (!s?.prompt) return;
       s.prompt.cancelled = true;
-      // The interrupt also withdraws this turn's pending permission questions (the host cancels them).
-      await host.request('turn/interrupt', { threadId: s.threadId }).catch((e) => log(`interrupt failed: ${(e as Error).message}`));
+      // This prompt's turn only (running or still queued behind another surface's); the interrupt also withdraws
+      // its pending permission questions (the host cancels them). Before turn/start has answered, the prompt sends
+      // it as soon as it knows its turn.
+      const turnId = s.prompt.turnId;
+      if (turnId) await host.request('turn/interrupt', { threadId: s.threadId, turnId }).catch((e) => log(`interrupt failed: ${(e as Error).message}`));
     });
 
   const unlisten = host.onNotification(onHostNotification);
@@ -278,7 +283,10 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
     unlisten();
     for (const a of asking.values()) a.abort();
     // Prompts still running end with their client; their turns are stopped rather than left running unseen.
-    for (const s of sessions.all()) if (s.prompt) await host.request('turn/interrupt', { threadId: s.threadId }).catch(() => {});
+    for (const s of sessions.all()) {
+      const turnId = s.prompt?.turnId;
+      if (turnId) await host.request('turn/interrupt', { threadId: s.threadId, turnId }).catch(() => {});
+    }
     conn.close();
   }
 }

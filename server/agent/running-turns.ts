@@ -58,11 +58,21 @@ export class RunningTurns {
     return this.queued.get(threadId)?.length ?? 0;
   }
 
-  /** Drops what waits for a thread (`/stop` clears the queue too); returns how many were dropped. */
-  clearQueue(threadId: string): number {
-    const n = this.queued.get(threadId)?.length ?? 0;
+  /** Drops what waits for a thread (`/stop` clears the queue too); returns the ids of the turns dropped. */
+  clearQueue(threadId: string): string[] {
+    const ids = (this.queued.get(threadId) ?? []).map((q) => q.turnId);
     this.queued.delete(threadId);
-    return n;
+    return ids;
+  }
+
+  /** Takes one queued turn out of the thread's queue before it starts; false when it is not queued (any more). */
+  dropQueued(threadId: string, turnId: string): boolean {
+    const list = this.queued.get(threadId);
+    const i = list?.findIndex((q) => q.turnId === turnId) ?? -1;
+    if (!list || i < 0) return false;
+    list.splice(i, 1);
+    if (!list.length) this.queued.delete(threadId);
+    return true;
   }
 
   private next(threadId: string): void {

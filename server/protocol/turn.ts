@@ -37,5 +37,9 @@ export const TurnStartResult = z.object({
   turn: Turn,
   disposition: z.enum(['started', 'queued', 'steered']).optional(),
 });
-export const TurnInterruptParams = z.object({ threadId: Id });
+export const TurnInterruptParams = z.object({
+  threadId: Id,
+  /** Only this turn: stopped when it is the one running, taken out of the queue when it waits; any other turn runs on. */
+  turnId: z.string().optional(),
+});
 export const TurnInterruptResult = z.object({ interrupted: z.boolean(), turnId: z.string().optional() });

@@ -88,7 +88,7 @@ export function createHandlers(host: Host): Handlers {
       const policy = policyFor(host.config, origin(client), p.approvalMode ? { approvalMode: p.approvalMode } : {});
       return host.threads.startTurn(p.threadId, p.input, { model: p.model, policy, busy: p.busy });
     },
-    'turn/interrupt': (p) => host.threads.interrupt(p.threadId),
+    'turn/interrupt': (p) => host.threads.interrupt(p.threadId, p.turnId ? { turnId: p.turnId } : {}),
     'command/list': () => ({ commands: listCommands(commands) }),
     'command/run': async (p, client) => {
       if (p.threadId) host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });

@@ -155,6 +155,29 @@ describe('hermes-host acp', () => {
     }
   });
 
+  it('a prompt on a thread busy with another surface queues; cancelling it leaves the other turn running', async () => {
+    const sessionId = await newSession();
+    const editor = await connectSocket(join(home, 'host.sock'));
+    try {
+      await editor.initialize({ name: 'vscode' });
+      model.script({ toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 2; echo editor-side' } }] }, { text: 'editor turn done' });
+      const { turn } = await editor.request('turn/start', { threadId: sessionId, input: [{ type: 'text', text: 'from the editor' }] });
+      await editor.waitFor('item/started', (p) => p.item.type === 'commandExecution');
+      const before = model.chatRequests().length;
+      const pending = prompt(a, sessionId, 'from zed');
+      await a.agent.notify(acp.methods.agent.session.cancel, { sessionId });
+      expect((await pending).stopReason).toBe('cancelled');
+      const done = await editor.waitFor('turn/completed', (p) => p.turn.id === turn.id);
+      expect(done.turn.status).toBe('completed');
+      // The queued ACP turn never ran: the model was asked only for the editor's turn.
+      expect(model.chatRequests().length).toBe(before + 1);
+      expect(model.pending()).toBe(0);
+    } finally {
+      editor.dispose();
+      model.reset();
+    }
+  });
+
   it('runs slash commands from the prompt without the model, and answers a failed turn with its error', async () => {
     const sessionId = await newSession();
     const before = model.chatRequests().length;
