@@ -1,6 +1,8 @@
 // `hermes-host acp`: an Agent Client Protocol agent (Zed, JetBrains, Neovim plugins) that is a thin client of the
 // owning host. ACP comes in on stdio; every session is a host thread driven over the host's own JSON-RPC socket, so
 // the agent loop, approvals, memory and history are the host's, and a session is visible from every other surface.
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import * as acp from '@agentclientprotocol/sdk';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import type { HostConnection } from '../cli/rpc-client';
@@ -189,6 +191,9 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
     })
     .onRequest(acp.methods.agent.authenticate, () => ({}))
     .onRequest(acp.methods.agent.session.new, async ({ params }) => {
+      // The protocol wants an absolute folder; one that does not exist would only fail later, in the first tool.
+      if (!isAbsolute(params.cwd)) throw acp.RequestError.invalidParams({ cwd: params.cwd }, 'cwd must be an absolute path');
+      if (!existsSync(params.cwd)) throw acp.RequestError.invalidParams({ cwd: params.cwd }, `no such folder: ${params.cwd}`);
       if (params.mcpServers?.length) log(`session/new: ${params.mcpServers.length} MCP server(s) from the client ignored (the host's own mcp_servers config applies)`);
       const { thread } = await host
         .request('thread/start', { cwd: params.cwd, source: 'acp', ...(opts.workspaceOf ? { workspaceRoot: opts.workspaceOf(params.cwd) } : {}) })
@@ -206,13 +211,13 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         throw acpError(e, params.sessionId);
       }
       const s = sessions.add(params.sessionId, read.thread.id, read.thread.cwd);
-      setTimeout(() => void sendCommands(s), 0);
       // The history is replayed before the answer, as the protocol asks; a replay that fails part-way still loads.
       try {
         for (const u of replayUpdates(read.items, s.cwd)) await update(s.id, u);
       } catch (e) {
         log(`session/load replay failed: ${(e as Error).message}`);
       }
+      setTimeout(() => void sendCommands(s), 0);
       return { modes: modeState(s.mode) };
     })
     .onRequest(acp.methods.agent.session.resume, async ({ params }) => {
@@ -231,16 +236,16 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
       return {};
     })
     .onRequest(acp.methods.agent.session.list, async ({ params }) => {
-      const sessions: acp.SessionInfo[] = [];
+      const found: acp.SessionInfo[] = [];
       let cursor = params.cursor ?? undefined;
       // A cwd filter may skip most threads; read pages until one is full or the list ends.
       for (let pages = 0; pages < 20; pages++) {
         const r = await host.request('thread/list', { limit: SESSION_PAGE, ...(cursor ? { cursor } : {}) }).catch((e) => Promise.reject(acpError(e)));
-        for (const t of r.threads) if (!params.cwd || t.cwd === params.cwd) sessions.push(sessionInfo(t));
+        for (const t of r.threads) if (!params.cwd || t.cwd === params.cwd) found.push(sessionInfo(t));
         cursor = r.nextCursor;
-        if (!cursor || sessions.length >= SESSION_PAGE) break;
+        if (!cursor || found.length >= SESSION_PAGE) break;
       }
-      return { sessions, ...(cursor ? { nextCursor: cursor } : {}) };
+      return { sessions: found, ...(cursor ? { nextCursor: cursor } : {}) };
     })
     .onRequest(acp.methods.agent.session.close, async ({ params }) => {
       const s = sessions.get(params.sessionId);

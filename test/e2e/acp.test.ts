@@ -180,6 +180,7 @@ describe('hermes-host acp', () => {
 
   it('runs slash commands from the prompt without the model, and answers a failed turn with its error', async () => {
     const sessionId = await newSession();
+    await expect(a.agent.request(acp.methods.agent.session.new, { cwd: join(ws, 'missing'), mcpServers: [] })).rejects.toThrow(/no such folder/);
     const before = model.chatRequests().length;
     expect((await prompt(a, sessionId, '/help')).stopReason).toBe('end_turn');
     expect(a.text(sessionId)).toContain('/undo');
