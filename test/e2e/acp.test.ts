@@ -17,14 +17,16 @@ let home: string;
 let ws: string;
 let a: AcpTestClient;
 /** What the test's permission handler answers next. */
-let answer: (p: acp.RequestPermissionRequest) => acp.RequestPermissionResponse = () => ({ outcome: { outcome: 'cancelled' } });
+let answer: (p: acp.RequestPermissionRequest, signal: AbortSignal) => acp.RequestPermissionResponse | Promise<acp.RequestPermissionResponse> = () => ({
+  outcome: { outcome: 'cancelled' },
+});
 
 beforeAll(async () => {
   model = await ScriptedModelServer.start();
   home = tempHome();
   ws = mkdtempSync(join(tmpdir(), 'hermes-acp-ws-'));
   writeTestConfig(home, model.baseURL, 'approvals:\n  timeout: 20\n');
-  a = AcpTestClient.start({ home, cwd: ws, handlers: { permission: (p) => answer(p) } });
+  a = AcpTestClient.start({ home, cwd: ws, handlers: { permission: (p, signal) => answer(p, signal) } });
   const init = await a.initialize();
   expect(init.protocolVersion).toBe(acp.PROTOCOL_VERSION);
   expect(init.agentCapabilities).toMatchObject({ loadSession: true, sessionCapabilities: { list: {} } });
@@ -93,7 +95,7 @@ describe('hermes-host acp', () => {
     expect(model.pending()).toBe(0);
   });
 
-  it('asks permission for a dangerous command; allow once runs it, deny refuses it', async () => {
+  it('asks permission for a dangerous command: deny refuses, allow once runs, an answer from another surface withdraws the question, unattended mode never asks', async () => {
     const sessionId = await newSession();
     mkdirSync(join(ws, 'build'), { recursive: true });
     writeFileSync(join(ws, 'build', 'out.o'), 'x');
@@ -125,13 +127,31 @@ describe('hermes-host acp', () => {
     expect(allowed.status).toBe('completed');
     expect(existsSync(join(ws, 'build'))).toBe(false);
 
+    // Another surface following the thread answers first: the question is withdrawn from the ACP client.
+    mkdirSync(join(ws, 'build'), { recursive: true });
+    const editor = await connectSocket(join(home, 'host.sock'), { 'approval/request': () => new Promise((r) => setTimeout(() => r({ decision: 'once' }), 300)) });
+    let withdrawn = false;
+    try {
+      await editor.initialize({ name: 'vscode', approvals: true });
+      await editor.request('thread/subscribe', { threadId: sessionId });
+      answer = (_p, signal) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => ((withdrawn = true), resolve({ outcome: { outcome: 'cancelled' } }))));
+      model.script({ toolCalls: [rm] }, { text: 'removed by the editor' });
+      expect((await prompt(a, sessionId, 'clean up again')).stopReason).toBe('end_turn');
+      expect(a.permissions.length).toBe(3);
+      await a.until(() => withdrawn, 'the question to be withdrawn');
+      expect(existsSync(join(ws, 'build'))).toBe(false);
+    } finally {
+      editor.dispose();
+    }
+
     // Unattended mode: what would ask is refused at once, and nobody is asked.
     await a.agent.request(acp.methods.agent.session.setMode, { sessionId, modeId: 'unattended' });
     await a.until(() => a.of('current_mode_update', sessionId).length > 0, 'the mode update');
     mkdirSync(join(ws, 'build'), { recursive: true });
     model.script({ toolCalls: [rm] }, { text: 'could not' });
     expect((await prompt(a, sessionId, 'clean up while I am away')).stopReason).toBe('end_turn');
-    expect(a.permissions.length).toBe(2);
+    expect(a.permissions.length).toBe(3);
     expect(existsSync(join(ws, 'build'))).toBe(true);
     answer = () => ({ outcome: { outcome: 'cancelled' } });
   });

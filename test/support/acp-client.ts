@@ -7,7 +7,8 @@ import * as acp from '@agentclientprotocol/sdk';
 import { HOST_ENTRY } from './host-process';
 
 export interface AcpHandlers {
-  permission?: (p: acp.RequestPermissionRequest) => acp.RequestPermissionResponse | Promise<acp.RequestPermissionResponse>;
+  /** `signal` aborts when the agent withdraws the question ($/cancel_request). */
+  permission?: (p: acp.RequestPermissionRequest, signal: AbortSignal) => acp.RequestPermissionResponse | Promise<acp.RequestPermissionResponse>;
   readTextFile?: (p: acp.ReadTextFileRequest) => acp.ReadTextFileResponse | Promise<acp.ReadTextFileResponse>;
   writeTextFile?: (p: acp.WriteTextFileRequest) => acp.WriteTextFileResponse | Promise<acp.WriteTextFileResponse>;
   elicit?: (p: acp.CreateElicitationRequest) => acp.CreateElicitationResponse | Promise<acp.CreateElicitationResponse>;
@@ -47,11 +48,11 @@ export class AcpTestClient {
     let app = acp
       .client({ name: 'hermes-test-client' })
       .onNotification(acp.methods.client.session.update, ({ params }) => self!.record(params))
-      .onRequest(acp.methods.client.session.requestPermission, async ({ params }) => {
+      .onRequest(acp.methods.client.session.requestPermission, async ({ params, signal }) => {
         self!.permissions.push(params);
         self!.wake();
         if (!h.permission) return { outcome: { outcome: 'cancelled' } };
-        return h.permission(params);
+        return h.permission(params, signal);
       });
     if (h.readTextFile) app = app.onRequest(acp.methods.client.fs.readTextFile, ({ params }) => h.readTextFile!(params));
     if (h.elicit) app = app.onRequest(acp.methods.client.elicitation.create, ({ params }) => h.elicit!(params));
