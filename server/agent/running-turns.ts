@@ -58,8 +58,13 @@ export class RunningTurns {
     return this.queued.get(threadId)?.length ?? 0;
   }
 
-  /** Drops what waits for a thread (`/stop` clears the queue too); returns the ids of the turns dropped. */
-  clearQueue(threadId: string): string[] {
+  /** Drops what waits for a thread (`/stop` clears the queue too); returns how many were dropped. */
+  clearQueue(threadId: string): number {
+    return this.takeQueue(threadId).length;
+  }
+
+  /** Drops what waits for a thread and returns the ids of the turns dropped. */
+  takeQueue(threadId: string): string[] {
     const ids = (this.queued.get(threadId) ?? []).map((q) => q.turnId);
     this.queued.delete(threadId);
     return ids;

@@ -407,7 +407,7 @@ export class ThreadService {
 
   /** Drops the thread's queued turns; returns how many. */
   private dropQueue(threadId: string): number {
-    const ids = this.running.clearQueue(threadId);
+    const ids = this.running.takeQueue(threadId);
     this.endQueued(threadId, ids);
     return ids.length;
   }
