@@ -191,6 +191,20 @@ program
   });
 
 program
+  .command('acp')
+  .description('speak the Agent Client Protocol on stdio (Zed, JetBrains, …), attached to the running host or starting one')
+  .action(async (_opts, cmd: Command) => {
+    try {
+      const { runAcpStdio } = await import('./acp/stdio');
+      // The process's cwd is where the editor started the agent; sessions bring their own cwd.
+      const cwd = process.cwd();
+      process.exit(await withOwner(cmd, { cwd: findWorkspaceRoot(cwd) }, (conn) => runAcpStdio(conn)));
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
   .command('doctor')
   .description('check config, native modules, the model endpoint and the terminal backend (changes nothing)')
   .option('--json', 'print the checks as JSON')

@@ -60,9 +60,24 @@ export class RunningTurns {
 
   /** Drops what waits for a thread (`/stop` clears the queue too); returns how many were dropped. */
   clearQueue(threadId: string): number {
-    const n = this.queued.get(threadId)?.length ?? 0;
+    return this.takeQueue(threadId).length;
+  }
+
+  /** Drops what waits for a thread and returns the ids of the turns dropped. */
+  takeQueue(threadId: string): string[] {
+    const ids = (this.queued.get(threadId) ?? []).map((q) => q.turnId);
     this.queued.delete(threadId);
-    return n;
+    return ids;
+  }
+
+  /** Takes one queued turn out of the thread's queue before it starts; false when it is not queued (any more). */
+  dropQueued(threadId: string, turnId: string): boolean {
+    const list = this.queued.get(threadId);
+    const i = list?.findIndex((q) => q.turnId === turnId) ?? -1;
+    if (!list || i < 0) return false;
+    list.splice(i, 1);
+    if (!list.length) this.queued.delete(threadId);
+    return true;
   }
 
   private next(threadId: string): void {

@@ -262,7 +262,7 @@ export class ThreadService {
           return { turn: running.turn, disposition: 'steered' };
         case 'interrupt':
           running.controller.abort(new Error('interrupted by a new message'));
-          this.running.clearQueue(threadId);
+          this.dropQueue(threadId);
           await running.done.catch(() => {});
           break;
         case 'queue': {
@@ -389,14 +389,34 @@ export class ThreadService {
       : { compacted: false, thread: this.get(threadId) };
   }
 
-  interrupt(threadId: string, opts: { clearQueue?: boolean } = {}): { interrupted: boolean; turnId?: string; dropped?: number } {
+  interrupt(threadId: string, opts: { clearQueue?: boolean; turnId?: string } = {}): { interrupted: boolean; turnId?: string; dropped?: number } {
     this.row(threadId);
     const id = this.current(threadId);
-    const dropped = opts.clearQueue ? this.running.clearQueue(id) : 0;
+    if (opts.turnId && this.running.get(id)?.turn.id !== opts.turnId) {
+      // Only that turn: a queued one is taken out of the queue; another surface's running turn is left alone.
+      if (!this.running.dropQueued(id, opts.turnId)) return { interrupted: false };
+      this.endQueued(id, [opts.turnId]);
+      return { interrupted: true, turnId: opts.turnId };
+    }
+    const dropped = opts.clearQueue ? this.dropQueue(id) : 0;
     const a = this.running.get(id);
     if (!a) return { interrupted: false, ...(dropped ? { dropped } : {}) };
     a.controller.abort(new Error('interrupted by the user'));
     return { interrupted: true, turnId: a.turn.id, ...(dropped ? { dropped } : {}) };
+  }
+
+  /** Drops the thread's queued turns; returns how many. */
+  private dropQueue(threadId: string): number {
+    const ids = this.running.takeQueue(threadId);
+    this.endQueued(threadId, ids);
+    return ids.length;
+  }
+
+  /** Queued turns that will never run end as interrupted, so whoever waits for them (turn/start said they would
+   * run) hears they are over. They never started: no turn/started, nothing stored. */
+  private endQueued(threadId: string, turnIds: string[]): void {
+    const now = Date.now();
+    for (const id of turnIds) this.deps.events.emit('turn/completed', { threadId, turn: { id, threadId, status: 'interrupted', startedAt: now, completedAt: now } });
   }
 
   /** Resolves with the finished turn (or at once when the thread is idle). */

@@ -56,13 +56,15 @@ export class HostConnection {
     workspace?: string;
     approvals?: boolean;
     clarify?: boolean;
+    /** Host→client requests beyond approval/clarify the client answers (e.g. `fs/readTextFile`). */
+    ide?: string[];
     handlers?: ServerRequestHandlers;
   }): Promise<RequestResult<'initialize'>> {
     for (const [method, h] of Object.entries(opts.handlers ?? {})) this.conn.onRequest(method, (p: any) => (h as (x: unknown) => unknown)(p));
     const r = await this.request('initialize', {
       clientInfo: { name: opts.name, version: VERSION },
       ...(opts.workspace ? { workspaceFolders: [opts.workspace] } : {}),
-      hermesCapabilities: { approvals: !!opts.approvals, clarify: !!opts.clarify },
+      hermesCapabilities: { approvals: !!opts.approvals, clarify: !!opts.clarify, ...(opts.ide?.length ? { ide: opts.ide } : {}) },
     });
     await this.conn.sendNotification('initialized', {});
     return r;

@@ -14,6 +14,7 @@ import * as workspace from './workspace';
 import * as commands from './commands';
 import * as approvals from './approvals';
 import * as gateway from './gateway';
+import * as editorFs from './editor-fs';
 
 export * from './common';
 export * from './items';
@@ -30,6 +31,7 @@ export * from './templates';
 export * from './gateway';
 export * from './bridge';
 export * from './follow';
+export * from './editor-fs';
 
 type Method = { params: z.ZodType; result: z.ZodType };
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
@@ -105,6 +107,8 @@ export const serverRequests = {
   'approval/request': m(requests.ApprovalRequestParams, requests.ApprovalRequestResult),
   'clarify/request': m(requests.ClarifyRequestParams, requests.ClarifyRequestResult),
   'secret/request': m(workspace.SecretRequestParams, workspace.SecretRequestResult),
+  'fs/readTextFile': m(editorFs.FsReadTextFileParams, editorFs.FsReadTextFileResult),
+  'fs/writeTextFile': m(editorFs.FsWriteTextFileParams, editorFs.FsWriteTextFileResult),
 } satisfies Record<string, Method>;
 
 export type ClientRequests = typeof clientRequests;

@@ -50,6 +50,9 @@ export const ThreadStartParams = z.object({
   title: z.string().optional(),
   /** Where the thread comes from (vscode, cli, telegram, …); shown in lists and search. */
   source: z.string().optional(),
+  /** The workspace root whose context files (AGENTS.md, …) apply; defaults to the client's workspace folder. A client
+   * serving several projects (the ACP adapter) names each session's. */
+  workspaceRoot: z.string().optional(),
 });
 export const ThreadResumeParams = ThreadRef;
 export const ThreadListParams = z.object({

@@ -28,11 +28,18 @@ export const TurnStartParams = z.object({
   /** Overrides the thread's model for this turn only. */
   model: z.string().optional(),
   busy: BusyMode.optional(),
+  /** Stricter approvals for this turn only: `deny` refuses whatever would ask, without asking (a client whose user
+   * stepped away). Never looser than config.yaml's approvals.mode. */
+  approvalMode: z.enum(['manual', 'deny']).optional(),
 });
 export const TurnStartResult = z.object({
   /** The turn that runs (started), will run (queued), or is running and took the input (steered). */
   turn: Turn,
   disposition: z.enum(['started', 'queued', 'steered']).optional(),
 });
-export const TurnInterruptParams = z.object({ threadId: Id });
+export const TurnInterruptParams = z.object({
+  threadId: Id,
+  /** Only this turn: stopped when it is the one running, taken out of the queue when it waits; any other turn runs on. */
+  turnId: z.string().optional(),
+});
 export const TurnInterruptResult = z.object({ interrupted: z.boolean(), turnId: z.string().optional() });

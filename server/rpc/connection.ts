@@ -105,7 +105,8 @@ export class ClientConnection implements Surface {
     if (method === 'approval/request') return this.caps.approvals;
     if (method === 'clarify/request') return this.caps.clarify;
     if (method === 'secret/request') return this.caps.secrets;
-    return false;
+    // Editor file access (fs/readTextFile, fs/writeTextFile): only the methods the client named.
+    return this.caps.ide.includes(method);
   }
 
   notify(n: AnyServerNotification): void {

@@ -61,7 +61,7 @@ export function createHandlers(host: Host): Handlers {
     },
     shutdown: () => null,
     'thread/start': (p, client) =>
-      ({ thread: follow(client, host.threads.start({ ...p, workspaceRoot: rootOf(client), source: p.source ?? client.label.split('#')[0] })) }),
+      ({ thread: follow(client, host.threads.start({ ...p, workspaceRoot: p.workspaceRoot ?? rootOf(client), source: p.source ?? client.label.split('#')[0] })) }),
     'thread/resume': (p, client) => ({ thread: follow(client, host.threads.get(host.threads.current(p.threadId))) }),
     'thread/list': (p) => host.threads.list(p),
     'thread/read': (p, client) => {
@@ -85,10 +85,10 @@ export function createHandlers(host: Host): Handlers {
     'thread/unsubscribe': (p, client) => host.hub.unsubscribe(client.id, p),
     'turn/start': async (p, client) => {
       host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });
-      const policy = policyFor(host.config, origin(client));
+      const policy = policyFor(host.config, origin(client), p.approvalMode ? { approvalMode: p.approvalMode } : {});
       return host.threads.startTurn(p.threadId, p.input, { model: p.model, policy, busy: p.busy });
     },
-    'turn/interrupt': (p) => host.threads.interrupt(p.threadId),
+    'turn/interrupt': (p) => host.threads.interrupt(p.threadId, p.turnId ? { turnId: p.turnId } : {}),
     'command/list': () => ({ commands: listCommands(commands) }),
     'command/run': async (p, client) => {
       if (p.threadId) host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });

@@ -55,6 +55,9 @@ const BROADCAST = new Set<string>([
   'config/changed',
 ]);
 
+/** Requests whose answer goes to the host only: `serverRequest/resolved` says who answered, not what. */
+const PRIVATE_RESULTS = new Set<ServerRequestMethod>(['secret/request', 'fs/readTextFile', 'fs/writeTextFile']);
+
 export class ClientHub implements ClientRequester {
   private readonly surfaces = new Map<string, Surface>();
   private readonly subs = new Map<string, Subscription>();
@@ -192,8 +195,8 @@ export class ClientHub implements ClientRequester {
             requestId,
             threadId: pending.threadId,
             outcome: answer.ok ? 'answered' : answer.reason,
-            // A secret's value is for the host alone, never broadcast to the other clients.
-            ...(answer.ok ? { answeredBy: answer.answeredBy, ...(method === 'secret/request' ? {} : { result: answer.result }) } : {}),
+            // A secret's value and a file's content are for the host alone, never broadcast to the other clients.
+            ...(answer.ok ? { answeredBy: answer.answeredBy, ...(PRIVATE_RESULTS.has(method) ? {} : { result: answer.result }) } : {}),
           });
           this.resolvedSentTo.delete(requestId);
           resolve(answer as ClientAnswer<M>);

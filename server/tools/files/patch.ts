@@ -14,10 +14,10 @@ import {
   errorMessage,
   resolveIn,
   resolvePath,
-  sandboxFor,
   unifiedDiff,
   type FileWriteToolDeps,
 } from './common';
+import { fileSandboxFor } from './editor-fs';
 import { applyPlan, nearMissHint, planReplace } from './fuzzy-match';
 import { applyHunks, parsePatch, PatchError, scanPatchPaths, touchedPaths, type PatchOp } from './multi-patch';
 
@@ -71,7 +71,7 @@ export function createPatchTool(deps: FileWriteToolDeps): Tool<PatchArgs> {
       })),
     }),
     async run(args, ctx) {
-      const sandbox = await sandboxFor(deps, ctx);
+      const sandbox = await fileSandboxFor(deps, ctx);
       let planned: Planned[];
       let summary: string;
       try {

@@ -10,9 +10,9 @@ import {
   displayPath,
   errorMessage,
   resolveIn,
-  sandboxFor,
   type FileToolDeps,
 } from './common';
+import { fileSandboxFor } from './editor-fs';
 import { suggestPaths } from './suggest';
 
 export const READ_MAX_LINES = 2000;
@@ -47,7 +47,7 @@ export function createReadFileTool(deps: FileToolDeps): Tool<ReadFileArgs> {
     // A full window is up to READ_MAX_CHARS; it must reach the model whole, not as a stored preview.
     maxResultChars: READ_MAX_CHARS + 1_000,
     async run(args, ctx) {
-      const sandbox = await sandboxFor(deps, ctx);
+      const sandbox = await fileSandboxFor(deps, ctx);
       const abs = resolveIn(sandbox, args.path);
       const shown = displayPath(abs, sandbox.cwd());
       try {

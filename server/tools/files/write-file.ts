@@ -11,10 +11,10 @@ import {
   errorMessage,
   resolveIn,
   resolvePath,
-  sandboxFor,
   unifiedDiff,
   type FileWriteToolDeps,
 } from './common';
+import { fileSandboxFor } from './editor-fs';
 
 const WriteFileArgs = z.object({
   path: z.string().min(1).describe('File to write; relative to the current directory, or absolute. Parents are created.'),
@@ -33,7 +33,7 @@ export function createWriteFileTool(deps: FileWriteToolDeps): Tool<WriteFileArgs
     paths: (args, cwd) => [resolvePath(args.path, cwd)],
     item: (args) => ({ type: 'fileChange', changes: [{ path: args.path, kind: 'update', diff: '' }] }),
     async run(args, ctx) {
-      const sandbox = await sandboxFor(deps, ctx);
+      const sandbox = await fileSandboxFor(deps, ctx);
       const abs = resolveIn(sandbox, args.path);
       const shown = displayPath(abs, sandbox.cwd());
       const refused = await checkWrites(deps.approvals, ctx, sandbox, [abs], 'write_file');
