@@ -22,6 +22,7 @@ import { SkillsService, bundledSkillsDir } from '../skills/service';
 import { createSendMessageTool } from './send-message';
 import { gatewayOf } from '../gateway';
 import { installDelegation } from '../delegation/install';
+import { createExecuteCodeTool } from './code/execute-code';
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -89,4 +90,5 @@ export function installTools(host: Host): void {
   r.register(createSkillViewTool({ skills, secrets: { store: (name, value) => host.setSecret(name, value) } }));
   r.register(createSkillManageTool({ skills }));
   installDelegation(host, sandboxes);
+  r.register(createExecuteCodeTool({ registry: r, env: () => host.env(), hermesHome: host.hermesHome }));
 }
