@@ -150,7 +150,7 @@ async function dispatch(registry: ToolRegistry, ctx: ToolContext, call: RpcCall,
     const why = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(arguments)'}: ${i.message}`).join('; ');
     return `Error: invalid arguments for ${tool.name}: ${why}`;
   }
-  ctx.log.info('execute_code tool call', { tool: tool.name, n });
+  ctx.log.debug('execute_code tool call', { tool: tool.name, n });
   const inner: ToolContext = {
     ...ctx,
     callId: `${ctx.callId}#${n}`,
