@@ -181,13 +181,13 @@ export const GatewayConfig = z.looseObject({
 /** Subagents (`delegate_task`); Hermes's key names, plus `max_concurrent`/`max_depth` as shorter aliases. */
 export const DelegationConfig = z.looseObject({
   /** Children of one call running at once. */
-  max_concurrent_children: int(1, 16).default(3),
-  max_concurrent: int(1, 16).optional(),
+  max_concurrent_children: int(1, 64).default(3),
+  max_concurrent: int(1, 64).optional(),
   /** Background delegations running at once per host; more are rejected, not queued. */
-  max_async_children: int(1, 16).default(3),
+  max_async_children: int(1, 64).default(3),
   /** How deep delegation may nest: 1 = the agent's children cannot delegate. */
-  max_spawn_depth: int(1, 3).default(1),
-  max_depth: int(1, 3).optional(),
+  max_spawn_depth: int(1, 10).default(1),
+  max_depth: int(1, 10).optional(),
   /** Each child's own step budget. */
   max_iterations: int(1, 10_000).default(50),
   /** A child still running after this long is stopped and reported as timed out (0 = no limit). */
