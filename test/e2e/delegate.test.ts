@@ -14,10 +14,10 @@ const parentFirst = (b: ChatBody) => !isChild(b) && !b.messages.some((m) => m.ro
 const parentAfterTool = (b: ChatBody) => !isChild(b) && b.messages.some((m) => m.role === 'tool');
 const toolNames = (b: ChatBody) => (b.tools ?? []).map((t) => t.function.name);
 
-async function boot(extra = '', home = tempHome()) {
+async function boot(extra = '', home = tempHome(), handlers?: Record<string, (p: any) => unknown>) {
   writeTestConfig(home, env.model.baseURL, extra);
-  const host = env.start({ home });
-  await host.client.initialize({});
+  const host = env.start({ home, handlers });
+  await host.client.initialize({ approvals: !!handlers?.['approval/request'] });
   return { home, host, client: host.client };
 }
 
@@ -72,6 +72,25 @@ describe('delegate_task', () => {
     expect(names).toContain('read_file');
     for (const banned of ['delegate_task', 'clarify', 'memory', 'send_message', 'execute_code']) expect(names).not.toContain(banned);
     expect(toolNames(env.model.chatRequests().find((r) => parentFirst(r.body))!.body)).toContain('delegate_task');
+  });
+
+  it("a child's dangerous command asks the parent's surface, and the answer holds", async () => {
+    env.model.script(
+      { when: parentFirst, toolCalls: [{ name: 'delegate_task', arguments: { goal: 'clean the build' } }] },
+      { when: (b) => childOf('clean the build')(b) && !b.messages.some((m) => m.role === 'tool'), toolCalls: [{ name: 'terminal', arguments: { command: 'rm -rf build' } }] },
+      { when: (b) => childOf('clean the build')(b) && b.messages.some((m) => m.role === 'tool'), text: 'The user denied the delete; nothing removed.' },
+      { when: parentAfterTool, text: 'The subagent was not allowed to delete build/.' },
+    );
+    const asked: any[] = [];
+    const { client } = await boot('', tempHome(), { 'approval/request': (p) => (asked.push(p), { decision: 'deny' }) });
+    const { thread } = await client.request('thread/start', {});
+    await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'clean up' }] });
+    await client.waitFor('turn/completed', (p) => p.threadId === thread.id);
+    const child = (await client.request('thread/list', {})).threads.find((t) => t.parentId === thread.id)!;
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ threadId: child.id, command: 'rm -rf build', kind: 'command' });
+    const [r] = JSON.parse(lastToolResult()).results;
+    expect(r).toMatchObject({ status: 'completed', summary: 'The user denied the delete; nothing removed.', iterations: 2 });
   });
 
   it('interrupting the parent interrupts its running child', async () => {
