@@ -244,6 +244,12 @@ export class DelegationService {
     const row = this.records.get(r.id);
     if (row) this.announceChild(row, result);
     if (this.closed || this.deps.threads.closing) return; // delivered by the next host (undelivered rows are picked up at start)
+    if (r.stopped === 'interrupted') {
+      // The user stopped the parent: no turn starts on its own now; the parent hears of it with the next message.
+      this.deps.threads.addNotice(r.parentThreadId, completionNotice(result));
+      this.records.markDelivered(r.id);
+      return;
+    }
     void this.deliver(r.parentThreadId, r.id, completionNotice(result), policy);
   }
 

@@ -40,8 +40,9 @@ export function createDelegateTool(deps: { delegations: DelegationService }): To
       'messages or run execute_code, and start with no knowledge of this conversation: put everything they need in goal and context. ' +
       'Up to 3 tasks at once (delegation.max_concurrent_children).',
     schema: DelegateArgs,
-    // Children run on their own threads; two delegate calls of one response can run side by side.
-    parallelSafe: true,
+    // Two delegate calls of one response run one after the other, so a turn never has more than
+    // max_concurrent_children foreground children at once.
+    parallelSafe: false,
     async run(args, ctx) {
       const tasks: ChildTask[] = args.tasks?.length ? args.tasks : [{ goal: args.goal!, context: args.context, toolsets: args.toolsets }];
       const limit = maxConcurrent(ctx.config);

@@ -19,6 +19,7 @@ import { findPython, runConfined } from './confined-run';
 
 /** Tools a script may call (Hermes's SANDBOX_ALLOWED_TOOLS), when the turn itself may use them. */
 export const SCRIPT_TOOLS = ['read_file', 'write_file', 'patch', 'search_files', 'web_search', 'web_extract', 'terminal'];
+const READ_ONLY = new Set(['read_file', 'search_files', 'web_search', 'web_extract']);
 /** Terminal arguments a script cannot use: it gets foreground commands only. */
 const TERMINAL_STRIPPED = ['background', 'pty'];
 const STDOUT_MAX = 50_000;
@@ -67,11 +68,18 @@ export function createExecuteCodeTool(deps: ExecuteCodeDeps): Tool<ExecuteCodeAr
 
       const tools = scriptTools(deps.registry, ctx, deps.env());
       const scratch = mkdtempSync(join(tmpdir(), 'hermes-exec-'));
+      let writes: Promise<unknown> = Promise.resolve();
       const channel = new ToolChannel({
         path: join(scratch, '.hermes-rpc.sock'),
         allowed: new Set(tools.map((t) => t.name)),
         maxCalls: ctx.config.code_execution.max_tool_calls,
-        dispatch: (call, n) => dispatch(deps.registry, ctx, call, n),
+        dispatch: (call, n) => {
+          // Reads and searches may overlap (Promise.all in the script); writes and commands go one at a time, in order.
+          if (READ_ONLY.has(call.tool)) return dispatch(deps.registry, ctx, call, n);
+          const run = writes.then(() => dispatch(deps.registry, ctx, call, n));
+          writes = run.catch(() => undefined);
+          return run;
+        },
       });
       try {
         let argv: string[];
