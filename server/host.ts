@@ -136,6 +136,11 @@ export class Host {
 
   private readonly owner?: OwnerLock;
 
+  /** This host owns HERMES_HOME (only the owner may settle what a previous host left running). */
+  get owns(): boolean {
+    return !!this.owner;
+  }
+
   /**
    * config.yaml changed on disk (an editor, or `config set` without a running host): reload it. Keys that only take
    * effect at start are named as needing a restart; an invalid file keeps the previous configuration running.

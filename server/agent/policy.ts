@@ -18,6 +18,12 @@ export interface TurnPolicy {
   toolsets?: string[];
   /** Who may answer approval/clarify/secret requests: the origin and the thread's subscribers, the origin alone, nobody. */
   answerers: 'thread' | 'origin' | 'none';
+  /** Tools withheld from this turn whatever its toolsets say (a subagent cannot delegate, clarify, …). */
+  blockedTools?: string[];
+  /** How many delegations deep this turn runs (0 or absent: the user's own agent). */
+  depth?: number;
+  /** Step budget for this turn when it differs from agent.max_iterations (a subagent's own budget). */
+  maxIterations?: number;
 }
 
 /** What a surface asks for on top of config.yaml; only stricter settings take effect. */

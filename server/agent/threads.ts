@@ -86,13 +86,23 @@ export class ThreadService {
     return this.store.threads.toThread(this.row(threadId), this.running.has(threadId));
   }
 
-  start(params: { cwd?: string; model?: string; title?: string; source?: string; workspaceRoot?: string }): Thread {
+  start(params: {
+    cwd?: string;
+    model?: string;
+    title?: string;
+    source?: string;
+    workspaceRoot?: string;
+    /** A subagent's thread: linked to the thread that delegated to it. */
+    parent?: { id: string; kind: 'delegate' };
+    /** Appended to the system prompt (a subagent's task). */
+    promptSuffix?: string;
+  }): Thread {
     const config = this.deps.config();
     const root = params.workspaceRoot ?? this.deps.workspaceRoot();
     const cwd = resolve(root, params.cwd || config.terminal.cwd || root);
     const model = params.model || config.model.default;
     const id = newId('thr');
-    const systemPrompt = this.buildPrompt(id, cwd, root, model);
+    const systemPrompt = this.buildPrompt(id, cwd, root, model) + (params.promptSuffix ? `\n\n${params.promptSuffix}` : '');
     const row = this.store.threads.createThread({
       id,
       title: params.title,
@@ -100,6 +110,7 @@ export class ThreadService {
       model,
       source: params.source ?? 'client',
       systemPrompt,
+      ...(params.parent ? { parentId: params.parent.id, parentKind: params.parent.kind } : {}),
     });
     const thread = this.store.threads.toThread(row, false);
     this.deps.events.emit('thread/started', { thread });
@@ -389,6 +400,14 @@ export class ThreadService {
       : { compacted: false, thread: this.get(threadId) };
   }
 
+  private readonly interruptListeners = new Set<(threadId: string) => void>();
+
+  /** Hears every user interrupt of a thread, running turn or not (subagents of that thread stop too). */
+  onInterrupt(listener: (threadId: string) => void): () => void {
+    this.interruptListeners.add(listener);
+    return () => this.interruptListeners.delete(listener);
+  }
+
   interrupt(threadId: string, opts: { clearQueue?: boolean; turnId?: string } = {}): { interrupted: boolean; turnId?: string; dropped?: number } {
     this.row(threadId);
     const id = this.current(threadId);
@@ -397,6 +416,13 @@ export class ThreadService {
       if (!this.running.dropQueued(id, opts.turnId)) return { interrupted: false };
       this.endQueued(id, [opts.turnId]);
       return { interrupted: true, turnId: opts.turnId };
+    }
+    for (const l of this.interruptListeners) {
+      try {
+        l(id);
+      } catch (e) {
+        this.deps.log.warn('interrupt listener failed', { threadId: id, error: (e as Error).message });
+      }
     }
     const dropped = opts.clearQueue ? this.dropQueue(id) : 0;
     const a = this.running.get(id);
@@ -424,7 +450,11 @@ export class ThreadService {
     return this.running.get(this.current(threadId))?.done;
   }
 
+  /** Set once the host is closing: nothing new should start. */
+  closing = false;
+
   async shutdown(): Promise<void> {
+    this.closing = true;
     const all = this.running.all();
     for (const a of all) {
       this.running.clearQueue(a.threadId);

@@ -72,11 +72,12 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
 
   try {
     const client = modelClientFor(deps, config, input.model);
-    const { tools } = deps.registry.active({ config, env: deps.env() }, input.policy.toolsets);
+    const blocked = new Set(input.policy.blockedTools ?? []);
+    const tools = deps.registry.active({ config, env: deps.env() }, input.policy.toolsets).tools.filter((t) => !blocked.has(t.name));
     const toolMap = new Map<string, Tool>(tools.map((t) => [t.name, t]));
     const toolDefs = tools.map((t) => deps.registry.schema(t));
     const guard = new LoopGuard(config.agent.loop_guard_stop_after);
-    const maxIterations = config.agent.max_iterations;
+    const maxIterations = input.policy.maxIterations ?? config.agent.max_iterations;
     const toolsJson = deps.compactor ? JSON.stringify(toolDefs) : '';
 
     for (let iteration = 1; ; iteration++) {

@@ -197,6 +197,29 @@ export const ApiConfig = z.looseObject({
   model_name: z.string().optional(),
 });
 
+/** Subagents (`delegate_task`); Hermes's key names, plus `max_concurrent`/`max_depth` as shorter aliases. */
+export const DelegationConfig = z.looseObject({
+  /** Children of one call running at once. */
+  max_concurrent_children: int(1, 64).default(3),
+  max_concurrent: int(1, 64).optional(),
+  /** Background delegations running at once per host; more are rejected, not queued. */
+  max_async_children: int(1, 64).default(3),
+  /** How deep delegation may nest: 1 = the agent's children cannot delegate. */
+  max_spawn_depth: int(1, 10).default(1),
+  max_depth: int(1, 10).optional(),
+  /** Each child's own step budget. */
+  max_iterations: int(1, 10_000).default(50),
+  /** A child still running after this long is stopped and reported as timed out (0 = no limit). */
+  child_timeout_seconds: int(0).default(600),
+});
+
+/** `execute_code`: a script calling the host's tools. */
+export const CodeExecutionConfig = z.looseObject({
+  mode: z.string().default('project'),
+  timeout: int(1, 3600).default(300),
+  max_tool_calls: int(1, 1000).default(50),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -215,6 +238,8 @@ export const HermesConfigSchema = z.looseObject({
   context_file_max_chars: z.preprocess((v) => (v == null || (typeof v === 'number' && v <= 0) ? undefined : v), int(1000).default(20_000)),
   gateway: GatewayConfig.prefault({}),
   api: ApiConfig.prefault({}),
+  delegation: DelegationConfig.prefault({}),
+  code_execution: CodeExecutionConfig.prefault({}),
 });
 
 export type HermesConfig = z.infer<typeof HermesConfigSchema>;

@@ -31,6 +31,18 @@ export const ReasoningItem = z.object({
   text: z.string(),
 });
 
+/** One subagent of a `delegate_task` call: its own thread (open it to see what it did) and how it ended. */
+export const DelegateChild = z.object({
+  threadId: z.string(),
+  goal: z.string(),
+  status: z.enum(['running', 'completed', 'failed', 'interrupted', 'timeout', 'error']),
+  summary: z.string().optional(),
+  /** Background delegations: the id the completion notice names. */
+  delegationId: z.string().optional(),
+  durationMs: z.number().optional(),
+});
+export type DelegateChild = z.infer<typeof DelegateChild>;
+
 /** A generic tool call; tools with richer views use the item types below. */
 export const ToolCallItem = z.object({
   ...base,
@@ -40,6 +52,8 @@ export const ToolCallItem = z.object({
   status: ItemStatus,
   result: z.string().optional(),
   durationMs: z.number().optional(),
+  /** delegate_task: the subagents it started, updated as they run and end. */
+  children: z.array(DelegateChild).optional(),
 });
 
 export const CommandExecutionItem = z.object({

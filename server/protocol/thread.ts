@@ -17,7 +17,8 @@ export const Turn = z.object({
 });
 export type Turn = z.infer<typeof Turn>;
 
-export const ParentKind = z.enum(['fork', 'compression']);
+/** fork: a copy; compression: the same conversation continued; delegate: a subagent's thread (delegate_task). */
+export const ParentKind = z.enum(['fork', 'compression', 'delegate']);
 
 export const Thread = z.object({
   id: z.string(),

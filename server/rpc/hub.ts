@@ -143,6 +143,11 @@ export class ClientHub implements ClientRequester {
     for (const p of this.pending.values()) if (p.threadId === from) p.threadId = to;
   }
 
+  /** A subagent's thread: whoever follows the parent follows the child (its stream, and answering for it). */
+  followChild(parent: string, child: string): void {
+    for (const sub of this.subs.values()) if (sub.threads.has(parent)) sub.threads.add(child);
+  }
+
   /** May this surface answer this request? The turn's origin, and surfaces following the thread by name. */
   private eligible(s: Surface, p: Pending): boolean {
     if (!s.ready() || !s.canAnswer(p.method)) return false;

@@ -68,15 +68,19 @@ function within(p: string, dir: string): boolean {
  * and a later mount hides an earlier one below it — /tmp first, then the writable binds (a workspace under /tmp
  * must come after /tmp), then the protections (which must win over a writable parent such as a workspace at ~).
  */
-export function bwrapArgs(p: BwrapPolicy, opts: { newSession?: boolean } = {}): string[] {
+export function bwrapArgs(p: BwrapPolicy, opts: { newSession?: boolean; readOnlyWorkspace?: boolean } = {}): string[] {
   // --cap-drop ALL: run as root, bwrap would keep every capability, and CAP_SYS_ADMIN could remount / read-write.
   const a = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--cap-drop', 'ALL'];
   a.push('--bind', p.privateTmp, '/tmp');
   if (existsSync('/var/tmp')) a.push('--tmpfs', '/var/tmp');
   if (existsSync('/dev/shm')) a.push('--tmpfs', '/dev/shm');
-  const writable = [p.workspace, ...p.writable.map((w) => resolve(expandHome(w, p.home)))].filter(
+  // readOnlyWorkspace (execute_code's script process): the workspace is only the starting directory; what the
+  // script changes, it changes through tool calls that pass the approval gate.
+  const writable = [...(opts.readOnlyWorkspace ? [] : [p.workspace]), ...p.writable.map((w) => resolve(expandHome(w, p.home)))].filter(
     (w) => isAbsolute(w) && w !== '/' && existsSync(w),
   );
+  // Read-only, but still visible where it is when it lies under /tmp (which the private /tmp would hide).
+  if (opts.readOnlyWorkspace && isAbsolute(p.workspace) && p.workspace !== '/' && existsSync(p.workspace)) a.push('--ro-bind', p.workspace, p.workspace);
   for (const w of writable) a.push('--bind', w, w);
   const protections = protectionMounts(p);
   for (const m of protections) a.push(...m.args);

@@ -2,6 +2,7 @@
 // the last one applied. Never edit a released migration: add a new one.
 import type Database from 'better-sqlite3';
 import { gatewayMigrations } from '../gateway/migrations';
+import { delegationMigrations } from '../delegation/store';
 import { apiMigrations } from '../api/migrations';
 
 export interface Migration {
@@ -138,6 +139,7 @@ export const migrations: Migration[] = [
     },
   },
   ...gatewayMigrations,
+  ...delegationMigrations,
   ...apiMigrations,
 ];
 

@@ -38,18 +38,19 @@ export class MessageSearch {
       WHERE messages_fts MATCH @q AND m.active = 1 ${filter}
       ORDER BY messages_fts.rowid DESC
       LIMIT @limit`;
-    this.all = db.prepare<{ q: string; limit: number; exclude: string }, SearchHitRow>(
-      sql('AND m.thread_id != @exclude'),
+    this.all = db.prepare<{ q: string; limit: number; exclude: string; hideSource: string }, SearchHitRow>(
+      sql('AND m.thread_id != @exclude AND t.source != @hideSource'),
     );
     this.inThread = db.prepare<{ q: string; limit: number; threadId: string }, SearchHitRow>(
       sql('AND m.thread_id = @threadId'),
     );
   }
 
-  search(query: string, opts: { limit: number; threadId?: string; excludeThreadId?: string }): SearchHitRow[] {
+  /** `hideSource`: leave out threads of this source (the agent's session_search skips subagents' threads). */
+  search(query: string, opts: { limit: number; threadId?: string; excludeThreadId?: string; hideSource?: string }): SearchHitRow[] {
     const q = toFtsQuery(query);
     if (!q) return [];
     if (opts.threadId) return this.inThread.all({ q, limit: opts.limit, threadId: opts.threadId });
-    return this.all.all({ q, limit: opts.limit, exclude: opts.excludeThreadId ?? '' });
+    return this.all.all({ q, limit: opts.limit, exclude: opts.excludeThreadId ?? '', hideSource: opts.hideSource ?? '' });
   }
 }

@@ -138,7 +138,7 @@ export class ThreadStore {
     source: string;
     systemPrompt: string | null;
     parentId?: string;
-    parentKind?: 'fork' | 'compression';
+    parentKind?: 'fork' | 'compression' | 'delegate';
   }): ThreadRow {
     this.q.insertThread.run({
       id: t.id,
@@ -170,7 +170,7 @@ export class ThreadStore {
       archived: row.archived === 1,
       status: active ? 'active' : 'idle',
       ...(row.parent_id ? { parentId: row.parent_id } : {}),
-      ...(row.parent_kind ? { parentKind: row.parent_kind as 'fork' | 'compression' } : {}),
+      ...(row.parent_kind ? { parentKind: row.parent_kind as 'fork' | 'compression' | 'delegate' } : {}),
       conversationId: this.conversationOf(row),
       usage: usageOf(row),
       turnCount: this.q.turnCount.get(row.id)!.n,

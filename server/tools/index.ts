@@ -21,6 +21,8 @@ import { createSkillManageTool, createSkillsListTool, createSkillViewTool } from
 import { SkillsService, bundledSkillsDir } from '../skills/service';
 import { createSendMessageTool } from './send-message';
 import { gatewayOf } from '../gateway';
+import { installDelegation } from '../delegation/install';
+import { createExecuteCodeTool } from './code/execute-code';
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -87,4 +89,6 @@ export function installTools(host: Host): void {
   r.register(createSkillsListTool({ skills }));
   r.register(createSkillViewTool({ skills, secrets: { store: (name, value) => host.setSecret(name, value) } }));
   r.register(createSkillManageTool({ skills }));
+  installDelegation(host, sandboxes);
+  r.register(createExecuteCodeTool({ registry: r, env: () => host.env(), hermesHome: host.hermesHome }));
 }

@@ -22,6 +22,8 @@ export function createSessionSearchTool(deps: { store: Store }): Tool<z.infer<ty
         limit: args.limit,
         threadId: args.thread_id,
         excludeThreadId: args.thread_id ? undefined : ctx.threadId,
+        // Subagents' threads are work the agent delegated, not conversations with the user (as in Hermes).
+        hideSource: 'subagent',
       });
       if (!hits.length) return { content: `No earlier messages match "${args.query}".` };
       const lines = hits.map(

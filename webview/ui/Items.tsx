@@ -43,7 +43,7 @@ function ItemView({ c, id }: { c: ChatController; id: string }) {
     case 'fileChange':
       return <FileChangeCard c={c} item={item} />;
     case 'toolCall':
-      return <ToolCallCard item={item} />;
+      return <ToolCallCard c={c} item={item} />;
     case 'contextCompaction':
       return <Compaction item={item} />;
   }

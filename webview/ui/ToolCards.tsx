@@ -3,6 +3,7 @@
 import type { CommandExecutionItem, FileChangeItem, ItemStatus, ToolCallItem } from '../../server/protocol';
 import type { ChatController } from '../controller';
 import { formatDuration } from '../format';
+import { DelegateChildren } from './DelegateChildren';
 
 const STATUS_LABEL: Record<ItemStatus, string> = {
   inProgress: 'running',
@@ -91,10 +92,11 @@ function argsText(args: unknown): string {
   }
 }
 
-export function ToolCallCard({ item }: { item: ToolCallItem }) {
+export function ToolCallCard({ c, item }: { c: ChatController; item: ToolCallItem }) {
   return (
     <section class={`card tool generic status-${item.status}`} aria-label={`Tool ${item.tool}`} data-item={item.id}>
       <CardHead tool={item.tool} status={item.status} durationMs={item.durationMs} label="Tool" />
+      {item.children && <DelegateChildren c={c} children={item.children} />}
       <details class="tool-args">
         <summary>Arguments</summary>
         <pre>{argsText(item.arguments)}</pre>
