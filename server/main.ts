@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findWorkspaceRoot } from './config/workspace-root';
-import { resolveHermesHome, homePaths, ensureHome } from './config/home';
+import { applyProfile, homePaths, ensureHome } from './config/home';
 import { ConfigError, getConfigValue, loadConfig, setConfigValue } from './config/load';
 import { publicConfig } from './config/public';
 import { VERSION } from './version';
@@ -19,10 +19,17 @@ function fail(e: unknown): never {
   process.exit(e instanceof ConfigError ? 2 : 1);
 }
 
+let resolvedHome: string | undefined;
 function home(cmd: Command): string {
-  const h = cmd.optsWithGlobals().home as string | undefined;
-  if (h) process.env.HERMES_HOME = h;
-  return resolveHermesHome();
+  if (resolvedHome) return resolvedHome;
+  const o = cmd.optsWithGlobals() as { home?: string; profile?: string };
+  if (o.home) process.env.HERMES_HOME = o.home;
+  try {
+    resolvedHome = applyProfile(o.profile);
+  } catch (e) {
+    fail(e);
+  }
+  return resolvedHome;
 }
 
 /** Becomes the owner of HERMES_HOME and builds the host, or says who owns it. Only owners construct a Host. */
@@ -145,6 +152,7 @@ program
   .description('A personal AI agent host: JSON-RPC on stdio (default) or a unix socket, plus CLI commands.')
   .version(VERSION, '-v, --version')
   .option('--home <dir>', 'HERMES_HOME to use (default $HERMES_HOME or ~/.hermes)')
+  .option('-p, --profile <name>', 'use the profile HERMES_HOME/profiles/<name> (default $HERMES_PROFILE; "default" is HERMES_HOME itself)')
   .option('--stdio', 'serve JSON-RPC on stdin/stdout (the default)')
   .addOption(new Option('--listen [path]', 'serve JSON-RPC on a unix socket (default HERMES_HOME/host.sock)'))
   .option('--gateway', 'run the messaging gateway (Telegram, …) in this host; implies --listen')
@@ -152,8 +160,8 @@ program
 
 program
   .command('chat')
-  .description('run one turn and print the reply as it streams (attaches to the running host, or starts one)')
-  .requiredOption('-q, --query <text>', 'what to ask')
+  .description('chat in the terminal, or with -q run one turn and print the reply as it streams (attaches to the running host, or starts one)')
+  .option('-q, --query <text>', 'what to ask (one turn, then exit); without it the interactive chat opens')
   .option('-m, --model <id>', 'model to use for this turn')
   .option('--cwd <dir>', 'working directory for the thread')
   .option('--thread <id>', 'continue an existing thread')
@@ -164,6 +172,13 @@ program
       // The workspace is the git repository's root (its AGENTS.md applies); the thread runs where the user is.
       const cwd = resolve(opts.cwd ?? process.cwd());
       const workspace = findWorkspaceRoot(cwd);
+      if (opts.query === undefined) {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) fail(new Error('chat without -q needs a terminal; use chat -q "…" in scripts'));
+        const { loadTui } = await import('./cli/tui-loader');
+        const { runTui } = await loadTui();
+        const code = await withOwner(cmd, { cwd: workspace }, (conn) => runTui(conn, { cwd, workspace, model: opts.model, thread: opts.thread, busy: opts.busy }));
+        process.exit(code);
+      }
       const { runChat } = await import('./cli/chat');
       const code = await withOwner(cmd, { cwd: workspace }, (conn) =>
         runChat(conn, { query: opts.query, model: opts.model, cwd, workspace, thread: opts.thread, quiet: opts.quiet, busy: opts.busy }),

@@ -1,0 +1,58 @@
+/** @jsxImportSource react */
+// `hermes-host chat` without -q: the interactive terminal chat. Built as its own ESM bundle (dist/server/tui.mjs:
+// Ink and its layout engine use top-level await) and loaded only by this command, so `chat -q` and the host's cold
+// start never pay for React and Ink.
+import { render } from 'ink';
+import type { BusyMode } from '../../protocol';
+import type { HostConnection } from '../rpc-client';
+import { modelsToOffer } from '../model-offer';
+import { App } from './app';
+import { PendingRequests } from './requests';
+import { emptyTranscript, fromItems } from './transcript';
+
+export interface TuiOptions {
+  cwd: string;
+  workspace?: string;
+  model?: string;
+  thread?: string;
+  busy?: BusyMode;
+}
+
+export async function runTui(host: HostConnection, opts: TuiOptions): Promise<number> {
+  const requests = new PendingRequests();
+  await host.initialize({ name: 'cli', workspace: opts.workspace, approvals: true, clarify: true, handlers: requests.handlers });
+  const [offer, commandList] = await Promise.all([
+    opts.thread ? Promise.resolve(null) : modelsToOffer(host, opts.model).catch(() => null),
+    host.request('command/list', {}).catch(() => ({ commands: [] })),
+  ]);
+  let thread;
+  let initial = emptyTranscript();
+  if (opts.thread) {
+    thread = (await host.request('thread/resume', { threadId: opts.thread })).thread;
+    const read = await host.request('thread/read', { threadId: thread.id });
+    initial = fromItems(read.items);
+  } else {
+    thread = (await host.request('thread/start', { cwd: opts.cwd, model: opts.model, source: 'cli' })).thread;
+  }
+  const ink = render(
+    <App
+      host={host}
+      thread={thread}
+      initial={initial}
+      cwd={opts.cwd}
+      commands={commandList.commands}
+      requests={requests}
+      busy={opts.busy ?? 'interrupt'}
+      model={opts.model}
+      offer={offer ?? undefined}
+    />,
+    { exitOnCtrlC: false, patchConsole: true },
+  );
+  const closed = host.whenClosed.then(() => {
+    ink.unmount();
+    return 1;
+  });
+  const code = await Promise.race([ink.waitUntilExit().then(() => 0), closed]);
+  if (code) process.stderr.write('error: the host went away\n');
+  return code;
+}
