@@ -9,7 +9,7 @@ import { followThread, type BusyMode, type CommandInfo, type Thread, type UserIn
 import type { HostConnection } from '../rpc-client';
 import * as ed from './editor';
 import type { PendingRequests, Pending } from './requests';
-import { addLocalUser, addNotice, applyNotification, fromItems, settledCount, type Transcript } from './transcript';
+import { addLocalUser, addNotice, applyNotification, emptyTranscript, fromItems, settledCount, type Transcript } from './transcript';
 import { ApprovalCard, ClarifyCard, CompletionMenu, DECISIONS, EntryView, InputBox, Picker, type PickerItem } from './views';
 
 export interface AppProps {
@@ -63,7 +63,14 @@ export function App(props: AppProps) {
   const [menuDismissed, setMenuDismissed] = useState(false);
   const [pending, setPending] = useState<Pending | undefined>(requests.current());
   const [approvalSel, setApprovalSel] = useState(0);
-  const [picker, setPicker] = useState<PickerState | null>(null);
+  const [picker, setPickerState] = useState<PickerState | null>(null);
+  // Read by key events that may come several to a read (Down then Enter), before React renders again.
+  const pickerRef = useRef<PickerState | null>(null);
+  const setPicker = useCallback((p: PickerState | null) => {
+    pickerRef.current = p;
+    setPickerState(p);
+  }, []);
+  const approvalSelRef = useRef(0);
   const [ctrlArmed, setCtrlArmed] = useState(false);
   // Remounts <Static> when the shown thread changes, so a resumed conversation is drawn in full.
   const [epoch, setEpoch] = useState(0);
@@ -73,7 +80,15 @@ export function App(props: AppProps) {
 
   const notice = useCallback((text: string, tone: 'info' | 'error' | 'warn' = 'info') => setTranscript((t) => addNotice(t, text, tone)), []);
 
-  useEffect(() => requests.subscribe(() => (setPending(requests.current()), setApprovalSel(0))), [requests]);
+  useEffect(
+    () =>
+      requests.subscribe(() => {
+        setPending(requests.current());
+        approvalSelRef.current = 0;
+        setApprovalSel(0);
+      }),
+    [requests],
+  );
 
   useEffect(
     () =>
@@ -122,7 +137,8 @@ export function App(props: AppProps) {
       setThread(r.thread);
       const t = fromItems(read.items);
       const live = read.turns.find((x) => x.status === 'inProgress');
-      setTranscript(addNotice({ ...t, runningTurn: live?.id ?? null }, `── ${r.thread.title} (${r.thread.id}) ──`));
+      const header = addNotice(emptyTranscript(), `── ${r.thread.title} (${r.thread.id}) ──`).entries;
+      setTranscript({ entries: [...header, ...t.entries], runningTurn: live?.id ?? null });
       setEpoch((e) => e + 1);
     },
     [host],
@@ -184,10 +200,11 @@ export function App(props: AppProps) {
     [host, exit, showHistory, switchThread, sendMessage, notice],
   );
 
-  const completion = useMemo(
-    () => (menuDismissed || pending?.kind === 'approval' || picker ? null : ed.completionFor(editor, commands, cwd)),
-    [editor, commands, cwd, menuDismissed, pending, picker],
-  );
+  const completionOf = (state: ed.EditorState, dismissed: boolean) =>
+    dismissed || requests.current()?.kind === 'approval' || pickerRef.current ? null : ed.completionFor(state, commands, cwd);
+  const completion = useMemo(() => completionOf(editor, menuDismissed), [editor, commands, cwd, menuDismissed, pending, picker]);
+  const menuSelRef = useRef(0);
+  const menuDismissedRef = useRef(false);
 
   // Several key events can arrive in one read (fast typing, a script): they are handled before React renders again,
   // so the editor lives in a ref that every event updates at once, mirrored into state for drawing.
@@ -195,8 +212,14 @@ export function App(props: AppProps) {
   const update = (f: (s: ed.EditorState) => ed.EditorState) => {
     editorRef.current = f(editorRef.current);
     setEditor(editorRef.current);
+    menuSelRef.current = 0;
     setMenuSel(0);
+    menuDismissedRef.current = false;
     setMenuDismissed(false);
+  };
+  const selectInMenu = (d: number, n: number) => {
+    menuSelRef.current = (menuSelRef.current + n + d) % n;
+    setMenuSel(menuSelRef.current);
   };
   const ctrlArmedRef = useRef(false);
   ctrlArmedRef.current = ctrlArmed;
@@ -221,7 +244,8 @@ export function App(props: AppProps) {
       if (ctrlArmedRef.current) return exit();
       ctrlArmedRef.current = true;
       setCtrlArmed(true);
-      if (pending) requests.answer(pending.params.requestId, pending.kind === 'approval' ? 'deny' : '');
+      const open = requests.current();
+      if (open) requests.answer(open.params.requestId, open.kind === 'approval' ? 'deny' : '');
       if (running) {
         void host.request('turn/interrupt', { threadId: threadRef.current }).catch(() => {});
         notice('interrupting… (Ctrl+C again to exit)', 'warn');
@@ -235,18 +259,24 @@ export function App(props: AppProps) {
       setCtrlArmed(false);
     }
 
-    if (pending?.kind === 'approval') {
-      const choices = DECISIONS.filter((d) => pending.params.choices.includes(d.decision));
+    const asking = requests.current();
+    if (asking?.kind === 'approval') {
+      const choices = DECISIONS.filter((d) => asking.params.choices.includes(d.decision));
       const byKey = choices.find((c) => c.key === input.toLowerCase());
-      const pick = byKey ?? (key.return ? choices[approvalSel] : key.escape ? choices.find((c) => c.decision === 'deny') : undefined);
+      const pick = byKey ?? (key.return ? choices[approvalSelRef.current] : key.escape ? choices.find((c) => c.decision === 'deny') : undefined);
+      const move = (d: number) => {
+        approvalSelRef.current = (approvalSelRef.current + choices.length + d) % choices.length;
+        setApprovalSel(approvalSelRef.current);
+      };
       if (pick) {
-        requests.answer(pending.params.requestId, pick.decision);
-        notice(`${pick.decision === 'deny' ? '✗ denied' : `✓ allowed (${pick.decision})`}: ${pending.params.command ?? pending.params.path ?? pending.params.tool}`, pick.decision === 'deny' ? 'warn' : 'info');
-      } else if (key.leftArrow || key.upArrow) setApprovalSel((i) => (i + choices.length - 1) % choices.length);
-      else if (key.rightArrow || key.downArrow || key.tab) setApprovalSel((i) => (i + 1) % choices.length);
+        requests.answer(asking.params.requestId, pick.decision);
+        notice(`${pick.decision === 'deny' ? '✗ denied' : `✓ allowed (${pick.decision})`}: ${asking.params.command ?? asking.params.path ?? asking.params.tool}`, pick.decision === 'deny' ? 'warn' : 'info');
+      } else if (key.leftArrow || key.upArrow) move(-1);
+      else if (key.rightArrow || key.downArrow || key.tab) move(1);
       return;
     }
 
+    const picker = pickerRef.current;
     if (picker) {
       if (key.escape) setPicker(null);
       else if (key.upArrow) setPicker({ ...picker, selected: Math.max(0, picker.selected - 1) });
@@ -261,6 +291,8 @@ export function App(props: AppProps) {
       return;
     }
 
+    const completion = completionOf(editorRef.current, menuDismissedRef.current);
+    const menuSel = Math.min(menuSelRef.current, (completion?.items.length ?? 1) - 1);
     if (key.return && key.meta) return update((s) => ed.insert(s, '\n'));
     if (key.return) {
       if (completion) {
@@ -270,13 +302,16 @@ export function App(props: AppProps) {
       return enter();
     }
     if (key.tab && completion) return update((s) => ed.applySuggestion(s, completion, completion.items[menuSel]));
-    if (key.escape) return setMenuDismissed(true);
+    if (key.escape) {
+      menuDismissedRef.current = true;
+      return setMenuDismissed(true);
+    }
     if (key.upArrow) {
-      if (completion) return setMenuSel((i) => (i + completion.items.length - 1) % completion.items.length);
+      if (completion) return selectInMenu(-1, completion.items.length);
       return update((s) => (ed.onFirstLine(s) ? ed.historyPrev(s) : ed.moveCursor(s, -(s.cursor - s.text.lastIndexOf('\n', s.cursor - 1)))));
     }
     if (key.downArrow) {
-      if (completion) return setMenuSel((i) => (i + 1) % completion.items.length);
+      if (completion) return selectInMenu(1, completion.items.length);
       return update((s) => (ed.onLastLine(s) ? ed.historyNext(s) : ed.lineEnd(ed.moveCursor(ed.lineEnd(s), 1))));
     }
     if (key.leftArrow) return update((s) => ed.moveCursor(s, -1));
