@@ -219,6 +219,43 @@ program
     }
   });
 
+program
+  .command('setup')
+  .description('first-run wizard: provider, API key (.env, 0600), model from the endpoint, terminal backend, chat platforms, doctor')
+  .option('--provider <name>', 'model provider (openrouter, openai, anthropic, ollama, custom, …)')
+  .option('--base-url <url>', 'OpenAI-compatible endpoint (custom providers and local servers)')
+  .option('--api-key <key>', 'the API key to store in HERMES_HOME/.env (prefer --api-key-env with the key in the environment)')
+  .option('--api-key-env <name>', 'the variable holding the key (default: the provider\'s, e.g. OPENROUTER_API_KEY)')
+  .option('--model <id>', 'model id for model.default')
+  .addOption(new Option('--backend <name>', 'where commands run').choices(['local', 'docker', 'ssh']))
+  .option('--ssh-host <host>', 'SSH host (with --backend ssh)')
+  .option('--ssh-user <user>', 'SSH user (with --backend ssh)')
+  .option('--telegram-token <token>', 'Telegram bot token for the gateway')
+  .option('--discord-token <token>', 'Discord bot token for the gateway')
+  .option('--slack-bot-token <token>', 'Slack bot token for the gateway')
+  .option('--slack-app-token <token>', 'Slack app-level token for the gateway')
+  .option('--non-interactive', 'ask nothing: every answer comes from flags (or stays as configured)')
+  .option('--skip-doctor', 'do not run doctor at the end')
+  .action(async (opts, cmd: Command) => {
+    const { runSetup, SetupError } = await import('./cli/setup');
+    const { terminalPrompter } = await import('./cli/prompt');
+    const interactive = !opts.nonInteractive;
+    if (interactive && !process.stdin.isTTY) fail(new Error('setup asks questions on a terminal; pass --non-interactive with flags in scripts'));
+    const io = interactive ? terminalPrompter() : null;
+    try {
+      const code = await runSetup(home(cmd), opts, io, (l) => process.stdout.write(l + '\n'));
+      io?.close();
+      process.exit(code);
+    } catch (e) {
+      io?.close();
+      if (e instanceof SetupError) {
+        process.stderr.write(`hermes-host setup: ${e.message}\n`);
+        process.exit(2);
+      }
+      fail(e);
+    }
+  });
+
 const config = program.command('config').description('read, change and check config.yaml');
 config
   .command('get [key]')
