@@ -53,6 +53,19 @@ describe('terminal chat', () => {
     expect(s).toContain('you › first question');
     expect(s).not.toContain('**bold**');
 
+    // Alt+Enter adds a line; Enter sends both lines as one message; Up recalls it from the input history.
+    t.type('line one');
+    t.keys('M-Enter');
+    t.type('line two');
+    await t.waitFor(/│ › line one\s*│\n│\s+line two/, 10_000, 'two lines in the input box');
+    model.script({ text: 'Got two lines.' });
+    t.keys('Enter');
+    await t.waitFor('Got two lines.');
+    expect(model.chatRequests().at(-1)!.body.messages.at(-1)!.content).toBe('line one\nline two');
+    t.keys('Up');
+    await t.waitFor(/│ › line one\s*│\n│\s+line two/, 10_000, 'the message recalled from history');
+    t.keys('C-u');
+
     // 2. Slash-command completion from command/list, and @file completion from the working directory.
     t.type('/hel');
     s = await t.waitFor(/\/help\s+\S/, 10_000, 'the /help suggestion');

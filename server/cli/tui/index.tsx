@@ -46,7 +46,8 @@ export async function runTui(host: HostConnection, opts: TuiOptions): Promise<nu
       model={opts.model}
       offer={offer ?? undefined}
     />,
-    { exitOnCtrlC: false, patchConsole: true },
+    // 60 frames a second: a typed character is drawn within one frame (Ink's default of 30 doubles the echo delay).
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
   const closed = host.whenClosed.then(() => {
     ink.unmount();
