@@ -58,7 +58,7 @@ describe('setup', () => {
     r = await runCli(['setup', '--non-interactive', '--provider', 'nosuch'], { HERMES_HOME: home, ...noKeys });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown provider "nosuch": use one of .*openrouter/);
-  });
+  }, 120_000);
 
   it('interactive: picks the provider, hides the key, lists the models to choose from, then runs doctor', async () => {
     const home = tempHome();
@@ -105,7 +105,7 @@ describe('no model configured', () => {
     expect(r.stderr).toContain('offers: test-model, fallback-model');
     expect(r.stderr).toContain('hermes-host config set model.default test-model');
     expect(model.chatRequests()).toHaveLength(before);
-  });
+  }, 60_000);
 });
 
 describe('profiles', () => {
@@ -133,5 +133,5 @@ describe('profiles', () => {
     r = await runCli(['--profile', '../escape', 'config', 'path'], { HERMES_HOME: root });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('invalid profile name');
-  });
+  }, 90_000);
 });

@@ -117,7 +117,6 @@ describe('terminal chat', () => {
     t.keys('Enter');
     await t.waitFor('Started a new conversation.');
     t.clearHistory();
-    t.keys('C-l');
     t.type('/history');
     t.keys('Enter');
     s = await t.waitFor('Resume a conversation:', 10_000, 'the history picker');
@@ -141,6 +140,13 @@ describe('terminal chat', () => {
     t.keys('C-c');
     await t.waitFor('[exited 0]', 10_000, 'the chat to exit');
   }, 180_000);
+
+  it('is a bundle of its own: the host bundle (chat -q, editors, the gateway) does not load Ink or React', () => {
+    const hostBundle = readFileSync(join(HOST_ENTRY, '..', 'hermes.js'), 'utf8');
+    // Ink's host elements and its layout engine, present in the chat's bundle only.
+    expect(hostBundle).not.toMatch(/ink-box|ink-text|[Yy]oga/);
+    expect(readFileSync(join(HOST_ENTRY, '..', 'tui.mjs'), 'utf8')).toMatch(/ink-box[\s\S]*[Yy]oga|[Yy]oga[\s\S]*ink-box/);
+  });
 
   it('offers the endpoint models when no model is configured, and saves the pick', async () => {
     const home = tempHome();
