@@ -93,6 +93,18 @@ describe('terminal chat', () => {
     expect(s).toMatch(/\$ rm -rf junk && echo removed-junk[\s\S]*removed-junk[\s\S]*exit 0/);
     expect(existsSync(join(ws, 'junk'))).toBe(false);
 
+    // A clarify question is answered inline, by the number of a suggested answer.
+    model.script({ toolCalls: [{ name: 'clarify', arguments: { question: 'Tabs or spaces?', choices: ['tabs', 'spaces'] } }] }, { text: 'Spaces it is.' });
+    t.type('format it');
+    t.keys('Enter');
+    s = await t.waitFor('? Tabs or spaces?', 20_000, 'the clarify card');
+    expect(s).toMatch(/1\. tabs\s*│?\n│?\s*2\. spaces/);
+    t.type('2');
+    t.keys('Enter');
+    await t.waitFor('Spaces it is.');
+    const toolMsg = model.chatRequests().at(-1)!.body.messages.findLast((m) => m.role === 'tool');
+    expect(String(toolMsg!.content)).toContain('The user answered: spaces');
+
     // 4. Typing while the agent works redirects it (busy mode interrupt); Ctrl+C interrupts a turn.
     model.script({ text: Array.from({ length: 200 }, (_, i) => `slow${i} `), chunkDelayMs: 100 });
     t.type('tell me a long story');
