@@ -145,7 +145,8 @@ export function App(props: AppProps) {
   );
 
   const showHistory = useCallback(async () => {
-    const { threads } = await host.request('thread/list', { limit: 50 });
+    // Every chat opens a thread at start; the ones nothing was ever sent on are not worth resuming.
+    const threads = (await host.request('thread/list', { limit: 100 })).threads.filter((t) => t.turnCount > 0 || t.id === threadRef.current).slice(0, 50);
     if (!threads.length) return notice('no earlier conversations');
     setPicker({
       title: 'Resume a conversation:',

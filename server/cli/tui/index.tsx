@@ -21,19 +21,15 @@ export interface TuiOptions {
 export async function runTui(host: HostConnection, opts: TuiOptions): Promise<number> {
   const requests = new PendingRequests();
   await host.initialize({ name: 'cli', workspace: opts.workspace, approvals: true, clarify: true, handlers: requests.handlers });
-  const [offer, commandList] = await Promise.all([
+  // Asked together: the first paint waits for the slowest of them, not their sum.
+  const [offer, commandList, opened] = await Promise.all([
     opts.thread ? Promise.resolve(null) : modelsToOffer(host, opts.model).catch(() => null),
     host.request('command/list', {}).catch(() => ({ commands: [] })),
+    opts.thread
+      ? host.request('thread/resume', { threadId: opts.thread }).then(async ({ thread }) => ({ thread, initial: fromItems((await host.request('thread/read', { threadId: thread.id })).items) }))
+      : host.request('thread/start', { cwd: opts.cwd, model: opts.model, source: 'cli' }).then(({ thread }) => ({ thread, initial: emptyTranscript() })),
   ]);
-  let thread;
-  let initial = emptyTranscript();
-  if (opts.thread) {
-    thread = (await host.request('thread/resume', { threadId: opts.thread })).thread;
-    const read = await host.request('thread/read', { threadId: thread.id });
-    initial = fromItems(read.items);
-  } else {
-    thread = (await host.request('thread/start', { cwd: opts.cwd, model: opts.model, source: 'cli' })).thread;
-  }
+  const { thread, initial } = opened;
   const ink = render(
     <App
       host={host}
