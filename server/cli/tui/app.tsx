@@ -99,7 +99,13 @@ export function App(props: AppProps) {
           notice('context compressed: the conversation continues on a new thread');
         }
         if (n.method === 'serverRequest/resolved') {
-          if (requests.settled(n.params.requestId) && n.params.outcome !== 'answered') notice(`the question was ${n.params.outcome === 'timeout' ? 'not answered in time (denied)' : 'withdrawn'}`, 'warn');
+          // Still waiting here means someone else settled it: another surface answered, or time ran out.
+          if (!requests.settled(n.params.requestId)) return;
+          const by = n.params.answeredBy ? ` by ${n.params.answeredBy}` : '';
+          const result = n.params.result as { decision?: string; answer?: string } | undefined;
+          const what = result?.decision ?? result?.answer;
+          if (n.params.outcome === 'answered') notice(`answered elsewhere${by}${what ? `: ${what}` : ''}`);
+          else notice(`the question was ${n.params.outcome === 'timeout' ? 'not answered in time (denied)' : 'withdrawn'}`, 'warn');
           return;
         }
         if (n.method === 'thread/updated' && n.params.thread.id === threadRef.current) {
@@ -122,7 +128,8 @@ export function App(props: AppProps) {
       onPick: (m) => {
         modelRef.current = m;
         host
-          .request('config/write', { key: 'model.default', value: m })
+          // Quoted: the host reads a config/write value as YAML, and a model id such as `1.5` must stay a string.
+          .request('config/write', { key: 'model.default', value: JSON.stringify(m) })
           .then(() => notice(`model.default = ${m}`))
           .catch((e: Error) => notice(`could not save model.default: ${e.message}`, 'error'));
       },
