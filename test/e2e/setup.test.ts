@@ -93,7 +93,7 @@ describe('setup', () => {
 });
 
 describe('no model configured', () => {
-  it('chat -q names the models the endpoint lists', async () => {
+  it('chat -q and doctor name the models the endpoint lists', async () => {
     const home = tempHome();
     writeTestConfig(home, model.baseURL);
     const cfg = readFileSync(join(home, 'config.yaml'), 'utf8').replace('  default: test-model\n', '');
@@ -105,6 +105,11 @@ describe('no model configured', () => {
     expect(r.stderr).toContain('offers: test-model, fallback-model');
     expect(r.stderr).toContain('hermes-host config set model.default test-model');
     expect(model.chatRequests()).toHaveLength(before);
+    // doctor says the same.
+    const d = await runCli(['doctor', '--json'], { HERMES_HOME: home, TEST_MODEL_KEY: 'sk-setup-key-0123456789abcdef' });
+    const checks = JSON.parse(d.stdout).checks as { name: string; ok: boolean; detail: string }[];
+    expect(checks.find((c) => c.name === 'model')).toMatchObject({ ok: false, detail: expect.stringContaining('offers: test-model, fallback-model') });
+    expect(d.code).toBe(1);
   }, 60_000);
 });
 
