@@ -1,12 +1,10 @@
-// A real terminal for tests of interactive commands: a tmux server of its own (private socket, so nothing of the
-// user's tmux is touched) runs the command in a pane of a fixed size; tests type with send-keys and read the screen
+// A real terminal for tests of interactive commands: a tmux server of its own (its socket in the test's own temp
+// folder, so nothing of the user's tmux is touched and nothing is left behind) runs the command in a pane of a fixed size; tests type with send-keys and read the screen
 // with capture-pane, polling until what they expect is drawn.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-let counter = 0;
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -22,7 +20,7 @@ export class TmuxTerminal {
    */
   static start(argv: string[], opts: { env?: Record<string, string>; cwd?: string; cols?: number; rows?: number } = {}): TmuxTerminal {
     const dir = mkdtempSync(join(tmpdir(), 'hermes-tmux-'));
-    const socket = `hermes-test-${process.pid}-${++counter}`;
+    const socket = join(dir, 'tmux.sock');
     const script = join(dir, 'run.sh');
     const exports = Object.entries({ TERM: 'xterm-256color', ...opts.env })
       .map(([k, v]) => `export ${k}=${quote(v)}`)
@@ -39,7 +37,7 @@ export class TmuxTerminal {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
   }
 
   /** The screen and its scrollback as plain text (wrapped lines joined). */
@@ -89,5 +87,6 @@ export class TmuxTerminal {
     try {
       this.tmux('kill-server');
     } catch {}
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
