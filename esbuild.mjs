@@ -23,6 +23,22 @@ const targets = [
     target: 'node20',
   },
   {
+    // The interactive terminal chat (`chat` without -q), loaded with import() only by that command. ESM because
+    // Ink's layout engine (yoga) uses top-level await; the banner gives bundled CommonJS packages their require.
+    entryPoints: { 'server/tui': 'server/cli/tui/index.tsx' },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    jsx: 'automatic',
+    jsxImportSource: 'react',
+    define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
+    banner: { js: "import { createRequire as __tuiRequire } from 'node:module'; const require = __tuiRequire(import.meta.url);" },
+    // Ink reaches for React DevTools only when DEV=true; the shipped chat never does, so it is not bundled.
+    alias: { 'react-devtools-core': './server/cli/tui/no-devtools.ts' },
+    external,
+  },
+  {
     entryPoints: { 'server/main': 'server/launcher.ts' },
     platform: 'node',
     format: 'cjs',

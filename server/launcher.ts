@@ -22,6 +22,10 @@ for (const c of candidates) {
   } catch {}
 }
 
+// The bundle runs through vm.Script, where import() would need an experimental flag; this module is a real CommonJS
+// module, so it hands the bundle its own import() for the one ESM module loaded at run time (the terminal chat).
+(globalThis as any)[Symbol.for('hermes-host.import')] = (specifier: string) => import(specifier);
+
 const script = new Script((Module as any).wrap(source), { filename: file, cachedData });
 const needsCache = !cachedData || script.cachedDataRejected;
 if (needsCache) {

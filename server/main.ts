@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findWorkspaceRoot } from './config/workspace-root';
-import { resolveHermesHome, homePaths, ensureHome } from './config/home';
+import { applyProfile, homePaths, ensureHome } from './config/home';
 import { ConfigError, getConfigValue, loadConfig, setConfigValue } from './config/load';
 import { publicConfig } from './config/public';
 import { VERSION } from './version';
@@ -19,10 +19,17 @@ function fail(e: unknown): never {
   process.exit(e instanceof ConfigError ? 2 : 1);
 }
 
+let resolvedHome: string | undefined;
 function home(cmd: Command): string {
-  const h = cmd.optsWithGlobals().home as string | undefined;
-  if (h) process.env.HERMES_HOME = h;
-  return resolveHermesHome();
+  if (resolvedHome) return resolvedHome;
+  const o = cmd.optsWithGlobals() as { home?: string; profile?: string };
+  if (o.home) process.env.HERMES_HOME = o.home;
+  try {
+    resolvedHome = applyProfile(o.profile);
+  } catch (e) {
+    fail(e);
+  }
+  return resolvedHome;
 }
 
 /** Becomes the owner of HERMES_HOME and builds the host, or says who owns it. Only owners construct a Host. */
@@ -161,6 +168,7 @@ program
   .description('A personal AI agent host: JSON-RPC on stdio (default) or a unix socket, plus CLI commands.')
   .version(VERSION, '-v, --version')
   .option('--home <dir>', 'HERMES_HOME to use (default $HERMES_HOME or ~/.hermes)')
+  .option('-p, --profile <name>', 'use the profile HERMES_HOME/profiles/<name> (default $HERMES_PROFILE; "default" is HERMES_HOME itself)')
   .option('--stdio', 'serve JSON-RPC on stdin/stdout (the default)')
   .addOption(new Option('--listen [path]', 'serve JSON-RPC on a unix socket (default HERMES_HOME/host.sock)'))
   .option('--gateway', 'run the messaging gateway (Telegram, …) in this host; implies --listen')
@@ -168,8 +176,8 @@ program
 
 program
   .command('chat')
-  .description('run one turn and print the reply as it streams (attaches to the running host, or starts one)')
-  .requiredOption('-q, --query <text>', 'what to ask')
+  .description('chat in the terminal, or with -q run one turn and print the reply as it streams (attaches to the running host, or starts one)')
+  .option('-q, --query <text>', 'what to ask (one turn, then exit); without it the interactive chat opens')
   .option('-m, --model <id>', 'model to use for this turn')
   .option('--cwd <dir>', 'working directory for the thread')
   .option('--thread <id>', 'continue an existing thread')
@@ -180,6 +188,13 @@ program
       // The workspace is the git repository's root (its AGENTS.md applies); the thread runs where the user is.
       const cwd = resolve(opts.cwd ?? process.cwd());
       const workspace = findWorkspaceRoot(cwd);
+      if (opts.query === undefined) {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) fail(new Error('chat without -q needs a terminal; use chat -q "…" in scripts'));
+        const { loadTui } = await import('./cli/tui-loader');
+        const { runTui } = await loadTui();
+        const code = await withOwner(cmd, { cwd: workspace }, (conn) => runTui(conn, { cwd, workspace, model: opts.model, thread: opts.thread, busy: opts.busy }));
+        process.exit(code);
+      }
       const { runChat } = await import('./cli/chat');
       const code = await withOwner(cmd, { cwd: workspace }, (conn) =>
         runChat(conn, { query: opts.query, model: opts.model, cwd, workspace, thread: opts.thread, quiet: opts.quiet, busy: opts.busy }),
@@ -230,6 +245,43 @@ program
       else for (const c of res.checks) process.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}: ${c.detail}\n`);
       process.exit(res.ok ? 0 : 1);
     } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('setup')
+  .description('first-run wizard: provider, API key (.env, 0600), model from the endpoint, terminal backend, chat platforms, doctor')
+  .option('--provider <name>', 'model provider (openrouter, openai, anthropic, ollama, custom, …)')
+  .option('--base-url <url>', 'OpenAI-compatible endpoint (custom providers and local servers)')
+  .option('--api-key <key>', 'the API key to store in HERMES_HOME/.env (prefer --api-key-env with the key in the environment)')
+  .option('--api-key-env <name>', 'the variable holding the key (default: the provider\'s, e.g. OPENROUTER_API_KEY)')
+  .option('--model <id>', 'model id for model.default')
+  .addOption(new Option('--backend <name>', 'where commands run').choices(['local', 'docker', 'ssh']))
+  .option('--ssh-host <host>', 'SSH host (with --backend ssh)')
+  .option('--ssh-user <user>', 'SSH user (with --backend ssh)')
+  .option('--telegram-token <token>', 'Telegram bot token for the gateway')
+  .option('--discord-token <token>', 'Discord bot token for the gateway')
+  .option('--slack-bot-token <token>', 'Slack bot token for the gateway')
+  .option('--slack-app-token <token>', 'Slack app-level token for the gateway')
+  .option('--non-interactive', 'ask nothing: every answer comes from flags (or stays as configured)')
+  .option('--skip-doctor', 'do not run doctor at the end')
+  .action(async (opts, cmd: Command) => {
+    const { runSetup, SetupError } = await import('./cli/setup');
+    const { terminalPrompter } = await import('./cli/prompt');
+    const interactive = !opts.nonInteractive;
+    if (interactive && !process.stdin.isTTY) fail(new Error('setup asks questions on a terminal; pass --non-interactive with flags in scripts'));
+    const io = interactive ? terminalPrompter() : null;
+    try {
+      const code = await runSetup(home(cmd), opts, io, (l) => process.stdout.write(l + '\n'));
+      io?.close();
+      process.exit(code);
+    } catch (e) {
+      io?.close();
+      if (e instanceof SetupError) {
+        process.stderr.write(`hermes-host setup: ${e.message}\n`);
+        process.exit(2);
+      }
       fail(e);
     }
   });

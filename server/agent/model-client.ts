@@ -214,7 +214,8 @@ export async function listEndpointModels(
   env: Record<string, string | undefined>,
   log: Logger,
 ): Promise<{ endpoint: Endpoint; models: { id: string; ownedBy?: string }[] }> {
-  const endpoints = resolveEndpoints(config, env);
+  // Listing needs the endpoint, not a model: with no model.default the list is exactly what the user needs to pick one.
+  const endpoints = resolveEndpoints(config, env, config.model.default || 'model-list');
   const client = new ModelClient(endpoints, { policy: { maxRetries: 0, baseMs: 0, maxMs: 0 }, streamIdleTimeoutMs: 10_000, log });
   return { endpoint: endpoints[0], models: await client.listModels(AbortSignal.timeout(10_000)) };
 }

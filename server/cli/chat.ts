@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ApprovalRequestParams, BusyMode, Item } from '../protocol';
 import { followThread } from '../protocol/follow';
 import type { HostConnection, ServerRequestHandlers } from './rpc-client';
+import { modelsToOffer, noModelMessage } from './model-offer';
 
 export interface ChatOptions {
   query: string;
@@ -60,6 +61,12 @@ export async function runChat(host: HostConnection, opts: ChatOptions): Promise<
     clarify: interactive,
     handlers: interactive ? terminalHandlers : {},
   });
+  // No model anywhere: name what the endpoint offers instead of letting the turn fail with a bare "no model".
+  const offer = opts.thread ? null : await modelsToOffer(host, opts.model).catch(() => null);
+  if (offer?.length) {
+    process.stderr.write(`error: ${noModelMessage(offer)}\n`);
+    return 1;
+  }
   const thread = opts.thread
     ? (await host.request('thread/resume', { threadId: opts.thread })).thread
     : (await host.request('thread/start', { cwd: opts.cwd, model: opts.model, source: 'cli' })).thread;

@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { listEndpointModels } from '../agent/model-client';
 import type { Check, DoctorInput } from './doctor';
+import { noModelMessage } from './model-offer';
 
 export async function modelChecks(host: Pick<DoctorInput, 'config' | 'env' | 'log'>): Promise<Check[]> {
   let endpoint;
@@ -11,6 +12,12 @@ export async function modelChecks(host: Pick<DoctorInput, 'config' | 'env' | 'lo
     ({ endpoint, models } = await listEndpointModels(host.config, host.env, host.log));
   } catch (e) {
     return [{ name: 'model endpoint', ok: false, detail: (e as Error).message }];
+  }
+  if (!host.config.model.default) {
+    return [
+      { name: 'model endpoint', ok: true, detail: `${endpoint.baseURL} answers (${models.length} models)` },
+      { name: 'model', ok: false, detail: noModelMessage(models.map((m) => m.id), endpoint.baseURL).replace(/\n/g, ' ') },
+    ];
   }
   const known = models.some((m) => m.id === endpoint.model);
   const out: Check[] = [

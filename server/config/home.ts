@@ -9,6 +9,28 @@ export function resolveHermesHome(env: NodeJS.ProcessEnv = process.env): string 
   return join(homedir(), '.hermes');
 }
 
+/** A profile name as Hermes accepts it: a directory name, nothing that walks out of profiles/. */
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Applies a profile (`--profile NAME` or HERMES_PROFILE) to the environment, as Hermes does: HERMES_HOME becomes
+ * <HERMES_HOME or ~/.hermes>/profiles/NAME, a home of its own (config, .env, memory, skills, sessions, host lock and
+ * socket). `default` is the root home itself. HERMES_PROFILE is removed afterwards so child processes, which inherit
+ * the resolved HERMES_HOME, do not nest the profile a second time. Returns the resolved home.
+ */
+export function applyProfile(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const name = (profile ?? env.HERMES_PROFILE ?? '').trim();
+  delete env.HERMES_PROFILE;
+  const root = resolveHermesHome(env);
+  if (!name || name === 'default') return root;
+  if (!PROFILE_NAME.test(name) || name === '..' || name === '.') {
+    throw new Error(`invalid profile name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' (at most 64 characters)`);
+  }
+  const home = join(root, 'profiles', name);
+  env.HERMES_HOME = home;
+  return home;
+}
+
 export const homePaths = (home: string) => ({
   config: join(home, 'config.yaml'),
   env: join(home, '.env'),
