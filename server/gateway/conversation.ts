@@ -11,6 +11,9 @@ import type { ChatOfThread } from './chat-approvals';
 import { EditBudget, ReplyStream } from './reply-stream';
 import { splitMessage } from './split';
 import { sessionKey } from './routing';
+import type { Links } from './links';
+
+const personKey = (person: string) => `person:${person}:dm`;
 import type { Item } from '../protocol';
 
 const TYPING_EVERY_MS = 4000;
@@ -36,6 +39,7 @@ export class Conversations {
     private readonly store: GatewayStore,
     private readonly outbox: Outbox,
     private readonly adapter: (platform: string) => PlatformAdapter | undefined,
+    private readonly links?: Links,
   ) {
     this.budget = new EditBudget(port.config().gateway.edit_interval_ms);
     port.on((n) => {
@@ -48,8 +52,26 @@ export class Conversations {
     });
   }
 
+  /** The conversation's key: a linked person's direct messages on every platform share one (see links.ts). */
   key(e: InboundEnvelope): string {
+    if (e.chatType === 'dm' && !e.threadId && this.links) {
+      const person = this.links.personOf({ platform: e.platform, userId: e.userId });
+      if (person) return personKey(person);
+    }
     return sessionKey(e, { groupSessionsPerUser: this.port.config().gateway.group_sessions_per_user });
+  }
+
+  /**
+   * Two accounts were just linked: their shared conversation continues the one the code's issuer had (else the
+   * other account's), unless the person already had one.
+   */
+  adoptLinked(person: string, issuer: { platform: string; userId: string }, by: InboundEnvelope | { platform: string; userId: string; chatId: string }): string | undefined {
+    const key = personKey(person);
+    const existing = this.store.sessionThread(key);
+    if (existing) return existing;
+    const thread = this.store.dmThreadOf(issuer.platform, issuer.userId) ?? this.store.dmThreadOf(by.platform, by.userId);
+    if (thread) this.store.setSession(key, by.platform, by.chatId, thread, by.userId);
+    return thread;
   }
 
   chatOf(threadId: string): ChatOfThread | undefined {
@@ -66,7 +88,7 @@ export class Conversations {
 
   newThread(e: InboundEnvelope): string {
     const id = this.port.startThread({ source: e.platform, title: e.chatType === 'dm' ? `${e.platform}: ${e.userName}` : undefined });
-    this.store.setSession(this.key(e), e.platform, e.chatId, id);
+    this.store.setSession(this.key(e), e.platform, e.chatId, id, e.userId);
     return id;
   }
 

@@ -82,10 +82,51 @@ export class GatewayStore {
     return (this.sql(`SELECT thread_id FROM gw_sessions WHERE key = ?`).get(key) as { thread_id: string } | undefined)?.thread_id;
   }
 
-  setSession(key: string, platform: string, chatId: string, threadId: string): void {
+  setSession(key: string, platform: string, chatId: string, threadId: string, userId?: string): void {
     this
-      .sql(`INSERT INTO gw_sessions (key, platform, chat_id, thread_id, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET thread_id = excluded.thread_id, updated_at = excluded.updated_at`)
-      .run(key, platform, chatId, threadId, Date.now());
+      .sql(
+        `INSERT INTO gw_sessions (key, platform, chat_id, thread_id, user_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET thread_id = excluded.thread_id, platform = excluded.platform, chat_id = excluded.chat_id, user_id = excluded.user_id, updated_at = excluded.updated_at`,
+      )
+      .run(key, platform, chatId, threadId, userId ?? null, Date.now());
+  }
+
+  /** The thread of this user's most recent direct-message conversation on a platform. */
+  dmThreadOf(platform: string, userId: string): string | undefined {
+    return (
+      this
+        .sql(`SELECT thread_id FROM gw_sessions WHERE platform = ? AND key LIKE ? AND (user_id = ? OR key = ?) ORDER BY updated_at DESC LIMIT 1`)
+        // Sessions from before user ids were kept: a Telegram DM's chat id is the user's id.
+        .get(platform, `${platform}:dm:%`, userId, `${platform}:dm:${userId}`) as
+        | { thread_id: string }
+        | undefined
+    )?.thread_id;
+  }
+
+  /** Per-channel read marks and bot-started threads for one platform (Discord's history backfill). */
+  channelState(platform: string): { marks(): Map<string, string>; mark(channelId: string, messageId: string): void; ownsThread(channelId: string): boolean; addThread(channelId: string): void } {
+    return {
+      marks: () =>
+        new Map(
+          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL`).all(platform) as any[]).map((r) => [r.channel_id, r.last_message_id]),
+        ),
+      // Snowflakes grow in length over time: compare by length, then text (equal-length decimal strings sort as numbers).
+      mark: (channelId, messageId) =>
+        this
+          .sql(
+            `INSERT INTO gw_channels (platform, channel_id, last_message_id, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT(platform, channel_id) DO UPDATE SET updated_at = excluded.updated_at,
+               last_message_id = CASE WHEN last_message_id IS NULL OR length(excluded.last_message_id) > length(last_message_id)
+                 OR (length(excluded.last_message_id) = length(last_message_id) AND excluded.last_message_id > last_message_id)
+                 THEN excluded.last_message_id ELSE last_message_id END`,
+          )
+          .run(platform, channelId, messageId, Date.now()),
+      ownsThread: (channelId) => !!this.sql(`SELECT 1 FROM gw_channels WHERE platform = ? AND channel_id = ? AND owned_thread = 1`).get(platform, channelId),
+      addThread: (channelId) =>
+        this
+          .sql(`INSERT INTO gw_channels (platform, channel_id, owned_thread, updated_at) VALUES (?, ?, 1, ?) ON CONFLICT(platform, channel_id) DO UPDATE SET owned_thread = 1`)
+          .run(platform, channelId, Date.now()),
+    };
   }
 
   /** Context compression continued a thread under a new id: every chat on the old one follows. */
