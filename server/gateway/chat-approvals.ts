@@ -33,6 +33,11 @@ const DONE_TEXT: Record<Decision, string> = {
   deny: '❌ Denied',
 };
 
+/** Where buttons stop working after a while (Discord: 15 min), the prompt says so and names the typed answers. */
+function buttonNote(ttlMs: number | undefined): string {
+  return ttlMs ? `\nThe buttons stop working ${Math.round(ttlMs / 60_000)} min after this message; after that, type /approve or /deny.` : '';
+}
+
 export class ChatApprovals {
   private readonly waiting = new Map<string, { resolve: (r: { decision: Decision }) => void; reject: (e: Error) => void }>();
   readonly peer: ClientPeer;
@@ -79,7 +84,7 @@ export class ChatApprovals {
       platform: chat.platform,
       chatId: chat.chatId,
       threadId: chat.topicId,
-      text: `${summary}\n\nAnswer within ${seconds} s (or /approve, /approve session, /approve always, /deny); silence denies.`,
+      text: `${summary}\n\nAnswer within ${seconds} s (or /approve, /approve session, /approve always, /deny); silence denies.${buttonNote(this.adapter(chat.platform)?.capabilities.buttonTtlMs)}`,
       buttons,
       tag: `approval:${shortId}`,
     });
