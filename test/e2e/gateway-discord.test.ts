@@ -74,3 +74,150 @@ describe('discord: access, conversations and guild threads', () => {
     expect(env.model.chatRequests().some((r) => JSON.stringify(r.body).includes('hey bot'))).toBe(false);
   });
 });
+
+const rm = (dir: string) => ({ name: 'terminal', arguments: { command: `rm -rf ${dir} && echo removed-${dir}` } });
+const buttons = (m: { components?: { components: { label: string; custom_id: string }[] }[] }) => (m.components ?? []).flatMap((r) => r.components);
+
+describe('discord: approvals as buttons', () => {
+  it('allow and deny by button, a click after expiry gets an ephemeral "expired", and only the chat user may answer', async () => {
+    const { mkdtempSync, mkdirSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const ws = mkdtempSync(join(tmpdir(), 'dc-ws-'));
+    for (const d of ['keepme', 'dropme', 'late']) mkdirSync(join(ws, d));
+    await startDiscordGateway(env, dc, { env: ALLOW, extra: `terminal:\n  cwd: ${ws}\napprovals:\n  timeout: 2\n` });
+    const dm = dc.dmChannel(ALICE);
+    const prompt = (dir: string) => dc.waitFor(() => dc.sentTo(dm).find((m) => m.content.includes(`rm -rf ${dir}`) && m.components), 20_000, 'the approval prompt');
+
+    env.model.script({ toolCalls: [rm('dropme')] }, { text: 'removed it' });
+    dc.userSends({ userId: ALICE, text: 'remove dropme' });
+    let p = await prompt('dropme');
+    expect(buttons(p).map((b) => b.label)).toEqual(['Allow once', 'Allow for session', 'Always allow', 'Deny']);
+    // The prompt says the buttons expire (Discord interaction tokens last 15 minutes) and what to type instead.
+    expect(p.content).toMatch(/buttons stop working 15 min/);
+    const other = dc.click({ userId: BOB, messageId: p.id, customId: buttons(p)[0].custom_id });
+    await dc.waitFor(() => dc.interactionResponses.find((r) => r.id === other), 10_000, 'the refusal');
+    expect(dc.interactionResponses.find((r) => r.id === other)).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/Only the user/) } });
+    const ok = dc.click({ userId: ALICE, messageId: p.id, customId: buttons(p)[0].custom_id });
+    await dc.waitFor(final(dm, 'removed it'), 20_000, 'the reply after approval');
+    expect(existsSync(join(ws, 'dropme'))).toBe(false);
+    expect(dc.interactionResponses.find((r) => r.id === ok)?.data.content).toMatch(/Approved once/);
+    p = await dc.waitFor(() => dc.sentTo(dm).find((m) => m.id === p.id && /Approved once by/.test(m.content)), 10_000, 'the prompt edited');
+    expect(p.components).toBeUndefined();
+
+    env.model.script({ toolCalls: [rm('keepme')] }, { text: 'ok, left it' });
+    dc.userSends({ userId: ALICE, text: 'remove keepme' });
+    p = await prompt('keepme');
+    dc.click({ userId: ALICE, messageId: p.id, customId: buttons(p).find((b) => b.label === 'Deny')!.custom_id });
+    await dc.waitFor(final(dm, 'left it'), 20_000, 'the reply after deny');
+    expect(existsSync(join(ws, 'keepme'))).toBe(true);
+    expect(String(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1)?.content)).toMatch(/denied/);
+
+    env.model.script({ toolCalls: [rm('late')] }, { text: 'it timed out' });
+    dc.userSends({ userId: ALICE, text: 'remove late' });
+    p = await prompt('late');
+    const data = buttons(p)[0].custom_id;
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.id === p.id && /Expired/.test(m.content)), 20_000, 'the expiry edit');
+    const late = dc.click({ userId: ALICE, messageId: p.id, customId: data });
+    const answer = await dc.waitFor(() => dc.interactionResponses.find((r) => r.id === late), 10_000, 'the expired answer');
+    expect(answer).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(answer.data.content).toMatch(/Expired/);
+    expect(existsSync(join(ws, 'late'))).toBe(true);
+  });
+});
+
+describe('discord: delivery', () => {
+  it('a 4,500-character reply with a code fence arrives in parts of at most 2,000 characters, each fence closed and reopened', async () => {
+    await startDiscordGateway(env, dc, { env: ALLOW });
+    const dm = dc.dmChannel(BOB);
+    const code = Array.from({ length: 90 }, (_, i) => `console.log("line ${i} <ok> & fine");`).join('\n');
+    const long = `Here is the script:\n\n\`\`\`js\n${code}\n\`\`\`\n\n${'All done. '.repeat(100)}`;
+    expect(long.length).toBeGreaterThan(4000);
+    env.model.script({ text: long });
+    dc.userSends({ userId: BOB, text: 'write the long script' });
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => /\(\d\/\d\)$/.test(m.content) && m.content.includes('All done.') && !m.content.includes('▉')), 20_000, 'the last part');
+    const parts = dc.sentTo(dm).filter((m) => /\(\d\/\d\)$/.test(m.content));
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    for (const p of parts) {
+      expect(p.content.length).toBeLessThanOrEqual(2000);
+      expect(p.content.split('```').length % 2).toBe(1); // an even number of fences: every block is closed
+    }
+    const all = parts.map((p) => p.content).join('\n');
+    for (let i = 0; i < 90; i++) expect(all.split(`line ${i} <ok> & fine`).length - 1).toBe(1);
+  });
+
+  it('429 (per route and global) and 502 on sends: waited out, every reply delivered once', async () => {
+    await startDiscordGateway(env, dc, { env: ALLOW });
+    const dm = dc.dmChannel(BOB);
+    const route = 'POST /channels/:id/messages';
+    dc.fail(route, { status: 429, retryAfter: 1 }, { status: 429, retryAfter: 1, global: true }, { status: 502 });
+    env.model.script({ text: 'reply one' }, { text: 'reply two' });
+    dc.userSends({ userId: BOB, text: 'one' });
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'reply one'), 30_000, 'reply one');
+    dc.userSends({ userId: BOB, text: 'two' });
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'reply two'), 30_000, 'reply two');
+    expect(dc.sentTo(dm).filter((m) => m.content === 'reply one')).toHaveLength(1);
+    const sends = dc.calls.filter((c) => c.route === route && c.body.content === 'reply one');
+    expect(sends.length).toBe(4);
+    // Each rate limit was waited out before the next try.
+    expect(sends[1].at - sends[0].at).toBeGreaterThanOrEqual(900);
+    expect(sends[2].at - sends[1].at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('the gateway connection drops mid-turn and a send loses its response: nothing lost, nothing answered twice', async () => {
+    await startDiscordGateway(env, dc, { env: ALLOW, extra: '  busy_mode: queue\n' });
+    const dm = dc.dmChannel(ALICE);
+    const resumes = dc.resumes;
+    env.model.script(
+      { when: (b: any) => lastUserText(b) === 'msg-1', text: Array.from({ length: 20 }, (_, i) => `slow${i} `), chunkDelayMs: 120 },
+      { when: (b: any) => lastUserText(b) === 'msg-2', text: 'answer-2' },
+    );
+    // The first message the bot posts is created, but its response never arrives (the connection is cut).
+    dc.fail('POST /channels/:id/messages', { dropAfter: true });
+    dc.userSends({ userId: ALICE, text: 'msg-1' });
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content.includes('slow')), 20_000, 'the first reply streaming');
+    dc.dropSocket();
+    dc.userSends({ userId: ALICE, text: 'msg-2' }); // sent while the bot is disconnected: replayed on RESUME
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'answer-2'), 30_000, 'answer-2');
+    expect(dc.resumes).toBeGreaterThan(resumes);
+    const first = dc.sentTo(dm).filter((m) => m.content.includes('slow'));
+    expect(first).toHaveLength(1);
+    expect(first[0].content).toContain('slow19');
+    expect(first[0].content).not.toContain('▉');
+    expect(dc.sentTo(dm).filter((m) => m.content === 'answer-2')).toHaveLength(1);
+    expect(env.model.chatRequests().filter((r) => lastUserText(r.body) === 'msg-2')).toHaveLength(1);
+  });
+
+  it('messages posted while the bot was away are fetched from history after a refused RESUME and after a restart', async () => {
+    const g = await startDiscordGateway(env, dc, { env: ALLOW, extra: '  busy_mode: queue\n' });
+    const dm = dc.dmChannel(BOB);
+    const answer = (t: string) => ({ when: (b: any) => lastUserText(b) === t, text: `answer to ${t}` });
+    env.model.script(answer('first'), answer('while-away'));
+    dc.userSends({ userId: BOB, text: 'first' });
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'answer to first'), 20_000, 'the first answer');
+
+    // Discord unreachable for a while, then the old session is refused: what was said meanwhile is only in history.
+    dc.acceptResume = false;
+    dc.refuseConnections = true;
+    dc.dropSocket();
+    dc.userSends({ userId: BOB, text: 'while-away' });
+    const identifies = dc.identifies;
+    dc.refuseConnections = false;
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'answer to while-away'), 30_000, 'the answer to the missed message');
+    expect(dc.identifies).toBeGreaterThan(identifies);
+    expect(dc.calls.some((c) => c.route === 'GET /channels/:id/messages')).toBe(true);
+
+    // Stopped; two messages arrive; started again: both answered, in order, the earlier ones not again.
+    await g.host.kill('SIGTERM');
+    dc.userSends({ userId: BOB, text: 'down-1' });
+    dc.userSends({ userId: BOB, text: 'down-2' });
+    env.model.script(answer('down-1'), answer('down-2'));
+    await startDiscordGateway(env, dc, { home: g.home, env: ALLOW });
+    await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'answer to down-2'), 30_000, 'the answers after the restart');
+    const texts = dc.sentTo(dm).map((m) => m.content);
+    for (const t of ['first', 'while-away', 'down-1', 'down-2']) expect(texts.filter((x) => x === `answer to ${t}`)).toHaveLength(1);
+    expect(texts.indexOf('answer to down-1')).toBeLessThan(texts.indexOf('answer to down-2'));
+    expect(env.model.chatRequests().filter((r) => lastUserText(r.body) === 'first')).toHaveLength(1);
+    dc.acceptResume = true;
+  });
+});

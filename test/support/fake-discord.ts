@@ -173,7 +173,7 @@ export class FakeDiscord {
       embeds: [],
       pinned: false,
       type: ref ? 19 : 0,
-      ...(ref ? { message_reference: { message_id: ref.id, channel_id: channelId }, referenced_message: ref } : {}),
+      ...(ref ? { message_reference: { message_id: ref.id, channel_id: channelId }, referenced_message: this.wire(ref) } : {}),
     };
     if (o.attachment) {
       const aid = this.snowflake();
@@ -290,7 +290,11 @@ export class FakeDiscord {
     if (this.ws && this.identified) this.send(this.ws, { op: 0, t, s, d });
   }
 
+  /** While set, new gateway connections are cut at once (Discord unreachable); the client keeps retrying. */
+  refuseConnections = false;
+
   private onSocket(ws: WebSocket): void {
+    if (this.refuseConnections) return void ws.terminate();
     // One connection at a time, like one shard: a new one replaces the old.
     if (this.ws && this.ws !== ws) this.ws.terminate();
     this.ws = ws;
