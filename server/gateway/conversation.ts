@@ -62,16 +62,20 @@ export class Conversations {
   }
 
   /**
-   * Two accounts were just linked: their shared conversation continues the one the code's issuer had (else the
-   * other account's), unless the person already had one.
+   * A linked person's conversation with no thread yet continues one of their accounts' direct-message threads:
+   * `first`'s (the account that showed the /link code) if it has one, else the earliest linked account's.
    */
-  adoptLinked(person: string, issuer: { platform: string; userId: string }, by: InboundEnvelope | { platform: string; userId: string; chatId: string }): string | undefined {
+  adoptLinked(person: string, e: { platform: string; userId: string; chatId: string }, first?: { platform: string; userId: string }): string | undefined {
     const key = personKey(person);
     const existing = this.store.sessionThread(key);
-    if (existing) return existing;
-    const thread = this.store.dmThreadOf(issuer.platform, issuer.userId) ?? this.store.dmThreadOf(by.platform, by.userId);
-    if (thread) this.store.setSession(key, by.platform, by.chatId, thread, by.userId);
-    return thread;
+    if (existing || !this.links) return existing;
+    for (const a of [...(first ? [first] : []), ...this.links.accountsOf(person)]) {
+      const thread = this.store.dmThreadOf(a.platform, a.userId);
+      if (!thread) continue;
+      this.store.setSession(key, e.platform, e.chatId, thread, e.userId);
+      return thread;
+    }
+    return undefined;
   }
 
   chatOf(threadId: string): ChatOfThread | undefined {
@@ -83,7 +87,9 @@ export class Conversations {
     const key = this.key(e);
     const known = this.store.sessionThread(key);
     if (known) return this.port.current(known);
-    return this.newThread(e);
+    const person = key.startsWith('person:') ? key.slice('person:'.length, -':dm'.length) : undefined;
+    const adopted = person && this.adoptLinked(person, e);
+    return adopted ? this.port.current(adopted) : this.newThread(e);
   }
 
   newThread(e: InboundEnvelope): string {

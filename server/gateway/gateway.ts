@@ -221,7 +221,7 @@ export class Gateway {
     }
     try {
       const { person, issuer } = this.links.redeem(code, me);
-      this.conversations.adoptLinked(person, issuer, e);
+      this.conversations.adoptLinked(person, e, issuer);
       return `🔗 Linked with your ${issuer.platform} account: this chat now continues the same conversation.`;
     } catch (err) {
       if (err instanceof LinkError) return err.message;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useE2E } from '../support/e2e-env';
 import { FakeDiscord } from '../support/fake-discord';
+import { FakeTelegram } from '../support/fake-telegram';
 import { runCli } from '../support/host-process';
 import { attach, lastUserText } from '../support/gateway-env';
 import { startDiscordGateway } from '../support/discord-gateway-env';
@@ -186,6 +187,9 @@ describe('discord: delivery', () => {
     expect(first[0].content).not.toContain('▉');
     expect(dc.sentTo(dm).filter((m) => m.content === 'answer-2')).toHaveLength(1);
     expect(env.model.chatRequests().filter((r) => lastUserText(r.body) === 'msg-2')).toHaveLength(1);
+    // The send whose response was lost went again with the same nonce, and Discord kept one message.
+    const nonces = dc.calls.filter((c) => c.route === 'POST /channels/:id/messages' && c.body.nonce).map((c) => c.body.nonce);
+    expect(nonces.length).toBeGreaterThan(new Set(nonces).size);
   });
 
   it('messages posted while the bot was away are fetched from history after a refused RESUME and after a restart', async () => {
@@ -219,5 +223,79 @@ describe('discord: delivery', () => {
     expect(texts.indexOf('answer to down-1')).toBeLessThan(texts.indexOf('answer to down-2'));
     expect(env.model.chatRequests().filter((r) => lastUserText(r.body) === 'first')).toHaveLength(1);
     dc.acceptResume = true;
+  });
+});
+
+describe('discord: one conversation across platforms', () => {
+  it('/link on Telegram, the code entered on Discord: the conversation continues there and in VS Code; send_message reaches Discord\'s home channel; `pairing link` links from the CLI', async () => {
+    const tg = await FakeTelegram.start();
+    try {
+      const TG_ALICE = 1001;
+      const g = await startDiscordGateway(env, dc, { tg, env: { ...ALLOW, TELEGRAM_ALLOWED_USERS: `${TG_ALICE},3003` } });
+      const dm = dc.dmChannel(ALICE);
+      env.model.script({ text: 'Nice to meet you, Ada.' });
+      tg.userSends({ userId: TG_ALICE, text: 'my name is Ada' });
+      await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text.includes('Nice to meet you')), 20_000, 'the Telegram reply');
+
+      tg.userSends({ userId: TG_ALICE, text: '/link' });
+      const codeMsg = await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => /link code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'the link code');
+      const code = /link code is ([A-Z2-9]{8})/.exec(codeMsg.text)![1];
+      // A wrong code links nothing.
+      dc.userSends({ userId: ALICE, text: '/link ZZZZZZZZ' });
+      await dc.waitFor(() => dc.sentTo(dm).find((m) => /unknown or expired/.test(m.content)), 15_000, 'the refusal');
+      dc.userSends({ userId: ALICE, text: `/link ${code.toLowerCase()}` });
+      await dc.waitFor(() => dc.sentTo(dm).find((m) => /Linked with your telegram account/.test(m.content)), 15_000, 'the link confirmation');
+
+      // The Discord DM continues the Telegram conversation: the model sees what was said there.
+      env.model.script({ text: 'You are Ada.' });
+      dc.userSends({ userId: ALICE, text: 'what is my name?' });
+      await dc.waitFor(final(dm, 'You are Ada.'), 20_000, 'the Discord reply');
+      const seen = env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content);
+      expect(seen).toEqual(['my name is Ada', 'what is my name?']);
+
+      // VS Code sees the same thread and continues it; the next chat message (on Telegram) follows on.
+      const vs = await attach(g);
+      const { threads } = await vs.request('thread/list', {});
+      const shared = threads.filter((t) => t.source === 'telegram' || t.source === 'discord');
+      expect(shared).toHaveLength(1);
+      env.model.script({ text: 'from the editor' }, { text: 'back on telegram' });
+      await vs.request('turn/start', { threadId: shared[0].id, input: [{ type: 'text', text: 'typed in vscode' }] });
+      await vs.waitFor('turn/completed', (p) => p.threadId === shared[0].id);
+      tg.userSends({ userId: TG_ALICE, text: 'and now?' });
+      await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text === 'back on telegram'), 20_000, 'the Telegram reply after VS Code');
+      expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
+        'my name is Ada',
+        'what is my name?',
+        'typed in vscode',
+        'and now?',
+      ]);
+      vs.dispose();
+
+      // Discord's home channel, set with /sethome there, is a send_message target from the Telegram conversation.
+      const bobDm = dc.dmChannel(BOB);
+      dc.userSends({ userId: BOB, text: '/sethome' });
+      await dc.waitFor(() => dc.sentTo(bobDm).find((m) => m.content.includes('home channel')), 15_000, 'the /sethome answer');
+      env.model.script({ toolCalls: [{ name: 'send_message', arguments: { target: 'discord', message: 'Build **finished**' } }] }, { text: 'told discord' });
+      tg.userSends({ userId: TG_ALICE, text: 'tell discord the build finished' });
+      const prompt = await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text.includes('send to discord') && m.buttons), 20_000, 'the send approval');
+      tg.tap({ userId: TG_ALICE, messageId: prompt.messageId, data: prompt.buttons![0][0].callback_data });
+      await dc.waitFor(() => dc.sentTo(bobDm).find((m) => m.content === 'Build **finished**'), 20_000, 'the message on Discord');
+      await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text === 'told discord'), 20_000, 'the reply');
+      expect(String(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1)?.content)).toBe(`Sent to discord:${bobDm}.`);
+
+      // The owner links accounts from the command line: Bob's Discord DM continues his Telegram conversation.
+      env.model.script({ text: 'hello bob' }, { text: 'you said you are bob' });
+      tg.userSends({ userId: 3003, text: 'I am bob' });
+      await tg.waitFor(() => tg.sentTo(3003).find((m) => m.text === 'hello bob'), 20_000, "Bob's Telegram reply");
+      const linked = await runCli(['pairing', 'link', 'telegram:3003', `discord:${BOB}`], { HERMES_HOME: g.home });
+      expect(linked.stdout).toBe(`linked telegram:3003 and discord:${BOB}\n`);
+      const links = JSON.parse((await runCli(['pairing', 'links', '--json'], { HERMES_HOME: g.home })).stdout);
+      expect(links).toHaveLength(2);
+      dc.userSends({ userId: BOB, text: 'who am I?' });
+      await dc.waitFor(() => dc.sentTo(bobDm).find((m) => m.content === 'you said you are bob'), 20_000, "Bob's Discord reply");
+      expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['I am bob', 'who am I?']);
+    } finally {
+      await tg.close();
+    }
   });
 });

@@ -117,6 +117,7 @@ export class DiscordAdapter implements PlatformAdapter {
       else if (packet.t === 'THREAD_CREATE' && packet.d.owner_id && packet.d.owner_id === this.botId) this.opts.state.addThread(packet.d.id);
     });
     client.on('error', (e) => fail(e));
+    client.on('invalidated', () => fail(new Error('Discord invalidated the session')));
     client.once('clientReady' as any, () => onReady());
     const onAbort = () => fail(new Error('stopped'));
     signal.addEventListener('abort', onAbort, { once: true });
