@@ -7,6 +7,9 @@ import { statementCache } from './statements';
 /** How long a handled message's dedupe key is kept: a platform re-delivering it later than this is not expected. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * 3600_000;
 
+/** Channels quiet for longer than this are not read back after a reconnect (it bounds the history requests). */
+export const MARK_WINDOW_MS = 30 * 24 * 3600_000;
+
 export interface InboundRow {
   id: number;
   envelope: InboundEnvelope;
@@ -108,7 +111,7 @@ export class GatewayStore {
     return {
       marks: () =>
         new Map(
-          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL`).all(platform) as any[]).map((r) => [r.channel_id, r.last_message_id]),
+          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL AND updated_at > ?`).all(platform, Date.now() - MARK_WINDOW_MS) as any[]).map((r) => [r.channel_id, r.last_message_id]),
         ),
       // Snowflakes grow in length over time: compare by length, then text (equal-length decimal strings sort as numbers).
       mark: (channelId, messageId) =>

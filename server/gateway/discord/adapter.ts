@@ -326,6 +326,7 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   async downloadFile(fileId: string): Promise<Buffer> {
+    if (!/^https?:\/\//.test(fileId)) throw new Error('not a Discord attachment URL');
     const res = await fetch(fileId);
     if (!res.ok) throw new Error(`Discord attachment download failed: HTTP ${res.status}`);
     return Buffer.from(await res.arrayBuffer());
