@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { PAIRING_ALPHABET, normaliseCode } from './pairing';
+import { statementCache } from './statements';
 
 export const LINK_CODE_LENGTH = 8;
 export const LINK_CODE_TTL_MS = 10 * 60_000;
@@ -27,13 +28,18 @@ export function parseAccount(s: string): Account {
 }
 
 export class Links {
+  private readonly sql: (sql: string) => Database.Statement;
+
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
+  /** Asked for every direct message, so its statement is compiled once. */
   personOf(a: Account): string | undefined {
-    return (this.db.prepare(`SELECT person FROM gw_links WHERE platform = ? AND user_id = ?`).get(a.platform, a.userId) as { person: string } | undefined)?.person;
+    return (this.sql(`SELECT person FROM gw_links WHERE platform = ? AND user_id = ?`).get(a.platform, a.userId) as { person: string } | undefined)?.person;
   }
 
   accountsOf(person: string): Account[] {

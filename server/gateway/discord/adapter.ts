@@ -61,6 +61,8 @@ export class DiscordAdapter implements PlatformAdapter {
   private readonly tokens = new Map<string, { token: string; at: number }>();
   /** Inbound work, strictly in arrival order (a backfill runs between two live events, never beside them). */
   private chain: Promise<void> = Promise.resolve();
+  /** Last message id per known channel: loaded from `state` at connect, kept current in memory and in `state`. */
+  private marks = new Map<string, string>();
   /** Per-process prefix of send nonces; with the outbox row id it names one message. */
   private readonly noncePrefix = randomBytes(4).toString('hex');
 
@@ -92,6 +94,7 @@ export class DiscordAdapter implements PlatformAdapter {
       allowedMentions: { parse: [] },
     });
     this.client = client;
+    this.marks = this.opts.state.marks();
     let fail!: (e: Error) => void;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => {});
@@ -138,9 +141,12 @@ export class DiscordAdapter implements PlatformAdapter {
   /** One message (live or from history) → an envelope, when it is for the bot; marks the channel as read. */
   private async consume(m: WireMessage, emit: (e: InboundEnvelope[]) => Promise<void>): Promise<void> {
     const env = await this.envelope(m);
-    const known = this.opts.state.marks().has(m.channel_id);
     if (env) await emit([env]);
-    if ((env || known) && !m.author.bot) this.opts.state.mark(m.channel_id, m.id);
+    // Recorded (or not for the bot): from here on, history is read after this message.
+    if ((env || this.marks.has(m.channel_id)) && !m.author.bot && newer(m.id, this.marks.get(m.channel_id))) {
+      this.marks.set(m.channel_id, m.id);
+      this.opts.state.mark(m.channel_id, m.id);
+    }
   }
 
   private async envelope(m: WireMessage): Promise<InboundEnvelope | undefined> {
@@ -230,7 +236,7 @@ export class DiscordAdapter implements PlatformAdapter {
 
   /** Every known channel's history after its last seen message, oldest first, through the same mapping. */
   private async backfill(emit: (e: InboundEnvelope[]) => Promise<void>): Promise<void> {
-    for (const [channelId, last] of this.opts.state.marks()) {
+    for (const [channelId, last] of [...this.marks]) {
       let after = last;
       for (let page = 0; page < (this.opts.backfillPages ?? 10); page++) {
         let batch: WireMessage[];
