@@ -52,6 +52,15 @@ describe('discord: access, conversations and guild threads', () => {
     const toolResult = env.model.chatRequests().at(-1)!.body.messages.find((m) => m.role === 'tool');
     expect(String(toolResult?.content)).toContain('discord-tool-42');
 
+    // An attachment is downloaded, saved in the thread's folder and named in the message.
+    env.model.script({ text: 'got the file' });
+    dc.userSends({ userId: ALICE, text: 'summarise this', attachment: { name: 'notes.txt', data: Buffer.from('the notes'), contentType: 'text/plain' } });
+    await dc.waitFor(final(dm, 'got the file'), 20_000, 'the file reply');
+    const seen = lastUserText(env.model.chatRequests().at(-1)!.body);
+    expect(seen.startsWith('summarise this')).toBe(true);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(/saved as (\S+?)\]/.exec(seen)![1], 'utf8')).toBe('the notes');
+
     // Guild: chatter is ignored, a mention starts a thread on the message, and the thread needs no mention.
     env.model.script({ text: 'hi in the thread' }, { text: 'second answer in the thread' });
     dc.userSends({ userId: ALICE, channelId: dc.channelId, text: 'just chatting' });
@@ -95,7 +104,7 @@ describe('discord: approvals as buttons', () => {
     let p = await prompt('dropme');
     expect(buttons(p).map((b) => b.label)).toEqual(['Allow once', 'Allow for session', 'Always allow', 'Deny']);
     // The prompt says the buttons expire (Discord interaction tokens last 15 minutes) and what to type instead.
-    expect(p.content).toMatch(/buttons stop working 15 min/);
+    expect(p.content).toMatch(/buttons expire 15 min/);
     const other = dc.click({ userId: BOB, messageId: p.id, customId: buttons(p)[0].custom_id });
     await dc.waitFor(() => dc.interactionResponses.find((r) => r.id === other), 10_000, 'the refusal');
     expect(dc.interactionResponses.find((r) => r.id === other)).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/Only the user/) } });

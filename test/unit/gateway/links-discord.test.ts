@@ -108,3 +108,31 @@ describe('discord wire rules', () => {
     expect(newer('5', '5')).toBe(false);
   });
 });
+
+describe('approval buttons with a lifetime (Discord)', () => {
+  it('a click past the lifetime answers "expired" and resolves nothing; /approve typed afterwards still answers', async () => {
+    const { ChatApprovals } = await import('../../../server/gateway/chat-approvals');
+    const { Outbox } = await import('../../../server/gateway/outbox');
+    const { createLogger } = await import('../../../server/util/log');
+    const log = createLogger({ stderr: false, level: 'error' });
+    const store = new GatewayStore(db);
+    const answers: string[] = [];
+    const adapter = { id: 'discord', capabilities: { buttonTtlMs: 15 * 60_000 }, answerCallback: async (_id: string, text: string) => void answers.push(text) } as any;
+    const outbox = new Outbox(db, () => undefined, log);
+    const chat = { platform: 'discord', chatId: 'dm1', userId: 'u1', userName: 'Ada' };
+    const approvals = new ChatApprovals(store, outbox, () => adapter, () => chat, log);
+    const decision = approvals.peer.request('approval/request', {
+      requestId: 'r1', threadId: 't1', turnId: 'x', itemId: 'i', kind: 'command', tool: 'terminal', command: 'rm -rf x', reasons: ['deletes'], choices: ['once', 'session', 'always', 'deny'], expiresAt: Date.now() + 3600_000,
+    } as any);
+    const prompt = db.prepare(`SELECT text, tag FROM gw_outbox`).get() as { text: string; tag: string };
+    expect(prompt.text).toMatch(/buttons expire 15 min after this message; after that, type \/approve or \/deny/);
+    const shortId = prompt.tag.split(':')[1];
+    db.prepare(`UPDATE gw_approvals SET created_at = ?`).run(Date.now() - 16 * 60_000);
+    const tap = { platform: 'discord', cursor: 1, chatId: 'dm1', chatType: 'dm', userId: 'u1', userName: 'Ada', messageId: 'i1', text: '', attachments: [], mentioned: true, callback: { id: 'c1', data: `ea:once:${shortId}`, messageId: 'm1' } } as const;
+    await approvals.onTap({ ...tap, attachments: [] });
+    expect(answers).toEqual(['⌛ Expired: these buttons work for 15 min. Type /approve or /deny instead.']);
+    expect(store.approval(shortId)!.state).toBe('pending');
+    expect(approvals.command({ ...tap, attachments: [], callback: undefined }, 'deny')).toBe('❌ Denied');
+    await expect(decision).resolves.toEqual({ decision: 'deny' });
+  });
+});
