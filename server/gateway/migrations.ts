@@ -104,12 +104,16 @@ export const gatewayMigrations: Migration[] = [
     up(db) {
       db.exec(`
         -- The last message id seen in each channel (snowflakes, compared as integers by the adapter), so messages
-        -- posted while disconnected are fetched from history on reconnect; owned_thread marks threads the bot started.
+        -- posted while disconnected are fetched from history on reconnect. Threads the bot starts for a conversation:
+        -- thread_state 1 = planned (created with the first reply, on message channel_id of parent_id), 2 = started,
+        -- 3 = could not be started (replies go to parent_id).
         CREATE TABLE gw_channels (
           platform TEXT NOT NULL,
           channel_id TEXT NOT NULL,
           last_message_id TEXT,
-          owned_thread INTEGER NOT NULL DEFAULT 0,
+          thread_state INTEGER NOT NULL DEFAULT 0,
+          parent_id TEXT,
+          thread_name TEXT,
           updated_at INTEGER NOT NULL,
           PRIMARY KEY (platform, channel_id)
         );

@@ -10,6 +10,21 @@ export const DEDUPE_WINDOW_MS = 7 * 24 * 3600_000;
 /** Channels quiet for longer than this are not read back after a reconnect (it bounds the history requests). */
 export const MARK_WINDOW_MS = 30 * 24 * 3600_000;
 
+/** What a platform with threads and history (Discord) keeps per channel. */
+export interface ChannelState {
+  /** Last message id seen per recently active channel. */
+  marks(): Map<string, string>;
+  mark(channelId: string, messageId: string): void;
+  /** A thread the bot started (its messages are all for the bot). */
+  ownsThread(channelId: string): boolean;
+  addThread(channelId: string): void;
+  /** A thread to start on message `id` of `parentId` when the first reply is sent (so nobody unauthorised makes one). */
+  planThread(id: string, parentId: string, name: string): void;
+  plannedThread(id: string): { parentId: string; name: string; failed: boolean } | undefined;
+  /** The thread could not be started: replies go to the parent channel. */
+  threadFailed(id: string): void;
+}
+
 export interface InboundRow {
   id: number;
   envelope: InboundEnvelope;
@@ -106,12 +121,27 @@ export class GatewayStore {
     )?.thread_id;
   }
 
-  /** Per-channel read marks and bot-started threads for one platform (Discord's history backfill). */
-  channelState(platform: string): { marks(): Map<string, string>; mark(channelId: string, messageId: string): void; ownsThread(channelId: string): boolean; addThread(channelId: string): void } {
+  /** Per-channel read marks and bot-started threads for one platform (Discord's history backfill and threads). */
+  channelState(platform: string): ChannelState {
+    const threadRow = (id: string) =>
+      this.sql(`SELECT thread_state, parent_id, thread_name FROM gw_channels WHERE platform = ? AND channel_id = ?`).get(platform, id) as
+        | { thread_state: number; parent_id: string | null; thread_name: string | null }
+        | undefined;
+    const setThread = (id: string, state: number, parent: string | null, name: string | null) =>
+      this
+        .sql(
+          `INSERT INTO gw_channels (platform, channel_id, thread_state, parent_id, thread_name, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(platform, channel_id) DO UPDATE SET thread_state = excluded.thread_state, parent_id = COALESCE(excluded.parent_id, parent_id),
+             thread_name = COALESCE(excluded.thread_name, thread_name)`,
+        )
+        .run(platform, id, state, parent, name, Date.now());
     return {
       marks: () =>
         new Map(
-          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL AND updated_at > ?`).all(platform, Date.now() - MARK_WINDOW_MS) as any[]).map((r) => [r.channel_id, r.last_message_id]),
+          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL AND updated_at > ?`).all(platform, Date.now() - MARK_WINDOW_MS) as any[]).map((r) => [
+            r.channel_id,
+            r.last_message_id,
+          ]),
         ),
       // Snowflakes grow in length over time: compare by length, then text (equal-length decimal strings sort as numbers).
       mark: (channelId, messageId) =>
@@ -124,11 +154,16 @@ export class GatewayStore {
                  THEN excluded.last_message_id ELSE last_message_id END`,
           )
           .run(platform, channelId, messageId, Date.now()),
-      ownsThread: (channelId) => !!this.sql(`SELECT 1 FROM gw_channels WHERE platform = ? AND channel_id = ? AND owned_thread = 1`).get(platform, channelId),
-      addThread: (channelId) =>
-        this
-          .sql(`INSERT INTO gw_channels (platform, channel_id, owned_thread, updated_at) VALUES (?, ?, 1, ?) ON CONFLICT(platform, channel_id) DO UPDATE SET owned_thread = 1`)
-          .run(platform, channelId, Date.now()),
+      ownsThread: (id) => threadRow(id)?.thread_state === 2,
+      addThread: (id) => setThread(id, 2, null, null),
+      planThread: (id, parentId, name) => {
+        if (!threadRow(id)?.thread_state) setThread(id, 1, parentId, name);
+      },
+      plannedThread: (id) => {
+        const r = threadRow(id);
+        return r && (r.thread_state === 1 || r.thread_state === 3) && r.parent_id ? { parentId: r.parent_id, name: r.thread_name ?? 'Conversation', failed: r.thread_state === 3 } : undefined;
+      },
+      threadFailed: (id) => setThread(id, 3, null, null),
     };
   }
 

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, GatewayIntentBits, Partials, Routes } from 'discord.js';
 import type { ChatType, InboundEnvelope, PlatformAdapter, SendOptions } from '../adapter';
+import type { ChannelState } from '../store';
 import {
   DISCORD_MAX_LENGTH,
   INTERACTION_TTL_MS,
@@ -28,14 +29,6 @@ import {
   type WireMessage,
 } from './wire';
 
-/** Persistent per-channel state: the last message id seen, and which threads the bot started. */
-export interface DiscordState {
-  marks(): Map<string, string>;
-  mark(channelId: string, messageId: string): void;
-  ownsThread(channelId: string): boolean;
-  addThread(channelId: string): void;
-}
-
 export interface DiscordOptions {
   token: string;
   /** REST base, e.g. http://127.0.0.1:PORT/api (the gateway URL comes from GET /gateway/bot). */
@@ -44,7 +37,7 @@ export interface DiscordOptions {
   autoThread?: boolean;
   /** Most history pages (100 messages each) fetched per channel after a reconnect. */
   backfillPages?: number;
-  state: DiscordState;
+  state: ChannelState;
 }
 
 const HISTORY_PAGE = 100;
@@ -169,28 +162,34 @@ export class DiscordAdapter implements PlatformAdapter {
     const addressed = mentionsBot(m, this.botId) || !!base.replyTo?.fromBot;
     if (!addressed) return undefined;
     if (this.opts.autoThread !== false) {
-      const threadId = await this.startThread(m, text);
-      if (threadId) return { ...base, chatId: threadId, chatType: 'forum', threadId, text, mentioned: true };
+      // The conversation's id is the thread's: Discord gives a thread started on a message that message's id. The
+      // thread itself is made with the first reply — only once the gateway has let this user in.
+      this.opts.state.planThread(m.id, m.channel_id, (text.split('\n')[0] || 'Conversation').slice(0, 90));
+      return { ...base, chatId: m.id, chatType: 'forum', threadId: m.id, text, mentioned: true };
     }
     return { ...base, chatId: m.channel_id, chatType: 'group', text, mentioned: true };
   }
 
-  /** Starts (or finds) the thread on message `m`; undefined when threads cannot be made here (no permission, DM). */
-  private async startThread(m: WireMessage, text: string): Promise<string | undefined> {
-    const name = (text.split('\n')[0] || 'Conversation').slice(0, 90);
+  /**
+   * Where a reply to `chatId` goes: a planned thread is started first (idempotent: 160004 means it exists, with the
+   * message's id); when threads cannot be made there, the reply goes to the parent channel, answering the message.
+   */
+  private async target(chatId: string): Promise<{ channelId: string; replyTo?: string }> {
+    const plan = this.opts.state.plannedThread(chatId);
+    if (!plan) return { channelId: chatId };
+    if (plan.failed) return { channelId: plan.parentId, replyTo: chatId };
     try {
-      const t = (await this.rest.post(Routes.threads(m.channel_id, m.id), { body: { name, auto_archive_duration: 1440 } })) as { id: string };
-      this.opts.state.addThread(t.id);
-      return t.id;
+      await this.rest.post(Routes.threads(plan.parentId, chatId), { body: { name: plan.name, auto_archive_duration: 1440 } });
     } catch (e) {
-      const err = e as { code?: number };
-      // 160004: a thread already exists on this message (seen before): it has the message's id.
-      if (err.code === 160004) {
-        this.opts.state.addThread(m.id);
-        return m.id;
+      if ((e as { code?: number }).code !== 160004) {
+        const p = classify(e);
+        if (p.kind !== 'permanent') throw p;
+        this.opts.state.threadFailed(chatId);
+        return { channelId: plan.parentId, replyTo: chatId };
       }
-      return undefined;
     }
+    this.opts.state.addThread(chatId);
+    return { channelId: chatId };
   }
 
   private interaction(i: WireInteraction): InboundEnvelope[] {
@@ -268,14 +267,16 @@ export class DiscordAdapter implements PlatformAdapter {
 
   async send(chatId: string, text: string, opts?: SendOptions): Promise<{ messageId: string }> {
     try {
+      const to = await this.target(chatId);
+      const replyTo = opts?.replyTo ?? to.replyTo;
       const body = {
         content: text,
         allowed_mentions: { parse: [] },
         ...this.nonce(opts),
         ...(opts?.buttons ? { components: this.components(opts) } : {}),
-        ...(opts?.replyTo ? { message_reference: { message_id: opts.replyTo, fail_if_not_exists: false } } : {}),
+        ...(replyTo ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } } : {}),
       };
-      const m = (await this.rest.post(Routes.channelMessages(chatId), { body })) as { id: string };
+      const m = (await this.rest.post(Routes.channelMessages(to.channelId), { body })) as { id: string };
       return { messageId: m.id };
     } catch (e) {
       throw classify(e);
@@ -284,7 +285,7 @@ export class DiscordAdapter implements PlatformAdapter {
 
   async edit(chatId: string, messageId: string, text: string, opts?: SendOptions): Promise<void> {
     try {
-      await this.rest.patch(Routes.channelMessage(chatId, messageId), { body: { content: text, components: this.components(opts), allowed_mentions: { parse: [] } } });
+      await this.rest.patch(Routes.channelMessage(this.placed(chatId), messageId), { body: { content: text, components: this.components(opts), allowed_mentions: { parse: [] } } });
     } catch (e) {
       throw classify(e);
     }
@@ -292,7 +293,7 @@ export class DiscordAdapter implements PlatformAdapter {
 
   async delete(chatId: string, messageId: string): Promise<void> {
     try {
-      await this.rest.delete(Routes.channelMessage(chatId, messageId));
+      await this.rest.delete(Routes.channelMessage(this.placed(chatId), messageId));
     } catch (e) {
       throw classify(e);
     }
@@ -300,7 +301,8 @@ export class DiscordAdapter implements PlatformAdapter {
 
   async sendFile(chatId: string, name: string, data: Buffer, opts?: { threadId?: string; caption?: string }): Promise<{ messageId: string }> {
     try {
-      const m = (await this.rest.post(Routes.channelMessages(chatId), {
+      const to = await this.target(chatId);
+      const m = (await this.rest.post(Routes.channelMessages(to.channelId), {
         body: { content: opts?.caption ?? '', allowed_mentions: { parse: [] }, attachments: [{ id: 0, filename: name }] },
         files: [{ name, data }],
       })) as { id: string };
@@ -310,8 +312,15 @@ export class DiscordAdapter implements PlatformAdapter {
     }
   }
 
+  /** The channel a conversation's messages are in (the parent when its thread could not be started). */
+  private placed(chatId: string): string {
+    const plan = this.opts.state.plannedThread(chatId);
+    return plan?.failed ? plan.parentId : chatId;
+  }
+
   async typing(chatId: string): Promise<void> {
-    await this.rest.post(Routes.channelTyping(chatId)).catch(() => {});
+    const plan = this.opts.state.plannedThread(chatId);
+    await this.rest.post(Routes.channelTyping(plan ? plan.parentId : chatId)).catch(() => {});
   }
 
   /** A click's answer, seen by the clicker only (ephemeral). */

@@ -71,6 +71,15 @@ describe('discord read marks', () => {
     expect(s.ownsThread('t1')).toBe(true);
     // A thread with no message seen yet has no mark to read history from.
     expect(s.marks().has('t1')).toBe(false);
+    // A planned thread (made with the first reply) is not owned until started; a failed one sends to its parent.
+    s.planThread('m9', 'c1', 'question');
+    expect(s.plannedThread('m9')).toEqual({ parentId: 'c1', name: 'question', failed: false });
+    expect(s.ownsThread('m9')).toBe(false);
+    s.threadFailed('m9');
+    expect(s.plannedThread('m9')).toEqual({ parentId: 'c1', name: 'question', failed: true });
+    s.planThread('t1', 'c1', 'again'); // already started: unchanged
+    expect(s.ownsThread('t1')).toBe(true);
+    expect(s.plannedThread('t1')).toBeUndefined();
   });
 });
 
