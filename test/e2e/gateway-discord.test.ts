@@ -82,6 +82,14 @@ describe('discord: access, conversations and guild threads', () => {
     // By now the stranger's earlier mention has been handled: no thread, no reply, nothing for the model.
     expect(dc.channel(stranger.id)).toBeUndefined();
     expect(env.model.chatRequests().some((r) => JSON.stringify(r.body).includes('hey bot'))).toBe(false);
+
+    // Where the bot may not start threads, the reply answers the message in its channel.
+    dc.fail('POST /channels/:id/messages/:id/threads', { status: 403, code: 50013, message: 'Missing Permissions' });
+    env.model.script({ text: 'answered in the channel' });
+    const noThread = dc.userSends({ userId: ALICE, channelId: dc.channelId, text: 'no threads here', mention: true });
+    const inChannel = await dc.waitFor(final(dc.channelId, 'answered in the channel'), 20_000, 'the reply in the channel');
+    expect(inChannel.message_reference).toMatchObject({ message_id: noThread.id });
+    expect(dc.channel(noThread.id)).toBeUndefined();
   });
 });
 

@@ -522,6 +522,7 @@ export class FakeDiscord {
           type: 0,
           ...(body.components?.length ? { components: body.components } : {}),
           ...(body.nonce ? { nonce: String(body.nonce) } : {}),
+          ...(body.message_reference?.message_id ? { message_reference: { message_id: body.message_reference.message_id, channel_id: ch.id } } : {}),
           allowed_mentions: body.allowed_mentions,
           history: [body.content ?? ''],
         };
