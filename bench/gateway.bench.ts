@@ -123,7 +123,7 @@ async function main() {
     { metric: 'reply latency p50', value: median(latencies), unit: 'ms', baseline },
     { metric: 'added latency p50 (over the direct model call)', value: median(latencies) - baseline, unit: 'ms' },
     { metric: 'added latency p99 (over the direct model call)', value: percentile(latencies, 99) - baseline, unit: 'ms', target: '≤ 25 ms' },
-    { metric: 'host peak RSS', value: rssMb, unit: 'MiB', target: '≤ 200 MiB' },
+    { metric: 'host peak RSS', value: rssMb, unit: 'MiB', target: PLATFORMS.length > 1 ? '≤ 250 MiB' : '≤ 200 MiB' },
     { metric: 'lost', value: lost, unit: '', target: '0' },
     { metric: 'duplicated', value: duplicated, unit: '', target: '0' },
     { metric: 'reordered chats', value: reordered, unit: '', target: '0' },

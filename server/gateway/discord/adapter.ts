@@ -41,6 +41,7 @@ export interface DiscordOptions {
 }
 
 const HISTORY_PAGE = 100;
+const TYPING_EVERY_MS = 8000;
 
 export class DiscordAdapter implements PlatformAdapter {
   readonly id = 'discord';
@@ -56,6 +57,7 @@ export class DiscordAdapter implements PlatformAdapter {
   private chain: Promise<void> = Promise.resolve();
   /** Last message id per known channel: loaded from `state` at connect, kept current in memory and in `state`. */
   private marks = new Map<string, string>();
+  private readonly typed = new Map<string, number>();
   /** Per-process prefix of send nonces; with the outbox row id it names one message. */
   private readonly noncePrefix = randomBytes(4).toString('hex');
 
@@ -318,9 +320,18 @@ export class DiscordAdapter implements PlatformAdapter {
     return plan?.failed ? plan.parentId : chatId;
   }
 
+  /**
+   * Discord shows "typing…" for about 10 s per call and counts every call against the bot's 50 requests/s, which
+   * replies need more: one call per channel per TYPING_EVERY_MS.
+   */
   async typing(chatId: string): Promise<void> {
     const plan = this.opts.state.plannedThread(chatId);
-    await this.rest.post(Routes.channelTyping(plan ? plan.parentId : chatId)).catch(() => {});
+    const channel = plan ? plan.parentId : chatId;
+    const now = Date.now();
+    if (now - (this.typed.get(channel) ?? 0) < TYPING_EVERY_MS) return;
+    this.typed.set(channel, now);
+    if (this.typed.size > 10_000) this.typed.clear();
+    await this.rest.post(Routes.channelTyping(channel)).catch(() => {});
   }
 
   /** A click's answer, seen by the clicker only (ephemeral). */
