@@ -17,7 +17,6 @@ export async function startDiscordGateway(
   if (!opts.home) writeTestConfig(home, env.model.baseURL, GATEWAY_TEST_CONFIG + (opts.extra ?? ''));
   const identifies = dc.identifies;
   const setBefore = dc.calls.filter((c) => c.route.startsWith('PUT /applications')).length;
-  const t0 = Date.now();
   const host = env.start({
     home,
     args: ['--gateway'],
@@ -31,6 +30,5 @@ export async function startDiscordGateway(
   // Ready once the command list is registered (that happens after READY and the guild have arrived).
   await dc.waitFor(() => dc.identifies > identifies && dc.calls.filter((c) => c.route.startsWith('PUT /applications')).length > setBefore, 20_000, 'the gateway to connect');
   await dc.waitFor(() => existsSync(join(home, 'host.sock')), 10_000, 'the socket');
-  if (process.env.DC_TIME) console.log('gateway ready in', Date.now() - t0, 'ms', dc.calls.map((c) => `${c.route}@${c.at - t0}`).slice(-6).join(' '));
   return { host, home, socket: join(home, 'host.sock') };
 }
