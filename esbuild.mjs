@@ -4,7 +4,8 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, cpSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const external = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode', 'vscode'];
+// discord.js (1.7 MB) is required only when the gateway runs Discord, instead of being parsed by every host start.
+const external = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode', 'vscode', 'discord.js'];
 
 const targets = [
   {

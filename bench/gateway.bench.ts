@@ -1,5 +1,6 @@
-// Gateway throughput (issue 9): N chats × M messages through the fake Telegram Bot API and the built host started
-// with --gateway, the scripted model answering each message after 50 ms. Each chat sends its next message when the
+// Gateway throughput (issues 9, 10): N chats × M messages through the fake Telegram Bot API and the fake Discord
+// (REST + gateway WebSocket; chats alternate between the platforms, BENCH_PLATFORMS=telegram|discord for one) and
+// the built host started with --gateway, the scripted model answering each message after 50 ms. Each chat sends its next message when the
 // previous one is answered (N conversations at once). Prints messages/s, the latency the gateway adds over the
 // model's own time (baseline: the same streamed request made directly, measured in this run), the host's peak RSS,
 // and the count of lost, duplicated and reordered replies.
@@ -11,11 +12,16 @@ import { performance } from 'node:perf_hooks';
 import { median, percentile, report } from './lib';
 import { ScriptedModelServer, type ChatBody } from '../test/support/model-server';
 import { FakeTelegram } from '../test/support/fake-telegram';
+import { FakeDiscord } from '../test/support/fake-discord';
 
 const MAIN = resolve(__dirname, '../../dist/server/main.js');
 const CHATS = Number(process.env.BENCH_CHATS ?? 200);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const MODEL_MS = 50;
+const PLATFORMS = (process.env.BENCH_PLATFORMS ?? 'telegram,discord').split(',');
+/** Chat c talks over this platform. */
+const platformOf = (c: number) => PLATFORMS[c % PLATFORMS.length];
+const discordUser = (c: number) => `5${String(c).padStart(17, '0')}`;
 
 const lastUser = (b: ChatBody) => String([...b.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
 
@@ -39,9 +45,10 @@ async function main() {
   // Every request is answered with a reply naming the message it answers, after the model's 50 ms.
   (model as any).take = (body: ChatBody) => ({ text: `re: ${lastUser(body)}`, firstTokenDelayMs: MODEL_MS });
   const tg = await FakeTelegram.start();
+  const dc = await FakeDiscord.start();
   // The fakes share this process with 200 conversations; with seconds of event-loop lag, Node's 5 s keep-alive
   // closes idle sockets just as the host reuses them. Telegram's own servers keep connections far longer.
-  for (const srv of [(model as any).server, (tg as any).server]) srv.keepAliveTimeout = 120_000;
+  for (const srv of [(model as any).server, (tg as any).server, (dc as any).server]) srv.keepAliveTimeout = 120_000;
   const baseline = await directBaseline(model.baseURL);
 
   const home = mkdtempSync(join(tmpdir(), 'hermes-gw-bench-'));
@@ -51,10 +58,17 @@ async function main() {
   );
   // BENCH_HOST_ARGS: extra node flags for the host (e.g. --cpu-prof).
   const host = spawn(process.execPath, [...(process.env.BENCH_HOST_ARGS?.split(' ').filter(Boolean) ?? []), MAIN, '--gateway'], {
-    env: { ...process.env, HERMES_HOME: home, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, GATEWAY_ALLOW_ALL_USERS: 'true' },
+    env: {
+      ...process.env,
+      HERMES_HOME: home,
+      ...(PLATFORMS.includes('telegram') ? { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot } : {}),
+      ...(PLATFORMS.includes('discord') ? { DISCORD_BOT_TOKEN: dc.token, DISCORD_API_ROOT: dc.apiRoot } : {}),
+      GATEWAY_ALLOW_ALL_USERS: 'true',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await tg.waitFor(() => tg.calls.some((c) => c.method === 'setMyCommands') && existsSync(join(home, 'host.sock')), 30_000, 'the gateway');
+  if (PLATFORMS.includes('telegram')) await tg.waitFor(() => tg.calls.some((c) => c.method === 'setMyCommands') && existsSync(join(home, 'host.sock')), 30_000, 'the gateway');
+  if (PLATFORMS.includes('discord')) await dc.waitFor(() => dc.commands.length > 0 && existsSync(join(home, 'host.sock')), 30_000, 'the gateway on Discord');
 
   const sentAt = new Map<string, number>();
   const replies = new Map<string, number>(); // text → count
@@ -66,10 +80,11 @@ async function main() {
   const send = (chat: number, i: number) => {
     const text = `m-${chat}-${i}`;
     sentAt.set(text, performance.now());
-    tg.userSends({ userId: chat, text });
+    if (platformOf(chat) === 'discord') dc.userSends({ userId: discordUser(chat), text });
+    else tg.userSends({ userId: chat, text });
   };
-  tg.onMessage = (m) => {
-    const k = /^re: (m-(\d+)-(\d+))$/.exec(m.text);
+  const onReply = (reply: string) => {
+    const k = /^re: (m-(\d+)-(\d+))$/.exec(reply);
     if (!k) return;
     const n = (replies.get(k[1]) ?? 0) + 1;
     replies.set(k[1], n);
@@ -82,6 +97,8 @@ async function main() {
     if (i + 1 < MESSAGES) send(chat, i + 1);
     if (answered === CHATS * MESSAGES) finish();
   };
+  tg.onMessage = (m) => onReply(m.text);
+  dc.onMessage = (m) => onReply(m.content);
   const t0 = performance.now();
   for (let c = 1; c <= CHATS; c++) send(c, 0);
   const timeout = setTimeout(finish, 600_000);
@@ -99,13 +116,14 @@ async function main() {
   host.kill('SIGTERM');
   await new Promise((r) => host.on('exit', r));
   await tg.close();
+  await dc.close();
   await model.close();
-  report(`gateway: ${CHATS} chats × ${MESSAGES} messages, model ${MODEL_MS} ms`, [
+  report(`gateway: ${CHATS} chats (${PLATFORMS.join(' + ')}) × ${MESSAGES} messages, model ${MODEL_MS} ms`, [
     { metric: 'messages/s', value: answered / elapsed, unit: 'msg/s' },
     { metric: 'reply latency p50', value: median(latencies), unit: 'ms', baseline },
     { metric: 'added latency p50 (over the direct model call)', value: median(latencies) - baseline, unit: 'ms' },
     { metric: 'added latency p99 (over the direct model call)', value: percentile(latencies, 99) - baseline, unit: 'ms', target: '≤ 25 ms' },
-    { metric: 'host peak RSS', value: rssMb, unit: 'MiB', target: '≤ 200 MiB' },
+    { metric: 'host peak RSS', value: rssMb, unit: 'MiB', target: PLATFORMS.length > 1 ? '≤ 250 MiB' : '≤ 200 MiB' },
     { metric: 'lost', value: lost, unit: '', target: '0' },
     { metric: 'duplicated', value: duplicated, unit: '', target: '0' },
     { metric: 'reordered chats', value: reordered, unit: '', target: '0' },

@@ -8,6 +8,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { homePaths, ensureHome } from '../config/home';
 import { openDatabase } from '../store/db';
 import { Pairing, PairingError } from '../gateway/pairing';
+import { LinkError, Links, parseAccount } from '../gateway/links';
 import { EXIT_NO_SYSTEMD, controlUnit, installUnit, systemdMissing, uninstallUnit, unitPath, unitText } from '../gateway/service';
 import { loadConfig } from '../config/load';
 
@@ -66,7 +67,7 @@ export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Comma
       if (opts.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');
       else if (!st.running) process.stdout.write('the host on this HERMES_HOME runs without the gateway (start it with --gateway)\n');
       else {
-        if (!st.platforms.length) process.stdout.write('gateway running; no platform configured (set TELEGRAM_BOT_TOKEN)\n');
+        if (!st.platforms.length) process.stdout.write('gateway running; no platform configured (set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)\n');
         for (const p of st.platforms)
           process.stdout.write(`${p.platform}: ${p.state} for ${age(p.since)}${p.lastError ? ` — last error: ${p.lastError}` : ''}${p.retryAt ? ` (retry in ${Math.max(0, Math.round((p.retryAt - Date.now()) / 1000))}s)` : ''}\n`);
         const o = st.outbox;
@@ -179,6 +180,47 @@ export function pairingCommand(home: HomeOf, fail: (e: unknown) => never): Comma
         process.exit(1);
       }
       process.stdout.write(`revoked ${platform} user ${user}\n`);
+    });
+  // Linking: one person's accounts on several platforms share their direct-message conversation.
+  const withLinks = <T>(cmd: Command, fn: (l: Links) => T): T => {
+    const h = home(cmd);
+    ensureHome(h);
+    const db = openDatabase(homePaths(h).db);
+    try {
+      return fn(new Links(db));
+    } catch (e) {
+      if (e instanceof LinkError) {
+        process.stderr.write(`hermes-host: ${e.message}\n`);
+        process.exit(1);
+      }
+      fail(e);
+    } finally {
+      db.close();
+    }
+  };
+  p.command('link <account> <other>')
+    .description('link two accounts of one person (e.g. telegram:1001 discord:4242): their DMs continue one conversation')
+    .action((a: string, b: string, _o, cmd: Command) => {
+      withLinks(cmd, (l) => l.link(parseAccount(a), parseAccount(b)));
+      process.stdout.write(`linked ${a} and ${b}\n`);
+    });
+  p.command('unlink <account>')
+    .description('unlink an account (platform:user) from the others')
+    .action((a: string, _o, cmd: Command) => {
+      if (!withLinks(cmd, (l) => l.unlink(parseAccount(a)))) {
+        process.stderr.write(`hermes-host: ${a} is not linked\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`unlinked ${a}\n`);
+    });
+  p.command('links')
+    .description('linked accounts')
+    .option('--json', 'print JSON')
+    .action((opts, cmd: Command) => {
+      const l = withLinks(cmd, (x) => x.list());
+      if (opts.json) return void process.stdout.write(JSON.stringify(l, null, 2) + '\n');
+      for (const g of l) process.stdout.write(`${g.accounts.map((a) => `${a.platform}:${a.userId}`).join(' = ')}\n`);
+      if (!l.length) process.stdout.write('no linked accounts\n');
     });
   p.command('clear')
     .description('drop every pending code (approved users stay)')

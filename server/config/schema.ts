@@ -168,6 +168,18 @@ export const GatewayConfig = z.looseObject({
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
     })
     .prefault({}),
+  discord: z
+    .looseObject({
+      enabled: z.boolean().default(true),
+      /** REST base URL (tests, proxies); DISCORD_API_ROOT overrides it. The gateway URL comes from GET /gateway/bot. */
+      api_root: z.string().default(''),
+      allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
+      /** A mention in a guild channel starts a thread on that message, and the conversation continues there. */
+      auto_thread: z.boolean().default(true),
+      /** After a reconnect, at most this many pages (100 messages) of each known channel's history are read. */
+      backfill_pages: int(1, 100).default(10),
+    })
+    .prefault({}),
   transcription: z
     .looseObject({
       /** An OpenAI-compatible endpoint with POST /audio/transcriptions; empty = voice messages are not transcribed. */

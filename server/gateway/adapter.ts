@@ -43,6 +43,8 @@ export interface SendOptions {
   /** Text is already in the platform's rich format (see format()); otherwise it is sent as plain text. */
   formatted?: boolean;
   buttons?: { text: string; data: string }[][];
+  /** Stable per outgoing message (the outbox row): platforms with send idempotence (Discord nonces) use it. */
+  idempotencyKey?: string;
 }
 
 /** What a send failure means for delivery. */
@@ -74,6 +76,8 @@ export interface PlatformCapabilities {
   typing: boolean;
   files: boolean;
   commandMenu: boolean;
+  /** Buttons stop working this long after they are sent (Discord interactions: 15 min); prompts say so. */
+  buttonTtlMs?: number;
 }
 
 export interface PlatformAdapter {
@@ -92,7 +96,7 @@ export interface PlatformAdapter {
    * then may the adapter move its cursor past them. `onReady` is called once connected.
    */
   run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], nextCursor: number) => Promise<void>, onReady: () => void): Promise<void>;
-  /** Where to resume after a restart (persisted by the gateway). */
+  /** Where to resume after a restart (persisted by the gateway). Platforms without a stream offset ignore it. */
   setCursor(cursor: number): void;
   send(chatId: string, text: string, opts?: SendOptions): Promise<{ messageId: string }>;
   edit(chatId: string, messageId: string, text: string, opts?: SendOptions): Promise<void>;

@@ -33,6 +33,11 @@ const DONE_TEXT: Record<Decision, string> = {
   deny: '❌ Denied',
 };
 
+/** Where buttons stop working after a while (Discord: 15 min), the prompt says so and names the typed answers. */
+function buttonNote(ttlMs: number | undefined): string {
+  return ttlMs ? `\nThe buttons expire ${Math.round(ttlMs / 60_000)} min after this message; after that, type /approve or /deny.` : '';
+}
+
 export class ChatApprovals {
   private readonly waiting = new Map<string, { resolve: (r: { decision: Decision }) => void; reject: (e: Error) => void }>();
   readonly peer: ClientPeer;
@@ -79,7 +84,7 @@ export class ChatApprovals {
       platform: chat.platform,
       chatId: chat.chatId,
       threadId: chat.topicId,
-      text: `${summary}\n\nAnswer within ${seconds} s (or /approve, /approve session, /approve always, /deny); silence denies.`,
+      text: `${summary}\n\nAnswer within ${seconds} s (or /approve, /approve session, /approve always, /deny); silence denies.${buttonNote(this.adapter(chat.platform)?.capabilities.buttonTtlMs)}`,
       buttons,
       tag: `approval:${shortId}`,
     });
@@ -92,8 +97,15 @@ export class ChatApprovals {
     const m = /^ea:(once|session|always|deny):([\w-]+)$/.exec(e.callback!.data);
     const adapter = this.adapter(e.platform);
     if (!m || !adapter) return;
-    const text = this.answer(m[2], m[1] as Decision, e.userId, e.userName);
+    const text = this.buttonsExpired(m[2], adapter.capabilities.buttonTtlMs) ?? this.answer(m[2], m[1] as Decision, e.userId, e.userName);
     await adapter.answerCallback(e.callback!.id, text).catch((err) => this.log.debug('answerCallback failed', { error: err.message }));
+  }
+
+  /** Past the platform's button lifetime (as the prompt says) a click answers nothing; typed answers still work. */
+  private buttonsExpired(shortId: string, ttlMs: number | undefined): string | undefined {
+    const row = ttlMs ? this.store.approval(shortId) : undefined;
+    if (!row || row.state !== 'pending' || Date.now() - row.created_at <= ttlMs!) return undefined;
+    return `⌛ Expired: these buttons work for ${Math.round(ttlMs! / 60_000)} min. Type /approve or /deny instead.`;
   }
 
   /** `/approve [session|always]` or `/deny` typed in a chat: answers the newest prompt waiting there. */

@@ -14,6 +14,8 @@ export interface CommandContext {
   runText(e: InboundEnvelope, text: string): Promise<void>;
   setHome(e: InboundEnvelope): void;
   approve(e: InboundEnvelope, d: Decision): string;
+  /** `/link` (a code for this account) or `/link CODE` (link this account to the one that showed CODE). */
+  link(e: InboundEnvelope, code: string): string;
   status(e: InboundEnvelope): string;
   model(): string;
   skillMenu(): { command: string; description: string }[];
@@ -64,6 +66,12 @@ export const COMMANDS: ChatCommand[] = [
     run: (c, e, args) => c.reply(e, c.approve(e, /^session/i.test(args) ? 'session' : /^always/i.test(args) ? 'always' : 'once')),
   },
   { command: 'deny', description: 'deny the waiting command', immediate: true, run: (c, e) => c.reply(e, c.approve(e, 'deny')) },
+  {
+    command: 'link',
+    description: 'continue your conversation on another platform: /link shows a code, /link CODE there links',
+    immediate: true,
+    run: (c, e, args) => c.reply(e, c.link(e, args)),
+  },
   { command: 'help', description: 'list the commands', immediate: true, run: (c, e) => c.reply(e, helpText(c)) },
   { command: 'start', description: 'say hello', immediate: true, run: (c, e) => c.reply(e, `Hi ${e.userName}! Send a message to talk to the agent.\n\n${helpText(c)}`) },
 ];

@@ -11,6 +11,9 @@ import type { ChatOfThread } from './chat-approvals';
 import { EditBudget, ReplyStream } from './reply-stream';
 import { splitMessage } from './split';
 import { sessionKey } from './routing';
+import type { Links } from './links';
+
+const personKey = (person: string) => `person:${person}:dm`;
 import type { Item } from '../protocol';
 
 const TYPING_EVERY_MS = 4000;
@@ -36,6 +39,7 @@ export class Conversations {
     private readonly store: GatewayStore,
     private readonly outbox: Outbox,
     private readonly adapter: (platform: string) => PlatformAdapter | undefined,
+    private readonly links?: Links,
   ) {
     this.budget = new EditBudget(port.config().gateway.edit_interval_ms);
     port.on((n) => {
@@ -48,8 +52,30 @@ export class Conversations {
     });
   }
 
+  /** The conversation's key: a linked person's direct messages on every platform share one (see links.ts). */
   key(e: InboundEnvelope): string {
+    if (e.chatType === 'dm' && !e.threadId && this.links) {
+      const person = this.links.personOf({ platform: e.platform, userId: e.userId });
+      if (person) return personKey(person);
+    }
     return sessionKey(e, { groupSessionsPerUser: this.port.config().gateway.group_sessions_per_user });
+  }
+
+  /**
+   * A linked person's conversation with no thread yet continues one of their accounts' direct-message threads:
+   * `first`'s (the account that showed the /link code) if it has one, else the earliest linked account's.
+   */
+  adoptLinked(person: string, e: { platform: string; userId: string; chatId: string }, first?: { platform: string; userId: string }): string | undefined {
+    const key = personKey(person);
+    const existing = this.store.sessionThread(key);
+    if (existing || !this.links) return existing;
+    for (const a of [...(first ? [first] : []), ...this.links.accountsOf(person)]) {
+      const thread = this.store.dmThreadOf(a.platform, a.userId);
+      if (!thread) continue;
+      this.store.setSession(key, e.platform, e.chatId, thread, e.userId);
+      return thread;
+    }
+    return undefined;
   }
 
   chatOf(threadId: string): ChatOfThread | undefined {
@@ -61,12 +87,14 @@ export class Conversations {
     const key = this.key(e);
     const known = this.store.sessionThread(key);
     if (known) return this.port.current(known);
-    return this.newThread(e);
+    const person = key.startsWith('person:') ? key.slice('person:'.length, -':dm'.length) : undefined;
+    const adopted = person && this.adoptLinked(person, e);
+    return adopted ? this.port.current(adopted) : this.newThread(e);
   }
 
   newThread(e: InboundEnvelope): string {
     const id = this.port.startThread({ source: e.platform, title: e.chatType === 'dm' ? `${e.platform}: ${e.userName}` : undefined });
-    this.store.setSession(this.key(e), e.platform, e.chatId, id);
+    this.store.setSession(this.key(e), e.platform, e.chatId, id, e.userId);
     return id;
   }
 

@@ -12,9 +12,9 @@ import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './comm
 import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
 
 const POLICY_TTL_MS = 5000;
-import { TelegramAdapter } from './telegram/adapter';
+import { configuredAdapters } from './platforms';
+import { Links, LinkError } from './links';
 import { describeAttachments } from './attachments';
-import { addSecretValue } from '../util/redact';
 
 export interface GatewayStatus {
   running: boolean;
@@ -26,6 +26,7 @@ export class Gateway {
   readonly store: GatewayStore;
   readonly outbox: Outbox;
   readonly pairing: Pairing;
+  readonly links: Links;
   private readonly adapters = new Map<string, PlatformAdapter>();
   private readonly supervisors = new Map<string, PlatformSupervisor>();
   private readonly conversations: Conversations;
@@ -42,22 +43,11 @@ export class Gateway {
   ) {
     this.store = new GatewayStore(port.db);
     this.pairing = new Pairing(port.db);
+    this.links = new Links(port.db);
     this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
-    this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p));
+    this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p), this.links);
     this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'));
-    for (const a of adapters ?? this.configuredAdapters()) this.adapters.set(a.id, a);
-  }
-
-  private configuredAdapters(): PlatformAdapter[] {
-    const env = this.port.env();
-    const cfg = this.port.config().gateway;
-    const out: PlatformAdapter[] = [];
-    const token = env.TELEGRAM_BOT_TOKEN;
-    if (token && cfg.telegram.enabled) {
-      addSecretValue(token); // the token is part of every Bot API URL: never let it reach a log or a transcript
-      out.push(new TelegramAdapter({ token, apiRoot: env.TELEGRAM_API_ROOT || cfg.telegram.api_root || undefined, pollTimeout: cfg.telegram.poll_timeout }));
-    }
-    return out;
+    for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store })) this.adapters.set(a.id, a);
   }
 
   onStatus(l: (s: PlatformStatus) => void): () => void {
@@ -202,6 +192,7 @@ export class Gateway {
       runText: (e, text) => conv.runTurn(e, inboundId, text),
       setHome: (e) => this.store.setHome(e.platform, e.chatId, e.threadId),
       approve: (e, d) => this.approvals.command(e, d),
+      link: (e, code) => this.link(e, code),
       status: (e) => {
         const threadId = conv.thread(e);
         const platforms = this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ');
@@ -218,6 +209,24 @@ export class Gateway {
         }
       },
     };
+  }
+
+  /** `/link`: in a DM only (a code shown in a group could be read and used by anyone there). */
+  private link(e: InboundEnvelope, code: string): string {
+    if (e.chatType !== 'dm') return 'Send /link to me in a direct message.';
+    const me = { platform: e.platform, userId: e.userId };
+    if (!code.trim()) {
+      const { code: c } = this.links.issue(me);
+      return `Your link code is ${c} (valid for 10 minutes). On your other platform, send me: /link ${c}\nYour direct messages there will then continue this conversation.`;
+    }
+    try {
+      const { person, issuer } = this.links.redeem(code, me);
+      this.conversations.adoptLinked(person, e, issuer);
+      return `🔗 Linked with your ${issuer.platform} account: this chat now continues the same conversation.`;
+    } catch (err) {
+      if (err instanceof LinkError) return err.message;
+      throw err;
+    }
   }
 
   /**

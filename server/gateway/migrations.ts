@@ -1,4 +1,4 @@
-// The gateway's tables (schema versions 10–14 are reserved for it). Everything the gateway must not lose lives
+// The gateway's tables (schema versions 10–14, 19 and 20 are reserved for it). Everything the gateway must not lose lives
 // here: what came in (deduped), how far each platform's stream was read, what must go out (a write-ahead outbox),
 // who may talk to it (pairing), which thread each chat continues, home channels, and approval prompts in chats.
 import type { Migration } from '../store/migrations';
@@ -95,6 +95,42 @@ export const gatewayMigrations: Migration[] = [
           expires_at INTEGER NOT NULL
         );
         CREATE INDEX idx_gw_approvals_request ON gw_approvals(request_id);
+      `);
+    },
+  },
+  {
+    version: 19,
+    name: 'gateway: per-channel read marks and bot-started threads (Discord history backfill)',
+    up(db) {
+      db.exec(`
+        -- The last message id seen in each channel (snowflakes, compared as integers by the adapter), so messages
+        -- posted while disconnected are fetched from history on reconnect. Threads the bot starts for a conversation:
+        -- thread_state 1 = planned (created with the first reply, on message channel_id of parent_id), 2 = started,
+        -- 3 = could not be started (replies go to parent_id).
+        CREATE TABLE gw_channels (
+          platform TEXT NOT NULL,
+          channel_id TEXT NOT NULL,
+          last_message_id TEXT,
+          thread_state INTEGER NOT NULL DEFAULT 0,
+          parent_id TEXT,
+          thread_name TEXT,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (platform, channel_id)
+        );
+      `);
+    },
+  },
+  {
+    version: 20,
+    name: 'gateway: linked identities across platforms, link codes, the user of each session',
+    up(db) {
+      db.exec(`
+        -- One person with accounts on several platforms: their DMs share one conversation.
+        CREATE TABLE gw_links (platform TEXT NOT NULL, user_id TEXT NOT NULL, person TEXT NOT NULL, linked_at INTEGER NOT NULL, PRIMARY KEY (platform, user_id));
+        CREATE INDEX idx_gw_links_person ON gw_links(person);
+        -- /link codes, stored hashed; one per user at a time.
+        CREATE TABLE gw_link_codes (code_hash TEXT PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+        ALTER TABLE gw_sessions ADD COLUMN user_id TEXT;
       `);
     },
   },

@@ -216,7 +216,7 @@ export class Outbox {
     // Committed before the call: a crash from here on is the ambiguous case handled by recover().
     this.update(row.id, { state: 'sending', attempts: row.attempts + 1 });
     const text = row.formatted ? adapter.format(row.text) : row.text;
-    const opts = { threadId: row.thread_id ?? undefined, formatted: !!row.formatted, buttons: row.buttons ? JSON.parse(row.buttons) : undefined };
+    const opts = { threadId: row.thread_id ?? undefined, formatted: !!row.formatted, buttons: row.buttons ? JSON.parse(row.buttons) : undefined, idempotencyKey: String(row.id) };
     try {
       let messageId: string | null = row.target_message_id;
       if (row.kind === 'send') messageId = (await adapter.send(row.chat_id, text, opts)).messageId;

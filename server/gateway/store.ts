@@ -7,6 +7,24 @@ import { statementCache } from './statements';
 /** How long a handled message's dedupe key is kept: a platform re-delivering it later than this is not expected. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * 3600_000;
 
+/** Channels quiet for longer than this are not read back after a reconnect (it bounds the history requests). */
+export const MARK_WINDOW_MS = 30 * 24 * 3600_000;
+
+/** What a platform with threads and history (Discord) keeps per channel. */
+export interface ChannelState {
+  /** Last message id seen per recently active channel. */
+  marks(): Map<string, string>;
+  mark(channelId: string, messageId: string): void;
+  /** A thread the bot started (its messages are all for the bot). */
+  ownsThread(channelId: string): boolean;
+  addThread(channelId: string): void;
+  /** A thread to start on message `id` of `parentId` when the first reply is sent (so nobody unauthorised makes one). */
+  planThread(id: string, parentId: string, name: string): void;
+  plannedThread(id: string): { parentId: string; name: string; failed: boolean } | undefined;
+  /** The thread could not be started: replies go to the parent channel. */
+  threadFailed(id: string): void;
+}
+
 export interface InboundRow {
   id: number;
   envelope: InboundEnvelope;
@@ -82,10 +100,71 @@ export class GatewayStore {
     return (this.sql(`SELECT thread_id FROM gw_sessions WHERE key = ?`).get(key) as { thread_id: string } | undefined)?.thread_id;
   }
 
-  setSession(key: string, platform: string, chatId: string, threadId: string): void {
+  setSession(key: string, platform: string, chatId: string, threadId: string, userId?: string): void {
     this
-      .sql(`INSERT INTO gw_sessions (key, platform, chat_id, thread_id, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET thread_id = excluded.thread_id, updated_at = excluded.updated_at`)
-      .run(key, platform, chatId, threadId, Date.now());
+      .sql(
+        `INSERT INTO gw_sessions (key, platform, chat_id, thread_id, user_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET thread_id = excluded.thread_id, platform = excluded.platform, chat_id = excluded.chat_id, user_id = excluded.user_id, updated_at = excluded.updated_at`,
+      )
+      .run(key, platform, chatId, threadId, userId ?? null, Date.now());
+  }
+
+  /** The thread of this user's most recent direct-message conversation on a platform. */
+  dmThreadOf(platform: string, userId: string): string | undefined {
+    return (
+      this
+        .sql(`SELECT thread_id FROM gw_sessions WHERE platform = ? AND key LIKE ? AND (user_id = ? OR key = ?) ORDER BY updated_at DESC LIMIT 1`)
+        // Sessions from before user ids were kept: a Telegram DM's chat id is the user's id.
+        .get(platform, `${platform}:dm:%`, userId, `${platform}:dm:${userId}`) as
+        | { thread_id: string }
+        | undefined
+    )?.thread_id;
+  }
+
+  /** Per-channel read marks and bot-started threads for one platform (Discord's history backfill and threads). */
+  channelState(platform: string): ChannelState {
+    const threadRow = (id: string) =>
+      this.sql(`SELECT thread_state, parent_id, thread_name FROM gw_channels WHERE platform = ? AND channel_id = ?`).get(platform, id) as
+        | { thread_state: number; parent_id: string | null; thread_name: string | null }
+        | undefined;
+    const setThread = (id: string, state: number, parent: string | null, name: string | null) =>
+      this
+        .sql(
+          `INSERT INTO gw_channels (platform, channel_id, thread_state, parent_id, thread_name, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(platform, channel_id) DO UPDATE SET thread_state = excluded.thread_state, parent_id = COALESCE(excluded.parent_id, parent_id),
+             thread_name = COALESCE(excluded.thread_name, thread_name)`,
+        )
+        .run(platform, id, state, parent, name, Date.now());
+    return {
+      marks: () =>
+        new Map(
+          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL AND updated_at > ?`).all(platform, Date.now() - MARK_WINDOW_MS) as any[]).map((r) => [
+            r.channel_id,
+            r.last_message_id,
+          ]),
+        ),
+      // Snowflakes grow in length over time: compare by length, then text (equal-length decimal strings sort as numbers).
+      mark: (channelId, messageId) =>
+        this
+          .sql(
+            `INSERT INTO gw_channels (platform, channel_id, last_message_id, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT(platform, channel_id) DO UPDATE SET updated_at = excluded.updated_at,
+               last_message_id = CASE WHEN last_message_id IS NULL OR length(excluded.last_message_id) > length(last_message_id)
+                 OR (length(excluded.last_message_id) = length(last_message_id) AND excluded.last_message_id > last_message_id)
+                 THEN excluded.last_message_id ELSE last_message_id END`,
+          )
+          .run(platform, channelId, messageId, Date.now()),
+      ownsThread: (id) => threadRow(id)?.thread_state === 2,
+      addThread: (id) => setThread(id, 2, null, null),
+      planThread: (id, parentId, name) => {
+        if (!threadRow(id)?.thread_state) setThread(id, 1, parentId, name);
+      },
+      plannedThread: (id) => {
+        const r = threadRow(id);
+        return r && (r.thread_state === 1 || r.thread_state === 3) && r.parent_id ? { parentId: r.parent_id, name: r.thread_name ?? 'Conversation', failed: r.thread_state === 3 } : undefined;
+      },
+      threadFailed: (id) => setThread(id, 3, null, null),
+    };
   }
 
   /** Context compression continued a thread under a new id: every chat on the old one follows. */

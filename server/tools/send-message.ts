@@ -16,7 +16,7 @@ const Args = z.object({
   target: z
     .string()
     .optional()
-    .describe('"telegram" (its home channel), "telegram:<chat_id>" or "telegram:<chat_id>:<topic_id>". Required for send.'),
+    .describe('A connected platform: "<platform>" (its home channel, e.g. "discord"), "<platform>:<chat_id>" (e.g. "discord:123…" for a channel, thread or DM) or "telegram:<chat_id>:<topic_id>". Required for send.'),
   message: z.string().optional().describe('Markdown text to send. Required for send.'),
 });
 
@@ -29,7 +29,7 @@ export function createSendMessageTool(messaging: () => Messaging | undefined, ap
   return {
     name: 'send_message',
     toolset: 'messaging',
-    description: 'Send a message to a chat platform (a home channel or a chat id) through the gateway, or list the targets.',
+    description: 'Send a message to any connected chat platform (Telegram, Discord, …: a home channel or a chat id) through the gateway, or list the targets.',
     schema: Args,
     parallelSafe: false,
     available: () => (messaging() ? true : 'the messaging gateway is not running (start the host with --gateway)'),

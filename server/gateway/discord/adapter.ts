@@ -1,0 +1,360 @@
+// Discord through discord.js: its gateway connection (heartbeats, RESUME, reconnects) and its REST client (per-route
+// and global rate limits, waited out rather than failed). Messages are read from the raw gateway dispatches so live
+// messages and messages fetched from channel history go through one mapping, and DMs need no cached channel.
+//
+// What Discord adds to the contract:
+//  - In guilds the bot answers when mentioned, and in threads it started; with `autoThread` a mention starts a
+//    thread on that message (a thread started from a message has the message's id, so the conversation's id is the
+//    same however often the message is seen) and the conversation lives there.
+//  - Messages missed while disconnected are fetched from each known channel's history after the last id seen
+//    (persisted through `state`), on every READY and RESUMED; the gateway's dedupe drops ones seen before.
+//  - Button clicks and slash commands are interactions: acknowledged at once (Discord allows 3 s), their tokens
+//    kept in memory only (they are credentials for 15 minutes and never reach the database).
+//  - Every send carries a nonce with enforce_nonce, so a send repeated after a lost response posts once.
+import { randomBytes } from 'node:crypto';
+import { Client, GatewayIntentBits, Partials, Routes } from 'discord.js';
+import type { ChatType, InboundEnvelope, PlatformAdapter, SendOptions } from '../adapter';
+import type { ChannelState } from '../store';
+import {
+  DISCORD_MAX_LENGTH,
+  INTERACTION_TTL_MS,
+  applicationCommands,
+  attachmentsOf,
+  classify,
+  displayName,
+  mentionsBot,
+  newer,
+  stripMention,
+  type WireInteraction,
+  type WireMessage,
+} from './wire';
+
+export interface DiscordOptions {
+  token: string;
+  /** REST base, e.g. http://127.0.0.1:PORT/api (the gateway URL comes from GET /gateway/bot). */
+  apiRoot?: string;
+  /** Start a thread for each conversation begun by a mention in a guild channel. */
+  autoThread?: boolean;
+  /** Most history pages (100 messages each) fetched per channel after a reconnect. */
+  backfillPages?: number;
+  state: ChannelState;
+}
+
+const HISTORY_PAGE = 100;
+const TYPING_EVERY_MS = 8000;
+
+export class DiscordAdapter implements PlatformAdapter {
+  readonly id = 'discord';
+  readonly capabilities = { edit: true, delete: true, buttons: true, typing: true, files: true, commandMenu: true, buttonTtlMs: INTERACTION_TTL_MS };
+  readonly maxMessageLength = DISCORD_MAX_LENGTH;
+  private client: Client | undefined;
+  private botId = '';
+  private appId = '';
+  private cursor = 0;
+  /** Interaction id → token and when it arrived (tokens stay in memory: they are short-lived credentials). */
+  private readonly tokens = new Map<string, { token: string; at: number }>();
+  /** Inbound work, strictly in arrival order (a backfill runs between two live events, never beside them). */
+  private chain: Promise<void> = Promise.resolve();
+  /** Last message id per known channel: loaded from `state` at connect, kept current in memory and in `state`. */
+  private marks = new Map<string, string>();
+  private readonly typed = new Map<string, number>();
+  /** Per-process prefix of send nonces; with the outbox row id it names one message. */
+  private readonly noncePrefix = randomBytes(4).toString('hex');
+
+  constructor(private readonly opts: DiscordOptions) {}
+
+  measure(text: string): number {
+    return text.length;
+  }
+
+  /** Discord renders Markdown itself. */
+  format(markdown: string): string {
+    return markdown;
+  }
+
+  setCursor(cursor: number): void {
+    this.cursor = cursor;
+  }
+
+  private get rest() {
+    if (!this.client) throw classify(new Error('Discord is not connected'));
+    return this.client.rest;
+  }
+
+  async run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void): Promise<void> {
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+      partials: [Partials.Channel],
+      rest: { ...(this.opts.apiRoot ? { api: this.opts.apiRoot.replace(/\/+$/, '') } : {}), retries: 3, timeout: 15_000 },
+      allowedMentions: { parse: [] },
+    });
+    this.client = client;
+    this.marks = this.opts.state.marks();
+    let fail!: (e: Error) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => {});
+    const emit = async (envs: InboundEnvelope[]) => {
+      if (!envs.length) return;
+      this.cursor += envs.length;
+      await onInbound(envs, this.cursor + 1);
+    };
+    const enqueue = (work: () => Promise<void>) => {
+      this.chain = this.chain.then(work).catch((e) => {
+        // A failure to record is fatal for this connection: reconnecting re-reads history from the last mark.
+        fail(e instanceof Error ? e : new Error(String(e)));
+      });
+    };
+    client.on('raw', (packet: { t?: string; d?: any }) => {
+      if (packet.t === 'READY') {
+        this.botId = packet.d.user.id;
+        this.appId = packet.d.application?.id ?? packet.d.user.id;
+        enqueue(() => this.backfill(emit));
+      } else if (packet.t === 'RESUMED') enqueue(() => this.backfill(emit));
+      else if (packet.t === 'MESSAGE_CREATE') enqueue(async () => this.consume(packet.d as WireMessage, emit));
+      else if (packet.t === 'INTERACTION_CREATE') enqueue(async () => emit(this.interaction(packet.d as WireInteraction)));
+      else if (packet.t === 'THREAD_CREATE' && packet.d.owner_id && packet.d.owner_id === this.botId) this.opts.state.addThread(packet.d.id);
+    });
+    client.on('error', (e) => fail(e));
+    client.on('invalidated', () => fail(new Error('Discord invalidated the session')));
+    client.once('clientReady' as any, () => onReady());
+    const onAbort = () => fail(new Error('stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([client.login(this.opts.token).catch((e) => Promise.reject(classify(e))), failed]);
+      await failed;
+    } catch (e) {
+      if (signal.aborted) return;
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await this.chain.catch(() => {});
+      await client.destroy();
+      this.client = undefined;
+    }
+  }
+
+  /** One message (live or from history) → an envelope, when it is for the bot; marks the channel as read. */
+  private async consume(m: WireMessage, emit: (e: InboundEnvelope[]) => Promise<void>): Promise<void> {
+    const env = await this.envelope(m);
+    if (env) await emit([env]);
+    // Recorded (or not for the bot): from here on, history is read after this message.
+    if ((env || this.marks.has(m.channel_id)) && !m.author.bot && newer(m.id, this.marks.get(m.channel_id))) {
+      this.marks.set(m.channel_id, m.id);
+      this.opts.state.mark(m.channel_id, m.id);
+    }
+  }
+
+  private async envelope(m: WireMessage): Promise<InboundEnvelope | undefined> {
+    if (!m.author || m.author.bot || m.author.id === this.botId) return undefined;
+    if (m.type !== undefined && m.type !== 0 && m.type !== 19) return undefined; // joins, pins, thread notices…
+    const base = {
+      platform: this.id,
+      cursor: this.cursor + 1,
+      userId: m.author.id,
+      userName: displayName(m.author),
+      messageId: m.id,
+      attachments: attachmentsOf(m),
+      replyTo: m.message_reference?.message_id ? { messageId: m.message_reference.message_id, fromBot: m.referenced_message?.author?.id === this.botId } : undefined,
+    };
+    if (!m.guild_id) return { ...base, chatId: m.channel_id, chatType: 'dm', text: m.content, mentioned: true };
+    const text = stripMention(m.content, this.botId);
+    const thread = this.opts.state.ownsThread(m.channel_id) || (this.client?.channels.cache.get(m.channel_id) as { ownerId?: string } | undefined)?.ownerId === this.botId;
+    // A thread the bot started is its conversation: everything said there is for it.
+    if (thread) return { ...base, chatId: m.channel_id, chatType: 'forum', threadId: m.channel_id, text, mentioned: true };
+    const addressed = mentionsBot(m, this.botId) || !!base.replyTo?.fromBot;
+    if (!addressed) return undefined;
+    if (this.opts.autoThread !== false) {
+      // The conversation's id is the thread's: Discord gives a thread started on a message that message's id. The
+      // thread itself is made with the first reply — only once the gateway has let this user in.
+      this.opts.state.planThread(m.id, m.channel_id, (text.split('\n')[0] || 'Conversation').slice(0, 90));
+      return { ...base, chatId: m.id, chatType: 'forum', threadId: m.id, text, mentioned: true };
+    }
+    return { ...base, chatId: m.channel_id, chatType: 'group', text, mentioned: true };
+  }
+
+  /**
+   * Where a reply to `chatId` goes: a planned thread is started first (idempotent: 160004 means it exists, with the
+   * message's id); when threads cannot be made there, the reply goes to the parent channel, answering the message.
+   */
+  private async target(chatId: string): Promise<{ channelId: string; replyTo?: string }> {
+    const plan = this.opts.state.plannedThread(chatId);
+    if (!plan) return { channelId: chatId };
+    if (plan.failed) return { channelId: plan.parentId, replyTo: chatId };
+    try {
+      await this.rest.post(Routes.threads(plan.parentId, chatId), { body: { name: plan.name, auto_archive_duration: 1440 } });
+    } catch (e) {
+      if ((e as { code?: number }).code !== 160004) {
+        const p = classify(e);
+        if (p.kind !== 'permanent') throw p;
+        this.opts.state.threadFailed(chatId);
+        return { channelId: plan.parentId, replyTo: chatId };
+      }
+    }
+    this.opts.state.addThread(chatId);
+    return { channelId: chatId };
+  }
+
+  private interaction(i: WireInteraction): InboundEnvelope[] {
+    const user = i.member?.user ?? i.user;
+    if (!user || !i.channel_id) return [];
+    this.tokens.set(i.id, { token: i.token, at: Date.now() });
+    this.pruneTokens();
+    const chatType: ChatType = !i.guild_id ? 'dm' : this.opts.state.ownsThread(i.channel_id) ? 'forum' : 'group';
+    const base: Omit<InboundEnvelope, 'text'> = {
+      platform: this.id,
+      cursor: this.cursor + 1,
+      chatId: i.channel_id,
+      chatType,
+      ...(chatType === 'forum' ? { threadId: i.channel_id } : {}),
+      userId: user.id,
+      userName: displayName(user),
+      messageId: `i${i.id}`,
+      attachments: [],
+      mentioned: true,
+    };
+    if (i.type === 3 && i.data?.custom_id && i.message)
+      return [{ ...base, text: '', callback: { id: i.id, data: i.data.custom_id, messageId: i.message.id } }];
+    if (i.type === 2 && i.data?.name) {
+      const args = i.data.options?.find((o) => o.name === 'args')?.value;
+      // Acknowledged at once, visible to the user only; the answer comes as a normal message.
+      void this.respond(i.id, `⏳ /${i.data.name}`).catch(() => {});
+      return [{ ...base, text: `/${i.data.name}${args ? ` ${String(args)}` : ''}` }];
+    }
+    return [];
+  }
+
+  private pruneTokens(): void {
+    const old = Date.now() - INTERACTION_TTL_MS;
+    for (const [id, t] of this.tokens) if (t.at < old) this.tokens.delete(id);
+  }
+
+  private async respond(interactionId: string, text: string): Promise<void> {
+    const t = this.tokens.get(interactionId);
+    if (!t) return; // from an earlier process, or older than 15 minutes: Discord no longer accepts an answer
+    this.tokens.delete(interactionId);
+    await this.rest.post(Routes.interactionCallback(interactionId, t.token), { body: { type: 4, data: { content: text.slice(0, DISCORD_MAX_LENGTH), flags: 64 } }, auth: false });
+  }
+
+  /** Every known channel's history after its last seen message, oldest first, through the same mapping. */
+  private async backfill(emit: (e: InboundEnvelope[]) => Promise<void>): Promise<void> {
+    for (const [channelId, last] of [...this.marks]) {
+      let after = last;
+      for (let page = 0; page < (this.opts.backfillPages ?? 10); page++) {
+        let batch: WireMessage[];
+        try {
+          batch = (await this.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(HISTORY_PAGE) }) })) as WireMessage[];
+        } catch (e) {
+          const p = classify(e);
+          if (p.kind === 'permanent') break; // the channel is gone or closed to the bot
+          throw p;
+        }
+        batch.sort((a, b) => (newer(a.id, b.id) ? 1 : -1));
+        for (const m of batch) if (newer(m.id, after)) await this.consume(m, emit);
+        if (batch.length < HISTORY_PAGE) break;
+        after = batch.at(-1)!.id;
+      }
+    }
+  }
+
+  private nonce(opts?: SendOptions): Record<string, unknown> {
+    return opts?.idempotencyKey ? { nonce: `${this.noncePrefix}${opts.idempotencyKey}`.slice(0, 25), enforce_nonce: true } : {};
+  }
+
+  private components(opts?: SendOptions): unknown[] {
+    return (opts?.buttons ?? []).map((row) => ({
+      type: 1,
+      components: row.slice(0, 5).map((b) => ({ type: 2, style: /deny/i.test(b.data) ? 4 : /once/.test(b.data) ? 3 : 2, label: b.text.slice(0, 80), custom_id: b.data.slice(0, 100) })),
+    }));
+  }
+
+  async send(chatId: string, text: string, opts?: SendOptions): Promise<{ messageId: string }> {
+    try {
+      const to = await this.target(chatId);
+      const replyTo = opts?.replyTo ?? to.replyTo;
+      const body = {
+        content: text,
+        allowed_mentions: { parse: [] },
+        ...this.nonce(opts),
+        ...(opts?.buttons ? { components: this.components(opts) } : {}),
+        ...(replyTo ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } } : {}),
+      };
+      const m = (await this.rest.post(Routes.channelMessages(to.channelId), { body })) as { id: string };
+      return { messageId: m.id };
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async edit(chatId: string, messageId: string, text: string, opts?: SendOptions): Promise<void> {
+    try {
+      await this.rest.patch(Routes.channelMessage(this.placed(chatId), messageId), { body: { content: text, components: this.components(opts), allowed_mentions: { parse: [] } } });
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    try {
+      await this.rest.delete(Routes.channelMessage(this.placed(chatId), messageId));
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async sendFile(chatId: string, name: string, data: Buffer, opts?: { threadId?: string; caption?: string }): Promise<{ messageId: string }> {
+    try {
+      const to = await this.target(chatId);
+      const m = (await this.rest.post(Routes.channelMessages(to.channelId), {
+        body: { content: opts?.caption ?? '', allowed_mentions: { parse: [] }, attachments: [{ id: 0, filename: name }] },
+        files: [{ name, data }],
+      })) as { id: string };
+      return { messageId: m.id };
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  /** The channel a conversation's messages are in (the parent when its thread could not be started). */
+  private placed(chatId: string): string {
+    const plan = this.opts.state.plannedThread(chatId);
+    return plan?.failed ? plan.parentId : chatId;
+  }
+
+  /**
+   * Discord shows "typing…" for about 10 s per call and counts every call against the bot's 50 requests/s, which
+   * replies need more: one call per channel per TYPING_EVERY_MS.
+   */
+  async typing(chatId: string): Promise<void> {
+    const plan = this.opts.state.plannedThread(chatId);
+    const channel = plan ? plan.parentId : chatId;
+    const now = Date.now();
+    if (now - (this.typed.get(channel) ?? 0) < TYPING_EVERY_MS) return;
+    this.typed.set(channel, now);
+    if (this.typed.size > 10_000) this.typed.clear();
+    await this.rest.post(Routes.channelTyping(channel)).catch(() => {});
+  }
+
+  /** A click's answer, seen by the clicker only (ephemeral). */
+  async answerCallback(callbackId: string, text: string): Promise<void> {
+    try {
+      await this.respond(callbackId, text);
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async setCommands(commands: { command: string; description: string }[]): Promise<void> {
+    try {
+      await this.rest.put(Routes.applicationCommands(this.appId || this.botId), { body: applicationCommands(commands) });
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async downloadFile(fileId: string): Promise<Buffer> {
+    if (!/^https?:\/\//.test(fileId)) throw new Error('not a Discord attachment URL');
+    const res = await fetch(fileId);
+    if (!res.ok) throw new Error(`Discord attachment download failed: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+}
