@@ -141,7 +141,8 @@ export const migrations: Migration[] = [
   ...gatewayMigrations,
   ...delegationMigrations,
   ...apiMigrations,
-];
+  // Each feature keeps its migrations beside it; the list is in version order whatever the spread order.
+].sort((a, b) => a.version - b.version);
 
 export function migrate(db: Database.Database, list: Migration[] = migrations): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
