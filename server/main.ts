@@ -82,6 +82,8 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
   };
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
+  // The scheduler runs in long-lived owners only (not in a CLI command's short-lived in-process owner).
+  (await import('./cron')).startCron(host);
   const { serveSocket, serveStdio } = await import('./rpc/serve');
   const path = socketPath ?? host.paths.socket;
   try {

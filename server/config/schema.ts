@@ -178,6 +178,22 @@ export const GatewayConfig = z.looseObject({
     .prefault({}),
 });
 
+export const CronConfig = z.looseObject({
+  /** The owning host runs the scheduler; false keeps jobs stored but never fired. */
+  enabled: z.boolean().default(true),
+  /** After downtime: run missed firings as one collapsed catch-up run (one), or record them as skipped (skip). */
+  catch_up: z.enum(['one', 'skip']).default('one'),
+  /** A firing this late (seconds) still counts as on time; later ones follow catch_up. */
+  misfire_grace: int(0).default(120),
+  /** Longest a run may take (seconds) before it is interrupted; a job can set its own. */
+  timeout: int(1).default(600),
+  max_parallel_jobs: int(1, 64).default(4),
+  /** Extra attempts of a failed one-shot job (with backoff). */
+  retries: int(0, 10).default(2),
+  /** Milliseconds to wait for the chat platform to confirm a delivery before recording it as pending. */
+  delivery_wait_ms: int(0).default(60_000),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -195,6 +211,7 @@ export const HermesConfigSchema = z.looseObject({
   /** Hermes treats null or a non-positive value as its default. */
   context_file_max_chars: z.preprocess((v) => (v == null || (typeof v === 'number' && v <= 0) ? undefined : v), int(1000).default(20_000)),
   gateway: GatewayConfig.prefault({}),
+  cron: CronConfig.prefault({}),
 });
 
 export type HermesConfig = z.infer<typeof HermesConfigSchema>;

@@ -43,6 +43,7 @@ const BROADCAST = new Set<string>([
   'skills/changed',
   'context/changed',
   'config/changed',
+  'cron/fired',
 ]);
 
 export class ClientHub implements ClientRequester {

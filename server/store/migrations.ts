@@ -2,6 +2,7 @@
 // the last one applied. Never edit a released migration: add a new one.
 import type Database from 'better-sqlite3';
 import { gatewayMigrations } from '../gateway/migrations';
+import { cronMigrations } from '../cron/migrations';
 
 export interface Migration {
   version: number;
@@ -137,6 +138,7 @@ export const migrations: Migration[] = [
     },
   },
   ...gatewayMigrations,
+  ...cronMigrations,
 ];
 
 export function migrate(db: Database.Database, list: Migration[] = migrations): { from: number; to: number } {
