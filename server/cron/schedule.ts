@@ -67,6 +67,10 @@ export function parseSchedule(input: string, opts: { now: number; tz: string }):
   if (delay) return { kind: 'once', at: opts.now + delay, display: `once in ${text.replace(/\s+/g, '')}` };
   if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text)) {
     const iso = text.replace(' ', 'T');
+    // Date.parse rolls 2026-02-30 over into March; a date that does not exist is an error.
+    const [y, mo, d] = iso.slice(0, 10).split('-').map(Number);
+    const probe = new Date(Date.UTC(y, mo - 1, d));
+    if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) throw new ScheduleError(`"${input}" is not a valid date and time`);
     const explicitZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(iso) && iso.includes('T');
     let at: number;
     if (explicitZone) at = Date.parse(iso);
