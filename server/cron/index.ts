@@ -30,6 +30,14 @@ export function cronOf(host: Host): CronService {
   return rt.service;
 }
 
+/** The chat a thread belongs to: the gateway's live view, else its stored sessions. */
+export function chatOfThread(host: Host, threadId: string): { platform: string; chatId: string } | undefined {
+  const live = gatewayOf(host)?.chatOfThread(threadId);
+  if (live) return live;
+  const r = host.store.db.prepare(`SELECT platform, chat_id FROM gw_sessions WHERE thread_id = ? ORDER BY updated_at DESC LIMIT 1`).get(threadId) as { platform: string; chat_id: string } | undefined;
+  return r ? { platform: r.platform, chatId: r.chat_id } : undefined;
+}
+
 function deliveryPort(host: Host): DeliveryPort {
   let queue: Outbox | undefined;
   return {
