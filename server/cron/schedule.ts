@@ -11,15 +11,16 @@ export type Schedule =
 
 export class ScheduleError extends Error {}
 
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const UNIT_WORDS: [RegExp, string][] = [
+  [/^(s|sec|secs|second|seconds)$/, 's'],
   [/^(m|min|mins|minute|minutes)$/, 'm'],
   [/^(h|hr|hrs|hour|hours)$/, 'h'],
   [/^(d|day|days)$/, 'd'],
 ];
 
 const FORMS =
-  'use one of: a delay "30m" / "2h" / "1d" (runs once), "every 30m" / "every 2h" (recurring), a 5-field cron expression "0 9 * * 1-5", or an ISO time "2026-06-01T09:00"';
+  'use one of: a delay "30m" / "2h" / "1d" / "45s" (runs once), "every 30m" / "every 2h" (recurring), a 5-field cron expression "0 9 * * 1-5", or an ISO time "2026-06-01T09:00"';
 
 /** Parses `30m`, `2 hours`, `1d` into milliseconds; undefined when it is not a duration. */
 export function parseDuration(text: string): number | undefined {
