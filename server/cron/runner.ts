@@ -31,8 +31,12 @@ const CRON_HINT =
   'automatically to where the job sends its output — do not use send_message for it. Commands that need approval are ' +
   'refused in unattended runs. If there is nothing worth reporting, reply with exactly "[SILENT]" and nothing is delivered.]';
 
-export function buildCronPrompt(job: Pick<CronJob, 'prompt' | 'skills'>, loadSkill: (name: string) => SkillView | undefined): string {
-  const prompt = `${CRON_HINT}\n\n${job.prompt}`;
+export function buildCronPrompt(
+  job: Pick<CronJob, 'id' | 'prompt' | 'skills'>,
+  run: { id: number; scheduledAt: number },
+  loadSkill: (name: string) => SkillView | undefined,
+): string {
+  const prompt = `${CRON_HINT}\n[Job ${job.id}, run ${run.id}, firing scheduled for ${new Date(run.scheduledAt).toISOString()}.]\n\n${job.prompt}`;
   if (!job.skills.length) return prompt;
   const parts: string[] = [];
   const missing: string[] = [];
@@ -70,7 +74,8 @@ export async function executeJob(d: RunnerDeps, job: CronJob, runId: number): Pr
   const thread = host.threads.start({ source: 'cron', title: `cron: ${job.name}` });
   if (!store.markRunning(runId, d.owner, d.now(), thread.id)) return { ok: false, error: 'the run was no longer claimed by this host' };
   d.changed(runId);
-  const text = buildCronPrompt(job, (name) => {
+  const run = store.run(runId)!;
+  const text = buildCronPrompt(job, run, (name) => {
     try {
       return host.skills.view(name) as SkillView;
     } catch {
