@@ -46,8 +46,17 @@ export function validTimeZone(tz: string): boolean {
   }
 }
 
+// Parsing a pattern costs more than computing a firing; the scheduler asks for the same few patterns all day.
+const parsedPatterns = new Map<string, Cron>();
 function cronFor(pattern: string, tz: string): Cron {
-  return new Cron(pattern, { timezone: tz, paused: true });
+  const key = `${tz}\0${pattern}`;
+  let c = parsedPatterns.get(key);
+  if (!c) {
+    c = new Cron(pattern, { timezone: tz, paused: true });
+    if (parsedPatterns.size >= 2000) parsedPatterns.delete(parsedPatterns.keys().next().value!);
+    parsedPatterns.set(key, c);
+  }
+  return c;
 }
 
 /**

@@ -118,16 +118,26 @@ export class CronScheduler {
     const s = this.deps.settings();
     if (!s.enabled) return [];
     const now = this.deps.now();
-    const started: number[] = [];
-    for (const job of this.store.due(now, DUE_BATCH)) {
-      if (this.inFlight.size >= s.maxParallel && !this.inFlight.has(job.id)) break; // stays due; a finishing run kicks
-      const id = this.fire(job, now, s);
-      if (id !== null) started.push(id);
-    }
-    return started;
+    // Every claim of the tick commits in one transaction (one WAL commit, not one per firing); runs start after it.
+    const claimed = this.store.db.transaction(() => {
+      const out: { job: CronJob; runId: number }[] = [];
+      const busy = new Set(this.inFlight.keys());
+      for (const job of this.store.due(now, DUE_BATCH)) {
+        if (busy.size >= s.maxParallel && !busy.has(job.id)) break; // stays due; a finishing run kicks
+        const runId = this.fire(job, now, s, busy.has(job.id));
+        if (runId !== null) {
+          out.push({ job, runId });
+          busy.add(job.id);
+        }
+      }
+      return out;
+    }).immediate();
+    for (const c of claimed) this.launch(c.job, c.runId);
+    return claimed.map((c) => c.runId);
   }
 
-  private fire(job: CronJob, now: number, s: SchedulerSettings): number | null {
+  /** Claims (or records as skipped) the due firing of `job`; returns the run to start, if any. */
+  private fire(job: CronJob, now: number, s: SchedulerSettings, running: boolean): number | null {
     const { store, owner } = this.deps;
     const slot = job.nextRunAt!;
     const following = (after: number) => nextFiring(job.parsed, after, job.timezone, job.anchorAt);
@@ -137,7 +147,7 @@ export class CronScheduler {
     const last = more.last ?? slot;
     const next = following(Math.max(now, last));
     const oneShotDone = next === null ? { state: 'completed' } : {};
-    if (this.inFlight.has(job.id)) {
+    if (running) {
       const id = store.claim({
         jobId: job.id, expect: slot, scheduledAt: last, kind: 'scheduled', owner, now, nextRunAt: next, missed, state: 'skipped',
         reason: `the previous run of this job is still running (${missed} firing(s) from ${iso(slot)} skipped)`,
@@ -148,7 +158,7 @@ export class CronScheduler {
     const late = now - slot;
     if (missed === 1 && late <= s.graceMs) {
       const kind: RunKind = job.parsed.kind === 'once' && job.failures > 0 ? 'retry' : 'scheduled';
-      return this.launch(job, store.claim({ jobId: job.id, expect: slot, scheduledAt: slot, kind, owner, now, nextRunAt: next }));
+      return store.claim({ jobId: job.id, expect: slot, scheduledAt: slot, kind, owner, now, nextRunAt: next });
     }
     const policy = job.catchUp ?? s.catchUp;
     const what = `${missed}${more.capped ? '+' : ''} firing(s) between ${iso(slot)} and ${iso(last)} were missed (the host was not running or was busy; ${Math.round(late / 1000)} s late)`;
@@ -161,7 +171,7 @@ export class CronScheduler {
     }
     const reason = `${what}; collapsed into this one catch-up run`;
     this.deps.log.info(`cron job ${job.id} (${job.name}): ${reason}`);
-    return this.launch(job, store.claim({ jobId: job.id, expect: slot, scheduledAt: last, kind: 'catch_up', owner, now, nextRunAt: next, missed, reason }));
+    return store.claim({ jobId: job.id, expect: slot, scheduledAt: last, kind: 'catch_up', owner, now, nextRunAt: next, missed, reason });
   }
 
   private announce(runId: number | null): void {
