@@ -187,7 +187,8 @@ export const CronConfig = z.looseObject({
   misfire_grace: int(0).default(120),
   /** Longest a run may take (seconds) before it is interrupted; a job can set its own. */
   timeout: int(1).default(600),
-  max_parallel_jobs: int(1, 64).default(4),
+  /** Hermes writes null for "no limit"; we keep a bound. */
+  max_parallel_jobs: z.preprocess((v) => (v == null ? undefined : v), int(1, 64).default(4)),
   /** Extra attempts of a failed one-shot job (with backoff). */
   retries: int(0, 10).default(2),
   /** Milliseconds to wait for the chat platform to confirm a delivery before recording it as pending. */

@@ -18,6 +18,9 @@ export const CRON_SURFACE_ID = 'cron';
  * without asking when config.yaml leaves approvals to the user; config's `deny` still wins, hard-line commands are
  * refused always. */
 export function cronPolicy(config: HermesConfig, job: Pick<CronJob, 'id' | 'name' | 'allowDangerous' | 'toolsets'>): TurnPolicy {
+  // Hermes's `approvals.cron_mode: approve` is the same allowance for every job.
+  const allowed = job.allowDangerous || (config.approvals as { cron_mode?: unknown }).cron_mode === 'approve';
+  job = { ...job, allowDangerous: allowed };
   const base = policyFor(config, { surfaceId: CRON_SURFACE_ID, kind: 'cron', label: `cron job ${job.id} (${job.name})` }, {
     approvalMode: job.allowDangerous ? undefined : 'deny',
     answerers: 'none',
