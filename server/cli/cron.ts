@@ -135,7 +135,7 @@ export function cronCommand(home: HomeOf, fail: (e: unknown) => never, openOwned
       const cmd = a[a.length - 1] as Command;
       try {
         await withCron(home(cmd), openOwned, needsHost, (call) => f(call, ...a));
-        process.exit(0);
+        process.exit(process.exitCode ?? 0);
       } catch (e) {
         fail(e);
       }

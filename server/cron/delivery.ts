@@ -19,6 +19,8 @@ export interface DeliveryPort {
   /** A standalone outbox on the database, for queueing while no gateway runs. */
   queue(): Outbox;
   home(platform: string): { chatId: string; topicId?: string } | undefined;
+  /** Platforms the running gateway connects (undefined when no gateway runs here). */
+  platforms(): string[] | undefined;
 }
 
 export class DeliveryError extends Error {}
@@ -92,6 +94,12 @@ export async function deliver(port: DeliveryPort, job: CronJob, text: string, wa
   if (!targets.length && !errors.length) return { state: 'none', outboxIds: [] };
   const live = port.outbox();
   const box = live ?? port.queue();
+  const known = port.platforms();
+  if (known) {
+    // A platform this gateway does not run would leave the message pending forever: say so now.
+    for (const t of targets.filter((x) => !known.includes(x.platform))) errors.push(`platform ${t.platform} is not configured in the gateway (configured: ${known.join(', ') || 'none'})`);
+    targets.splice(0, targets.length, ...targets.filter((x) => known.includes(x.platform)));
+  }
   const ids = targets.map((t) => box.enqueue({ platform: t.platform, chatId: t.chatId, threadId: t.topicId, text, format: true, tag }));
   let state: DeliveryResult['state'] = ids.length ? 'pending' : 'failed';
   let error: string | undefined = errors.length ? errors.join('; ') : undefined;

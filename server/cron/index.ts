@@ -42,6 +42,7 @@ function deliveryPort(host: Host): DeliveryPort {
   let queue: Outbox | undefined;
   return {
     outbox: () => gatewayOf(host)?.outbox,
+    platforms: () => gatewayOf(host)?.status().platforms.map((p) => p.platform),
     queue: () => (queue ??= new Outbox(host.store.db, () => undefined, host.log.child('cron'))),
     home: (platform) => {
       const gw = gatewayOf(host);
