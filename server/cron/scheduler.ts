@@ -81,11 +81,16 @@ export class CronScheduler {
     return orphans;
   }
 
-  /** Stops ticking; resolves when the runs in progress have ended. */
-  async stop(): Promise<void> {
+  /**
+   * Stops ticking; resolves when the runs in progress have ended, or after `graceMs` (a run still going then is
+   * found `unknown` by the next owner, which is the truth: nobody knows how far it got).
+   */
+  async stop(graceMs = 5000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight.values()]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
   }
 
   /** Something changed (a job added, resumed, a run ended): re-read the index now. */
@@ -205,10 +210,13 @@ export class CronScheduler {
         if (this.store.finish(runId, { state: 'failed', now: this.deps.now(), error: outcome.error })) this.announce(runId);
       }
       this.settle(job.id, outcome, manual);
-    })().finally(() => {
-      this.inFlight.delete(job.id);
-      this.kick();
-    });
+    })()
+      // Only when the database itself is gone (the host closed mid-run): the next owner finds the run unknown.
+      .catch((e) => this.deps.log.warn(`cron run ${runId} could not be recorded`, { error: (e as Error).message }))
+      .finally(() => {
+        this.inFlight.delete(job.id);
+        this.kick();
+      });
     this.inFlight.set(job.id, p);
     return runId;
   }

@@ -79,6 +79,16 @@ export function createCronjobTool(deps: CronjobDeps): Tool<A> {
           });
           if (!gate.allowed) return { content: gate.message, isError: true };
         }
+        // Output going anywhere but this chat (or nowhere) is an outward action, as for send_message: the user agrees first.
+        const elsewhere = (a.deliver ?? '').split(',').map((t) => t.trim()).filter((t) => t && t !== 'origin' && t !== 'local');
+        if (elsewhere.length) {
+          const gate = await deps.approvals.checkAction(ctx, {
+            tool: 'cronjob',
+            subject: `cron job output delivered to ${elsewhere.join(', ')}`,
+            reason: `a scheduled job would send its output to ${elsewhere.join(', ')}, outside this conversation`,
+          });
+          if (!gate.allowed) return { content: gate.message, isError: true };
+        }
         const input = {
           schedule: a.schedule,
           prompt: a.prompt,
