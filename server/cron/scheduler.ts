@@ -46,6 +46,7 @@ export interface SchedulerDeps {
 /** Longest sleep between ticks: bounds how long a change made behind the scheduler's back goes unnoticed. */
 const MAX_SLEEP_MS = 30_000;
 const DUE_BATCH = 256;
+const STUCK_SLEEP_MS = 1000;
 
 export function backoffMs(failures: number): number {
   return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, failures - 1));
@@ -77,7 +78,7 @@ export class CronScheduler {
       this.deps.onRun?.(r);
     }
     this.stopped = false;
-    this.arm();
+    this.kick(); // firings due while no host ran are handled at once
     return orphans;
   }
 
@@ -113,7 +114,11 @@ export class CronScheduler {
     if (this.stopped) return;
     clearTimeout(this.timer);
     const next = this.store.earliestDue();
-    const wait = next === null ? MAX_SLEEP_MS : Math.max(0, Math.min(MAX_SLEEP_MS, next - this.deps.now()));
+    const now = this.deps.now();
+    // Still due right after a tick means every slot is busy (max_parallel_jobs): a finishing run kicks the
+    // scheduler, so sleep instead of spinning.
+    const stuck = next !== null && next <= now;
+    const wait = next === null ? MAX_SLEEP_MS : stuck ? STUCK_SLEEP_MS : Math.min(MAX_SLEEP_MS, next - now);
     this.timer = setTimeout(() => this.onTimer(), wait);
     this.timer.unref?.();
   }
