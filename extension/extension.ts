@@ -19,6 +19,7 @@ import { ApiKeys } from './secrets';
 import { applySettingsChange } from './settings';
 import { SkillCatalog } from './skills';
 import { ContextTree } from './views/context-tree';
+import { registerCronView } from './views/cron-tree';
 import { StatusModel } from './views/status-bar';
 
 const SERVER_REQUESTS: ServerRequestMethod[] = ['approval/request', 'clarify/request', 'secret/request'];
@@ -98,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const skills = new SkillCatalog(host);
   const contextTree = new ContextTree(host, workspaceRoot);
   sub(vscode.window.registerTreeDataProvider('hermes.context', contextTree));
+  const cronTree = registerCronView(host, sub);
   // Every host notification the protocol defines goes down to the webviews unchanged.
   const passThrough = Object.keys(serverNotifications);
   for (const method of passThrough) host.onNotification(method, (p) => hub.notify(method, p));
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): void {
         );
         skills.invalidate();
         contextTree.refresh();
+        cronTree.refresh();
       } else {
         broker.connectionLost();
       }

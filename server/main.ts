@@ -12,6 +12,7 @@ import { createLogger } from './util/log';
 import { skillsCommand } from './cli/skills';
 import { approvalsCommand } from './cli/approvals';
 import { gatewayCommand, pairingCommand } from './cli/gateway';
+import { cronCommand } from './cli/cron';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -89,6 +90,8 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
   };
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
+  // The scheduler runs in long-lived owners only (not in a CLI command's short-lived in-process owner).
+  (await import('./cron')).startCron(host);
   const { serveSocket, serveStdio } = await import('./rpc/serve');
   const path = socketPath ?? host.paths.socket;
   try {
@@ -355,6 +358,7 @@ program.addCommand(skillsCommand(home, fail));
 program.addCommand(approvalsCommand(home, fail));
 program.addCommand(gatewayCommand(home, fail));
 program.addCommand(pairingCommand(home, fail));
+program.addCommand(cronCommand(home, fail, async (h) => (await openOwnedHost(h, 'cli', undefined)).host));
 
 program
   .command('import')

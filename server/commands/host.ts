@@ -2,9 +2,13 @@
 import type { Host } from '../host';
 import { listEndpointModels } from '../agent/model-client';
 import type { CommandHost } from './registry';
+import type { CronCommandHost } from '../cron/command';
+import { chatOfThread, cronOf } from '../cron';
 
-export function commandHost(host: Host): CommandHost {
+export function commandHost(host: Host): CommandHost & CronCommandHost {
   return {
+    cron: () => cronOf(host),
+    chatOf: (threadId) => chatOfThread(host, threadId),
     threads: host.threads,
     config: () => host.config,
     skillCommands: () => host.skills?.commands() ?? [],

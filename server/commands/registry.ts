@@ -8,6 +8,7 @@ import type { TurnPolicy } from '../agent/policy';
 import type { HermesConfig } from '../config/schema';
 import { HostError } from '../util/errors';
 import { parseSlashCommand } from '../skills/commands';
+import { cronCommand } from '../cron/command';
 
 export type CommandResult = RequestResult<'command/run'>;
 
@@ -144,6 +145,7 @@ export const HOST_COMMANDS: HostCommand[] = [
       };
     },
   },
+  cronCommand,
   {
     name: 'help',
     description: 'List the commands',

@@ -232,6 +232,23 @@ export const CodeExecutionConfig = z.looseObject({
   max_tool_calls: int(1, 1000).default(50),
 });
 
+export const CronConfig = z.looseObject({
+  /** The owning host runs the scheduler; false keeps jobs stored but never fired. */
+  enabled: z.boolean().default(true),
+  /** After downtime: run missed firings as one collapsed catch-up run (one), or record them as skipped (skip). */
+  catch_up: z.enum(['one', 'skip']).default('one'),
+  /** A firing this late (seconds) still counts as on time; later ones follow catch_up. */
+  misfire_grace: int(0).default(120),
+  /** Longest a run may take (seconds) before it is interrupted; a job can set its own. */
+  timeout: int(1).default(600),
+  /** Hermes writes null for "no limit"; we keep a bound. */
+  max_parallel_jobs: z.preprocess((v) => (v == null ? undefined : v), int(1, 64).default(4)),
+  /** Extra attempts of a failed one-shot job (with backoff). */
+  retries: int(0, 10).default(2),
+  /** Milliseconds to wait for the chat platform to confirm a delivery before recording it as pending. */
+  delivery_wait_ms: int(0).default(60_000),
+});
+
 export const HermesConfigSchema = z.looseObject({
   model: z.preprocess((v) => (typeof v === 'string' ? { default: v } : v ?? {}), ModelConfig),
   agent: AgentConfig.prefault({}),
@@ -252,6 +269,7 @@ export const HermesConfigSchema = z.looseObject({
   api: ApiConfig.prefault({}),
   delegation: DelegationConfig.prefault({}),
   code_execution: CodeExecutionConfig.prefault({}),
+  cron: CronConfig.prefault({}),
 });
 
 export type HermesConfig = z.infer<typeof HermesConfigSchema>;

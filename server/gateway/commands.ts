@@ -72,6 +72,7 @@ export const COMMANDS: ChatCommand[] = [
     immediate: true,
     run: (c, e, args) => c.reply(e, c.link(e, args)),
   },
+  { command: 'cron', description: 'scheduled jobs: /cron list | add <schedule> <prompt> | pause|resume|remove|run <id>', immediate: true, run: async (c, e, args) => c.reply(e, await c.hostCommand(e, `/cron ${args}`.trim())) },
   { command: 'help', description: 'list the commands', immediate: true, run: (c, e) => c.reply(e, helpText(c)) },
   { command: 'start', description: 'say hello', immediate: true, run: (c, e) => c.reply(e, `Hi ${e.userName}! Send a message to talk to the agent.\n\n${helpText(c)}`) },
 ];

@@ -15,6 +15,7 @@ import * as commands from './commands';
 import * as approvals from './approvals';
 import * as gateway from './gateway';
 import * as editorFs from './editor-fs';
+import * as cron from './cron';
 
 export * from './common';
 export * from './items';
@@ -29,6 +30,7 @@ export * from './commands';
 export * from './approvals';
 export * from './templates';
 export * from './gateway';
+export * from './cron';
 export * from './bridge';
 export * from './follow';
 export * from './editor-fs';
@@ -70,6 +72,15 @@ export const clientRequests = {
   'pairing/list': m(Empty, gateway.PairingListResult),
   'pairing/approve': m(gateway.PairingApproveParams, gateway.PairingApproveResult),
   'pairing/revoke': m(gateway.PairingRevokeParams, gateway.PairingRevokeResult),
+  'cron/list': m(cron.CronListParams, cron.CronListResult),
+  'cron/add': m(cron.CronAddParams, cron.CronJobResult),
+  'cron/update': m(cron.CronUpdateParams, cron.CronJobResult),
+  'cron/pause': m(cron.CronRefParams, cron.CronJobResult),
+  'cron/resume': m(cron.CronRefParams, cron.CronJobResult),
+  'cron/remove': m(cron.CronRefParams, cron.CronRemoveResult),
+  'cron/run': m(cron.CronRunParams, cron.CronRunResult),
+  'cron/status': m(Empty, cron.CronStatusResult),
+  'cron/history': m(cron.CronHistoryParams, cron.CronHistoryResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -100,6 +111,7 @@ export const serverNotifications = {
   'context/changed': workspace.ContextChangedNotification,
   'config/changed': config.ConfigChangedNotification,
   'gateway/statusChanged': gateway.GatewayStatusChangedNotification,
+  'cron/fired': cron.CronFiredNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
@@ -130,4 +142,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway };
+export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway, cron };

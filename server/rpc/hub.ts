@@ -53,6 +53,7 @@ const BROADCAST = new Set<string>([
   'skills/changed',
   'context/changed',
   'config/changed',
+  'cron/fired',
 ]);
 
 /** Requests whose answer goes to the host only: `serverRequest/resolved` says who answered, not what. */

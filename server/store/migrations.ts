@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { gatewayMigrations } from '../gateway/migrations';
 import { delegationMigrations } from '../delegation/store';
 import { apiMigrations } from '../api/migrations';
+import { cronMigrations } from '../cron/migrations';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [
+const declared: Migration[] = [
   {
     version: 1,
     name: 'threads, turns, messages, full-text index',
@@ -141,8 +142,11 @@ export const migrations: Migration[] = [
   ...gatewayMigrations,
   ...delegationMigrations,
   ...apiMigrations,
-  // Each feature keeps its migrations beside it; the list is in version order whatever the spread order.
-].sort((a, b) => a.version - b.version);
+  ...cronMigrations,
+];
+
+// Each feature keeps its migrations beside it; the list is in version order whatever the spread order.
+export const migrations: Migration[] = [...declared].sort((a, b) => a.version - b.version);
 
 export function migrate(db: Database.Database, list: Migration[] = migrations): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;

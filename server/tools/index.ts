@@ -23,6 +23,8 @@ import { createSendMessageTool } from './send-message';
 import { gatewayOf } from '../gateway';
 import { installDelegation } from '../delegation/install';
 import { createExecuteCodeTool } from './code/execute-code';
+import { createCronjobTool } from './cronjob';
+import { chatOfThread, cronOf } from '../cron';
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -65,6 +67,7 @@ export function installTools(host: Host): void {
   r.register(createWriteFileTool({ sandboxes, approvals }));
   r.register(createPatchTool({ sandboxes, approvals }));
   r.register(createSendMessageTool(() => gatewayOf(host), approvals));
+  r.register(createCronjobTool({ cron: () => cronOf(host), approvals, chatOf: (t) => chatOfThread(host, t) }));
   r.register(createSearchFilesTool({ sandboxes }));
   r.register(createWebSearchTool({ env: () => host.env() }));
   r.register(createWebExtractTool({ env: () => host.env() }));
