@@ -12,9 +12,8 @@ import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './comm
 import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
 
 const POLICY_TTL_MS = 5000;
-import { TelegramAdapter } from './telegram/adapter';
+import { PLATFORMS } from './platforms';
 import { describeAttachments } from './attachments';
-import { addSecretValue } from '../util/redact';
 
 export interface GatewayStatus {
   running: boolean;
@@ -49,15 +48,8 @@ export class Gateway {
   }
 
   private configuredAdapters(): PlatformAdapter[] {
-    const env = this.port.env();
-    const cfg = this.port.config().gateway;
-    const out: PlatformAdapter[] = [];
-    const token = env.TELEGRAM_BOT_TOKEN;
-    if (token && cfg.telegram.enabled) {
-      addSecretValue(token); // the token is part of every Bot API URL: never let it reach a log or a transcript
-      out.push(new TelegramAdapter({ token, apiRoot: env.TELEGRAM_API_ROOT || cfg.telegram.api_root || undefined, pollTimeout: cfg.telegram.poll_timeout }));
-    }
-    return out;
+    const ctx = { env: this.port.env(), config: this.port.config().gateway, log: this.port.log };
+    return PLATFORMS.map((make) => make(ctx)).filter((a): a is PlatformAdapter => !!a);
   }
 
   onStatus(l: (s: PlatformStatus) => void): () => void {
