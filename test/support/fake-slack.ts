@@ -147,10 +147,12 @@ export class FakeSlack {
     return ts;
   }
 
-  /** A tap on a button of a message the bot posted. */
-  tap(o: { user: string; message: SlackMessage; value: string; userName?: string }): string {
-    const button = (o.message.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: any) => e.value === o.value);
-    if (!button) throw new Error(`no button with value ${o.value} on message ${o.message.ts}`);
+  /**
+   * A tap on a button of a message the bot posted. `button` is the button as the user's client showed it (a stale
+   * view may still show buttons the message no longer has, which is how late taps happen).
+   */
+  tap(o: { user: string; message: SlackMessage; button: { action_id: string; value: string; text?: unknown }; userName?: string }): string {
+    const button = o.button;
     const trigger = `${++this.seq}.${this.clock}.trigger`;
     this.push('interactive', {
       type: 'block_actions',

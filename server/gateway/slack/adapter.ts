@@ -171,7 +171,10 @@ export class SlackAdapter implements PlatformAdapter {
     app.event('message', async ({ event }) => record(() => this.fromMessage(event as unknown as MessageEvent)));
     app.event('app_mention', async ({ event }) => record(() => this.fromMessage(event as unknown as MessageEvent)));
     app.action({ type: 'block_actions' }, async ({ body, ack }) => {
-      await record(async () => tapEnvelope(body as unknown as BlockActionsBody, this.cursor()));
+      await record(async () => {
+        const e = tapEnvelope(body as unknown as BlockActionsBody, this.cursor());
+        return e && { ...e, userName: await this.userName(e.userId) };
+      });
       await ack();
     });
     app.command(this.opts.command ?? '/hermes', async ({ body, ack }) => {
