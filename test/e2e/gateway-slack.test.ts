@@ -202,10 +202,14 @@ describe('slack: a connection that breaks', () => {
     slack.userSends({ user: ALICE, text: 'long one' });
     await slack.waitFor(() => slack.sentTo(DM).find((m) => m.text.includes('slow')), 20_000, 'the reply streaming');
     const before = slack.connections;
+    // The first reconnect finds apps.connections.open failing (bolt's own loop would die here); the next one works.
+    slack.fail('apps.connections.open', { status: 502 });
+    const t0 = Date.now();
     slack.dropSocket();
     // Sent while the socket is down: Slack keeps it until a connection is back.
     slack.userSends({ user: ALICE, text: 'while-down' });
     await slack.waitFor(() => slack.connections > before && slack.connected, 20_000, 'the reconnect');
+    expect(slack.calls.filter((c) => c.method === 'apps.connections.open' && c.at >= t0).length).toBeGreaterThanOrEqual(2);
     await slack.waitFor(() => finals(DM).find((m) => m.text === 'answer to while-down'), 20_000, 'the answer to the queued message');
     const long = finals(DM).find((m) => m.text.includes('slow0'))!;
     expect(long.text).toContain('slow19');
@@ -229,6 +233,13 @@ describe('slack: a connection that breaks', () => {
     expect(states).toContain('backing-off');
     expect((await vs.request('gateway/status', {})).platforms[0]).toMatchObject({ platform: 'slack', state: 'ready' });
     expect(finals(DM).filter((m) => m.text === 'answered after the stall')).toHaveLength(1);
+    // Slack recycling its server (`disconnect` message): the gateway reconnects and keeps answering.
+    const n = slack.connections;
+    slack.sendDisconnect('refresh_requested');
+    await slack.waitFor(() => slack.connections > n && slack.connected, 20_000, 'the reconnect after a disconnect request');
+    env.model.script({ text: 'after the refresh' });
+    slack.userSends({ user: ALICE, text: 'still there?' });
+    await slack.waitFor(() => finals(DM).find((m) => m.text === 'after the refresh'), 20_000, 'the answer after the refresh');
     vs.dispose();
   });
 });

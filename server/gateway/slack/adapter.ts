@@ -9,9 +9,10 @@
 // fails, nothing is acked and Slack sends the envelope again (the log dedupes it). Turns run later, from the log,
 // so acks stay far inside Slack's 3 s.
 //
-// Reconnects: bolt 5.1's own reconnect loop, checked against the fake, recovers from drops and missed pongs, but a
-// failing apps.connections.open during that loop (502, connection refused) ends in an unhandled promise rejection
-// and a client that never comes back (the zombie Hermes users report). So bolt's auto-reconnect is off: any lost
+// Reconnects: bolt 5.1's own reconnect loop, checked against the fake, recovers from drops and missed pongs, but an
+// apps.connections.open that fails during that loop (a 502 once its WebClient retries are used up) ends in an
+// unhandled promise rejection — fatal for a Node 20 process — and a client that never connects again (the zombie
+// Hermes users report). So bolt's auto-reconnect is off: any lost
 // connection — dropped, a `disconnect` request, pongs stopped (bolt's ping monitor notices) — ends run(), and the
 // gateway's supervisor builds a fresh App after its backoff, reporting the state on the way.
 import { App, LogLevel, SocketModeReceiver, webApi, type Logger as SlackLogger, type ReceiverEvent } from '@slack/bolt';
