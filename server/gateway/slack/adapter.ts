@@ -246,9 +246,13 @@ export class SlackAdapter implements PlatformAdapter {
     const body = opts?.formatted ? text : escapeSlack(text);
     const out: Record<string, unknown> = { text: body, mrkdwn: !!opts?.formatted };
     if (opts?.buttons?.length) {
+      // Plain text goes into plain_text sections as is (Slack shows it literally there); mrkdwn as formatted.
+      const src = opts.formatted ? body : text;
       const sections: unknown[] = [];
-      for (let i = 0; i < text.length && sections.length < 40; i += SECTION_LIMIT)
-        sections.push({ type: 'section', text: opts.formatted ? { type: 'mrkdwn', text: body.slice(i, i + SECTION_LIMIT) } : { type: 'plain_text', text: text.slice(i, i + SECTION_LIMIT), emoji: true } });
+      for (let i = 0; i < src.length && sections.length < 40; i += SECTION_LIMIT) {
+        const part = src.slice(i, i + SECTION_LIMIT);
+        sections.push({ type: 'section', text: opts.formatted ? { type: 'mrkdwn', text: part } : { type: 'plain_text', text: part, emoji: true } });
+      }
       const elements = opts.buttons.flat().map((b, i) => ({
         type: 'button',
         action_id: `hermes_${i}`,
