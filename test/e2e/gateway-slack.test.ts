@@ -162,6 +162,18 @@ describe('slack: delivery', () => {
     for (let i = 0; i < 900; i++) expect(all.split(`line ${i} &lt;ok&gt; &amp; fine`).length - 1).toBe(1);
   });
 
+  it('a reply with more parts than gateway.max_parts arrives as a file through Slack\'s upload flow', async () => {
+    const g = await startSlackGateway(slack, env.model, { env: { SLACK_ALLOWED_USERS: ALICE }, extra: '  max_parts: 1\n', start: env.start });
+    const long = Array.from({ length: 5000 }, (_, i) => `row ${i} of the report`).join('\n');
+    env.model.script({ text: long.match(/[\s\S]{1,8000}/g)! });
+    slack.userSends({ user: ALICE, text: 'the full report please' });
+    const file = await slack.waitFor(() => slack.files.find((f) => f.shared && f.name === 'reply.md'), 30_000, 'the shared file');
+    expect(file.channel).toBe(DM);
+    expect(file.data!.toString('utf8')).toBe(long);
+    await slack.waitFor(() => finals(DM).find((m) => /comes as a file/.test(m.text)), 10_000, 'the note about the file');
+    await g.host.kill('SIGTERM');
+  });
+
   it('429 with Retry-After and 502 from the Web API: every reply is delivered once', async () => {
     env.model.script({ text: 'first answer' }, { text: 'second answer' });
     slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, { status: 502 });

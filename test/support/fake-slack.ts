@@ -52,6 +52,8 @@ export class FakeSlack {
   readonly appId = 'A0TEST';
   readonly messages: SlackMessage[] = [];
   readonly ephemerals: { channel: string; user: string; text: string; threadTs?: string }[] = [];
+  /** Files shared through the upload flow (getUploadURLExternal → upload → completeUploadExternal). */
+  readonly files: { id: string; name: string; data?: Buffer; channel?: string; threadTs?: string; comment?: string; shared: boolean }[] = [];
   readonly calls: { method: string; params: Record<string, any>; at: number }[] = [];
   /** Envelope ids the bot acknowledged, with the ack's payload. */
   readonly acks = new Map<string, unknown>();
@@ -381,8 +383,30 @@ export class FakeSlack {
     return new Set(ids).size === ids.length ? null : 'invalid_blocks';
   }
 
+  /** The upload URL handed out by files.getUploadURLExternal: a multipart POST with the bytes in `body`... or raw. */
+  private async upload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const f = this.files.find((x) => x.id === id);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    if (!f) return this.json(res, 404, { ok: false });
+    const boundary = /boundary=(.+)$/.exec(req.headers['content-type'] ?? '')?.[1]?.replace(/"/g, '');
+    if (boundary) {
+      const text = raw.toString('latin1');
+      for (const part of text.split(`--${boundary}`)) {
+        const m = /\r\n\r\n([\s\S]*)\r\n$/.exec(part);
+        if (m && /name="body"/.test(part)) f.data = Buffer.from(m[1], 'latin1');
+      }
+    } else f.data = raw;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${f.data?.length ?? 0}`);
+    this.changed();
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
+    const up = /^\/upload\/([A-Z0-9]+)$/.exec(url.pathname);
+    if (up) return this.upload(up[1], req, res);
     const m = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname);
     if (!m) return this.json(res, 404, { ok: false, error: 'unknown_path' });
     const method = m[1];
@@ -448,6 +472,19 @@ export class FakeSlack {
         msg.deleted = true;
         this.changed();
         return this.json(res, 200, { ok: true, channel: msg.channel, ts: msg.ts });
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(++this.seq).padStart(8, '0')}`;
+        this.files.push({ id, name: String(params.filename), shared: false });
+        return this.json(res, 200, { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const list = (typeof params.files === 'string' ? JSON.parse(params.files) : params.files) as { id: string }[];
+        const done = list.map((x) => this.files.find((f) => f.id === x.id));
+        if (done.some((f) => !f || !f.data)) return this.json(res, 200, { ok: false, error: 'file_not_found' });
+        for (const f of done) Object.assign(f!, { shared: true, channel: params.channel_id, ...(params.thread_ts ? { threadTs: String(params.thread_ts) } : {}), ...(params.initial_comment ? { comment: String(params.initial_comment) } : {}) });
+        this.changed();
+        return this.json(res, 200, { ok: true, files: done.map((f) => ({ id: f!.id, name: f!.name })) });
       }
       case 'chat.postEphemeral': {
         this.ephemerals.push({ channel: String(params.channel), user: String(params.user), text: String(params.text ?? ''), ...(params.thread_ts ? { threadTs: String(params.thread_ts) } : {}) });

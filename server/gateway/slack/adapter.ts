@@ -64,7 +64,7 @@ function boltLogger(log: Logger): SlackLogger {
 
 export class SlackAdapter implements PlatformAdapter {
   readonly id = 'slack';
-  readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: false, commandMenu: false };
+  readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false };
   readonly maxMessageLength: number;
   private readonly web: InstanceType<typeof webApi.WebClient>;
   private readonly apiUrl: string;
@@ -298,9 +298,22 @@ export class SlackAdapter implements PlatformAdapter {
     }
   }
 
-  async sendFile(): Promise<{ messageId: string }> {
-    // capabilities.files is false: Slack's upload flow (files.getUploadURLExternal …) is not built yet.
-    throw new PlatformError('sending files to Slack is not supported', 'permanent');
+  /** Slack's upload flow: files.getUploadURLExternal, the bytes to that URL, files.completeUploadExternal. */
+  async sendFile(chatId: string, name: string, data: Buffer, opts?: { threadId?: string; caption?: string }): Promise<{ messageId: string }> {
+    try {
+      const r = await this.web.filesUploadV2({
+        channel_id: chatId,
+        file: data,
+        filename: name,
+        ...(opts?.threadId ? { thread_ts: opts.threadId } : {}),
+        ...(opts?.caption ? { initial_comment: escapeSlack(opts.caption) } : {}),
+      } as Parameters<typeof this.web.filesUploadV2>[0]);
+      // A file share has no message ts of its own in the answer; the file id names it.
+      const done = (r as { files?: { files?: { id?: string }[] }[] }).files?.[0]?.files?.[0]?.id;
+      return { messageId: done ?? name };
+    } catch (e) {
+      throw classifySlack(e);
+    }
   }
 
   /** Bots cannot show "typing…" in Slack (that was the retired RTM API). */
