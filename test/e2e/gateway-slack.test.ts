@@ -90,6 +90,18 @@ describe('slack: access and conversations', () => {
     expect(finals(C).filter((m) => m.text === 'hi from the thread')).toHaveLength(1);
   });
 
+  it('a shared file is downloaded with the bot token, saved to the thread folder and named in the message', async () => {
+    env.model.script({ text: 'got the file' });
+    slack.userSends({ user: ALICE, text: 'summarise this', file: { name: 'notes.txt', mimetype: 'text/plain', data: Buffer.from('the notes') } });
+    await slack.waitFor(() => finals(DM).find((m) => m.text === 'got the file'), 20_000, 'the file reply');
+    const seen = lastUserText(env.model.chatRequests().at(-1)!.body);
+    expect(seen.startsWith('summarise this')).toBe(true);
+    const path = /saved as (\S+?)\]/.exec(seen)![1];
+    expect(path.startsWith(join(ws, 'chat-files'))).toBe(true);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path, 'utf8')).toBe('the notes');
+  });
+
   it('`/hermes status` and `/hermes help` run the gateway commands; the envelope is acked', async () => {
     const envId = slack.slash({ user: ALICE, text: 'status' });
     const st = await slack.waitFor(() => slack.sentTo(DM).find((m) => m.text.includes('Platforms: slack: ready')), 15_000, 'the status answer');

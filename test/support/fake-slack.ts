@@ -64,6 +64,7 @@ export class FakeSlack {
   /** Redeliveries Slack makes before giving up on an envelope. */
   maxRetries = 3;
   private pending: Pending[] = [];
+  private userFiles = new Map<string, Buffer>();
   private faults = new Map<string, SlackFault[]>();
   private openFailures: SlackFault[] = [];
   private server!: Server;
@@ -133,13 +134,20 @@ export class FakeSlack {
    * A user posts a message. In a channel, a mention of the bot (`mention: true` puts `<@bot>` in front) also
    * produces an app_mention event, as Slack does when the app subscribes to both. Returns the message ts.
    */
-  userSends(o: { user: string; text: string; channel?: string; channelType?: 'im' | 'channel' | 'group' | 'mpim'; threadTs?: string; mention?: boolean }): string {
+  userSends(o: { user: string; text: string; channel?: string; channelType?: 'im' | 'channel' | 'group' | 'mpim'; threadTs?: string; mention?: boolean; file?: { name: string; mimetype: string; data: Buffer } }): string {
     const channelType = o.channelType ?? 'im';
     const channel = o.channel ?? `D${o.user}`;
     const ts = this.nextTs();
     const text = o.mention ? `<@${this.botUserId}> ${o.text}` : o.text;
     const event: Record<string, unknown> = { type: 'message', channel, user: o.user, text, ts, event_ts: ts, channel_type: channelType, team: this.teamId };
     if (o.threadTs) event.thread_ts = o.threadTs;
+    if (o.file) {
+      // Like Slack: the bytes are behind url_private_download, readable with the bot token only.
+      const id = `F${String(++this.seq).padStart(8, '0')}`;
+      this.userFiles.set(id, o.file.data);
+      event.subtype = 'file_share';
+      event.files = [{ id, name: o.file.name, mimetype: o.file.mimetype, size: o.file.data.length, url_private_download: `http://127.0.0.1:${this.port}/files-pri/${id}/${encodeURIComponent(o.file.name)}` }];
+    }
     this.push('events_api', this.callback(event));
     if (channelType !== 'im' && text.includes(`<@${this.botUserId}>`)) {
       const mention: Record<string, unknown> = { ...event, type: 'app_mention' };
@@ -407,6 +415,14 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', 'http://x');
     const up = /^\/upload\/([A-Z0-9]+)$/.exec(url.pathname);
     if (up) return this.upload(up[1], req, res);
+    const dl = /^\/files-pri\/([A-Z0-9]+)\//.exec(url.pathname);
+    if (dl) {
+      this.calls.push({ method: 'files:download', params: { id: dl[1], auth: req.headers.authorization ?? '' }, at: Date.now() });
+      const data = this.userFiles.get(dl[1]);
+      if (!data || req.headers.authorization !== `Bearer ${this.botToken}`) return this.json(res, 404, { ok: false });
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return void res.end(data);
+    }
     const m = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname);
     if (!m) return this.json(res, 404, { ok: false, error: 'unknown_path' });
     const method = m[1];

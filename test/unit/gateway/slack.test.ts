@@ -109,6 +109,16 @@ describe('Slack failures → delivery decisions', () => {
   });
 });
 
+describe('file downloads', () => {
+  it('the bot token goes only to Slack file hosts or the configured API origin', async () => {
+    const { SlackAdapter } = await import('../../../server/gateway/slack/adapter');
+    const a = new SlackAdapter({ botToken: 'xoxb-unit', appToken: 'xapp-unit', apiUrl: 'http://127.0.0.1:9/api/' });
+    await expect(a.downloadFile('https://evil.example/files/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
+    await expect(a.downloadFile('http://files.slack.com/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
+    await expect(a.downloadFile('https://files.slack.com.evil.example/F1')).rejects.toThrow(/refusing to fetch/);
+  });
+});
+
 describe('record, then ack', () => {
   const app = () =>
     new App({
