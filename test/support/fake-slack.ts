@@ -55,6 +55,8 @@ export class FakeSlack {
   /** Files shared through the upload flow (getUploadURLExternal → upload → completeUploadExternal). */
   readonly files: { id: string; name: string; data?: Buffer; channel?: string; threadTs?: string; comment?: string; shared: boolean }[] = [];
   readonly calls: { method: string; params: Record<string, any>; at: number }[] = [];
+  /** Called whenever the bot posts or updates a message (benchmarks time replies with it). */
+  onMessage: ((m: SlackMessage) => void) | undefined;
   /** Envelope ids the bot acknowledged, with the ack's payload. */
   readonly acks = new Map<string, unknown>();
   /** Every socket connection ever opened (closed ones included). */
@@ -461,6 +463,7 @@ export class FakeSlack {
           deleted: false,
         };
         this.messages.push(msg);
+        this.onMessage?.(msg);
         this.changed();
         return this.json(res, 200, { ok: true, channel: msg.channel, ts: msg.ts, message: { type: 'message', text, user: this.botUserId, bot_id: this.botId, ts: msg.ts } });
       }
@@ -474,6 +477,7 @@ export class FakeSlack {
         msg.text = text;
         msg.history.push(text);
         msg.mrkdwn = params.mrkdwn !== 'false' && params.mrkdwn !== false;
+        this.onMessage?.(msg);
         // Like Slack: blocks given replace the old ones (an empty list removes them); omitted, they stay.
         if (params.blocks !== undefined) {
           if (params.blocks.length) msg.blocks = params.blocks;

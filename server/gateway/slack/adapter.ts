@@ -27,6 +27,7 @@ export const SLACK_MAX_LENGTH = 39_000;
 /** A Block Kit section's text is limited to 3,000 characters. */
 const SECTION_LIMIT = 3000;
 const NAME_LOOKUP_MS = 1500;
+const MAX_THREADS = 10_000;
 
 export interface SlackOptions {
   botToken: string;
@@ -160,10 +161,12 @@ export class SlackAdapter implements PlatformAdapter {
       clientOptions: { slackApiUrl: this.apiUrl, retryConfig: { retries: 0 } },
       logger,
     });
-    // Recorded one at a time, in arrival order.
+    // Envelopes are built at once (name lookups run side by side, so one slow lookup does not delay the acks of
+    // the others) and recorded one at a time, in arrival order.
     const record = (make: () => Promise<InboundEnvelope | undefined>): Promise<void> => {
+      const made = make();
       const next = this.chain.then(async () => {
-        const e = await make();
+        const e = await made;
         if (e) await onInbound([e], e.cursor + 1);
       });
       this.chain = next.catch(() => {});
@@ -230,12 +233,20 @@ export class SlackAdapter implements PlatformAdapter {
     return new PlatformError(`Slack Socket Mode connect failed: ${err.message}`, 'transient', err.retryAfter);
   }
 
+  /** Remembers a thread the bot is in (the oldest are forgotten past a bound: a mention brings one back). */
+  private joinThread(chatId: string, threadTs: string): void {
+    const key = `${chatId}:${threadTs}`;
+    this.threads.delete(key);
+    this.threads.add(key);
+    if (this.threads.size > MAX_THREADS) this.threads.delete(this.threads.values().next().value!);
+  }
+
   private async fromMessage(ev: MessageEvent): Promise<InboundEnvelope | undefined> {
     const e = messageEnvelope(ev, this.me ?? { botUserId: '' }, this.cursor(), (c, t) => this.threads.has(`${c}:${t}`));
     if (!e) return undefined;
     if (this.opts.requireMention === false && e.chatType !== 'dm') e.mentioned = true;
     // A mention in a channel starts (or joins) the bot's thread there.
-    if (e.chatType !== 'dm' && e.threadId && (e.mentioned || e.replyTo?.fromBot)) this.threads.add(`${e.chatId}:${e.threadId}`);
+    if (e.chatType !== 'dm' && e.threadId && (e.mentioned || e.replyTo?.fromBot)) this.joinThread(e.chatId, e.threadId);
     e.userName = await this.userName(e.userId);
     return e;
   }
@@ -274,7 +285,7 @@ export class SlackAdapter implements PlatformAdapter {
         unfurl_links: false,
         unfurl_media: false,
       });
-      if (opts?.threadId) this.threads.add(`${chatId}:${opts.threadId}`);
+      if (opts?.threadId) this.joinThread(chatId, opts.threadId);
       return { messageId: String(r.ts) };
     } catch (e) {
       throw classifySlack(e);
