@@ -3,24 +3,14 @@
 // gateway.slack.api_url) for tests and Slack-compatible servers; it also carries apps.connections.open, which
 // hands out the WebSocket URL.
 //
-// Acks: Slack drops an event once it is acked, so an ack must mean "recorded". Bolt acks events before its
-// listeners run; the receiver is therefore given a thin wrapper (durableProcess) whose ack is deferred until
-// bolt's listeners — which only record the event in the gateway's inbound log — have finished. If recording
-// fails, nothing is acked and Slack sends the envelope again (the log dedupes it). Turns run later, from the log,
-// so acks stay far inside Slack's 3 s.
-//
-// Reconnects: bolt 5.1's own reconnect loop, checked against the fake, recovers from drops and missed pongs, but an
-// apps.connections.open that fails during that loop (a 502 once its WebClient retries are used up) ends in an
-// unhandled promise rejection — fatal for a Node 20 process — and a client that never connects again (the zombie
-// Hermes users report). So bolt's auto-reconnect is off: any lost
-// connection — dropped, a `disconnect` request, pongs stopped (bolt's ping monitor notices) — ends run(), and the
-// gateway's supervisor builds a fresh App after its backoff, reporting the state on the way.
-import { App, LogLevel, SocketModeReceiver, webApi, type Logger as SlackLogger, type ReceiverEvent } from '@slack/bolt';
+// Receiving (Socket Mode, acks, reconnects) lives in socket.ts; this file is the Web API side and the mapping.
+import { webApi } from '@slack/bolt';
 import { PlatformError, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
 import type { Logger } from '../../util/log';
 import { markdownToMrkdwn, escapeSlack } from './format';
 import { classifySlack } from './errors';
-import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type BlockActionsBody, type MessageEvent, type SlashCommandBody } from './events';
+import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from './events';
+import { boltLogger, runSocketMode } from './socket';
 
 /** Slack accepts 40,000 characters of text; Hermes keeps a margin below it. */
 export const SLACK_MAX_LENGTH = 39_000;
@@ -48,21 +38,6 @@ export interface SlackOptions {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as Logger;
 
-/** bolt and socket-mode log through this; their info lines ("Now connected") are debug for us. */
-function boltLogger(log: Logger): SlackLogger {
-  let level = LogLevel.INFO;
-  const text = (m: unknown[]) => m.map((x) => (x instanceof Error ? x.message : typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
-  return {
-    debug: (...m) => log.debug(text(m)),
-    info: (...m) => log.debug(text(m)),
-    warn: (...m) => log.warn(text(m)),
-    error: (...m) => log.warn(text(m)),
-    setLevel: (l) => (level = l),
-    getLevel: () => level,
-    setName: () => {},
-  };
-}
-
 export class SlackAdapter implements PlatformAdapter {
   readonly id = 'slack';
   readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false };
@@ -74,7 +49,6 @@ export class SlackAdapter implements PlatformAdapter {
   private readonly names = new Map<string, string>();
   /** Channel threads the bot takes part in: a message there needs no new mention. */
   private readonly threads = new Set<string>();
-  private chain: Promise<unknown> = Promise.resolve();
   private lastCursor = 0;
 
   constructor(private readonly opts: SlackOptions) {
@@ -139,98 +113,30 @@ export class SlackAdapter implements PlatformAdapter {
 
   async run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void): Promise<void> {
     const me = await this.identity();
-    const logger = boltLogger(this.log);
-    const receiver = new SocketModeReceiver({
+    await runSocketMode({
       appToken: this.opts.appToken,
-      logger,
-      autoReconnectEnabled: false,
-      clientPingTimeout: this.opts.clientPingTimeoutMs ?? 5000,
-      installerOptions: { clientOptions: { slackApiUrl: this.apiUrl, retryConfig: { retries: 0 }, timeout: 15_000 } },
-      // A listener failed (the event could not be recorded): no ack, so Slack sends it again.
-      processEventErrorHandler: async ({ error }) => {
-        this.log.warn('a Slack event could not be recorded; leaving it unacked so Slack sends it again', { error: error.message });
-        return false;
+      botToken: this.opts.botToken,
+      apiUrl: this.apiUrl,
+      me,
+      command: this.opts.command ?? '/hermes',
+      clientPingTimeoutMs: this.opts.clientPingTimeoutMs ?? 5000,
+      connectTimeoutMs: this.opts.connectTimeoutMs ?? 30_000,
+      log: this.log,
+      signal,
+      onReady,
+      onInbound,
+      envelopes: {
+        message: (ev) => this.fromMessage(ev),
+        tap: async (body) => {
+          const e = tapEnvelope(body, this.cursor());
+          return e && { ...e, userName: await this.userName(e.userId) };
+        },
+        slash: async (body) => {
+          const e = slashEnvelope(body, this.cursor());
+          return { ...e, userName: await this.userName(e.userId) };
+        },
       },
     });
-    const app = new App({
-      receiver,
-      token: this.opts.botToken,
-      botUserId: me.botUserId,
-      ...(me.botId ? { botId: me.botId } : {}),
-      tokenVerificationEnabled: false,
-      clientOptions: { slackApiUrl: this.apiUrl, retryConfig: { retries: 0 } },
-      logger,
-    });
-    // Envelopes are built at once (name lookups run side by side, so one slow lookup does not delay the acks of
-    // the others) and recorded one at a time, in arrival order.
-    const record = (make: () => Promise<InboundEnvelope | undefined>): Promise<void> => {
-      const made = make();
-      const next = this.chain.then(async () => {
-        const e = await made;
-        if (e) await onInbound([e], e.cursor + 1);
-      });
-      this.chain = next.catch(() => {});
-      return next;
-    };
-    app.event('message', async ({ event }) => record(() => this.fromMessage(event as unknown as MessageEvent)));
-    app.event('app_mention', async ({ event }) => record(() => this.fromMessage(event as unknown as MessageEvent)));
-    app.action({ type: 'block_actions' }, async ({ body, ack }) => {
-      await record(async () => {
-        const e = tapEnvelope(body as unknown as BlockActionsBody, this.cursor());
-        return e && { ...e, userName: await this.userName(e.userId) };
-      });
-      await ack();
-    });
-    app.command(this.opts.command ?? '/hermes', async ({ body, ack }) => {
-      await record(async () => {
-        const e = slashEnvelope(body as unknown as SlashCommandBody, this.cursor());
-        return { ...e, userName: await this.userName(e.userId) };
-      });
-      await ack();
-    });
-    receiver.init({ processEvent: (ev: ReceiverEvent) => durableProcess(app, ev) } as unknown as App);
-
-    const client = receiver.client;
-    let lost: ((e: Error) => void) | undefined;
-    const closed = new Promise<never>((_, reject) => (lost = reject));
-    closed.catch(() => {});
-    let asked = '';
-    client.on('ws_message', (data: unknown) => {
-      // Remember why Slack asked us to go, for the status line.
-      try {
-        const m = JSON.parse(String(data));
-        if (m.type === 'disconnect') asked = ` (Slack asked to reconnect: ${m.reason})`;
-      } catch {
-        /* not JSON: bolt ignores it too */
-      }
-    });
-    client.on('disconnected', (err?: Error) => lost?.(new PlatformError(`Slack socket closed${asked}${err ? `: ${err.message}` : ''}`, 'transient')));
-    try {
-      const connectMs = this.opts.connectTimeoutMs ?? 30_000;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        app.start().catch((e: unknown) => {
-          throw this.startError(e);
-        }),
-        closed,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new PlatformError(`no hello from Slack within ${connectMs} ms`, 'transient')), connectMs))),
-      ]).finally(() => clearTimeout(timer));
-      if (signal.aborted) return;
-      onReady();
-      await Promise.race([closed, new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
-    } finally {
-      lost = undefined;
-      // Bounded: a peer that never completes the close handshake must not hold up a reconnect or a shutdown.
-      await Promise.race([client.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
-      client.removeAllListeners();
-    }
-  }
-
-  private startError(e: unknown): PlatformError {
-    const err = classifySlack(e);
-    if (/invalid_auth|not_authed|not_allowed_token_type|token_revoked/.test(err.message)) return new PlatformError(`SLACK_APP_TOKEN refused: ${err.message}`, 'permanent');
-    // apps.connections.open failing, or the WebSocket refusing: worth another try after the backoff.
-    return new PlatformError(`Slack Socket Mode connect failed: ${err.message}`, 'transient', err.retryAfter);
   }
 
   /** Remembers a thread the bot is in (the oldest are forgotten past a bound: a mention brings one back). */
@@ -355,19 +261,4 @@ export class SlackAdapter implements PlatformAdapter {
     if (!res.ok) throw new PlatformError(`Slack file download failed: HTTP ${res.status}`, res.status >= 500 ? 'transient' : 'permanent');
     return Buffer.from(await res.arrayBuffer());
   }
-}
-
-/**
- * Runs bolt's processing with the ack held back: listeners record the event, then the ack (with any response the
- * listener gave, e.g. for a slash command) goes out. A failure leaves the envelope unacked for Slack to resend.
- */
-export async function durableProcess(app: App, ev: ReceiverEvent): Promise<void> {
-  let response: unknown;
-  await app.processEvent({
-    ...ev,
-    ack: async (r?: unknown) => {
-      response = r;
-    },
-  });
-  await ev.ack(response as any);
 }

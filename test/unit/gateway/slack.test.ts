@@ -3,7 +3,7 @@ import { App } from '@slack/bolt';
 import { escapeSlack, markdownToMrkdwn } from '../../../server/gateway/slack/format';
 import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from '../../../server/gateway/slack/events';
 import { classifySlack } from '../../../server/gateway/slack/errors';
-import { durableProcess } from '../../../server/gateway/slack/adapter';
+import { durableProcess } from '../../../server/gateway/slack/socket';
 import { splitMessage } from '../../../server/gateway/split';
 
 /** No `<` or `&` in the output except the links we build and entities. */
