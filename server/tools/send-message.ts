@@ -16,7 +16,7 @@ const Args = z.object({
   target: z
     .string()
     .optional()
-    .describe('"telegram" (its home channel), "telegram:<chat_id>" or "telegram:<chat_id>:<topic_id>". Required for send.'),
+    .describe('"<platform>" (its home channel: "telegram", "slack"), "<platform>:<chat_id>" or "<platform>:<chat_id>:<topic or thread id>". Required for send.'),
   message: z.string().optional().describe('Markdown text to send. Required for send.'),
 });
 
