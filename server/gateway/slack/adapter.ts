@@ -32,7 +32,6 @@ export interface SlackOptions {
   clientPingTimeoutMs?: number;
   /** Giving up on a connection attempt that has not said hello after this long. */
   connectTimeoutMs?: number;
-  maxMessageLength?: number;
   log?: Logger;
 }
 
@@ -41,7 +40,7 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 export class SlackAdapter implements PlatformAdapter {
   readonly id = 'slack';
   readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false };
-  readonly maxMessageLength: number;
+  readonly maxMessageLength = SLACK_MAX_LENGTH;
   private readonly web: InstanceType<typeof webApi.WebClient>;
   private readonly apiUrl: string;
   private readonly log: Logger;
@@ -54,7 +53,6 @@ export class SlackAdapter implements PlatformAdapter {
   constructor(private readonly opts: SlackOptions) {
     this.apiUrl = (opts.apiUrl || 'https://slack.com/api/').replace(/\/*$/, '/');
     this.log = opts.log ?? silent;
-    this.maxMessageLength = opts.maxMessageLength ?? SLACK_MAX_LENGTH;
     this.web = new webApi.WebClient(opts.botToken, {
       slackApiUrl: this.apiUrl,
       // Retries belong to the outbox (durable, Retry-After honoured), not to a call sleeping in memory.
