@@ -261,6 +261,25 @@ describe('slack: a connection that breaks', () => {
     await g.host.kill('SIGTERM');
   }));
 
+  it('killed with -9 mid-turn and restarted: the interrupted message and those sent while down are each answered once', ownSlack(async () => {
+    const g = await startSlackGateway(slack, env.model, { env: { SLACK_ALLOWED_USERS: ALICE }, extra: '  busy_mode: queue\n', start: env.start });
+    env.model.script({ when: (b: any) => lastUserText(b) === 'msg-1', text: Array.from({ length: 40 }, () => 'x '), chunkDelayMs: 200 });
+    slack.userSends({ user: ALICE, text: 'msg-1' });
+    await slack.waitFor(() => env.model.chatRequests().some((r) => lastUserText(r.body) === 'msg-1'), 20_000, 'msg-1 reaching the model');
+    await g.host.kill('SIGKILL');
+    // Slack holds these until a connection is back.
+    slack.userSends({ user: ALICE, text: 'msg-2' });
+    slack.userSends({ user: ALICE, text: 'msg-3' });
+    const answer = (n: number) => ({ when: (b: any) => lastUserText(b) === `msg-${n}`, text: `answer-${n}` });
+    env.model.script(answer(1), answer(2), answer(3));
+    await startSlackGateway(slack, env.model, { home: g.home, env: { SLACK_ALLOWED_USERS: ALICE }, start: env.start });
+    await slack.waitFor(() => finals(DM).find((m) => m.text === 'answer-3'), 30_000, 'answer-3');
+    const texts = finals(DM).map((m) => m.text);
+    for (const n of [1, 2, 3]) expect(texts.filter((t) => t === `answer-${n}`)).toHaveLength(1);
+    const at = [1, 2, 3].map((n) => texts.indexOf(`answer-${n}`));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+  }));
+
   it('a socket that stops answering pings is replaced; the status shows it, and a message sent meanwhile is answered once', ownSlack(async () => {
     const g = await startSlackGateway(slack, env.model, { env: { SLACK_ALLOWED_USERS: ALICE }, start: env.start });
     const vs = await connectSocket(g.socket);
