@@ -2,7 +2,7 @@
 // the fake Slack (Web API + WebSocket), the scripted model answering. One gateway serves most tests; the ones that
 // break the connection or restart the host start their own.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { useE2E } from '../support/e2e-env';
@@ -39,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sharedHost?.kill('SIGTERM');
   await slack?.close();
+  rmSync(ws, { recursive: true, force: true });
 });
 beforeEach(() => slack.reset());
 
