@@ -67,7 +67,7 @@ export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Comma
       if (opts.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');
       else if (!st.running) process.stdout.write('the host on this HERMES_HOME runs without the gateway (start it with --gateway)\n');
       else {
-        if (!st.platforms.length) process.stdout.write('gateway running; no platform configured (set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)\n');
+        if (!st.platforms.length) process.stdout.write('gateway running; no platform configured (set TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, or SLACK_BOT_TOKEN + SLACK_APP_TOKEN)\n');
         for (const p of st.platforms)
           process.stdout.write(`${p.platform}: ${p.state} for ${age(p.since)}${p.lastError ? ` — last error: ${p.lastError}` : ''}${p.retryAt ? ` (retry in ${Math.max(0, Math.round((p.retryAt - Date.now()) / 1000))}s)` : ''}\n`);
         const o = st.outbox;

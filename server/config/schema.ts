@@ -180,6 +180,22 @@ export const GatewayConfig = z.looseObject({
       backfill_pages: int(1, 100).default(10),
     })
     .prefault({}),
+  slack: z
+    .looseObject({
+      enabled: z.boolean().default(true),
+      /** Web API base URL (tests, Slack-compatible servers); SLACK_API_URL overrides it. */
+      api_url: z.string().default(''),
+      allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
+      /** The slash command (from the app's manifest) that carries the gateway's commands: `/hermes status`. */
+      command: z.string().regex(/^\/[a-z0-9_-]+$/).default('/hermes'),
+      /** In channels, answer only when mentioned or in a thread the bot is in. */
+      require_mention: z.boolean().default(true),
+      /** Socket Mode: no pong for this long closes the socket and reconnects. */
+      client_ping_timeout_ms: int(500, 120_000).default(5000),
+      /** Socket Mode: a connection that has not said hello after this many seconds is retried. */
+      connect_timeout: int(1, 300).default(30),
+    })
+    .prefault({}),
   transcription: z
     .looseObject({
       /** An OpenAI-compatible endpoint with POST /audio/transcriptions; empty = voice messages are not transcribed. */

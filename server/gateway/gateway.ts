@@ -47,7 +47,7 @@ export class Gateway {
     this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
     this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p), this.links);
     this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'));
-    for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store })) this.adapters.set(a.id, a);
+    for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log: port.log })) this.adapters.set(a.id, a);
   }
 
   onStatus(l: (s: PlatformStatus) => void): () => void {

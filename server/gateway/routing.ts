@@ -34,13 +34,15 @@ export function isAllowed(policy: AccessPolicy, userId: string, paired: (userId:
 
 /**
  * The conversation a message continues. A DM is one conversation per chat (per topic when the DM has topics);
- * in a group each user has their own by default (`group_sessions_per_user`); a forum topic is shared by everyone
- * in it, like a thread.
+ * in a group each user has their own by default (`group_sessions_per_user`); a forum topic, or a thread in a group or
+ * channel, is shared by everyone in it.
  */
 export function sessionKey(e: InboundEnvelope, opts: { groupSessionsPerUser: boolean }): string {
   const base = `${e.platform}:${e.chatType}:${e.chatId}`;
   if (e.chatType === 'dm') return e.threadId ? `${base}:${e.threadId}` : base;
   if (e.chatType === 'forum') return `${base}:${e.threadId ?? 'general'}`;
+  // A thread in a group or channel (Slack thread_ts) is one conversation, shared like a forum topic.
+  if (e.threadId) return `${base}:${e.threadId}`;
   return opts.groupSessionsPerUser ? `${base}:u${e.userId}` : base;
 }
 

@@ -16,7 +16,7 @@ const Args = z.object({
   target: z
     .string()
     .optional()
-    .describe('A connected platform: "<platform>" (its home channel, e.g. "discord"), "<platform>:<chat_id>" (e.g. "discord:123…" for a channel, thread or DM) or "telegram:<chat_id>:<topic_id>". Required for send.'),
+    .describe('A connected platform: "<platform>" (its home channel: "telegram", "discord", "slack"), "<platform>:<chat_id>" (a chat, channel, thread or DM) or "<platform>:<chat_id>:<topic or thread id>". Required for send.'),
   message: z.string().optional().describe('Markdown text to send. Required for send.'),
 });
 

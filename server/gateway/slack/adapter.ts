@@ -1,0 +1,262 @@
+// Slack through @slack/bolt in Socket Mode. Inbound: bolt's SocketModeReceiver and listeners; outbound: a Web API
+// client of our own (sends work while the socket is down). The Web API base is configurable (SLACK_API_URL or
+// gateway.slack.api_url) for tests and Slack-compatible servers; it also carries apps.connections.open, which
+// hands out the WebSocket URL.
+//
+// Receiving (Socket Mode, acks, reconnects) lives in socket.ts; this file is the Web API side and the mapping.
+import { webApi } from '@slack/bolt';
+import { PlatformError, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
+import type { Logger } from '../../util/log';
+import { markdownToMrkdwn, escapeSlack } from './format';
+import { classifySlack } from './errors';
+import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from './events';
+import { boltLogger, runSocketMode } from './socket';
+
+/** Slack accepts 40,000 characters of text; Hermes keeps a margin below it. */
+export const SLACK_MAX_LENGTH = 39_000;
+/** A Block Kit section's text is limited to 3,000 characters. */
+const SECTION_LIMIT = 3000;
+const NAME_LOOKUP_MS = 1500;
+const MAX_THREADS = 10_000;
+
+export interface SlackOptions {
+  botToken: string;
+  appToken: string;
+  /** Web API base, e.g. https://slack.com/api/ (a trailing slash is added). */
+  apiUrl?: string;
+  /** The slash command that carries the gateway's commands. */
+  command?: string;
+  /** In channels, answer only when mentioned (or in a thread the bot is already in). */
+  requireMention?: boolean;
+  /** Missing pongs for this long close the socket (bolt's clientPingTimeout). */
+  clientPingTimeoutMs?: number;
+  /** Giving up on a connection attempt that has not said hello after this long. */
+  connectTimeoutMs?: number;
+  log?: Logger;
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as Logger;
+
+export class SlackAdapter implements PlatformAdapter {
+  readonly id = 'slack';
+  readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false };
+  readonly maxMessageLength = SLACK_MAX_LENGTH;
+  private readonly web: InstanceType<typeof webApi.WebClient>;
+  private readonly apiUrl: string;
+  private readonly log: Logger;
+  private me: { botUserId: string; botId?: string } | undefined;
+  private readonly names = new Map<string, string>();
+  /** Channel threads the bot takes part in: a message there needs no new mention. */
+  private readonly threads = new Set<string>();
+  private lastCursor = 0;
+
+  constructor(private readonly opts: SlackOptions) {
+    this.apiUrl = (opts.apiUrl || 'https://slack.com/api/').replace(/\/*$/, '/');
+    this.log = opts.log ?? silent;
+    this.web = new webApi.WebClient(opts.botToken, {
+      slackApiUrl: this.apiUrl,
+      // Retries belong to the outbox (durable, Retry-After honoured), not to a call sleeping in memory.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 30_000,
+      logger: boltLogger(this.log),
+    });
+  }
+
+  measure(text: string): number {
+    return text.length;
+  }
+
+  format(markdown: string): string {
+    return markdownToMrkdwn(markdown);
+  }
+
+  /** Slack keeps no stream position we could resume from: unacked envelopes are simply sent again. */
+  setCursor(): void {}
+
+  /** A cursor for the inbound log: increasing, so the gateway's offset bookkeeping stays meaningful. */
+  private cursor(): number {
+    this.lastCursor = Math.max(this.lastCursor + 1, Date.now());
+    return this.lastCursor;
+  }
+
+  private async identity(): Promise<{ botUserId: string; botId?: string }> {
+    try {
+      const r = await this.web.auth.test();
+      this.me = { botUserId: String(r.user_id), ...(r.bot_id ? { botId: String(r.bot_id) } : {}) };
+      return this.me;
+    } catch (e) {
+      const err = classifySlack(e);
+      // A revoked or wrong bot token does not get better by retrying.
+      if (/invalid_auth|not_authed|account_inactive|token_revoked/.test(err.message)) throw new PlatformError(`SLACK_BOT_TOKEN refused: ${err.message}`, 'permanent');
+      throw err;
+    }
+  }
+
+  /** The user's display name (cached); the id when Slack does not answer quickly — the ack must not wait. */
+  private async userName(id: string): Promise<string> {
+    const hit = this.names.get(id);
+    if (hit) return hit;
+    const lookup = this.web.users
+      .info({ user: id })
+      .then((r) => {
+        const u = r.user as { name?: string; real_name?: string; profile?: { display_name?: string; real_name?: string } } | undefined;
+        const name = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name || id;
+        this.names.set(id, name);
+        return name;
+      })
+      .catch(() => id);
+    return Promise.race([lookup, new Promise<string>((r) => setTimeout(() => r(id), NAME_LOOKUP_MS).unref())]);
+  }
+
+  async run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void): Promise<void> {
+    const me = await this.identity();
+    await runSocketMode({
+      appToken: this.opts.appToken,
+      botToken: this.opts.botToken,
+      apiUrl: this.apiUrl,
+      me,
+      command: this.opts.command ?? '/hermes',
+      clientPingTimeoutMs: this.opts.clientPingTimeoutMs ?? 5000,
+      connectTimeoutMs: this.opts.connectTimeoutMs ?? 30_000,
+      log: this.log,
+      signal,
+      onReady,
+      onInbound,
+      envelopes: {
+        message: (ev) => this.fromMessage(ev),
+        tap: async (body) => {
+          const e = tapEnvelope(body, this.cursor());
+          return e && { ...e, userName: await this.userName(e.userId) };
+        },
+        slash: async (body) => {
+          const e = slashEnvelope(body, this.cursor());
+          return { ...e, userName: await this.userName(e.userId) };
+        },
+      },
+    });
+  }
+
+  /** Remembers a thread the bot is in (the oldest are forgotten past a bound: a mention brings one back). */
+  private joinThread(chatId: string, threadTs: string): void {
+    const key = `${chatId}:${threadTs}`;
+    this.threads.delete(key);
+    this.threads.add(key);
+    if (this.threads.size > MAX_THREADS) this.threads.delete(this.threads.values().next().value!);
+  }
+
+  private async fromMessage(ev: MessageEvent): Promise<InboundEnvelope | undefined> {
+    const e = messageEnvelope(ev, this.me ?? { botUserId: '' }, this.cursor(), (c, t) => this.threads.has(`${c}:${t}`));
+    if (!e) return undefined;
+    if (this.opts.requireMention === false && e.chatType !== 'dm') e.mentioned = true;
+    // A mention in a channel starts (or joins) the bot's thread there.
+    if (e.chatType !== 'dm' && e.threadId && (e.mentioned || e.replyTo?.fromBot)) this.joinThread(e.chatId, e.threadId);
+    e.userName = await this.userName(e.userId);
+    return e;
+  }
+
+  /** Text and Block Kit for a message: buttons become an actions block under the text's sections. */
+  private payload(text: string, opts?: SendOptions): Record<string, unknown> {
+    // Slack reads & < > as markup everywhere; formatted text was escaped by format(), plain text is escaped here.
+    const body = opts?.formatted ? text : escapeSlack(text);
+    const out: Record<string, unknown> = { text: body, mrkdwn: !!opts?.formatted };
+    if (opts?.buttons?.length) {
+      // Plain text goes into plain_text sections as is (Slack shows it literally there); mrkdwn as formatted.
+      const src = opts.formatted ? body : text;
+      const sections: unknown[] = [];
+      for (let i = 0; i < src.length && sections.length < 40; i += SECTION_LIMIT) {
+        const part = src.slice(i, i + SECTION_LIMIT);
+        sections.push({ type: 'section', text: opts.formatted ? { type: 'mrkdwn', text: part } : { type: 'plain_text', text: part, emoji: true } });
+      }
+      const elements = opts.buttons.flat().map((b, i) => ({
+        type: 'button',
+        action_id: `hermes_${i}`,
+        text: { type: 'plain_text', text: b.text.slice(0, 75), emoji: true },
+        value: b.data,
+        ...(/deny/i.test(b.text) ? { style: 'danger' } : i === 0 ? { style: 'primary' } : {}),
+      }));
+      out.blocks = [...sections, { type: 'actions', block_id: 'hermes_actions', elements }];
+    }
+    return out;
+  }
+
+  async send(chatId: string, text: string, opts?: SendOptions): Promise<{ messageId: string }> {
+    try {
+      const r = await this.web.chat.postMessage({
+        channel: chatId,
+        ...(this.payload(text, opts) as { text: string }),
+        ...(opts?.threadId ? { thread_ts: opts.threadId } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (opts?.threadId) this.joinThread(chatId, opts.threadId);
+      return { messageId: String(r.ts) };
+    } catch (e) {
+      throw classifySlack(e);
+    }
+  }
+
+  async edit(chatId: string, messageId: string, text: string, opts?: SendOptions): Promise<void> {
+    try {
+      // Without buttons the blocks are cleared: an answered approval loses its buttons.
+      await this.web.chat.update({ channel: chatId, ts: messageId, blocks: [], ...(this.payload(text, opts) as { text: string }) });
+    } catch (e) {
+      throw classifySlack(e);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    try {
+      await this.web.chat.delete({ channel: chatId, ts: messageId });
+    } catch (e) {
+      throw classifySlack(e);
+    }
+  }
+
+  /** Slack's upload flow: files.getUploadURLExternal, the bytes to that URL, files.completeUploadExternal. */
+  async sendFile(chatId: string, name: string, data: Buffer, opts?: { threadId?: string; caption?: string }): Promise<{ messageId: string }> {
+    try {
+      const r = await this.web.filesUploadV2({
+        channel_id: chatId,
+        file: data,
+        filename: name,
+        ...(opts?.threadId ? { thread_ts: opts.threadId } : {}),
+        ...(opts?.caption ? { initial_comment: escapeSlack(opts.caption) } : {}),
+      } as Parameters<typeof this.web.filesUploadV2>[0]);
+      // A file share has no message ts of its own in the answer; the file id names it.
+      const done = (r as { files?: { files?: { id?: string }[] }[] }).files?.[0]?.files?.[0]?.id;
+      return { messageId: done ?? name };
+    } catch (e) {
+      throw classifySlack(e);
+    }
+  }
+
+  /** Bots cannot show "typing…" in Slack (that was the retired RTM API). */
+  async typing(): Promise<void> {}
+
+  /** Slack has no answer to a tap: the answer goes to the user who tapped, as a message only they see. */
+  async answerCallback(callbackId: string, text: string): Promise<void> {
+    const c = decodeCallbackId(callbackId);
+    if (!c) return;
+    try {
+      await this.web.chat.postEphemeral({ channel: c.channel, user: c.user, text: escapeSlack(text), ...(c.threadTs ? { thread_ts: c.threadTs } : {}) });
+    } catch (e) {
+      throw classifySlack(e);
+    }
+  }
+
+  /** Slack's slash commands live in the app's manifest; the gateway's commands ride on one of them (`/hermes`). */
+  async setCommands(): Promise<void> {}
+
+  async downloadFile(url: string): Promise<Buffer> {
+    // The bot token goes only to Slack's own file hosts (or the configured API server), never to any URL a
+    // message happens to carry.
+    const u = new URL(url);
+    const api = new URL(this.apiUrl);
+    if (!(u.origin === api.origin || /^files(-[a-z]+)?\.slack\.com$/.test(u.hostname)) || (u.protocol !== 'https:' && u.origin !== api.origin))
+      throw new PlatformError(`refusing to fetch ${u.origin} with the bot token`, 'permanent');
+    const res = await fetch(u, { headers: { authorization: `Bearer ${this.opts.botToken}` } });
+    if (!res.ok) throw new PlatformError(`Slack file download failed: HTTP ${res.status}`, res.status >= 500 ? 'transient' : 'permanent');
+    return Buffer.from(await res.arrayBuffer());
+  }
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { App } from '@slack/bolt';
+import { escapeSlack, markdownToMrkdwn } from '../../../server/gateway/slack/format';
+import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from '../../../server/gateway/slack/events';
+import { classifySlack } from '../../../server/gateway/slack/errors';
+import { durableProcess } from '../../../server/gateway/slack/socket';
+import { splitMessage } from '../../../server/gateway/split';
+
+/** No `<` or `&` in the output except the links we build and entities. */
+const safe = (s: string) => s.replace(/<https?:\/\/[^|>\s]+(\|[^>]*)?>/g, '').replace(/&(amp|lt|gt);/g, '');
+
+describe('markdown → mrkdwn', () => {
+  it('escapes & < > everywhere, inside code too, so model text cannot mention or broadcast', () => {
+    const out = markdownToMrkdwn('Tell <!channel> & <@U123> about `a<b>&c`\n```\nif (a < b && c > d) {}\n```');
+    expect(out).toContain('&lt;!channel&gt; &amp; &lt;@U123&gt;');
+    expect(out).toContain('`a&lt;b&gt;&amp;c`');
+    expect(out).toContain('if (a &lt; b &amp;&amp; c &gt; d) {}');
+    expect(safe(out)).not.toMatch(/[<&]/);
+    expect(escapeSlack('<&>')).toBe('&lt;&amp;&gt;');
+  });
+
+  it('bold, italics, strike, headings and lists in Slack syntax; emphasis inside code is left alone', () => {
+    expect(markdownToMrkdwn('**bold** and *it* and _it2_ and ~~gone~~')).toBe('*bold* and _it_ and _it2_ and ~gone~');
+    expect(markdownToMrkdwn('## Title **x**\n- one\n* two')).toBe('*Title x*\n• one\n• two');
+    expect(markdownToMrkdwn('`**not bold**`')).toBe('`**not bold**`');
+    expect(markdownToMrkdwn('a * b * c')).toBe('a * b * c');
+  });
+
+  it('links become <url|text> with & escaped in the URL; a bare link stays clickable', () => {
+    expect(markdownToMrkdwn('see [the docs](https://x.dev/a?b=1&c=2) now')).toBe('see <https://x.dev/a?b=1&amp;c=2|the docs> now');
+    expect(markdownToMrkdwn('[x|y](https://x.dev/p|q)')).toBe('<https://x.dev/p%7Cq|x¦y>');
+    expect(markdownToMrkdwn('[https://x.dev](https://x.dev)')).toBe('<https://x.dev>');
+  });
+
+  it('code blocks drop the language tag and keep their content verbatim; an unclosed block is still code', () => {
+    expect(markdownToMrkdwn('```python\nprint("*hi*")\n```')).toBe('```\nprint("*hi*")\n```');
+    expect(markdownToMrkdwn('text\n```js\nlet a = 1;')).toBe('text\n```\nlet a = 1;\n```');
+    expect(markdownToMrkdwn('~~~\nx\n~~~')).toBe('```\nx\n```');
+  });
+
+  it('each part of a split reply converts on its own into balanced code blocks', () => {
+    const code = Array.from({ length: 400 }, (_, i) => `row ${i} <x>`).join('\n');
+    const parts = splitMessage(`intro\n\`\`\`sh\n${code}\n\`\`\`\nend`, 2000).map(markdownToMrkdwn);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const p of parts) {
+      expect((p.match(/```/g) ?? []).length % 2).toBe(0);
+      expect(p).not.toContain('```sh');
+    }
+  });
+});
+
+const me = { botUserId: 'UBOT', botId: 'BBOT' };
+const msg = (o: Partial<MessageEvent>): MessageEvent => ({ type: 'message', channel: 'D1', channel_type: 'im', user: 'U1', text: 'hi', ts: '100.1', ...o });
+const never = () => false;
+
+describe('Slack events → envelopes', () => {
+  it('a DM is one conversation; a thread in it is another; text is unescaped', () => {
+    expect(messageEnvelope(msg({ text: 'a &lt;b&gt; &amp; c' }), me, 1, never)).toMatchObject({ chatId: 'D1', chatType: 'dm', messageId: '100.1', text: 'a <b> & c', mentioned: false });
+    expect(messageEnvelope(msg({}), me, 1, never)!.threadId).toBeUndefined();
+    expect(messageEnvelope(msg({ ts: '101.1', thread_ts: '100.1' }), me, 1, never)!.threadId).toBe('100.1');
+  });
+
+  it('in a channel the conversation is the thread; the mention is removed; a known thread needs no new mention', () => {
+    const root = messageEnvelope(msg({ channel: 'C1', channel_type: 'channel', text: '<@UBOT> deploy it' }), me, 1, never)!;
+    expect(root).toMatchObject({ chatType: 'channel', threadId: '100.1', text: 'deploy it', mentioned: true });
+    const follow = messageEnvelope(msg({ channel: 'C1', channel_type: 'channel', ts: '102.1', thread_ts: '100.1', text: 'and test' }), me, 1, (c, t) => c === 'C1' && t === '100.1')!;
+    expect(follow).toMatchObject({ mentioned: false, replyTo: { messageId: '100.1', fromBot: true }, threadId: '100.1' });
+    expect(messageEnvelope(msg({ channel: 'C1', channel_type: 'channel', ts: '102.1', thread_ts: '100.1' }), me, 1, never)!.replyTo).toBeUndefined();
+    expect(messageEnvelope({ ...msg({ channel: 'G1', text: '<@UBOT|hermes> yo' }), type: 'app_mention', channel_type: undefined }, me, 1, never)).toMatchObject({ chatType: 'group', mentioned: true, text: 'yo' });
+  });
+
+  it('the bot itself, other bots, edits and joins are not messages for the agent', () => {
+    expect(messageEnvelope(msg({ user: 'UBOT' }), me, 1, never)).toBeUndefined();
+    expect(messageEnvelope(msg({ bot_id: 'B9' }), me, 1, never)).toBeUndefined();
+    expect(messageEnvelope(msg({ subtype: 'message_changed' }), me, 1, never)).toBeUndefined();
+    expect(messageEnvelope(msg({ subtype: 'channel_join' }), me, 1, never)).toBeUndefined();
+    expect(messageEnvelope(msg({ subtype: 'file_share', files: [{ id: 'F1', name: 'a.png', mimetype: 'image/png', url_private_download: 'https://files.slack.com/a.png' }] }), me, 1, never)!.attachments).toEqual([
+      { kind: 'photo', fileId: 'https://files.slack.com/a.png', fileName: 'a.png', mimeType: 'image/png' },
+    ]);
+  });
+
+  it('/hermes <cmd> is the command /<cmd>; bare /hermes is /help', () => {
+    const base = { command: '/hermes', user_id: 'U1', channel_id: 'D1', trigger_id: 't1' };
+    expect(slashEnvelope({ ...base, text: 'approve session' }, 1)).toMatchObject({ text: '/approve session', messageId: 'cmd:t1', chatType: 'dm', mentioned: true });
+    expect(slashEnvelope({ ...base, text: '' }, 1).text).toBe('/help');
+    expect(slashEnvelope({ ...base, text: '/model gpt-x' }, 1).text).toBe('/model gpt-x');
+  });
+
+  it('a tap carries what answering it needs in its callback id', () => {
+    const e = tapEnvelope(
+      { type: 'block_actions', trigger_id: 'tr1', user: { id: 'U1', name: 'al' }, channel: { id: 'C1' }, message: { ts: '5.5', thread_ts: '4.4' }, actions: [{ action_id: 'hermes_0', value: 'ea:once:abc' }] },
+      1,
+    )!;
+    expect(e.callback).toMatchObject({ data: 'ea:once:abc', messageId: '5.5' });
+    expect(decodeCallbackId(e.callback!.id)).toEqual({ trigger: 'tr1', channel: 'C1', user: 'U1', threadTs: '4.4' });
+    expect(tapEnvelope({ type: 'block_actions', trigger_id: 't', user: { id: 'U1' }, actions: [] }, 1)).toBeUndefined();
+  });
+});
+
+describe('Slack failures → delivery decisions', () => {
+  it('rate limits wait, outages retry, refusals fail, a cut connection is ambiguous', () => {
+    expect(classifySlack({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 })).toMatchObject({ kind: 'transient', retryAfter: 7 });
+    expect(classifySlack({ code: 'slack_webapi_http_error', statusCode: 502 }).kind).toBe('transient');
+    expect(classifySlack({ code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }).kind).toBe('permanent');
+    expect(classifySlack({ code: 'slack_webapi_platform_error', data: { error: 'invalid_blocks' } }).kind).toBe('format');
+    expect(classifySlack({ code: 'slack_webapi_platform_error', data: { error: 'ratelimited' } }).kind).toBe('transient');
+    expect(classifySlack({ code: 'slack_webapi_request_error', original: { cause: { code: 'ECONNREFUSED' } } }).kind).toBe('transient');
+    expect(classifySlack({ code: 'slack_webapi_request_error', original: { cause: { code: 'UND_ERR_SOCKET' } } }).kind).toBe('ambiguous');
+  });
+});
+
+describe('file downloads', () => {
+  it('the bot token goes only to Slack file hosts or the configured API origin', async () => {
+    const { SlackAdapter } = await import('../../../server/gateway/slack/adapter');
+    const a = new SlackAdapter({ botToken: 'xoxb-unit', appToken: 'xapp-unit', apiUrl: 'http://127.0.0.1:9/api/' });
+    await expect(a.downloadFile('https://evil.example/files/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
+    await expect(a.downloadFile('http://files.slack.com/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
+    await expect(a.downloadFile('https://files.slack.com.evil.example/F1')).rejects.toThrow(/refusing to fetch/);
+  });
+});
+
+describe('record, then ack', () => {
+  const app = () =>
+    new App({
+      receiver: { init() {}, start: async () => {}, stop: async () => {} },
+      token: 'xoxb-unit',
+      botId: 'BBOT',
+      botUserId: 'UBOT',
+      tokenVerificationEnabled: false,
+    });
+  const body = { type: 'event_callback', team_id: 'T1', event: { type: 'message', channel: 'D1', channel_type: 'im', user: 'U1', text: 'hi', ts: '1.1' } };
+
+  it('the ack goes out only after bolt’s listeners have recorded the event', async () => {
+    const order: string[] = [];
+    const a = app();
+    a.event('message', async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('recorded');
+    });
+    await durableProcess(a, { body, ack: async () => void order.push('acked') } as any);
+    expect(order).toEqual(['recorded', 'acked']);
+  });
+
+  it('a listener that fails leaves the envelope unacked (Slack sends it again)', async () => {
+    let acked = false;
+    const a = app();
+    a.error(async (e) => {
+      throw e;
+    });
+    a.event('message', async () => {
+      throw new Error('disk full');
+    });
+    await expect(durableProcess(a, { body, ack: async () => void (acked = true) } as any)).rejects.toThrow(/disk full/);
+    expect(acked).toBe(false);
+  });
+
+  it('a slash command’s ack carries the listener’s response', async () => {
+    let sent: unknown;
+    const a = app();
+    a.command('/hermes', async ({ ack }) => ack({ text: 'on it' } as any));
+    await durableProcess(a, { body: { command: '/hermes', text: 'status', user_id: 'U1', channel_id: 'D1', team_id: 'T1', trigger_id: 't' }, ack: async (r: unknown) => void (sent = r) } as any);
+    expect(sent).toEqual({ text: 'on it' });
+  });
+});
