@@ -72,6 +72,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
 
   try {
     const client = modelClientFor(deps, config, input.model);
+    await deps.registry.settled();
     const { tools } = deps.registry.active({ config, env: deps.env() }, input.policy.toolsets);
     const toolMap = new Map<string, Tool>(tools.map((t) => [t.name, t]));
     const toolDefs = tools.map((t) => deps.registry.schema(t));

@@ -14,6 +14,7 @@ import * as workspace from './workspace';
 import * as commands from './commands';
 import * as approvals from './approvals';
 import * as gateway from './gateway';
+import * as mcp from './mcp';
 
 export * from './common';
 export * from './items';
@@ -28,6 +29,7 @@ export * from './commands';
 export * from './approvals';
 export * from './templates';
 export * from './gateway';
+export * from './mcp';
 export * from './bridge';
 export * from './follow';
 
@@ -68,6 +70,7 @@ export const clientRequests = {
   'pairing/list': m(Empty, gateway.PairingListResult),
   'pairing/approve': m(gateway.PairingApproveParams, gateway.PairingApproveResult),
   'pairing/revoke': m(gateway.PairingRevokeParams, gateway.PairingRevokeResult),
+  'mcp/status': m(Empty, mcp.McpStatusResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -98,6 +101,7 @@ export const serverNotifications = {
   'context/changed': workspace.ContextChangedNotification,
   'config/changed': config.ConfigChangedNotification,
   'gateway/statusChanged': gateway.GatewayStatusChangedNotification,
+  'mcp/statusChanged': mcp.McpStatusChangedNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
@@ -126,4 +130,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway };
+export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway, mcp };

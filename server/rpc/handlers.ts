@@ -17,6 +17,7 @@ import type { ClientConnection, Handlers } from './connection';
 import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 import { approvalHandlers } from './approval-handlers';
 import { gatewayHandlers } from '../gateway';
+import { mcpHandlers } from '../mcp';
 import { setWorkspaceTrusted } from '../context';
 
 function folderPath(f: string | { uri: string }): string {
@@ -38,6 +39,7 @@ export function createHandlers(host: Host): Handlers {
     ...workspaceHandlers(host, rootOf),
     ...approvalHandlers(host),
     ...gatewayHandlers(host),
+    ...mcpHandlers(host),
     initialize(p, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';

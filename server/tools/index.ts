@@ -21,6 +21,7 @@ import { createSkillManageTool, createSkillsListTool, createSkillViewTool } from
 import { SkillsService, bundledSkillsDir } from '../skills/service';
 import { createSendMessageTool } from './send-message';
 import { gatewayOf } from '../gateway';
+import { installMcp } from '../mcp';
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -87,4 +88,6 @@ export function installTools(host: Host): void {
   r.register(createSkillsListTool({ skills }));
   r.register(createSkillViewTool({ skills, secrets: { store: (name, value) => host.setSecret(name, value) } }));
   r.register(createSkillManageTool({ skills }));
+  // Last: MCP tool names are chosen around the built-in ones.
+  installMcp(host);
 }
