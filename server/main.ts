@@ -12,6 +12,7 @@ import { createLogger } from './util/log';
 import { skillsCommand } from './cli/skills';
 import { approvalsCommand } from './cli/approvals';
 import { gatewayCommand, pairingCommand } from './cli/gateway';
+import { mcpCommand } from './cli/mcp';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -273,6 +274,7 @@ program.addCommand(skillsCommand(home, fail));
 program.addCommand(approvalsCommand(home, fail));
 program.addCommand(gatewayCommand(home, fail));
 program.addCommand(pairingCommand(home, fail));
+program.addCommand(mcpCommand(home, fail));
 
 program
   .command('import')
