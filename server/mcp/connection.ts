@@ -6,6 +6,7 @@ import { appendFileSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../util/log';
+import type { McpServerStatus } from '../protocol/mcp';
 import { addSecretValue, redact } from '../util/redact';
 import { VERSION } from '../version';
 import { interpolate, transportOf, type McpServerConfig } from './config';
@@ -19,23 +20,7 @@ export interface McpToolDef {
   inputSchema: Record<string, unknown>;
 }
 
-export interface McpServerStatus {
-  name: string;
-  transport: 'stdio' | 'http' | 'sse';
-  state: McpState;
-  since: number;
-  lastError?: string;
-  retryAt?: number;
-  /** Tools offered to the model (after include/exclude). */
-  tools: number;
-  resources: boolean;
-  prompts: boolean;
-  /** Successful reconnects since the host started it. */
-  restarts: number;
-  /** Calls short-circuit until then (the circuit breaker is open). */
-  breakerUntil?: number;
-  pid?: number;
-}
+export type { McpServerStatus };
 
 /** A call that could not reach the server; its message is what the model reads. */
 export class McpDownError extends Error {}

@@ -21,5 +21,6 @@ export const McpServerStatus = z.object({
   /** stdio: the server's process id while it is connected. */
   pid: z.number().int().optional(),
 });
+export type McpServerStatus = z.infer<typeof McpServerStatus>;
 export const McpStatusResult = z.object({ servers: z.array(McpServerStatus) });
 export const McpStatusChangedNotification = McpServerStatus;
