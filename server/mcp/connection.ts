@@ -7,7 +7,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../util/log';
 import type { McpServerStatus } from '../protocol/mcp';
-import { addSecretValue, redact } from '../util/redact';
+import { addSecretValue, addSecretsFromEnv, redact } from '../util/redact';
 import { VERSION } from '../version';
 import { interpolate, transportOf, type McpServerConfig } from './config';
 import { serverEnv } from './env';
@@ -98,19 +98,28 @@ export class McpConnection {
   }
 
   /** Resolves once the server is ready, or rejects when `ms` pass first. */
-  async connected(ms = this.cfg.connect_timeout * 1000): Promise<void> {
+  async connected(ms = this.cfg.connect_timeout * 1000, signal?: AbortSignal): Promise<void> {
     if (this.state === 'ready') return;
     await new Promise<void>((resolve, reject) => {
-      const done = () => {
+      const end = () => {
         clearTimeout(t);
         this.waiters.delete(done);
+        signal?.removeEventListener('abort', aborted);
+      };
+      const done = () => {
+        end();
         resolve();
       };
+      const aborted = () => {
+        end();
+        reject(new Error('interrupted while the MCP server was starting'));
+      };
       const t = setTimeout(() => {
-        this.waiters.delete(done);
+        end();
         reject(new McpDownError(this.downMessage()));
       }, ms);
       this.waiters.add(done);
+      signal?.addEventListener('abort', aborted, { once: true });
     });
   }
 
@@ -132,20 +141,27 @@ export class McpConnection {
     if (this.state === 'disabled') throw new McpDownError(`MCP server ${this.name} is disabled (mcp_servers.${this.name}.enabled is false).`);
     if (this.state === 'stopped') throw new McpDownError(`MCP server ${this.name} is not running.`);
     if (this.breakerUntil > Date.now()) throw new McpDownError(this.downMessage());
-    if (this.state === 'starting') await this.connected();
+    if (this.state === 'starting') await this.connected(undefined, signal);
     const client = this.client;
     if (this.state !== 'ready' || !client) throw new McpDownError(this.downMessage());
     const gen = this.generation;
+    // A signal of its own per request: the SDK leaves its abort listener on the signal it is given, and the turn's
+    // signal serves every call of the turn.
+    const own = new AbortController();
+    const onAbort = () => own.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const r = await fn(client, { timeout: this.cfg.timeout * 1000, signal });
+      const r = await fn(client, { timeout: this.cfg.timeout * 1000, signal: own.signal });
       this.callFailures = 0;
       return r;
     } catch (e) {
       if (signal?.aborted) throw e;
-      const err = e as { code?: unknown; message?: string };
+      const err = e as { code?: unknown; name?: string };
       const timedOut = err.code === -32001;
-      // Any other JSON-RPC error is the server answering: it is alive, the request was just refused.
-      if (typeof err.code === 'number' && err.code !== -32000 && !timedOut) throw e;
+      // A JSON-RPC error from the server (McpError other than "connection closed"/timeout) is the server answering:
+      // it is alive, the request was just refused. HTTP errors (an expired session's 404, a 502) and network
+      // errors mean the connection is gone.
+      if (err.name === 'McpError' && err.code !== -32000 && !timedOut) throw e;
       this.callFailures++;
       const why = timedOut ? `${what} timed out after ${this.cfg.timeout} s` : `${what} failed: ${describe(e)}`;
       if (this.callFailures >= BREAKER_THRESHOLD) {
@@ -158,6 +174,8 @@ export class McpConnection {
         this.emit();
       }
       throw new McpDownError(this.downMessage(why));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -291,6 +309,8 @@ export class McpConnection {
       const own = Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, I(v)]));
       if (missing.size) throw new Error(`${[...missing].join(', ')} not set (named as \${…} in mcp_servers.${this.name})`);
       for (const v of used) addSecretValue(v);
+      // A key written into the config as is (GITHUB_TOKEN: ghp_…) is as secret as one taken from the environment.
+      addSecretsFromEnv(own);
       const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
       const transport = new StdioClientTransport({ command, args, env: serverEnv(env, own), cwd: cfg.cwd ? I(cfg.cwd) : undefined, stderr: 'pipe' });
       this.stderrTail = [];
