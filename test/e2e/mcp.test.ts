@@ -94,12 +94,7 @@ async function turn(...steps: Step[]): Promise<string[]> {
 
 const offered = () => (model.chatRequests().at(-1)!.body.tools ?? []) as unknown as { function: { name: string; parameters: any } }[];
 
-beforeAll(async () => {
-  model = await ScriptedModelServer.start();
-  home = tempHome();
-  ws = mkdtempSync(join(tmpdir(), 'hermes-mcp-ws-'));
-  flag = join(ws, '..', `${ws.split('/').pop()}.fail-flag`);
-  port = await freePort();
+async function startHttpServer(): Promise<void> {
   httpServer = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((res, rej) => {
     const t = setTimeout(() => rej(new Error('server-everything streamableHttp did not start')), 20_000);
@@ -111,6 +106,15 @@ beforeAll(async () => {
       }
     });
   });
+}
+
+beforeAll(async () => {
+  model = await ScriptedModelServer.start();
+  home = tempHome();
+  ws = mkdtempSync(join(tmpdir(), 'hermes-mcp-ws-'));
+  flag = join(ws, '..', `${ws.split('/').pop()}.fail-flag`);
+  port = await freePort();
+  await startHttpServer();
   writeTestConfig(home, model.baseURL, serversYaml({ withFs: true, faultTimeout: 1, port }));
   host = startHost({ home, env: { MCP_HOST_VALUE: 'from-host-value-123', HOST_SECRET_TOKEN: 'tok-should-not-leak-xyz' }, cwd: ws });
   await host.client.initialize({ approvals: false, workspace: ws });
@@ -215,6 +219,20 @@ describe('MCP client', () => {
     expect(back.pid).not.toBe(before.pid);
     const results = await turn({ toolCalls: [{ name: 'mcp_everything_echo', arguments: { message: 'after restart' } }] }, { text: 'ok' });
     expect(results[0]).toContain('Echo: after restart');
+  });
+
+  it('an HTTP server that goes away is reported on the next call and reconnected once it is back', async () => {
+    const t0 = Date.now();
+    const gone = new Promise((r) => httpServer.once('exit', r));
+    httpServer.kill('SIGKILL');
+    await gone;
+    let results = await turn({ toolCalls: [{ name: 'mcp_web_echo', arguments: { message: 'anyone?' } }] }, { text: 'ok' });
+    expect(results[0]).toMatch(/^MCP server web is down: tools\/call echo failed: .*(fetch failed|ECONNREFUSED)/);
+    await waitStatus('web', (s) => s.state === 'backoff' || s.state === 'failed', t0);
+    await startHttpServer();
+    await waitStatus('web', (s) => s.state === 'ready' && s.restarts === 1, t0, 30_000);
+    results = await turn({ toolCalls: [{ name: 'mcp_web_echo', arguments: { message: 'back again' } }] }, { text: 'ok' });
+    expect(results[0]).toContain('Echo: back again');
   });
 
   it('a server dying during a call, then failing to start, is reported to the model as down — never an unknown tool', async () => {
