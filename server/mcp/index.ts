@@ -48,8 +48,8 @@ function mcpPromptSection(mgr: McpManager): PromptSection {
       const down = mgr.unavailable();
       if (!down.length) return '';
       return (
-        'MCP servers configured but unavailable when this conversation started (their tools are not offered; do not improvise ' +
-        'their work with other tools without telling the user):\n' +
+        'MCP servers configured but unavailable when this conversation started (their tools are not offered; the host keeps ' +
+        'reconnecting and offers them once a server is back). Do not improvise their work with other tools without telling the user:\n' +
         down.map((d) => `- ${d.name}: ${d.why}`).join('\n')
       );
     },

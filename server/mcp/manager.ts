@@ -88,9 +88,10 @@ export class McpManager {
     const out: { name: string; why: string }[] = [];
     for (const e of this.entries.values()) {
       const s = e.conn.status();
-      if (s.state === 'ready' || s.state === 'disabled') continue;
+      // A server still on its first connect is not "unavailable" yet: its tools join the first turn (see settled()).
+      if (s.state === 'ready' || s.state === 'disabled' || s.state === 'starting') continue;
       if (e.names.size) continue; // its tools are offered and answer for themselves
-      out.push({ name: s.name, why: s.state === 'starting' ? 'still starting' : (s.lastError ?? s.state) });
+      out.push({ name: s.name, why: s.lastError ?? s.state });
     }
     return out;
   }

@@ -9,6 +9,7 @@ import type { McpConnection, McpToolDef } from './connection';
 import { McpDownError, describe } from './connection';
 import { formatCallResult, wrapMcp, type ContentBlock } from './results';
 import { helperName } from './naming';
+import { redact } from '../util/redact';
 
 /** Arguments are checked by the server against its own schema; here they only need to be an object. */
 const AnyArgs = z.record(z.string(), z.unknown());
@@ -42,7 +43,8 @@ export function normalizeSchema(input: unknown): Record<string, unknown> {
 }
 
 function argsPreview(args: unknown): string {
-  const s = JSON.stringify(args ?? {});
+  // Shown to every surface that may answer and kept in the audit: never a secret.
+  const s = redact(JSON.stringify(args ?? {}));
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }
 

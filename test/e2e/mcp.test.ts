@@ -68,6 +68,8 @@ ${
       FAULT_FLAG: ${flag}
     trusted: true
     timeout: ${opts.faultTimeout}
+  broken:
+    command: /nonexistent/mcp-server
 `;
 }
 
@@ -119,6 +121,7 @@ beforeAll(async () => {
   host = startHost({ home, env: { MCP_HOST_VALUE: 'from-host-value-123', HOST_SECRET_TOKEN: 'tok-should-not-leak-xyz' }, cwd: ws });
   await host.client.initialize({ approvals: false, workspace: ws });
   for (const name of ['everything', 'fs', 'web', 'fault']) await waitStatus(name, (s) => s.state === 'ready', 0, 60_000);
+  await waitStatus('broken', (s) => s.state !== 'starting');
   threadId = (await host.client.request('thread/start', { cwd: ws })).thread.id;
 }, 120_000);
 
@@ -139,7 +142,12 @@ describe('MCP client', () => {
     expect(by.fs).toMatchObject({ state: 'ready', transport: 'stdio' });
     expect(by.web).toMatchObject({ state: 'ready', transport: 'http', tools: 2 });
     expect(by.fault).toMatchObject({ state: 'ready', tools: 4 });
+    expect(['backoff', 'failed']).toContain(by.broken.state);
+    expect(by.broken.lastError).toMatch(/ENOENT/);
     await turn({ text: 'ok' });
+    // The server that never came up is named to the model instead of silently missing.
+    const system = String(model.chatRequests().at(-1)!.body.messages[0].content);
+    expect(system).toMatch(/MCP servers configured but unavailable[^]*- broken: spawn \/nonexistent\/mcp-server ENOENT/);
     const tools = offered();
     const names = tools.map((t) => t.function.name);
     expect(names).toEqual(expect.arrayContaining(['mcp_everything_echo', 'mcp_everything_get_sum', 'mcp_everything_list_resources', 'mcp_everything_read_resource', 'mcp_everything_get_prompt', 'mcp_fs_write_file', 'mcp_fs_read_text_file', 'mcp_web_echo', 'mcp_web_get_sum', 'mcp_fault_crash']));
@@ -269,7 +277,7 @@ describe('MCP client', () => {
     await waitStatus('fs', (s) => s.state === 'stopped', t0);
     await waitStatus('fault', (s) => s.state === 'ready' && s.restarts === 0, t0);
     const st = (await host.client.request('mcp/status', {})).servers;
-    expect(st.map((s) => s.name).sort()).toEqual(['everything', 'fault', 'web']);
+    expect(st.map((s) => s.name).sort()).toEqual(['broken', 'everything', 'fault', 'web']);
     expect(st.find((s) => s.name === 'everything')).toMatchObject({ pid: everything.pid, since: everything.since });
     expect(st.find((s) => s.name === 'web')).toMatchObject({ since: web.since });
     // The restarted server starts with a closed breaker and its new timeout.
