@@ -8,26 +8,12 @@ import { createLogger } from '../util/log';
 import { redact } from '../util/redact';
 import type { McpServerConfig } from '../mcp/config';
 import type { McpServerStatus } from '../mcp/connection';
+import { describeStatus } from '../mcp/describe';
 
 type HomeOf = (cmd: Command) => string;
 
 function target(s: McpServerConfig): string {
   return redact(s.command ? [s.command, ...s.args].join(' ') : (s.url ?? ''));
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`;
-}
-
-export function describeStatus(st: McpServerStatus): string {
-  const parts = [`${st.state} for ${ago(st.since)}`, `${st.tools} tool(s)`];
-  if (st.resources) parts.push('resources');
-  if (st.prompts) parts.push('prompts');
-  if (st.restarts) parts.push(`${st.restarts} restart(s)`);
-  if (st.retryAt && st.retryAt > Date.now()) parts.push(`retry in ${Math.ceil((st.retryAt - Date.now()) / 1000)}s`);
-  if (st.breakerUntil) parts.push(`calls paused for ${Math.ceil((st.breakerUntil - Date.now()) / 1000)}s`);
-  return parts.join(', ') + (st.lastError ? ` — last error: ${st.lastError}` : '');
 }
 
 async function liveStatus(hermesHome: string): Promise<McpServerStatus[] | null> {

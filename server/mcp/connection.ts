@@ -123,6 +123,13 @@ export class McpConnection {
     });
   }
 
+  /** A server waiting to reconnect (backoff or failed) tries again now instead of when its backoff ends. */
+  retryNow(): boolean {
+    if (this.state !== 'backoff' && this.state !== 'failed') return false;
+    void this.connect();
+    return true;
+  }
+
   async close(): Promise<void> {
     this.generation++;
     clearTimeout(this.retryTimer);

@@ -78,6 +78,11 @@ export class McpManager {
     clearTimeout(timer);
   }
 
+  /** Servers waiting to reconnect try again now; returns their names. */
+  retryNow(): string[] {
+    return [...this.entries.values()].filter((e) => e.conn.retryNow()).map((e) => e.conn.name);
+  }
+
   async close(): Promise<void> {
     const all = [...this.entries.keys()];
     await Promise.all(all.map((n) => this.stop(n)));

@@ -288,6 +288,16 @@ describe('MCP client', () => {
     expect(names).toContain('mcp_fault_echo');
   });
 
+  it('the /mcp command lists the servers; /mcp reload reconnects a server that is waiting to', async () => {
+    const r = await host.client.request('command/run', { text: '/mcp', threadId });
+    expect(r.message).toMatch(/^everything: ready for \d+s, \d+ tool\(s\), resources, prompts, 1 restart\(s\)$/m);
+    expect(r.message).toMatch(/^broken: (backoff|failed) for .*last error: spawn \/nonexistent\/mcp-server ENOENT$/m);
+    const t0 = Date.now();
+    const reload = await host.client.request('command/run', { text: '/mcp reload', threadId });
+    expect(reload.message).toMatch(/^Reconnecting: broken\./);
+    await waitStatus('broken', (s) => s.state === 'starting', t0);
+  });
+
   it('`hermes-host mcp list` shows the live state from the running host, `mcp test` starts one server on its own', async () => {
     const list = await runCli(['mcp', 'list'], { HERMES_HOME: home });
     expect(list.code).toBe(0);
