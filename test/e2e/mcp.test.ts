@@ -118,6 +118,9 @@ beforeAll(async () => {
   port = await freePort();
   await startHttpServer();
   writeTestConfig(home, model.baseURL, serversYaml({ withFs: true, faultTimeout: 1, port }));
+  // A loaded CI machine can hold the scripted stream back past the usual 1.5 s stall limit; a stall retry would eat
+  // a scripted step, so this file allows more.
+  writeFileSync(join(home, 'config.yaml'), readFileSync(join(home, 'config.yaml'), 'utf8').replace('stream_idle_timeout_ms: 1500', 'stream_idle_timeout_ms: 15000'));
   host = startHost({ home, env: { MCP_HOST_VALUE: 'from-host-value-123', HOST_SECRET_TOKEN: 'tok-should-not-leak-xyz' }, cwd: ws });
   await host.client.initialize({ approvals: false, workspace: ws });
   for (const name of ['everything', 'fs', 'web', 'fault']) await waitStatus(name, (s) => s.state === 'ready', 0, 60_000);
@@ -290,7 +293,8 @@ describe('MCP client', () => {
 
   it('the /mcp command lists the servers; /mcp reload reconnects a server that is waiting to', async () => {
     const r = await host.client.request('command/run', { text: '/mcp', threadId });
-    expect(r.message).toMatch(/^everything: ready for \d+s, \d+ tool\(s\), resources, prompts, 1 restart\(s\)$/m);
+    // A server that came back keeps its last error on show, for whoever wonders why it restarted.
+    expect(r.message).toMatch(/^everything: ready for \d+s, \d+ tool\(s\), resources, prompts, 1 restart\(s\) — last error: the server process exited/m);
     expect(r.message).toMatch(/^broken: (backoff|failed) for .*last error: spawn \/nonexistent\/mcp-server ENOENT$/m);
     const t0 = Date.now();
     const reload = await host.client.request('command/run', { text: '/mcp reload', threadId });
