@@ -85,7 +85,14 @@ export function mcpTool(conn: McpConnection, gate: ApprovalGate, def: McpToolDef
     parallelSafe: conn.cfg.supports_parallel_tool_calls,
     run: (args, ctx) =>
       guarded(conn, gate, ctx, { tool: name, remote: def.name, args, sideEffects: true }, async () => {
-        const r = (await conn.request(`tools/call ${def.name}`, (c, o) => c.callTool({ name: def.name, arguments: args }, undefined, o), ctx.signal)) as {
+        // Progress a server reports streams into the call's card, and keeps a long call alive past `timeout`.
+        const onprogress = (p: { progress: number; total?: number; message?: string }) =>
+          ctx.output(`progress ${p.progress}${p.total ? `/${p.total}` : ''}${p.message ? `: ${p.message}` : ''}\n`);
+        const r = (await conn.request(
+          `tools/call ${def.name}`,
+          (c, o) => c.callTool({ name: def.name, arguments: args }, undefined, { ...o, onprogress, resetTimeoutOnProgress: true }),
+          ctx.signal,
+        )) as {
           content?: ContentBlock[];
           structuredContent?: unknown;
           isError?: boolean;

@@ -46,7 +46,7 @@ mcp_servers:
     env:
       MCP_PLAIN: plain-value
       MCP_FROM_HOST: \${MCP_HOST_VALUE}
-    auto_approve: [echo, get-env]
+    auto_approve: [echo, get-env, trigger-long-running-operation]
 ${
   opts.withFs
     ? `  fs:
@@ -170,10 +170,16 @@ describe('MCP client', () => {
           { name: 'mcp_everything_get_env', arguments: {} },
           { name: 'mcp_fault_leak', arguments: {} },
           { name: 'mcp_everything_list_resources', arguments: {} },
+          { name: 'mcp_everything_trigger_long_running_operation', arguments: { duration: 0.4, steps: 2 } },
         ],
       },
       { text: 'done' },
     );
+    // Progress the server reports streams into the call's card.
+    const long = host.client.of('item/completed').find((n) => (n.item as { tool?: string }).tool === 'mcp_everything_trigger_long_running_operation')!;
+    const progress = host.client.of('item/commandExecution/outputDelta').filter((d) => d.itemId === long.item.id).map((d) => d.delta).join('');
+    expect(progress).toMatch(/^progress 1\/2\n/);
+    expect(results[5]).toMatch(/Long running operation completed/i);
     expect(results[0]).toContain('Echo: hi there');
     expect(results[0]).toMatch(/^<untrusted_mcp_result source="mcp:everything\/echo">/);
     expect(results[1]).toContain('42');
