@@ -7,10 +7,10 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../util/log';
 import type { McpServerStatus } from '../protocol/mcp';
-import { addSecretValue, addSecretsFromEnv, redact } from '../util/redact';
+import { redact } from '../util/redact';
 import { VERSION } from '../version';
-import { interpolate, transportOf, type McpServerConfig } from './config';
-import { serverEnv } from './env';
+import { transportOf, type McpServerConfig } from './config';
+import { connectTransport } from './transport';
 
 export type McpState = 'starting' | 'ready' | 'backoff' | 'failed' | 'disabled' | 'stopped';
 
@@ -286,11 +286,6 @@ export class McpConnection {
   }
 
   private async open(gen: number): Promise<{ client: Client; transport: Transport }> {
-    const env = this.deps.env();
-    const missing = new Set<string>();
-    const used = new Set<string>();
-    const I = (s: string) => interpolate(s, env, missing, used);
-    const cfg = this.cfg;
     const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
     const client = new Client(
       { name: 'hermes-host', version: VERSION },
@@ -310,53 +305,9 @@ export class McpConnection {
     client.onclose = () => this.lost(gen, this.kind === 'stdio' ? 'the server process exited' : 'the connection closed');
     client.onerror = (e) => this.deps.log.debug(`MCP server ${this.name} transport error`, { error: redact(describe(e)) });
 
-    if (this.kind === 'stdio') {
-      const command = I(cfg.command!);
-      const args = cfg.args.map(I);
-      const own = Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, I(v)]));
-      if (missing.size) throw new Error(`${[...missing].join(', ')} not set (named as \${…} in mcp_servers.${this.name})`);
-      for (const v of used) addSecretValue(v);
-      // A key written into the config as is (GITHUB_TOKEN: ghp_…) is as secret as one taken from the environment.
-      addSecretsFromEnv(own);
-      const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
-      const transport = new StdioClientTransport({ command, args, env: serverEnv(env, own), cwd: cfg.cwd ? I(cfg.cwd) : undefined, stderr: 'pipe' });
-      this.stderrTail = [];
-      transport.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk.toString('utf8')));
-      await client.connect(transport, { timeout: cfg.connect_timeout * 1000 });
-      return { client, transport };
-    }
-
-    const url = new URL(I(cfg.url!));
-    const headers = Object.fromEntries(Object.entries(cfg.headers).map(([k, v]) => [k, I(v)]));
-    if (missing.size) throw new Error(`${[...missing].join(', ')} not set (named as \${…} in mcp_servers.${this.name})`);
-    for (const v of [...used, ...Object.values(headers)]) addSecretValue(v);
-    const sse = async () => {
-      const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
-      const t = new SSEClientTransport(url, { requestInit: { headers } });
-      await client.connect(t, { timeout: cfg.connect_timeout * 1000 });
-      this.kind = 'sse';
-      return { client, transport: t as Transport };
-    };
-    if (cfg.transport === 'sse') return sse();
-    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-    // The host does its own reconnecting; the transport's own SSE-stream retries would hide a dead server.
-    const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers }, reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 } });
-    try {
-      await client.connect(transport, { timeout: cfg.connect_timeout * 1000 });
-      this.kind = 'http';
-      return { client, transport };
-    } catch (e) {
-      // An older server that only speaks HTTP+SSE answers the Streamable HTTP POST with 4xx: try SSE once, unless
-      // the config asked for Streamable HTTP by name.
-      const code = (e as { code?: unknown }).code;
-      if (cfg.transport || typeof code !== 'number' || code < 400 || code >= 500) throw e;
-      await transport.close().catch(() => {});
-      try {
-        return await sse();
-      } catch {
-        throw e;
-      }
-    }
+    const opened = await connectTransport(this.name, this.cfg, this.deps.env(), client, (text) => this.onStderr(text), () => (this.stderrTail = []));
+    this.kind = opened.kind;
+    return { client, transport: opened.transport };
   }
 
   private onStderr(text: string): void {

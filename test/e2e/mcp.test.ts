@@ -36,6 +36,7 @@ function freePort(): Promise<number> {
 }
 
 function serversYaml(opts: { withFs: boolean; faultTimeout: number; port: number }): string {
+  // `legacy` names no transport: Streamable HTTP is tried first and the host falls back to SSE.
   const node = process.execPath;
   return `approvals:
   timeout: 10
@@ -70,10 +71,17 @@ ${
     timeout: ${opts.faultTimeout}
   broken:
     command: /nonexistent/mcp-server
+  legacy:
+    url: http://127.0.0.1:${ssePort}/sse
+    trusted: true
+    tools:
+      include: [get-sum]
 `;
 }
 
 let port: number;
+let ssePort: number;
+let sseServer: ChildProcess;
 
 async function statusOf(name: string): Promise<McpServerStatus | undefined> {
   return (await host.client.request('mcp/status', {})).servers.find((s) => s.name === name);
@@ -96,18 +104,24 @@ async function turn(...steps: Step[]): Promise<string[]> {
 
 const offered = () => (model.chatRequests().at(-1)!.body.tools ?? []) as unknown as { function: { name: string; parameters: any } }[];
 
-async function startHttpServer(): Promise<void> {
-  httpServer = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** server-everything over HTTP: `streamableHttp` (the `web` server) or the older HTTP+SSE (`legacy`). */
+async function startHttp(mode: 'streamableHttp' | 'sse', onPort: number): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [EVERYTHING, mode], { env: { ...process.env, PORT: String(onPort) }, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((res, rej) => {
-    const t = setTimeout(() => rej(new Error('server-everything streamableHttp did not start')), 20_000);
-    httpServer.stdout!.resume();
-    httpServer.stderr!.on('data', (d) => {
-      if (/listening on port/i.test(String(d))) {
+    const t = setTimeout(() => rej(new Error(`server-everything ${mode} did not start`)), 20_000);
+    p.stdout!.resume();
+    p.stderr!.on('data', (d) => {
+      if (/(listening on|running on) port/i.test(String(d))) {
         clearTimeout(t);
         res();
       }
     });
   });
+  return p;
+}
+
+async function startHttpServer(): Promise<void> {
+  httpServer = await startHttp('streamableHttp', port);
 }
 
 beforeAll(async () => {
@@ -116,14 +130,15 @@ beforeAll(async () => {
   ws = mkdtempSync(join(tmpdir(), 'hermes-mcp-ws-'));
   flag = join(ws, '..', `${ws.split('/').pop()}.fail-flag`);
   port = await freePort();
-  await startHttpServer();
+  ssePort = await freePort();
+  [httpServer, sseServer] = await Promise.all([startHttp('streamableHttp', port), startHttp('sse', ssePort)]);
   writeTestConfig(home, model.baseURL, serversYaml({ withFs: true, faultTimeout: 1, port }));
   // A loaded CI machine can hold the scripted stream back past the usual 1.5 s stall limit; a stall retry would eat
   // a scripted step, so this file allows more.
   writeFileSync(join(home, 'config.yaml'), readFileSync(join(home, 'config.yaml'), 'utf8').replace('stream_idle_timeout_ms: 1500', 'stream_idle_timeout_ms: 15000'));
   host = startHost({ home, env: { MCP_HOST_VALUE: 'from-host-value-123', HOST_SECRET_TOKEN: 'tok-should-not-leak-xyz' }, cwd: ws });
   await host.client.initialize({ approvals: false, workspace: ws });
-  for (const name of ['everything', 'fs', 'web', 'fault']) await waitStatus(name, (s) => s.state === 'ready', 0, 60_000);
+  for (const name of ['everything', 'fs', 'web', 'fault', 'legacy']) await waitStatus(name, (s) => s.state === 'ready', 0, 60_000);
   await waitStatus('broken', (s) => s.state !== 'starting');
   threadId = (await host.client.request('thread/start', { cwd: ws })).thread.id;
 }, 120_000);
@@ -131,6 +146,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.kill();
   httpServer?.kill('SIGKILL');
+  sseServer?.kill('SIGKILL');
   await model?.close();
   expect(host?.client.violations ?? []).toEqual([]);
   rmSync(flag, { force: true });
@@ -144,6 +160,7 @@ describe('MCP client', () => {
     expect(by.everything.tools).toBeGreaterThan(5);
     expect(by.fs).toMatchObject({ state: 'ready', transport: 'stdio' });
     expect(by.web).toMatchObject({ state: 'ready', transport: 'http', tools: 2 });
+    expect(by.legacy).toMatchObject({ state: 'ready', transport: 'sse', tools: 1 });
     expect(by.fault).toMatchObject({ state: 'ready', tools: 4 });
     expect(['backoff', 'failed']).toContain(by.broken.state);
     expect(by.broken.lastError).toMatch(/ENOENT/);
@@ -161,12 +178,13 @@ describe('MCP client', () => {
     expect(echo).toMatchObject({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] });
   });
 
-  it('calls tools in a turn over stdio and HTTP; results are wrapped as untrusted data and redacted; stdio gets a minimal environment', async () => {
+  it('calls tools in a turn over stdio, Streamable HTTP and SSE (found by fallback); results are wrapped as untrusted data and redacted; stdio gets a minimal environment', async () => {
     const results = await turn(
       {
         toolCalls: [
           { name: 'mcp_everything_echo', arguments: { message: 'hi there' } },
           { name: 'mcp_web_get_sum', arguments: { a: 2, b: 40 } },
+          { name: 'mcp_legacy_get_sum', arguments: { a: 1, b: 2 } },
           { name: 'mcp_everything_get_env', arguments: {} },
           { name: 'mcp_fault_leak', arguments: {} },
           { name: 'mcp_everything_list_resources', arguments: {} },
@@ -179,10 +197,11 @@ describe('MCP client', () => {
     const long = host.client.of('item/completed').find((n) => (n.item as { tool?: string }).tool === 'mcp_everything_trigger_long_running_operation')!;
     const progress = host.client.of('item/commandExecution/outputDelta').filter((d) => d.itemId === long.item.id).map((d) => d.delta).join('');
     expect(progress).toMatch(/^progress 1\/2\n/);
-    expect(results[5]).toMatch(/Long running operation completed/i);
+    expect(results[6]).toMatch(/Long running operation completed/i);
     expect(results[0]).toContain('Echo: hi there');
     expect(results[0]).toMatch(/^<untrusted_mcp_result source="mcp:everything\/echo">/);
     expect(results[1]).toContain('42');
+    expect(results.splice(2, 1)[0]).toMatch(/The sum of 1 and 2 is 3/);
     const env = results[2];
     expect(env).toContain('MCP_PLAIN');
     expect(env).toContain('plain-value');
@@ -286,7 +305,7 @@ describe('MCP client', () => {
     await waitStatus('fs', (s) => s.state === 'stopped', t0);
     await waitStatus('fault', (s) => s.state === 'ready' && s.restarts === 0, t0);
     const st = (await host.client.request('mcp/status', {})).servers;
-    expect(st.map((s) => s.name).sort()).toEqual(['broken', 'everything', 'fault', 'web']);
+    expect(st.map((s) => s.name).sort()).toEqual(['broken', 'everything', 'fault', 'legacy', 'web']);
     expect(st.find((s) => s.name === 'everything')).toMatchObject({ pid: everything.pid, since: everything.since });
     expect(st.find((s) => s.name === 'web')).toMatchObject({ since: web.since });
     // The restarted server starts with a closed breaker and its new timeout.
