@@ -7,7 +7,8 @@ import type { Tool, ToolContext, ToolResult } from '../tools/types';
 import type { ApprovalGate } from '../approval/types';
 import type { McpConnection, McpToolDef } from './connection';
 import { McpDownError, describe } from './connection';
-import { formatCallResult, wrapMcp, type ContentBlock } from './results';
+import { join } from 'node:path';
+import { binarySaver, formatCallResult, wrapMcp, type ContentBlock } from './results';
 import { helperName } from './naming';
 import { redact } from '../util/redact';
 
@@ -98,7 +99,8 @@ export function mcpTool(conn: McpConnection, gate: ApprovalGate, def: McpToolDef
           isError?: boolean;
           toolResult?: unknown;
         };
-        const text = wrapMcp(`mcp:${conn.name}/${def.name}`, formatCallResult(r));
+        // Images and audio are kept on disk (as Hermes does) so the agent can pass them on; the model reads the path.
+        const text = wrapMcp(`mcp:${conn.name}/${def.name}`, formatCallResult(r, binarySaver(join(ctx.hermesHome, 'cache', 'mcp'))));
         return r.isError ? { content: `The MCP tool reported an error.\n${text}`, isError: true } : { content: text };
       }),
   };

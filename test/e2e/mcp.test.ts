@@ -47,7 +47,7 @@ mcp_servers:
     env:
       MCP_PLAIN: plain-value
       MCP_FROM_HOST: \${MCP_HOST_VALUE}
-    auto_approve: [echo, get-env, trigger-long-running-operation]
+    auto_approve: [echo, get-env, trigger-long-running-operation, get-tiny-image]
 ${
   opts.withFs
     ? `  fs:
@@ -189,6 +189,7 @@ describe('MCP client', () => {
           { name: 'mcp_fault_leak', arguments: {} },
           { name: 'mcp_everything_list_resources', arguments: {} },
           { name: 'mcp_everything_trigger_long_running_operation', arguments: { duration: 0.4, steps: 2 } },
+          { name: 'mcp_everything_get_tiny_image', arguments: {} },
         ],
       },
       { text: 'done' },
@@ -198,6 +199,10 @@ describe('MCP client', () => {
     const progress = host.client.of('item/commandExecution/outputDelta').filter((d) => d.itemId === long.item.id).map((d) => d.delta).join('');
     expect(progress).toMatch(/^progress 1\/2\n/);
     expect(results[6]).toMatch(/Long running operation completed/i);
+    // An image is kept on disk and named, not pasted as base64.
+    const saved = /\[image: image\/png, \d+ bytes — saved to (\S+\.png)\]/.exec(results[7])?.[1];
+    expect(saved && readFileSync(saved).subarray(1, 4).toString()).toBe('PNG');
+    expect(saved!.startsWith(join(home, 'cache', 'mcp'))).toBe(true);
     expect(results[0]).toContain('Echo: hi there');
     expect(results[0]).toMatch(/^<untrusted_mcp_result source="mcp:everything\/echo">/);
     expect(results[1]).toContain('42');
