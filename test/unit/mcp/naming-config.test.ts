@@ -157,3 +157,26 @@ describe('what the model gets', () => {
     expect(r.active({ config: cfg, env: {} }).tools).toEqual([]);
   });
 });
+
+describe('doctor', () => {
+  it('names servers whose command does not resolve or whose ${VAR}s are unset, without starting any', async () => {
+    const { mcpDoctorCheck } = await import('../../../server/mcp/doctor');
+    const c = validateConfig('/x/config.yaml', `mcp_servers:
+  ok:
+    command: node
+  gone:
+    command: /nonexistent/bin/server
+  keyed:
+    url: https://example.com/mcp
+    headers:
+      Authorization: Bearer \${UNSET_MCP_TOKEN}
+  off:
+    command: /nonexistent/too
+    enabled: false
+`).config;
+    const r = mcpDoctorCheck(c, { PATH: process.env.PATH })!;
+    expect(r).toMatchObject({ name: 'MCP servers', ok: false, advisory: true });
+    expect(r.detail).toMatch(/^gone: command \/nonexistent\/bin\/server is not found on PATH or not executable; keyed: UNSET_MCP_TOKEN not set \(/);
+    expect(mcpDoctorCheck(validateConfig('/x/c.yaml', 'model: m\n').config, {})).toBeNull();
+  });
+});
