@@ -97,7 +97,7 @@ export class McpConnection {
     void this.connect();
   }
 
-  /** Resolves once the server is ready, or rejects when `ms` pass first. */
+  /** Resolves once a connect in progress has ended (ready or not), or rejects when `ms` pass first. */
   async connected(ms = this.cfg.connect_timeout * 1000, signal?: AbortSignal): Promise<void> {
     if (this.state === 'ready') return;
     await new Promise<void>((resolve, reject) => {
@@ -201,6 +201,8 @@ export class McpConnection {
     if (state !== this.state) this.since = Date.now();
     this.state = state;
     if (error !== undefined) this.lastError = error;
+    // Calls waiting for a connect learn how it ended (ready, or down) at once, not at their timeout.
+    if (state !== 'starting') for (const w of [...this.waiters]) w();
     this.emit();
   }
 
@@ -241,7 +243,6 @@ export class McpConnection {
       this.everReady = true;
       this.lastError = this.restarts ? this.lastError : undefined;
       this.setState('ready');
-      for (const w of [...this.waiters]) w();
       this.deps.log.info(`MCP server ${this.name} ready`, { tools: this.tools.length, restarts: this.restarts });
     } catch (e) {
       if (gen !== this.generation) return;
