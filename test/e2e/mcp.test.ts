@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModelServer, type Step } from '../support/model-server';
 import { connectSocket, runCli, startHost, tempHome, writeTestConfig, type HostProcess, type RpcClient } from '../support/host-process';
@@ -221,7 +222,7 @@ describe('MCP client', () => {
     expect(results[4]).toMatch(/^<untrusted_mcp_result source="mcp:everything\/resources">\n.*\ndemo:\/\/resource\/static\/document\//);
   });
 
-  it('asks before calling a tool of an untrusted server: denied when nobody can answer, allowed for the session when a client says so', async () => {
+  it('asks before calling a tool of an untrusted server: denied when nobody can answer, allowed for the session when a client says so; trusted servers never ask', async () => {
     const target = join(ws, 'written-by-mcp.txt');
     const call = { name: 'mcp_fs_write_file', arguments: { path: target, content: 'from mcp' } };
     let results = await turn({ toolCalls: [call] }, { text: 'ok' });
@@ -244,6 +245,18 @@ describe('MCP client', () => {
       expect(results[0]).toContain('Successfully wrote');
       expect(answerer.serverRequests.filter((r) => r.method === 'approval/request')).toHaveLength(1);
       expect(answerer.violations).toEqual([]);
+      // Every decision is audited; calls to trusted servers and auto-approved tools never reached the gate.
+      const db = new Database(join(home, 'hermes-host.db'), { readonly: true });
+      try {
+        const rows = db.prepare('SELECT tool, kind, decision FROM approvals ORDER BY id').all() as { tool: string; kind: string; decision: string }[];
+        expect(rows).toEqual([
+          { tool: 'mcp_fs_write_file', kind: 'tool', decision: 'noAnswerer' },
+          { tool: 'mcp_fs_write_file', kind: 'tool', decision: 'session' },
+          { tool: 'mcp_fs_write_file', kind: 'tool', decision: 'session' },
+        ]);
+      } finally {
+        db.close();
+      }
     } finally {
       answerer.dispose();
     }
