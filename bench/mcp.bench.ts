@@ -4,6 +4,7 @@
 //  - per-call overhead: an `echo` call through the host's MCP tool (connection gate, breaker bookkeeping, result
 //    formatting and the untrusted-data envelope; a trusted server, so no approval) vs `client.callTool` on a bare
 //    SDK client to its own copy of the same server. Calls alternate between the two so load affects both alike.
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -60,7 +61,7 @@ async function main() {
   const { client } = await direct();
   const def = conn.tools.find((t) => t.name === 'echo')!;
   const tool = mcpTool(conn, noGate, def, 'mcp_everything_echo');
-  const ctx = { signal: new AbortController().signal } as ToolContext;
+  const ctx = { signal: new AbortController().signal, hermesHome: tmpdir(), output: () => {} } as unknown as ToolContext;
   const oursCall: number[] = [];
   const directCall: number[] = [];
   for (let i = 0; i < 30; i++) {

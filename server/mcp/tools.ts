@@ -100,7 +100,7 @@ export function mcpTool(conn: McpConnection, gate: ApprovalGate, def: McpToolDef
           toolResult?: unknown;
         };
         // Images and audio are kept on disk (as Hermes does) so the agent can pass them on; the model reads the path.
-        const text = wrapMcp(`mcp:${conn.name}/${def.name}`, formatCallResult(r, binarySaver(join(ctx.hermesHome, 'cache', 'mcp'))));
+        const text = wrapMcp(`mcp:${conn.name}/${def.name}`, formatCallResult(r, (data, mime) => binarySaver(join(ctx.hermesHome, 'cache', 'mcp'))(data, mime)));
         return r.isError ? { content: `The MCP tool reported an error.\n${text}`, isError: true } : { content: text };
       }),
   };
