@@ -13,7 +13,11 @@ const stringMap = () =>
     (v) => (v == null ? {} : v),
     z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform((x) => String(x))),
   );
-const seconds = (def: number) => z.preprocess((v) => (v == null ? undefined : v), z.number().positive().default(def));
+/** Seconds; Hermes reads them with float(), so "30" works there and here. */
+const seconds = (def: number) =>
+  z.preprocess((v) => (v == null ? undefined : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v), z.number().positive().default(def));
+/** Transport names as people write them: streamable-http, streamableHttp, http, sse, stdio. */
+const TRANSPORTS: Record<string, string> = { streamable_http: 'streamable_http', streamablehttp: 'streamable_http', http: 'http', sse: 'sse', stdio: 'stdio' };
 
 export const McpToolsFilter = z.looseObject({
   include: strings().default([]),
@@ -33,7 +37,7 @@ export const McpServerConfig = z
     url: z.string().min(1).optional(),
     headers: stringMap().default({}),
     /** HTTP only: Streamable HTTP (default, with an SSE fallback when the server does not speak it) or SSE. */
-    transport: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase().replace(/-/g, '_') : v), z.enum(['stdio', 'streamable_http', 'http', 'sse'])).optional(),
+    transport: z.preprocess((v) => (typeof v === 'string' ? (TRANSPORTS[v.trim().toLowerCase().replace(/-/g, '_')] ?? v) : v), z.enum(['stdio', 'streamable_http', 'http', 'sse'])).optional(),
     enabled: z.boolean().default(true),
     /** Per tool call, seconds (Hermes's default 120). */
     timeout: seconds(120),
@@ -63,7 +67,7 @@ export type McpServerConfig = z.infer<typeof McpServerConfig>;
 /** The whole `mcp_servers:` section (Hermes may leave it, or a server, as null). */
 export const McpServersConfig = z.preprocess(
   (v) => (v == null ? {} : v),
-  z.record(z.string().regex(/^[^\s]+$/, 'a server name has no spaces'), McpServerConfig),
+  z.record(z.string().min(1), McpServerConfig),
 );
 
 /** Settings Hermes reads for a server that this host does not implement: they load, and say so. */

@@ -97,6 +97,21 @@ mcp_servers:
     );
   });
 
+  it('takes values the way Hermes reads them: "30" seconds, transport spellings, any server name', () => {
+    const s = load(`mcp_servers:
+  "my server":
+    url: http://127.0.0.1:1/mcp
+    transport: streamableHttp
+    timeout: "30"
+  old:
+    url: http://127.0.0.1:1/sse
+    transport: SSE
+`).config.mcp_servers;
+    expect(s['my server']).toMatchObject({ transport: 'streamable_http', timeout: 30 });
+    expect(s.old.transport).toBe('sse');
+    expect(assignNames('my server', ['t'], () => false).get('t')).toBe('mcp_my_server_t');
+  });
+
   it('an empty or null section is no servers', () => {
     expect(load('mcp_servers:\n').config.mcp_servers).toEqual({});
     expect(load('model: m\n').config.mcp_servers).toEqual({});
