@@ -21,6 +21,8 @@ import { SkillCatalog } from './skills';
 import { ContextTree } from './views/context-tree';
 import { registerCronView } from './views/cron-tree';
 import { StatusModel } from './views/status-bar';
+import { McpStatusView } from './views/mcp-status';
+import type { McpServerStatus } from '../server/protocol';
 
 const SERVER_REQUESTS: ServerRequestMethod[] = ['approval/request', 'clarify/request', 'secret/request'];
 
@@ -109,6 +111,11 @@ export function activate(context: vscode.ExtensionContext): void {
   host.onNotification('serverRequest/resolved', (p) => broker.resolved(p));
   host.onNotification('skills/changed', () => skills.invalidate());
   host.onNotification('context/changed', () => contextTree.refresh());
+  const mcp = new McpStatusView(
+    vscode.window.createStatusBarItem('hermes.mcp', vscode.StatusBarAlignment.Right, 99),
+    new vscode.ThemeColor('statusBarItem.warningBackground'),
+  );
+  host.onNotification('mcp/statusChanged', (p) => mcp.update(p));
   // Compression continues a thread under a new id: editor commands follow it like the chat does.
   host.onNotification('thread/compacted', (p) => {
     const next = followThread(hub.thread.get(), { method: 'thread/compacted', params: p });
@@ -128,7 +135,9 @@ export function activate(context: vscode.ExtensionContext): void {
         skills.invalidate();
         contextTree.refresh();
         cronTree.refresh();
+        void host.request('mcp/status', {}).then((r) => mcp.replace((r as { servers: McpServerStatus[] }).servers), () => {});
       } else {
+        mcp.clear();
         broker.connectionLost();
       }
       hub.helloAll();

@@ -13,6 +13,7 @@ import { skillsCommand } from './cli/skills';
 import { approvalsCommand } from './cli/approvals';
 import { gatewayCommand, pairingCommand } from './cli/gateway';
 import { cronCommand } from './cli/cron';
+import { mcpCommand } from './cli/mcp';
 
 function fail(e: unknown): never {
   const msg = e instanceof ConfigError ? e.message : `hermes-host: ${(e as Error)?.message ?? String(e)}`;
@@ -359,6 +360,7 @@ program.addCommand(approvalsCommand(home, fail));
 program.addCommand(gatewayCommand(home, fail));
 program.addCommand(pairingCommand(home, fail));
 program.addCommand(cronCommand(home, fail, async (h) => (await openOwnedHost(h, 'cli', undefined)).host));
+program.addCommand(mcpCommand(home, fail));
 
 program
   .command('import')

@@ -72,6 +72,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
 
   try {
     const client = modelClientFor(deps, config, input.model);
+    await deps.registry.settled();
     const blocked = new Set(input.policy.blockedTools ?? []);
     const tools = deps.registry.active({ config, env: deps.env() }, input.policy.toolsets).tools.filter((t) => !blocked.has(t.name));
     const toolMap = new Map<string, Tool>(tools.map((t) => [t.name, t]));

@@ -264,12 +264,16 @@ export class ApprovalBroker implements ApprovalGate {
     }
   }
 
-  async checkAction(ctx: ToolContext, req: { tool: string; subject: string; reason: string }): Promise<GateResult> {
+  async checkAction(ctx: ToolContext, req: { tool: string; subject: string; reason: string; sessionKey?: string }): Promise<GateResult> {
     const { audit } = this.deps;
     const reasons = [req.reason];
     const row = (verdict: string, requestId?: string) =>
       audit.requested({ requestId, threadId: ctx.threadId, turnId: ctx.turnId, itemId: ctx.itemId, tool: req.tool, kind: 'tool', subject: req.subject, verdict, reasons });
     const policy = ctx.policy;
+    if (req.sessionKey && this.session.get(ctx.threadId)?.has(req.sessionKey)) {
+      audit.decided(row('approve'), 'session', 'policy');
+      return { allowed: true, decision: 'session' };
+    }
     if (policy.approvalMode === 'off') {
       audit.decided(row('approve'), 'policy-off', 'policy');
       return { allowed: true, decision: 'policy-off' };
@@ -281,10 +285,14 @@ export class ApprovalBroker implements ApprovalGate {
     const asked = await this.ask(
       ctx,
       (requestId) => row('approve', requestId),
-      { kind: 'tool', tool: req.tool, command: req.subject, reasons, choices: ['once', 'deny'] },
+      { kind: 'tool', tool: req.tool, command: req.subject, reasons, choices: req.sessionKey ? ['once', 'session', 'deny'] : ['once', 'deny'] },
       'Do not retry it another way.',
     );
     if (!asked.ok) return asked.result;
+    if (req.sessionKey && (asked.decision === 'session' || asked.decision === 'always')) {
+      this.remember(ctx.threadId, [req.sessionKey]);
+      return { allowed: true, decision: 'session' };
+    }
     // Only once or deny is offered: an action like this is never allowed for a whole session.
     return asked.decision === 'deny' ? { allowed: false, decision: 'deny', message: DENIED } : { allowed: true, decision: 'once' };
   }

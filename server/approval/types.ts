@@ -34,9 +34,10 @@ export interface ApprovalGate {
     ctx: ToolContext,
     req: { command: string; cwd: string; backend: string; tool: string; reason: string; home?: string },
   ): Promise<GateResult>;
-  /** An outward action that is neither a command nor a file write (send_message to another chat): asks once/deny,
-   * under the turn's policy, audited like the others. */
-  checkAction(ctx: ToolContext, req: { tool: string; subject: string; reason: string }): Promise<GateResult>;
+  /** An outward action that is neither a command nor a file write (send_message to another chat, an MCP tool call):
+   * asks once/deny, under the turn's policy, audited like the others. With `sessionKey` (an MCP tool) "session" is
+   * offered too and allows that key for the rest of the thread. */
+  checkAction(ctx: ToolContext, req: { tool: string; subject: string; reason: string; sessionKey?: string }): Promise<GateResult>;
   /** File tools call this before writing; sensitive paths ask. `real` is the path with symlinks resolved. */
   checkWrite(ctx: ToolContext, req: { path: string; tool: string; home?: string; real?: string }): Promise<GateResult>;
 }

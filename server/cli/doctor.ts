@@ -24,6 +24,7 @@ export interface DoctorInput {
   owner: OwnerRecord | null;
 }
 import { soulCheck } from './doctor-soul';
+import { mcpDoctorCheck } from '../mcp/doctor';
 import { modelChecks } from './doctor-model';
 import { stateDbKind } from '../store/legacy';
 import { countHermesSessions } from '../store/hermes-import';
@@ -102,6 +103,8 @@ export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; o
   const sb = await checkBackend(host.config, process.env, host.log);
   add({ name: `terminal backend (${backend})`, ok: sb.ok, detail: sb.message });
   add({ name: 'sandbox', ...checkLocalSandbox(host.config, process.cwd(), host.hermesHome) });
+  const mcp = mcpDoctorCheck(host.config, host.env);
+  if (mcp) add(mcp);
   for (const probe of doctorProbes) {
     try {
       add(await probe(host));

@@ -26,6 +26,8 @@ export interface CommandHost {
   /** Skill commands (name without slash, description), for `/help` and menus. */
   skillCommands(): { command: string; description: string }[];
   listModels(): Promise<string[]>;
+  /** MCP servers: their state, one line each, and `reload` (re-read config.yaml, reconnect waiting servers now). */
+  mcp?: { lines(): string[]; reload(): string };
 }
 
 export interface HostCommand {
@@ -146,6 +148,17 @@ export const HOST_COMMANDS: HostCommand[] = [
     },
   },
   cronCommand,
+  {
+    name: 'mcp',
+    description: 'Show the MCP servers; /mcp reload re-reads config.yaml and reconnects the ones that are down',
+    args: '[reload]',
+    run(args, _ctx, host) {
+      if (!host.mcp) return { handled: true, message: 'MCP is not available in this host.' };
+      const pre = args.trim() === 'reload' ? `${host.mcp.reload()}\n` : '';
+      const lines = host.mcp.lines();
+      return { handled: true, message: pre + (lines.length ? lines.join('\n') : 'No MCP servers configured (mcp_servers in config.yaml).') };
+    },
+  },
   {
     name: 'help',
     description: 'List the commands',

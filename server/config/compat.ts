@@ -4,6 +4,7 @@
 import type { HermesConfig } from './schema';
 import { normalizeProvider, PROVIDERS, supportedProviderNames } from './providers';
 import { toolsetProblem } from './toolsets';
+import { mcpConfigWarnings } from '../mcp/config';
 
 export interface CompatNote {
   path: (string | number)[];
@@ -76,5 +77,6 @@ export function applyHermesCompat(raw: Record<string, any>, config: HermesConfig
     const p = toolsetProblem(name);
     if (p) problems.push({ path: ['agent', 'disabled_toolsets', i], message: p });
   });
+  warnings.push(...mcpConfigWarnings(raw.mcp_servers));
   return { problems, warnings };
 }

@@ -4,7 +4,7 @@ import type { HermesConfig } from './schema';
  * there; any key that looks like it names a secret is masked. */
 export function publicConfig(config: HermesConfig): Record<string, unknown> {
   const mask = (v: unknown, key: string): unknown => {
-    if (/(^|_)(api_?key|token|secret|password)$/i.test(key) && typeof v === 'string' && v && !key.endsWith('_env')) return '********';
+    if (/(^|_)(api_?key|token|secret|password|authorization)$/i.test(key) && typeof v === 'string' && v && !key.endsWith('_env')) return '********';
     if (Array.isArray(v)) return v.map((x) => mask(x, ''));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x, k)]));
     return v;

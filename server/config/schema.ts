@@ -2,6 +2,7 @@
 // HERMES_HOME at an existing folder. Objects are loose: keys we do not know are kept and reported as warnings,
 // never rejected, because a Hermes config carries many of them.
 import { z } from 'zod';
+import { McpServersConfig } from '../mcp/config';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 /** A list Hermes may leave as null. */
@@ -286,6 +287,8 @@ export const HermesConfigSchema = z.looseObject({
   delegation: DelegationConfig.prefault({}),
   code_execution: CodeExecutionConfig.prefault({}),
   cron: CronConfig.prefault({}),
+  /** MCP servers by name (server/mcp/config.ts): stdio (`command`) or HTTP (`url`). */
+  mcp_servers: McpServersConfig,
 });
 
 export type HermesConfig = z.infer<typeof HermesConfigSchema>;

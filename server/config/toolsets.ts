@@ -80,7 +80,7 @@ export const HERMES_TOOLSETS: Record<string, string[]> = {
 };
 
 /** Our own toolset names that are not Hermes's (tools registered under them). */
-const OWN = ['core'];
+const OWN = ['core', 'mcp'];
 
 export interface ToolsetSelection {
   /** true when the list is empty or names `all`/`*`: every available tool. */

@@ -58,6 +58,12 @@ export const COMMANDS: ChatCommand[] = [
     immediate: false,
     run: async (c, e) => c.reply(e, await c.hostCommand(e, '/compress')),
   },
+  {
+    command: 'mcp',
+    description: 'MCP servers and their state; /mcp reload reconnects the ones that are down',
+    immediate: true,
+    run: async (c, e, args) => c.reply(e, await c.hostCommand(e, `/mcp ${args.trim()}`.trim())),
+  },
   { command: 'sethome', description: 'make this chat the home channel', immediate: true, run: (c, e) => (c.setHome(e), c.reply(e, '🏠 This chat is now the home channel.')) },
   {
     command: 'approve',

@@ -16,6 +16,7 @@ import * as approvals from './approvals';
 import * as gateway from './gateway';
 import * as editorFs from './editor-fs';
 import * as cron from './cron';
+import * as mcp from './mcp';
 
 export * from './common';
 export * from './items';
@@ -31,6 +32,7 @@ export * from './approvals';
 export * from './templates';
 export * from './gateway';
 export * from './cron';
+export * from './mcp';
 export * from './bridge';
 export * from './follow';
 export * from './editor-fs';
@@ -81,6 +83,7 @@ export const clientRequests = {
   'cron/run': m(cron.CronRunParams, cron.CronRunResult),
   'cron/status': m(Empty, cron.CronStatusResult),
   'cron/history': m(cron.CronHistoryParams, cron.CronHistoryResult),
+  'mcp/status': m(Empty, mcp.McpStatusResult),
 } satisfies Record<string, Method>;
 
 /** Client → host notifications. */
@@ -112,6 +115,7 @@ export const serverNotifications = {
   'config/changed': config.ConfigChangedNotification,
   'gateway/statusChanged': gateway.GatewayStatusChangedNotification,
   'cron/fired': cron.CronFiredNotification,
+  'mcp/statusChanged': mcp.McpStatusChangedNotification,
 } satisfies Record<string, z.ZodType>;
 
 /** Host → client requests. */
@@ -142,4 +146,4 @@ export type AnyServerNotification = {
   [M in ServerNotificationMethod]: { method: M; params: NotificationParams<M> };
 }[ServerNotificationMethod];
 
-export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway, cron };
+export { common, items, thread, turn, requests, session, notes, config, workspace, commands, gateway, cron, mcp };

@@ -18,6 +18,7 @@ import { ContextWatchers, workspaceHandlers } from './workspace-handlers';
 import { approvalHandlers } from './approval-handlers';
 import { gatewayHandlers } from '../gateway';
 import { cronHandlers } from '../cron';
+import { mcpHandlers } from '../mcp';
 import { setWorkspaceTrusted } from '../context';
 
 function folderPath(f: string | { uri: string }): string {
@@ -40,6 +41,7 @@ export function createHandlers(host: Host): Handlers {
     ...approvalHandlers(host),
     ...gatewayHandlers(host),
     ...cronHandlers(host),
+    ...mcpHandlers(host),
     initialize(p, client) {
       const opts = p.initializationOptions ?? {};
       const name = p.clientInfo?.name ?? opts.clientInfo?.name ?? 'client';

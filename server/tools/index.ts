@@ -25,6 +25,7 @@ import { installDelegation } from '../delegation/install';
 import { createExecuteCodeTool } from './code/execute-code';
 import { createCronjobTool } from './cronjob';
 import { chatOfThread, cronOf } from '../cron';
+import { installMcp } from '../mcp';
 
 export function installTools(host: Host): void {
   const r = host.registry;
@@ -94,4 +95,6 @@ export function installTools(host: Host): void {
   r.register(createSkillManageTool({ skills }));
   installDelegation(host, sandboxes);
   r.register(createExecuteCodeTool({ registry: r, env: () => host.env(), hermesHome: host.hermesHome }));
+  // Last: MCP tool names are chosen around the built-in ones.
+  installMcp(host);
 }

@@ -7,11 +7,26 @@ import { expandToolsets } from '../config/toolsets';
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   private readonly schemaCache = new WeakMap<Tool, ChatCompletionTool>();
+  private readonly waits: (() => Promise<void>)[] = [];
+
+  /** Something a turn waits for before it lists tools (MCP servers still on their first connect; bounded there). */
+  beforeTurn(wait: () => Promise<void>): void {
+    this.waits.push(wait);
+  }
+
+  async settled(): Promise<void> {
+    if (this.waits.length) await Promise.all(this.waits.map((w) => w().catch(() => {})));
+  }
 
   register(tool: Tool): void {
     if (this.tools.has(tool.name)) throw new Error(`tool ${tool.name} registered twice`);
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) throw new Error(`invalid tool name: ${tool.name}`);
     this.tools.set(tool.name, tool);
+  }
+
+  /** Removes a tool registered at run time (an MCP server's tool that is gone). */
+  unregister(name: string): boolean {
+    return this.tools.delete(name);
   }
 
   get(name: string): Tool | undefined {
@@ -38,7 +53,7 @@ export class ToolRegistry {
         hidden.push({ name: t.name, reason: `toolset ${t.toolset} is disabled` });
         continue;
       }
-      const offered = enabled.all || t.toolset === 'core' || enabled.names.has(t.toolset) || enabled.tools.has(t.name);
+      const offered = enabled.all || t.toolset === 'core' || enabled.names.has(t.toolset) || enabled.tools.has(t.name) || mcpOffered(t.toolset, enabled.names);
       if (!offered) {
         hidden.push({ name: t.name, reason: `toolset ${t.toolset} is not enabled` });
         continue;
@@ -54,11 +69,23 @@ export class ToolRegistry {
   schema(tool: Tool): ChatCompletionTool {
     let s = this.schemaCache.get(tool);
     if (!s) {
-      const json = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      const json = tool.parameters ?? (z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
       delete json.$schema;
       s = { type: 'function', function: { name: tool.name, description: tool.description, parameters: json } };
       this.schemaCache.set(tool, s);
     }
     return s;
   }
+}
+
+/**
+ * A configured MCP server's tools come with the toolsets that mean "the full agent" (Hermes's hermes-<platform>
+ * bundles), with `mcp` (every server) and with `mcp-<server>`; a narrower list (`file`, `web`, a subagent's
+ * toolsets) leaves them out unless it names them.
+ */
+function mcpOffered(toolset: string, names: Set<string>): boolean {
+  if (!toolset.startsWith('mcp-')) return false;
+  if (names.has('mcp')) return true;
+  for (const n of names) if (n.startsWith('hermes-')) return true;
+  return false;
 }

@@ -78,6 +78,8 @@ export interface Tool<A = any> {
   toolset: string;
   description: string;
   schema: z.ZodType<A>;
+  /** The JSON Schema the model sees, when the tool has one of its own (MCP tools); otherwise derived from `schema`. */
+  parameters?: Record<string, unknown>;
   /** Safe to run alongside other calls of the same response. A function can decide per call. */
   parallelSafe?: boolean | ((args: A) => boolean);
   /** Paths the call touches; calls with overlapping paths never run at the same time. */
