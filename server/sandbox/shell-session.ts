@@ -359,12 +359,18 @@ export class ShellSession {
         setTimeout(() => {
           if (r.done) return;
           // Without the shell's pid (not found from the host) there is nothing to signal by pid: straight to the kill.
-          if (pid) {
-            void runQuietly(this.o.host, escalateScript(pid)).then(() => {
-              if (!r.done) this.sendResync(r);
-            });
+          if (!pid) {
+            r.timers.push(setTimeout(() => this.killStuckShell(r), KILL_AFTER_MS));
+            return;
           }
-          r.timers.push(setTimeout(() => this.killStuckShell(r), 2000));
+          // The shell gets its time after the helper has signalled (over SSH or docker exec, starting the helper
+          // alone can take seconds on a loaded machine); a helper that never comes back does not stall it forever.
+          r.timers.push(setTimeout(() => this.killStuckShell(r), HELPER_BACKSTOP_MS));
+          void runQuietly(this.o.host, escalateScript(pid)).then(() => {
+            if (r.done) return;
+            this.sendResync(r);
+            r.timers.push(setTimeout(() => this.killStuckShell(r), KILL_AFTER_MS));
+          });
         }, this.graceMs),
       );
     });
@@ -447,6 +453,10 @@ export class ShellSession {
 }
 
 const JOB_WAIT_MS = 150;
+/** After the escalation helper ran: how long the shell has to come back before it is killed. */
+const KILL_AFTER_MS = 2000;
+/** Longest wait for the escalation helper itself. */
+const HELPER_BACKSTOP_MS = 15_000;
 
 /** The terminal's foreground process group is the shell's own (fields after the command name: state ppid pgrp
  * session tty_nr tpgid). Unknown counts as no, so nothing waits on an unreadable /proc. */
