@@ -19,6 +19,8 @@ fi
 
 npm ci --no-audit --no-fund || { echo "npm ci failed"; exit 1; }
 node esbuild.mjs || { echo "build failed"; exit 1; }
+# better-sqlite3 for Node 20, 22 and 24 (packaging and its tests need them; cached under .cache/native).
+node extension/build/native-abis.mjs || { echo "native builds for Node 22/24 failed"; exit 1; }
 
 mkdir -p test-results
 status=0

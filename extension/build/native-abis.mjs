@@ -8,7 +8,7 @@
 // Output, cached across runs: .cache/native/better-sqlite3@<version>/node-v<abi>/better_sqlite3.node
 // Usage: node extension/build/native-abis.mjs [majors…]   (default: 20 22 24)
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -43,20 +43,47 @@ const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
 export const sqliteVersion = () => JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')).version;
 export const outputDir = () => join(cache, 'native', `better-sqlite3@${sqliteVersion()}`);
 
-/** Builds (or finds cached) better_sqlite3.node for one Node major; returns { abi, file }. */
+/** Builds (or finds cached) better_sqlite3.node for one Node major; returns { major, abi, file }. */
 export function buildForMajor(major) {
-  const current = Number(process.versions.node.split('.')[0]) === major;
-  const abi = current ? process.versions.modules : ensureNodeDist(major).abi;
-  const out = join(outputDir(), `node-v${abi}`, 'better_sqlite3.node');
-  if (existsSync(out)) return { major, abi, file: out };
-  mkdirSync(dirname(out), { recursive: true });
-  if (current) {
+  if (Number(process.versions.node.split('.')[0]) === major) {
     // `npm ci` built this one for the running Node already.
-    copyFileSync(join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'), out);
-    return { major, abi, file: out };
+    const out = join(outputDir(), `node-v${process.versions.modules}`, 'better_sqlite3.node');
+    mkdirSync(dirname(out), { recursive: true });
+    if (!existsSync(out)) copyFileSync(join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'), out);
+    return { major, abi: process.versions.modules, file: out };
   }
-  const dist = ensureNodeDist(major);
-  const work = join(cache, 'native', 'work', `node${major}`);
+  // Two test files may package at once: one installs and builds, the other waits and takes its result.
+  return withLock(join(cache, 'native', `node${major}.lock`), () => {
+    const dist = ensureNodeDist(major);
+    const out = join(outputDir(), `node-v${dist.abi}`, 'better_sqlite3.node');
+    if (!existsSync(out)) build(dist, out);
+    return { major, abi: dist.abi, file: out };
+  });
+}
+
+function withLock(lock, fn) {
+  mkdirSync(dirname(lock), { recursive: true });
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed build: builds take minutes, not an hour.
+      if (Date.now() - t0 > 3600_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function build(dist, out) {
+  mkdirSync(dirname(out), { recursive: true });
+  const work = join(cache, 'native', 'work', `node-v${dist.abi}`);
   rmSync(work, { recursive: true, force: true });
   cpSync(sqliteDir, work, { recursive: true, filter: (src) => !src.startsWith(join(sqliteDir, 'build')) });
   const t0 = Date.now();
@@ -65,12 +92,13 @@ export function buildForMajor(major) {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, npm_config_nodedir: dist.dir },
   });
-  copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), out);
+  // Proof the build loads under that Node, before it is put where it counts as built.
+  const tmp = `${out}.tmp`;
+  copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), tmp);
   rmSync(work, { recursive: true, force: true });
-  // Proof the build loads under that Node.
-  execFileSync(dist.node, ['-e', `new (require(${JSON.stringify(join(sqliteDir, 'lib', 'index.js'))}))(':memory:', { nativeBinding: ${JSON.stringify(out)} }).close()`]);
-  process.stderr.write(`built better-sqlite3 ${sqliteVersion()} for Node ${dist.version} (ABI ${abi}) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  return { major, abi, file: out };
+  execFileSync(dist.node, ['-e', `new (require(${JSON.stringify(join(sqliteDir, 'lib', 'index.js'))}))(':memory:', { nativeBinding: ${JSON.stringify(tmp)} }).close()`]);
+  renameSync(tmp, out);
+  process.stderr.write(`built better-sqlite3 ${sqliteVersion()} for Node ${dist.version} (ABI ${dist.abi}) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -3,11 +3,13 @@
 // production dependency (most are already in the bundle), so instead the package is staged in a clean folder:
 // the manifest, dist/, resources/, the extension README, and the native modules with their runtime dependencies
 // under dist/node_modules (next to dist/server/main.js, where Node looks first). vsce then packs that folder with
-// --no-dependencies. The modules are those of this checkout, compiled for the Node that ran `npm install`; the
-// host runs on the user's Node (hermes.nodePath), which must match that major version's ABI.
+// --no-dependencies. node-pty is N-API (one build for every Node); better-sqlite3 is built once per supported Node
+// major (native-abis.mjs) and staged under dist/native/node-v<ABI>/, where the host picks the one matching the Node
+// it runs on (hermes.nodePath), so the package works on Node 20, 22 and 24.
 //
 // Usage: node extension/build/package-vsix.mjs [--out file.vsix] [--stage dir]
 import { execFileSync } from 'node:child_process';
+import { buildForMajor, SUPPORTED_MAJORS } from './native-abis.mjs';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -21,7 +23,7 @@ const out = arg('--out', join(root, `${pkg.name}-${pkg.version}.vsix`));
 const stage = arg('--stage', join(root, '.cache', 'vsix-stage'));
 
 /** The modules esbuild leaves external for the host (see esbuild.mjs), minus `vscode`. */
-const NATIVE_ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode'];
+const NATIVE_ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode', 'discord.js'];
 /** Needed only to build or download the native binaries, never loaded at run time. */
 const BUILD_ONLY = new Set(['prebuild-install', 'nan', 'node-addon-api', 'buildcheck', 'node-gyp']);
 /** Inside a native module: sources, build intermediates and other platforms' binaries. */
@@ -101,6 +103,14 @@ for (const dir of modules) {
       return true;
     },
   });
+}
+
+// better-sqlite3 for every supported Node major (built once and cached under .cache/native).
+for (const major of SUPPORTED_MAJORS) {
+  const { abi, file } = buildForMajor(major);
+  mkdirSync(join(stage, 'dist', 'native', `node-v${abi}`), { recursive: true });
+  cpSync(file, join(stage, 'dist', 'native', `node-v${abi}`, 'better_sqlite3.node'));
+  bytes += statSync(file).size;
 }
 
 // The packaged manifest: no build scripts or dev dependencies (vsce would try to run or check them).

@@ -2,7 +2,7 @@
 // installer, the extension starts the bundled host with the system Node against a scripted model server, and the
 // test drives the workbench like a user: open the chat, send a prompt, answer approval dialogs, run a skill.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -290,6 +290,29 @@ describe('the packaged extension in code-server', () => {
     const req = model.chatRequests().find((r) => userMessage('e2e-greet')(r.body));
     expect(JSON.stringify(req?.body.messages)).toContain('Ada');
   }, STEP_MS);
+  // The packaged .vsix carries better-sqlite3 for each supported Node major; the host runs on the user's Node.
+  for (const major of [22, 24]) {
+    it(`runs the host on the user's Node ${major} (hermes.nodePath)`, async () => {
+      const abis = (await import(join(ROOT, 'extension/build/native-abis.mjs'))) as { ensureNodeDist(m: number): { node: string } };
+      const node = abis.ensureNodeDist(major).node;
+      writeSettings({}, { 'hermes.nodePath': node });
+      await runCommand(page, 'Hermes: Restart Host');
+      await until(`the host to run on Node ${major}`, async () => {
+        try {
+          return realpathSync(`/proc/${await hostPid()}/exe`) === realpathSync(node);
+        } catch {
+          return false;
+        }
+      }, STEP_MS).catch((e) => {
+        throw new Error(`${e.message}\nHermes output: ${hermesOutput().slice(-3000)}`);
+      });
+      await until('the status bar back to idle', async () => /idle/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), STEP_MS);
+      model.script({ text: `Answered on Node ${major}.`, when: userMessage(`which node ${major}`) });
+      await send(`which node ${major}`);
+      await until(`the reply from the host on Node ${major}`, async () => (await agentText()).some((t) => t.includes(`Answered on Node ${major}.`)), STEP_MS);
+    }, STEP_MS * 2);
+  }
+
   it('attaches to a running host when hermes.host.attach is set, and writes changed settings to its config.yaml', async () => {
     const sock = join(work, 'gateway.sock');
     // One host owns a HERMES_HOME (the extension's spawned host owns `home`): the always-on host has its own.
