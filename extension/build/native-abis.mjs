@@ -93,7 +93,7 @@ function build(dist, out) {
     env: { ...process.env, npm_config_nodedir: dist.dir },
   });
   // Proof the build loads under that Node, before it is put where it counts as built.
-  const tmp = `${out}.tmp`;
+  const tmp = join(dirname(out), 'better_sqlite3.tmp.node'); // require() wants the .node suffix
   copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), tmp);
   rmSync(work, { recursive: true, force: true });
   execFileSync(dist.node, ['-e', `new (require(${JSON.stringify(join(sqliteDir, 'lib', 'index.js'))}))(':memory:', { nativeBinding: ${JSON.stringify(tmp)} }).close()`]);
