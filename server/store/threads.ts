@@ -93,6 +93,19 @@ export function usageOf(r: {
 export class ThreadStore {
   private readonly q;
 
+  /** Statements prepared once per SQL text: preparing is a large part of a short call (history marks, lineage
+   * lookups run for every message of a busy gateway). */
+  private readonly prepared = new Map<string, Database.Statement<any, any>>();
+
+  private prep<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let st = this.prepared.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.prepared.set(sql, st);
+    }
+    return st as Database.Statement<P, R>;
+  }
+
   constructor(private readonly db: Database.Database) {
     this.q = {
       getThread: db.prepare<[string], ThreadRow>('SELECT * FROM threads WHERE id = ?'),
@@ -183,15 +196,15 @@ export class ThreadStore {
     let rows: ThreadRow[];
     if (opts.cursor) {
       const [u, id] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
-      rows = this.db
-        .prepare<[number, number, number, string, number], ThreadRow>(
+      rows = this
+        .prep<[number, number, number, string, number], ThreadRow>(
           `SELECT * FROM threads WHERE archived = ? AND (updated_at < ? OR (updated_at = ? AND id < ?))
            ORDER BY updated_at DESC, id DESC LIMIT ?`,
         )
         .all(archived, Number(u), Number(u), id, opts.limit + 1);
     } else {
-      rows = this.db
-        .prepare<[number, number], ThreadRow>(
+      rows = this
+        .prep<[number, number], ThreadRow>(
           'SELECT * FROM threads WHERE archived = ? ORDER BY updated_at DESC, id DESC LIMIT ?',
         )
         .all(archived, opts.limit + 1);
@@ -209,19 +222,19 @@ export class ThreadStore {
     const keys = Object.keys(fields) as (keyof typeof fields)[];
     if (!keys.length) return;
     const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE threads SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...fields, id, now: Date.now() });
+    this.prep(`UPDATE threads SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...fields, id, now: Date.now() });
   }
 
   deleteThread(id: string): void {
-    this.db.prepare('DELETE FROM threads WHERE id = ?').run(id);
+    this.prep('DELETE FROM threads WHERE id = ?').run(id);
   }
 
   setTodos(threadId: string, todos: TodoItem[]): void {
-    this.db.prepare('UPDATE threads SET todos = ? WHERE id = ?').run(JSON.stringify(todos), threadId);
+    this.prep('UPDATE threads SET todos = ? WHERE id = ?').run(JSON.stringify(todos), threadId);
   }
 
   getTodos(threadId: string): TodoItem[] {
-    const r = this.db.prepare<[string], { todos: string | null }>('SELECT todos FROM threads WHERE id = ?').get(threadId);
+    const r = this.prep<[string], { todos: string | null }>('SELECT todos FROM threads WHERE id = ?').get(threadId);
     return r?.todos ? (JSON.parse(r.todos) as TodoItem[]) : [];
   }
 
@@ -274,8 +287,8 @@ export class ThreadStore {
 
   /** Turns left `inProgress` by a host that died are closed as interrupted when the store is opened again. */
   closeOrphanedTurns(): number {
-    const res = this.db
-      .prepare(
+    const res = this
+      .prep(
         `UPDATE turns SET status = 'interrupted', completed_at = ?, error = ? WHERE status = 'inProgress'`,
       )
       .run(Date.now(), JSON.stringify({ kind: 'Internal', message: 'the host stopped during this turn' }));
@@ -311,15 +324,15 @@ export class ThreadStore {
   /** Drops the latest `n` active turns from the model's view and the thread's items; the rows stay. */
   rollback(threadId: string, n: number): string[] {
     return this.db.transaction(() => {
-      const ids = this.db
-        .prepare<[string, number], { id: string }>(
+      const ids = this
+        .prep<[string, number], { id: string }>(
           'SELECT id FROM turns WHERE thread_id = ? AND active = 1 ORDER BY seq DESC LIMIT ?',
         )
         .all(threadId, n)
         .map((r) => r.id);
-      const mark = this.db.prepare('UPDATE turns SET active = 0 WHERE id = ?');
+      const mark = this.prep('UPDATE turns SET active = 0 WHERE id = ?');
       // Scoped to the thread: a turn moved by compression keeps its earlier messages in the parent thread.
-      const markMsgs = this.db.prepare('UPDATE messages SET active = 0 WHERE turn_id = ? AND thread_id = ?');
+      const markMsgs = this.prep('UPDATE messages SET active = 0 WHERE turn_id = ? AND thread_id = ?');
       for (const id of ids) {
         mark.run(id);
         markMsgs.run(id, threadId);
@@ -331,8 +344,8 @@ export class ThreadStore {
 
   /** Highest active message id of a thread and how many active messages it has: a cheap mark of its history. */
   historyMark(threadId: string): { maxId: number; count: number } {
-    const r = this.db
-      .prepare<[string], { maxId: number | null; count: number }>(
+    const r = this
+      .prep<[string], { maxId: number | null; count: number }>(
         'SELECT MAX(id) AS maxId, COUNT(*) AS count FROM messages WHERE thread_id = ? AND active = 1',
       )
       .get(threadId)!;
@@ -341,11 +354,11 @@ export class ThreadStore {
 
   /** Active messages after `afterId`, and how many active ones there are up to it: a thread's growth since a mark. */
   historyAfter(threadId: string, afterId: number): { upto: number; after: StoredMessage[] } {
-    const upto = this.db
-      .prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND active = 1 AND id <= ?')
+    const upto = this
+      .prep<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND active = 1 AND id <= ?')
       .get(threadId, afterId)!.n;
-    const after = this.db
-      .prepare<[string, number], any>('SELECT * FROM messages WHERE thread_id = ? AND active = 1 AND id > ? ORDER BY id')
+    const after = this
+      .prep<[string, number], any>('SELECT * FROM messages WHERE thread_id = ? AND active = 1 AND id > ? ORDER BY id')
       .all(threadId, afterId)
       .map(toMessage);
     return { upto, after };
@@ -355,8 +368,8 @@ export class ThreadStore {
   copyTurnRow(turnId: string, toThreadId: string, newTurnId: string): void {
     const t = this.q.getTurn.get(turnId);
     if (!t) throw new Error(`no turn with id ${turnId}`);
-    this.db
-      .prepare(
+    this
+      .prep(
         `INSERT INTO turns (id, thread_id, seq, status, error, model, prompt_tokens, completion_tokens, cached_tokens,
            reasoning_tokens, cost_usd, started_at, completed_at)
          VALUES (@id, @thread_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE thread_id = @thread_id), @status,
@@ -368,8 +381,8 @@ export class ThreadStore {
 
   /** Copies one message into another thread (as the turn `turnId` there), keeping its content, items and time. */
   copyMessage(messageId: number, toThreadId: string, turnId: string | null): number {
-    const r = this.db
-      .prepare(
+    const r = this
+      .prep(
         `INSERT INTO messages (thread_id, turn_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at)
          SELECT ?, ?, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at
          FROM messages WHERE id = ?`,
@@ -384,8 +397,8 @@ export class ThreadStore {
    * continue a running turn in the compacted thread; the messages already written stay in the parent's history.
    */
   moveTurn(turnId: string, toThreadId: string): void {
-    const r = this.db
-      .prepare(
+    const r = this
+      .prep(
         `UPDATE turns SET thread_id = @to, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE thread_id = @to)
          WHERE id = @id`,
       )
@@ -408,7 +421,7 @@ export class ThreadStore {
 
   /** The newest thread that continues `threadId` after compression, following the chain to its end. */
   compactionSuccessor(threadId: string): string | undefined {
-    const next = this.db.prepare<[string], { id: string }>(
+    const next = this.prep<[string], { id: string }>(
       `SELECT id FROM threads WHERE parent_id = ? AND parent_kind = 'compression' ORDER BY created_at DESC, id DESC LIMIT 1`,
     );
     const seen = new Set([threadId]);
@@ -431,13 +444,13 @@ export class ThreadStore {
         if (idx < 0) throw new Error(`turn ${uptoTurnId} is not an active turn of thread ${fromThreadId}`);
         upto = idx + 1;
       }
-      const insTurn = this.db.prepare(
+      const insTurn = this.prep(
         `INSERT INTO turns (id, thread_id, seq, status, error, model, prompt_tokens, completion_tokens, cached_tokens,
            reasoning_tokens, cost_usd, started_at, completed_at)
          VALUES (@id, @thread_id, @seq, @status, @error, @model, @prompt_tokens, @completion_tokens, @cached_tokens,
            @reasoning_tokens, @cost_usd, @started_at, @completed_at)`,
       );
-      const copyMsgs = this.db.prepare(
+      const copyMsgs = this.prep(
         `INSERT INTO messages (thread_id, turn_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at)
          SELECT ?, ?, role, content, reasoning, tool_calls, tool_call_id, tool_name, item, created_at
          FROM messages WHERE turn_id = ? AND active = 1 ORDER BY id`,
