@@ -5,7 +5,8 @@
 // happened; a request answered elsewhere (VS Code), expired, or lost in a restart says so instead.
 import { GATEWAY_SURFACE_ID } from './host-port';
 import { randomBytes } from 'node:crypto';
-import type { AnyServerNotification, ApprovalRequestParams, ServerRequestMethod } from '../protocol';
+import type { AnyServerNotification, ApprovalRequestParams, ClarifyRequestParams, ServerRequestMethod } from '../protocol';
+import type { ChatClarify } from './chat-clarify';
 import type { ClientPeer } from '../rpc/hub';
 import type { Outbox } from './outbox';
 import type { ApprovalRow, GatewayStore } from './store';
@@ -48,21 +49,30 @@ export class ChatApprovals {
     private readonly adapter: (platform: string) => PlatformAdapter | undefined,
     private readonly chatOf: (threadId: string) => ChatOfThread | undefined,
     private readonly log: Logger,
+    /** Clarifying questions go to the chat through the same hub client. */
+    private readonly clarify?: ChatClarify,
   ) {
     this.peer = {
       id: GATEWAY_SURFACE_ID,
       kind: 'chat',
       label: GATEWAY_CLIENT_LABEL,
       ready: () => true,
-      canAnswer: (m: ServerRequestMethod) => m === 'approval/request',
+      canAnswer: (m: ServerRequestMethod) => m === 'approval/request' || (m === 'clarify/request' && !!this.clarify),
       notify: (n: AnyServerNotification) => this.onNotification(n),
-      request: (method, params) => this.request(method, params as ApprovalRequestParams),
+      request: (method, params) =>
+        method === 'clarify/request' ? this.askClarify(params as ClarifyRequestParams) : this.request(method, params as ApprovalRequestParams),
     };
   }
 
   /** Prompts left by a previous process: their requests died with it, so the buttons now say so. */
   abandonOld(): void {
     for (const row of this.store.abandonApprovals()) this.render(row, `⚠️ This approval request is gone (the host restarted before it was answered); the command did not run.`);
+  }
+
+  private askClarify(p: ClarifyRequestParams): Promise<unknown> {
+    const chat = this.chatOf(p.threadId);
+    if (!chat || !this.clarify) return Promise.reject(new Error('not a chat thread'));
+    return this.clarify.ask(p, chat);
   }
 
   private request(method: string, p: ApprovalRequestParams): Promise<unknown> {
@@ -138,6 +148,7 @@ export class ChatApprovals {
 
   private onNotification(n: AnyServerNotification): void {
     if (n.method !== 'serverRequest/resolved') return;
+    this.clarify?.resolved(n.params.requestId, n.params.outcome, n.params.answeredBy);
     for (const row of this.store.approvalsForRequest(n.params.requestId)) {
       const waiter = this.waiting.get(row.short_id);
       this.waiting.delete(row.short_id);

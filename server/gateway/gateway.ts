@@ -7,6 +7,7 @@ import { Outbox, type OutboxRow } from './outbox';
 import { Pairing } from './pairing';
 import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
+import { ChatClarify } from './chat-clarify';
 import { ChatApprovals } from './chat-approvals';
 import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './commands';
 import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
@@ -31,6 +32,7 @@ export class Gateway {
   private readonly supervisors = new Map<string, PlatformSupervisor>();
   private readonly conversations: Conversations;
   private readonly approvals: ChatApprovals;
+  private readonly clarify: ChatClarify;
   private removeClient: (() => void) | undefined;
   private accepting = true;
   private readonly policies = new Map<string, { at: number; policy: AccessPolicy }>();
@@ -46,7 +48,8 @@ export class Gateway {
     this.links = new Links(port.db);
     this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
     this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p), this.links);
-    this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'));
+    this.clarify = new ChatClarify(this.outbox, (p) => this.adapters.get(p), port.log.child('clarify'));
+    this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'), this.clarify);
     for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log: port.log })) this.adapters.set(a.id, a);
   }
 
@@ -109,7 +112,10 @@ export class Gateway {
     const e = row.envelope;
     const done = (status: 'done' | 'ignored' = 'done') => this.store.markInbound(row.id, status);
     if (e.callback) {
-      void this.approvals.onTap(e).finally(() => done());
+      void this.clarify
+        .onTap(e)
+        .then((ours) => (ours ? undefined : this.approvals.onTap(e)))
+        .finally(() => done());
       return;
     }
     const policy = this.policy(e.platform);
@@ -120,6 +126,8 @@ export class Gateway {
     }
     if (!addressed(e)) return done('ignored');
     const parsed = parseCommand(e.text);
+    // The answer to a question the agent is waiting on in this chat, not a new message for the conversation.
+    if (!parsed && this.clarify.take(e)) return done();
     const ctx = this.commandContext(row.id);
     if (parsed?.cmd.immediate) {
       void Promise.resolve(parsed.cmd.run(ctx, e, parsed.args)).finally(() => done());

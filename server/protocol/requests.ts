@@ -39,6 +39,7 @@ export const ClarifyRequestParams = z.object({
   choices: z.array(z.string()).optional(),
   expiresAt: z.number().optional(),
 });
+export type ClarifyRequestParams = z.infer<typeof ClarifyRequestParams>;
 export const ClarifyRequestResult = z.object({ answer: z.string() });
 
 export const ServerRequestResolved = z.object({

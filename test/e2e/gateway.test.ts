@@ -127,6 +127,47 @@ describe('gateway: approvals in chat', () => {
   });
 });
 
+describe('gateway: questions in chat', () => {
+  it('a clarifying question reaches the chat with its choices; a number, a tap or free text answers it, and it is not a new message', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    const clarify = (question: string, choices?: string[]) => ({ name: 'clarify', arguments: { question, ...(choices ? { choices } : {}) } });
+    const question = (q: string) => tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text.includes(q)), 20_000, `the question ${q}`);
+    const toolAnswer = () => String(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'tool').at(-1)?.content);
+
+    // A numbered reply picks the choice; the question is closed without its buttons.
+    env.model.script({ toolCalls: [clarify('Which branch?', ['main', 'develop'])] }, { text: 'Using the chosen branch.' });
+    tg.userSends({ userId: ALICE, text: 'deploy it' });
+    const q1 = await question('Which branch?');
+    expect(q1.buttons!.flat().map((b) => b.text)).toEqual(['main', 'develop']);
+    expect(q1.text).toContain('2. develop');
+    tg.userSends({ userId: ALICE, text: '2' });
+    await tg.waitFor(() => userReplies(ALICE).find((m) => m.text.includes('Using the chosen branch.') && !m.text.includes('▉')), 20_000, 'the reply after the answer');
+    expect(toolAnswer()).toBe('The user answered: develop');
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.messageId === q1.messageId && /answered by User1001: develop/.test(m.text) && !m.buttons), 10_000, 'the closed question');
+    // The answer was not taken as a message of its own: one user message per turn reached the model.
+    expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => String(m.content))).not.toContain('2');
+
+    // A tap answers too; someone else's tap does not.
+    env.model.script({ toolCalls: [clarify('Ship now?', ['yes', 'no'])] }, { text: 'Shipping decided.' });
+    tg.userSends({ userId: ALICE, text: 'ship it' });
+    const q2 = await question('Ship now?');
+    tg.tap({ userId: 9999, messageId: q2.messageId, data: q2.buttons![0][0].callback_data });
+    await tg.waitFor(() => tg.callbackAnswers.find((a) => /Only the user/.test(a.text ?? '')), 10_000, 'the refusal');
+    tg.tap({ userId: ALICE, messageId: q2.messageId, data: q2.buttons![1][0].callback_data });
+    await tg.waitFor(() => userReplies(ALICE).find((m) => m.text.includes('Shipping decided.') && !m.text.includes('▉')), 20_000, 'the reply after the tap');
+    expect(toolAnswer()).toBe('The user answered: no');
+
+    // A question without choices takes the next message as free text.
+    env.model.script({ toolCalls: [clarify('What should the release be called?')] }, { text: 'Named it.' });
+    tg.userSends({ userId: ALICE, text: 'make a release' });
+    await question('What should the release be called?');
+    tg.userSends({ userId: ALICE, text: 'Aurora 2' });
+    await tg.waitFor(() => userReplies(ALICE).find((m) => m.text.includes('Named it.') && !m.text.includes('▉')), 20_000, 'the reply after free text');
+    expect(toolAnswer()).toBe('The user answered: Aurora 2');
+    await g.host.kill('SIGTERM');
+  });
+});
+
 describe('gateway: busy chats', () => {
   it('/stop interrupts a running turn without waiting behind it', async () => {
     await startGateway(env, tg, { env: ALLOW });
