@@ -8,7 +8,6 @@ export interface CommandContext {
   reply(e: InboundEnvelope, text: string): void;
   stop(e: InboundEnvelope): boolean;
   newThread(e: InboundEnvelope): string;
-  undo(e: InboundEnvelope): number;
   /** The text of the last user message, after removing the last exchange. */
   popLastUserText(e: InboundEnvelope): string | undefined;
   runText(e: InboundEnvelope, text: string): Promise<void>;
@@ -16,7 +15,8 @@ export interface CommandContext {
   approve(e: InboundEnvelope, d: Decision): string;
   /** `/link` (a code for this account) or `/link CODE` (link this account to the one that showed CODE). */
   link(e: InboundEnvelope, code: string): string;
-  status(e: InboundEnvelope): string;
+  /** One line: each platform and its state. */
+  platforms(): string;
   model(): string;
   skillMenu(): { command: string; description: string }[];
   /** Runs one of the host's own commands (server/commands) on this chat's conversation; resolves with what to say. */
@@ -43,9 +43,15 @@ export const COMMANDS: ChatCommand[] = [
       await c.runText(e, text);
     },
   },
-  { command: 'undo', description: 'remove the last exchange', immediate: false, run: (c, e) => c.reply(e, c.undo(e) ? '↩️ Removed the last exchange.' : 'Nothing to undo.') },
+  // The host's own commands (server/commands): the same behaviour as in VS Code and the terminal.
+  { command: 'undo', description: 'remove the last exchange', immediate: false, run: async (c, e) => c.reply(e, await c.hostCommand(e, '/undo')) },
   { command: 'stop', description: 'stop the running task', immediate: true, run: (c, e) => c.reply(e, c.stop(e) ? '⏹ Stopping.' : 'Nothing is running.') },
-  { command: 'status', description: 'what this chat is connected to', immediate: true, run: (c, e) => c.reply(e, c.status(e)) },
+  {
+    command: 'status',
+    description: 'this conversation (model, state, tokens) and the connected platforms',
+    immediate: true,
+    run: async (c, e) => c.reply(e, `${await c.hostCommand(e, '/status')}\n${c.platforms()}`),
+  },
   {
     command: 'model',
     description: 'show the model, or /model <id> to change it for this conversation',

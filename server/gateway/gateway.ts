@@ -189,7 +189,6 @@ export class Gateway {
         return t ? this.port.interrupt(t) : false;
       },
       newThread: (e) => conv.newThread(e),
-      undo: (e) => this.port.rollback(conv.thread(e), 1),
       popLastUserText: (e) => {
         const threadId = conv.thread(e);
         const last = [...this.port.items(threadId)].reverse().find((i) => i.type === 'userMessage');
@@ -201,11 +200,7 @@ export class Gateway {
       setHome: (e) => this.store.setHome(e.platform, e.chatId, e.threadId),
       approve: (e, d) => this.approvals.command(e, d),
       link: (e, code) => this.link(e, code),
-      status: (e) => {
-        const threadId = conv.thread(e);
-        const platforms = this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ');
-        return [`Thread: ${threadId}`, `Running: ${conv.runningThread(e) ? 'yes' : 'no'}`, `Model: ${this.port.config().model.default || '(default)'}`, `Platforms: ${platforms}`].join('\n');
-      },
+      platforms: () => `Platforms: ${this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ')}`,
       model: () => this.port.config().model.default || '(not set)',
       skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
       hostCommand: async (e, text) => {

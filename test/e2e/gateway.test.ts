@@ -168,6 +168,30 @@ describe('gateway: questions in chat', () => {
   });
 });
 
+describe('gateway: the host\'s commands', () => {
+  it('/status and /undo are the host\'s own commands, with the platforms added to /status', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    env.model.script({ text: 'first reply' });
+    tg.userSends({ userId: ALICE, text: 'remember this' });
+    await tg.waitFor(() => userReplies(ALICE).find((m) => m.text.includes('first reply') && !m.text.includes('▉')), 20_000, 'the first reply');
+    tg.userSends({ userId: ALICE, text: '/status' });
+    const st = await tg.waitFor(() => tg.sentTo(ALICE).find((m) => /^Conversation /.test(m.text)), 15_000, 'the status');
+    expect(st.text).toMatch(/Model: test-model/);
+    expect(st.text).toMatch(/1 turn\(s\)/);
+    expect(st.text).toMatch(/Platforms: telegram: ready/);
+    tg.userSends({ userId: ALICE, text: '/undo' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'Removed the last turn.'), 15_000, 'the undo answer');
+    const vs = await attach(g);
+    const { threads } = await vs.request('thread/list', {});
+    const read = await vs.request('thread/read', { threadId: threads[0].id });
+    expect(read.items.filter((i: { type: string }) => i.type === 'userMessage')).toHaveLength(0);
+    tg.userSends({ userId: ALICE, text: '/undo' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'Nothing to undo.'), 15_000, 'nothing left to undo');
+    vs.dispose();
+    await g.host.kill('SIGTERM');
+  });
+});
+
 describe('gateway: busy chats', () => {
   it('/stop interrupts a running turn without waiting behind it', async () => {
     await startGateway(env, tg, { env: ALLOW });
