@@ -33,10 +33,10 @@ export interface ShellSessionOptions {
   graceMs?: number;
   /** Output kept per command (head and tail); the rest is counted and dropped. onOutput still sees everything. */
   maxOutputChars?: number;
-  /** When the shell runs in namespaces of its own (the bwrap sandbox) but the helpers run beside it on the host:
-   * how a pid and a path the shell reports look from the host. Without it they are taken as they are. */
   /** The shell's host pid is a process of this machine, so /proc/<pid>/stat tells who holds its terminal. */
   procVisible?: boolean;
+  /** When the shell runs in namespaces of its own (the bwrap sandbox) but the helpers run beside it on the host:
+   * how a pid and a path the shell reports look from the host. Without it they are taken as they are. */
   hostView?: {
     pid(innerPid: number, term: RawProcess): number | undefined;
     path(innerPath: string): string;
