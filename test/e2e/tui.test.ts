@@ -24,7 +24,8 @@ afterEach(() => {
 
 function chat(home: string, cwd: string, args: string[] = []): TmuxTerminal {
   const t = TmuxTerminal.start([process.execPath, HOST_ENTRY, 'chat', '--cwd', cwd, ...args], {
-    env: { HERMES_HOME: home, TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model', HOME: mkdtempSync(join(tmpdir(), 'hermes-user-')) },
+    // CI=true as on a CI machine, where Ink would otherwise draw nothing until the chat exits.
+    env: { HERMES_HOME: home, TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model', HOME: mkdtempSync(join(tmpdir(), 'hermes-user-')), CI: 'true' },
     cwd,
   });
   terminals.push(t);

@@ -4,7 +4,8 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Static, Text, useApp, useInput } from 'ink';
+import { Box, Static, Text, useApp, useInput, type Key } from 'ink';
+import { splitKeys } from './keys';
 import { followThread, type BusyMode, type CommandInfo, type Thread, type UserInput } from '../../protocol';
 import type { HostConnection } from '../rpc-client';
 import * as ed from './editor';
@@ -247,7 +248,7 @@ export function App(props: AppProps) {
     void submit(text).catch((e: Error) => notice(`error: ${e.message}`, 'error'));
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key) => {
     if (key.ctrl && input === 'c') {
       if (ctrlArmedRef.current) return exit();
       ctrlArmedRef.current = true;
@@ -343,6 +344,9 @@ export function App(props: AppProps) {
       return enter();
     }
     update((s) => ed.insert(s, input.replace(/\r\n?/g, '\n')));
+  };
+  useInput((input, key) => {
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
   });
 
   const settled = settledCount(transcript);
