@@ -2,10 +2,10 @@
 // Native modules and packages that load files relative to themselves stay external.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, cpSync } from 'node:fs';
+import { HOST_EXTERNALS } from './extension/build/host-externals.mjs';
 
 const watch = process.argv.includes('--watch');
-// discord.js (1.7 MB) is required only when the gateway runs Discord, instead of being parsed by every host start.
-const external = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode', 'vscode', 'discord.js'];
+const external = [...HOST_EXTERNALS, 'vscode'];
 
 const targets = [
   {

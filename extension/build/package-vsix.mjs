@@ -1,5 +1,5 @@
-// Packages the extension as a .vsix. The host is bundled by esbuild except its native modules (better-sqlite3,
-// node-pty, ssh2 + cpu-features, dockerode), which must ship compiled. vsce's own dependency mode would copy every
+// Packages the extension as a .vsix. The host is bundled by esbuild except HOST_EXTERNALS (native modules, which
+// must ship compiled, and the gateway's platform libraries). vsce's own dependency mode would copy every
 // production dependency (most are already in the bundle), so instead the package is staged in a clean folder:
 // the manifest, dist/, resources/, the extension README, and the native modules with their runtime dependencies
 // under dist/node_modules (next to dist/server/main.js, where Node looks first). vsce then packs that folder with
@@ -10,6 +10,7 @@
 // Usage: node extension/build/package-vsix.mjs [--out file.vsix] [--stage dir]
 import { execFileSync } from 'node:child_process';
 import { buildForMajor, SUPPORTED_MAJORS } from './native-abis.mjs';
+import { HOST_EXTERNALS } from './host-externals.mjs';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -22,8 +23,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = arg('--out', join(root, `${pkg.name}-${pkg.version}.vsix`));
 const stage = arg('--stage', join(root, '.cache', 'vsix-stage'));
 
-/** The modules esbuild leaves external for the host (see esbuild.mjs), minus `vscode`. */
-const NATIVE_ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'cpu-features', 'dockerode', 'discord.js'];
+/** The modules esbuild leaves external for the host: shipped with their runtime dependencies. */
+const NATIVE_ROOTS = HOST_EXTERNALS;
 /** Needed only to build or download the native binaries, never loaded at run time. */
 const BUILD_ONLY = new Set(['prebuild-install', 'nan', 'node-addon-api', 'buildcheck', 'node-gyp']);
 /** Inside a native module: sources, build intermediates and other platforms' binaries. */
@@ -58,11 +59,14 @@ function runtimeClosure() {
     if (seen.has(dir)) continue;
     seen.add(dir);
     const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    for (const name of [...Object.keys(p.dependencies ?? {}), ...Object.keys(p.optionalDependencies ?? {})]) {
+    // npm installs peer dependencies too (@slack/socket-mode requires its peer undici), unless marked optional.
+    const optionalPeers = Object.keys(p.peerDependencies ?? {}).filter((n) => p.peerDependenciesMeta?.[n]?.optional);
+    const optional = new Set([...Object.keys(p.optionalDependencies ?? {}), ...optionalPeers]);
+    for (const name of [...Object.keys(p.dependencies ?? {}), ...Object.keys(p.optionalDependencies ?? {}), ...Object.keys(p.peerDependencies ?? {})]) {
       if (BUILD_ONLY.has(name)) continue;
       const d = resolveDep(dir, name);
       if (d) queue.push(d);
-      else if (!(p.optionalDependencies ?? {})[name]) throw new Error(`${relative(root, dir)} needs ${name}, which is not installed`);
+      else if (!optional.has(name)) throw new Error(`${relative(root, dir)} needs ${name}, which is not installed`);
     }
   }
   return [...seen].sort();

@@ -48,6 +48,14 @@ describe('the packaged host on Node 20, 22 and 24', () => {
     expect(existsSync(join(stage, 'dist', 'node_modules', 'node-pty'))).toBe(true);
   });
 
+  it('loads every package the host bundle leaves external from the packaged folder (peer dependencies included)', async () => {
+    const { HOST_EXTERNALS } = (await import(join(ROOT, 'extension/build/host-externals.mjs'))) as { HOST_EXTERNALS: string[] };
+    const script = `for (const m of ${JSON.stringify(HOST_EXTERNALS)}) require(m); console.log('loaded ' + ${HOST_EXTERNALS.length})`;
+    // Run from the staged dist/server with no NODE_PATH, so nothing can come from the checkout's node_modules.
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: join(stage, 'dist', 'server'), env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    expect(out.trim()).toBe(`loaded ${HOST_EXTERNALS.length}`);
+  });
+
   for (const major of [20, 22, 24]) {
     it(`chat -q with a terminal call and doctor on Node ${major}`, async () => {
       const home = tempHome(`hermes-node${major}-`);
