@@ -231,22 +231,10 @@ program
     try {
       const hermesHome = home(cmd);
       ensureHome(hermesHome);
-      const paths = homePaths(hermesHome);
-      const configInfo = loadConfig(paths.config);
-      const { loadDotEnv } = await import('./config/env');
-      const { currentOwner } = await import('./owner/lock');
-      const { runDoctor } = await import('./cli/doctor');
-      const res = await runDoctor({
-        hermesHome,
-        paths,
-        configInfo,
-        config: configInfo.config,
-        env: { ...process.env, ...loadDotEnv(paths.env) },
-        log: createLogger({ stderr: false, level: 'warn' }),
-        owner: currentOwner(hermesHome),
-      });
+      const { doctorHome, checkLine } = await import('./cli/doctor');
+      const res = await doctorHome(hermesHome);
       if (opts.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
-      else for (const c of res.checks) process.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}: ${c.detail}\n`);
+      else for (const c of res.checks) process.stdout.write(`${checkLine(c)}\n`);
       process.exit(res.ok ? 0 : 1);
     } catch (e) {
       fail(e);

@@ -8,7 +8,11 @@ import type { HermesConfig } from '../config/schema';
 import type { LoadedConfig } from '../config/load';
 import type { Logger } from '../util/log';
 import type { OwnerRecord } from '../owner/lock';
-import { describeOwner } from '../owner/lock';
+import { currentOwner, describeOwner } from '../owner/lock';
+import { homePaths } from '../config/home';
+import { loadConfig } from '../config/load';
+import { loadDotEnv } from '../config/env';
+import { createLogger } from '../util/log';
 import { listEndpointModels } from '../agent/model-client';
 import { checkBackend } from '../sandbox/manager';
 import { checkLocalSandbox } from '../sandbox/doctor-check';
@@ -41,6 +45,24 @@ export type DoctorProbe = (input: DoctorInput) => Promise<Check>;
 
 /** Extra checks other modules register (terminal backend, …). */
 export const doctorProbes: DoctorProbe[] = [];
+
+/** Doctor on a HERMES_HOME as it is on disk (config.yaml, .env over the process environment, the current owner). */
+export function doctorHome(hermesHome: string): Promise<{ checks: Check[]; ok: boolean }> {
+  const paths = homePaths(hermesHome);
+  const configInfo = loadConfig(paths.config);
+  return runDoctor({
+    hermesHome,
+    paths,
+    configInfo,
+    config: configInfo.config,
+    env: { ...process.env, ...loadDotEnv(paths.env) },
+    log: createLogger({ stderr: false, level: 'warn' }),
+    owner: currentOwner(hermesHome),
+  });
+}
+
+/** One check as doctor prints it: ✓ passed, ! advisory, ✗ failed. */
+export const checkLine = (c: Check) => `${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}: ${c.detail}`;
 
 export async function runDoctor(host: DoctorInput): Promise<{ checks: Check[]; ok: boolean }> {
   const checks: Check[] = [];

@@ -9,7 +9,7 @@ import { normalizeProvider, PROVIDERS, supportedProviderNames } from '../config/
 import { currentOwner } from '../owner/lock';
 import { createLogger } from '../util/log';
 import { noModelMessage } from './model-offer';
-import { runDoctor } from './doctor';
+import { checkLine, doctorHome } from './doctor';
 import type { Prompter } from './prompt';
 
 export interface SetupFlags {
@@ -187,17 +187,8 @@ export async function runSetup(hermesHome: string, flags: SetupFlags, io: Prompt
   out(`Saved ${paths.config}.`);
   if (flags.skipDoctor) return 0;
   // 7. Doctor: the same checks as `hermes-host doctor`.
-  const configInfo = loadConfig(paths.config);
-  const res = await runDoctor({
-    hermesHome,
-    paths,
-    configInfo,
-    config: configInfo.config,
-    env: { ...process.env, ...loadDotEnv(paths.env) },
-    log: createLogger({ stderr: false, level: 'warn' }),
-    owner,
-  });
-  for (const c of res.checks) out(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}: ${c.detail}`);
+  const res = await doctorHome(hermesHome);
+  for (const c of res.checks) out(checkLine(c));
   out(res.ok ? 'Ready: run `hermes-host chat`.' : 'Setup saved, but doctor found problems (✗ above).');
   return res.ok ? 0 : 1;
 }
