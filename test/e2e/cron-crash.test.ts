@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { useE2E } from '../support/e2e-env';
+import { until } from '../support/until';
 import { connectSocket, tempHome, writeTestConfig, type HostProcess, type RpcClient } from '../support/host-process';
 import { lastUserText } from '../support/gateway-env';
 
@@ -15,15 +16,6 @@ vi.setConfig({ testTimeout: 120_000 });
 const env = useE2E({ killSignal: 'SIGKILL' });
 const JOBS = 8;
 
-async function until<T>(f: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 40_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 afterAll(() => {
   env.model.fallback = { text: 'script exhausted' };

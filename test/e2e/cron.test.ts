@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useE2E } from '../support/e2e-env';
+import { until } from '../support/until';
 import { FakeTelegram } from '../support/fake-telegram';
 import { runCli, startHost, type RpcClient } from '../support/host-process';
 import type { E2EEnv } from '../support/e2e-env';
@@ -35,15 +36,6 @@ afterAll(async () => {
   await tg?.close();
 });
 
-async function until<T>(f: () => Promise<T | undefined> | T | undefined, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const lastRun = async (id: string): Promise<CronRunView | undefined> => (await vs.request('cron/history', { id, limit: 1 })).runs[0];
 const finished = (id: string) => until(async () => {
