@@ -37,6 +37,8 @@ export class Gateway {
   private accepting = true;
   private readonly policies = new Map<string, { at: number; policy: AccessPolicy }>();
   private readonly statusListeners = new Set<(s: PlatformStatus) => void>();
+  /** The command menu each platform was last given (JSON), so a reconnect does not send it again. */
+  private readonly menus = new Map<string, string>();
 
   constructor(
     private readonly port: HostPort,
@@ -94,7 +96,13 @@ export class Gateway {
     this.outbox.kick();
     if (!a.capabilities.commandMenu) return;
     const menu = commandMenu(this.port.skillCommands(COMMANDS.map((c) => c.command)));
-    await a.setCommands(menu).catch((e) => this.port.log.warn('could not set the command menu', { platform: a.id, error: e.message }));
+    // Ready again after a reconnect: the platform still has the menu set before, unless it changed meanwhile.
+    const json = JSON.stringify(menu);
+    if (this.menus.get(a.id) === json) return;
+    await a.setCommands(menu).then(
+      () => this.menus.set(a.id, json),
+      (e) => this.port.log.warn('could not set the command menu', { platform: a.id, error: e.message }),
+    );
   }
 
   private async receive(platform: string, batch: InboundEnvelope[], next: number): Promise<void> {
