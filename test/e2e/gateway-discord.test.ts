@@ -182,8 +182,9 @@ describe('discord: delivery', () => {
     expect(sends[2].at - sends[1].at).toBeGreaterThanOrEqual(900);
   });
 
-  it('the gateway connection drops mid-turn and a send loses its response: nothing lost, nothing answered twice', async () => {
-    await startDiscordGateway(env, dc, { env: ALLOW, extra: '  busy_mode: queue\n' });
+  it('the gateway connection drops mid-turn and a send loses its response: the status shows the reconnect, nothing lost, nothing answered twice', async () => {
+    const g = await startDiscordGateway(env, dc, { env: ALLOW, extra: '  busy_mode: queue\n' });
+    const vs = await attach(g);
     const dm = dc.dmChannel(ALICE);
     const resumes = dc.resumes;
     env.model.script(
@@ -198,6 +199,15 @@ describe('discord: delivery', () => {
     dc.userSends({ userId: ALICE, text: 'msg-2' }); // sent while the bot is disconnected: replayed on RESUME
     await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'answer-2'), 30_000, 'answer-2');
     expect(dc.resumes).toBeGreaterThan(resumes);
+    // discord.js resumed by itself; the status went through it and is ready again, with the cause kept.
+    const changes = vs.of('gateway/statusChanged').filter((s) => s.platform === 'discord');
+    const lost = changes.findIndex((s) => s.state === 'connecting' && /close code 1006/.test(s.lastError ?? ''));
+    expect(lost).toBeGreaterThanOrEqual(0);
+    expect(changes.slice(lost).some((s) => s.state === 'ready')).toBe(true);
+    expect((await vs.request('gateway/status', {})).platforms).toMatchObject([{ platform: 'discord', state: 'ready' }]);
+    const cli = await runCli(['gateway', 'status'], { HERMES_HOME: g.home });
+    expect(cli.stdout).toMatch(/^discord: ready for \d+s — last error: Discord gateway connection lost \(close code 1006\)$/m);
+    vs.dispose();
     const first = dc.sentTo(dm).filter((m) => m.content.includes('slow'));
     expect(first).toHaveLength(1);
     expect(first[0].content).toContain('slow19');
