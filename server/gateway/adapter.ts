@@ -78,6 +78,11 @@ export interface PlatformCapabilities {
   commandMenu: boolean;
   /** Buttons stop working this long after they are sent (Discord interactions: 15 min); prompts say so. */
   buttonTtlMs?: number;
+  /**
+   * How a user types one of the gateway's commands here, when not as `/name` (Slack: `/hermes ` — Slack keeps
+   * messages starting with `/` for its own slash commands). Texts that tell the user what to type use it.
+   */
+  commandPrefix?: string;
 }
 
 export interface PlatformAdapter {

@@ -95,6 +95,11 @@ function helpText(c: CommandContext): string {
   return ['Commands:', ...own, ...(skills.length ? ['', 'Skills:', ...skills] : [])].join('\n');
 }
 
+/** A command as the user types it on this platform (`/approve`; on Slack `/hermes approve`). */
+export function typed(a: { capabilities: { commandPrefix?: string } } | undefined, command: string): string {
+  return `${a?.capabilities.commandPrefix ?? '/'}${command}`;
+}
+
 /** `/name args` → the command (any other text, including unknown commands such as skills, is not one). */
 export function parseCommand(text: string): { cmd: ChatCommand; args: string } | undefined {
   const m = /^\/([a-z0-9_]+)(?:\s+([\s\S]*))?$/i.exec(text.trim());

@@ -9,7 +9,7 @@ import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
 import { ChatClarify } from './chat-clarify';
 import { ChatApprovals } from './chat-approvals';
-import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './commands';
+import { COMMANDS, commandMenu, parseCommand, typed, type CommandContext } from './commands';
 import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
 
 const POLICY_TTL_MS = 5000;
@@ -224,11 +224,13 @@ export class Gateway {
 
   /** `/link`: in a DM only (a code shown in a group could be read and used by anyone there). */
   private link(e: InboundEnvelope, code: string): string {
-    if (e.chatType !== 'dm') return 'Send /link to me in a direct message.';
+    if (e.chatType !== 'dm') return `Send ${typed(this.adapters.get(e.platform), 'link')} to me in a direct message.`;
     const me = { platform: e.platform, userId: e.userId };
     if (!code.trim()) {
       const { code: c } = this.links.issue(me);
-      return `Your link code is ${c} (valid for 10 minutes). On your other platform, send me: /link ${c}\nYour direct messages there will then continue this conversation.`;
+      // Platforms where commands are typed differently (Slack: `/hermes link CODE`) are named with their form.
+      const others = [...this.adapters.values()].filter((a) => a.id !== e.platform && a.capabilities.commandPrefix).map((a) => `on ${a.id}: ${typed(a, 'link')} ${c}`);
+      return `Your link code is ${c} (valid for 10 minutes). On your other platform, send me: /link ${c}${others.length ? ` (${others.join('; ')})` : ''}\nYour direct messages there will then continue this conversation.`;
     }
     try {
       const { person, issuer } = this.links.redeem(code, me);

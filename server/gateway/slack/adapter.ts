@@ -5,7 +5,7 @@
 //
 // Receiving (Socket Mode, acks, reconnects) lives in socket.ts; this file is the Web API side and the mapping.
 import { webApi } from '@slack/bolt';
-import { PlatformError, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
+import { PlatformError, type InboundEnvelope, type PlatformAdapter, type PlatformCapabilities, type SendOptions } from '../adapter';
 import type { Logger } from '../../util/log';
 import { markdownToMrkdwn, escapeSlack } from './format';
 import { classifySlack } from './errors';
@@ -41,7 +41,7 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 
 export class SlackAdapter implements PlatformAdapter {
   readonly id = 'slack';
-  readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false };
+  readonly capabilities: PlatformCapabilities;
   readonly maxMessageLength = SLACK_MAX_LENGTH;
   private readonly web: InstanceType<typeof webApi.WebClient>;
   private readonly apiUrl: string;
@@ -51,6 +51,8 @@ export class SlackAdapter implements PlatformAdapter {
   private lastCursor = 0;
 
   constructor(private readonly opts: SlackOptions) {
+    // Gateway commands ride on the app's slash command: `/hermes approve`, not `/approve` (Slack would refuse it).
+    this.capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false, commandPrefix: `${opts.command ?? '/hermes'} ` };
     this.apiUrl = (opts.apiUrl || 'https://slack.com/api/').replace(/\/*$/, '/');
     this.log = opts.log ?? silent;
     this.web = new webApi.WebClient(opts.botToken, {
