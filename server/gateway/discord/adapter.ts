@@ -43,6 +43,7 @@ export interface DiscordOptions {
 }
 
 const HISTORY_PAGE = 100;
+const LONG_RATE_LIMIT_MS = 10_000;
 const TYPING_EVERY_MS = 8000;
 
 export class DiscordAdapter implements PlatformAdapter {
@@ -89,7 +90,15 @@ export class DiscordAdapter implements PlatformAdapter {
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
       partials: [Partials.Channel],
-      rest: { ...(this.opts.apiRoot ? { api: this.opts.apiRoot.replace(/\/+$/, '') } : {}), retries: 3, timeout: 15_000 },
+      rest: {
+        ...(this.opts.apiRoot ? { api: this.opts.apiRoot.replace(/\/+$/, '') } : {}),
+        retries: 3,
+        timeout: 15_000,
+        // Short limits are waited out in memory (as discord.js does); a long one (a global limit, a Cloudflare
+        // block) fails the request instead, and the outbox retries it durably after retry_after: a message waiting
+        // in memory for minutes would be lost with the process.
+        rejectOnRateLimit: (limit) => limit.retryAfter > LONG_RATE_LIMIT_MS,
+      },
       allowedMentions: { parse: [] },
     });
     this.client = client;

@@ -144,6 +144,24 @@ describe('discord button clicks', () => {
   });
 });
 
+describe('discord rate limits', () => {
+  it('a long 429 (retry_after 30 s) fails the send at once with the wait, for the outbox to retry durably; other channels go on', async () => {
+    dc.fail('POST /channels/:id/messages', { status: 429, retryAfter: 30 });
+    const err = await adapter.send(dc.channelId, 'held back').then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err).toMatchObject({ kind: 'transient' });
+    // Discord's wait, rounded up to whole seconds (discord.js adds a small safety offset).
+    expect(err.retryAfter).toBeGreaterThanOrEqual(30);
+    expect(err.retryAfter).toBeLessThanOrEqual(31);
+    expect(dc.sentTo(dc.channelId).some((m) => m.content === 'held back')).toBe(false);
+    const dm = dc.dmChannel(ALICE);
+    await adapter.send(dm, 'goes through');
+    expect(dc.sentTo(dm).some((m) => m.content === 'goes through')).toBe(true);
+  });
+});
+
 describe('discord refusing the connection for good', () => {
   it('intents not allowed (close code 4014): failed, with what to change, and no more retries', async () => {
     await sup.stop();
