@@ -211,6 +211,7 @@ export class Gateway {
       platforms: () => `Platforms: ${this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ')}`,
       model: () => this.port.config().model.default || '(not set)',
       skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
+      typed: (e, command) => typed(this.adapters.get(e.platform), command),
       hostCommand: async (e, text) => {
         try {
           const r = await this.port.runCommand(conv.thread(e), text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` });

@@ -132,7 +132,9 @@ describe('slack: access and conversations', () => {
     expect(slack.acks.has(envId)).toBe(true);
     slack.slash({ user: ALICE, text: '' });
     const help = await slack.waitFor(() => slack.sentTo(DM).find((m) => m.text.startsWith('Commands:')), 15_000, 'the help answer');
-    expect(help.text).toContain('/approve');
+    // Listed as they are typed on Slack: through the app's slash command.
+    expect(help.text).toContain('\n/hermes approve — ');
+    expect(help.text).not.toMatch(/^\/approve/m);
   });
 });
 
