@@ -206,3 +206,46 @@ describe('thread membership (persisted, bounded)', () => {
     expect((db.prepare(`SELECT COUNT(*) AS n FROM gw_thread_members`).get() as { n: number }).n).toBe(3);
   });
 });
+
+describe('Socket Mode connect against the fake Slack', () => {
+  it('apps.connections.open answering 429 fails the attempt at once with Retry-After, for the supervisor to wait out', async () => {
+    const { FakeSlack } = await import('../../support/fake-slack');
+    const { runSocketMode } = await import('../../../server/gateway/slack/socket');
+    const { createLogger } = await import('../../../server/util/log');
+    const slack = await FakeSlack.start();
+    const ctl = new AbortController();
+    try {
+      slack.fail('apps.connections.open', { status: 429, retryAfter: 30 });
+      const opts = {
+        appToken: slack.appToken,
+        botToken: slack.botToken,
+        apiUrl: slack.apiUrl,
+        me: { botUserId: slack.botUserId },
+        command: '/hermes',
+        clientPingTimeoutMs: 5000,
+        connectTimeoutMs: 20_000,
+        log: createLogger({ stderr: false, level: 'error' }),
+        signal: ctl.signal,
+        onReady: () => {},
+        onInbound: async () => {},
+        envelopes: { message: async () => undefined, tap: async () => undefined, slash: async () => undefined as any },
+      };
+      const err = await runSocketMode(opts).then(
+        () => undefined,
+        (e) => e,
+      );
+      // Failed without sleeping the 30 s (the connect timeout is 20 s: it would have fired first).
+      expect(err).toMatchObject({ kind: 'transient', retryAfter: 30 });
+      expect(err.message).toMatch(/rate limit/i);
+      // The next attempt connects.
+      let ready = false;
+      const run = runSocketMode({ ...opts, onReady: () => (ready = true) });
+      await slack.waitFor(() => ready && slack.connected, 10_000, 'connected');
+      ctl.abort();
+      await run;
+    } finally {
+      ctl.abort();
+      await slack.close();
+    }
+  });
+});
