@@ -146,6 +146,16 @@ export class FakeDiscord {
   private stalled: WebSocket | undefined;
 
   /**
+   * What the user was shown for an interaction: the callback's message, or — when the bot acknowledged silently
+   * first (type 6, its answer came after Discord's 3 s) — the follow-up's.
+   */
+  answerOf(interactionId: string): { content: string; flags: number } | undefined {
+    const r = this.interactionResponses.find((x) => x.id === interactionId);
+    const data = r?.type === 4 ? r.data : this.followups.find((f) => f.interactionId === interactionId)?.data;
+    return data ? { content: String(data.content ?? ''), flags: Number(data.flags ?? 0) } : undefined;
+  }
+
+  /**
    * The connection stays open but Discord goes quiet on it: heartbeats are no longer acknowledged and nothing is
    * dispatched (a half-dead path). Events meanwhile are kept for a RESUME on the next connection.
    */
