@@ -78,6 +78,11 @@ export interface PlatformCapabilities {
   commandMenu: boolean;
   /** Buttons stop working this long after they are sent (Discord interactions: 15 min); prompts say so. */
   buttonTtlMs?: number;
+  /**
+   * How a user types one of the gateway's commands here, when not as `/name` (Slack: `/hermes ` — Slack keeps
+   * messages starting with `/` for its own slash commands). Texts that tell the user what to type use it.
+   */
+  commandPrefix?: string;
 }
 
 export interface PlatformAdapter {
@@ -94,8 +99,17 @@ export interface PlatformAdapter {
    * the connection fails (the supervisor reconnects with backoff). `onInbound` resolves once the batch and the next
    * cursor (past every event fetched, including ones the adapter does not understand) are durably recorded; only
    * then may the adapter move its cursor past them. `onReady` is called once connected.
+   *
+   * A platform library that reconnects by itself within one run (discord.js resumes a dropped gateway socket)
+   * reports it: `onLost(why)` when the connection is down and being re-established, then `onReady` again once it
+   * is back — so the status shows the gap instead of a `ready` that is not true.
    */
-  run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], nextCursor: number) => Promise<void>, onReady: () => void): Promise<void>;
+  run(
+    signal: AbortSignal,
+    onInbound: (batch: InboundEnvelope[], nextCursor: number) => Promise<void>,
+    onReady: () => void,
+    onLost?: (why: string) => void,
+  ): Promise<void>;
   /** Where to resume after a restart (persisted by the gateway). Platforms without a stream offset ignore it. */
   setCursor(cursor: number): void;
   send(chatId: string, text: string, opts?: SendOptions): Promise<{ messageId: string }>;

@@ -12,6 +12,7 @@ import type { Outbox } from './outbox';
 import type { ApprovalRow, GatewayStore } from './store';
 import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { Logger } from '../util/log';
+import { typed } from './commands';
 
 export type Decision = 'once' | 'session' | 'always' | 'deny';
 const DECISIONS: Decision[] = ['once', 'session', 'always', 'deny'];
@@ -35,8 +36,9 @@ const DONE_TEXT: Record<Decision, string> = {
 };
 
 /** Where buttons stop working after a while (Discord: 15 min), the prompt says so and names the typed answers. */
-function buttonNote(ttlMs: number | undefined): string {
-  return ttlMs ? `\nThe buttons expire ${Math.round(ttlMs / 60_000)} min after this message; after that, type /approve or /deny.` : '';
+function buttonNote(a: PlatformAdapter | undefined): string {
+  const ttlMs = a?.capabilities.buttonTtlMs;
+  return ttlMs ? `\nThe buttons expire ${Math.round(ttlMs / 60_000)} min after this message; after that, type ${typed(a, 'approve')} or ${typed(a, 'deny')}.` : '';
 }
 
 export class ChatApprovals {
@@ -90,11 +92,13 @@ export class ChatApprovals {
       .filter((row) => row.length)
       .map((row) => row.map((d) => ({ text: label[d], data: `ea:${d}:${shortId}` })));
     const seconds = Math.max(1, Math.round((expiresAt - Date.now()) / 1000));
+    const a = this.adapter(chat.platform);
+    const answers = [typed(a, 'approve'), typed(a, 'approve session'), typed(a, 'approve always'), typed(a, 'deny')].join(', ');
     const id = this.outbox.enqueue({
       platform: chat.platform,
       chatId: chat.chatId,
       threadId: chat.topicId,
-      text: `${summary}\n\nAnswer within ${seconds} s (or /approve, /approve session, /approve always, /deny); silence denies.${buttonNote(this.adapter(chat.platform)?.capabilities.buttonTtlMs)}`,
+      text: `${summary}\n\nAnswer within ${seconds} s (or ${answers}); silence denies.${buttonNote(a)}`,
       buttons,
       tag: `approval:${shortId}`,
     });
@@ -107,15 +111,16 @@ export class ChatApprovals {
     const m = /^ea:(once|session|always|deny):([\w-]+)$/.exec(e.callback!.data);
     const adapter = this.adapter(e.platform);
     if (!m || !adapter) return;
-    const text = this.buttonsExpired(m[2], adapter.capabilities.buttonTtlMs) ?? this.answer(m[2], m[1] as Decision, e.userId, e.userName);
+    const text = this.buttonsExpired(m[2], adapter) ?? this.answer(m[2], m[1] as Decision, e.userId, e.userName);
     await adapter.answerCallback(e.callback!.id, text).catch((err) => this.log.debug('answerCallback failed', { error: err.message }));
   }
 
   /** Past the platform's button lifetime (as the prompt says) a click answers nothing; typed answers still work. */
-  private buttonsExpired(shortId: string, ttlMs: number | undefined): string | undefined {
+  private buttonsExpired(shortId: string, a: PlatformAdapter): string | undefined {
+    const ttlMs = a.capabilities.buttonTtlMs;
     const row = ttlMs ? this.store.approval(shortId) : undefined;
     if (!row || row.state !== 'pending' || Date.now() - row.created_at <= ttlMs!) return undefined;
-    return `⌛ Expired: these buttons work for ${Math.round(ttlMs! / 60_000)} min. Type /approve or /deny instead.`;
+    return `⌛ Expired: these buttons work for ${Math.round(ttlMs! / 60_000)} min. Type ${typed(a, 'approve')} or ${typed(a, 'deny')} instead.`;
   }
 
   /** `/approve [session|always]` or `/deny` typed in a chat: answers the newest prompt waiting there. */

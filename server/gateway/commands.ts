@@ -19,6 +19,8 @@ export interface CommandContext {
   platforms(): string;
   model(): string;
   skillMenu(): { command: string; description: string }[];
+  /** How a command is typed on the envelope's platform (`/new`; on Slack `/hermes new`). */
+  typed?(e: InboundEnvelope, command: string): string;
   /** Runs one of the host's own commands (server/commands) on this chat's conversation; resolves with what to say. */
   hostCommand(e: InboundEnvelope, text: string): Promise<string>;
 }
@@ -85,14 +87,20 @@ export const COMMANDS: ChatCommand[] = [
     run: (c, e, args) => c.reply(e, c.link(e, args)),
   },
   { command: 'cron', description: 'scheduled jobs: /cron list | add <schedule> <prompt> | pause|resume|remove|run <id>', immediate: true, run: async (c, e, args) => c.reply(e, await c.hostCommand(e, `/cron ${args}`.trim())) },
-  { command: 'help', description: 'list the commands', immediate: true, run: (c, e) => c.reply(e, helpText(c)) },
-  { command: 'start', description: 'say hello', immediate: true, run: (c, e) => c.reply(e, `Hi ${e.userName}! Send a message to talk to the agent.\n\n${helpText(c)}`) },
+  { command: 'help', description: 'list the commands', immediate: true, run: (c, e) => c.reply(e, helpText(c, e)) },
+  { command: 'start', description: 'say hello', immediate: true, run: (c, e) => c.reply(e, `Hi ${e.userName}! Send a message to talk to the agent.\n\n${helpText(c, e)}`) },
 ];
 
-function helpText(c: CommandContext): string {
-  const own = COMMANDS.filter((x) => x.command !== 'start').map((x) => `/${x.command} — ${x.description}`);
-  const skills = c.skillMenu().map((s) => `/${s.command} — ${s.description}`);
+function helpText(c: CommandContext, e: InboundEnvelope): string {
+  const as = (name: string) => c.typed?.(e, name) ?? `/${name}`;
+  const own = COMMANDS.filter((x) => x.command !== 'start').map((x) => `${as(x.command)} — ${x.description}`);
+  const skills = c.skillMenu().map((s) => `${as(s.command)} — ${s.description}`);
   return ['Commands:', ...own, ...(skills.length ? ['', 'Skills:', ...skills] : [])].join('\n');
+}
+
+/** A command as the user types it on this platform (`/approve`; on Slack `/hermes approve`). */
+export function typed(a: { capabilities: { commandPrefix?: string } } | undefined, command: string): string {
+  return `${a?.capabilities.commandPrefix ?? '/'}${command}`;
 }
 
 /** `/name args` → the command (any other text, including unknown commands such as skills, is not one). */

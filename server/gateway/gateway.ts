@@ -9,7 +9,7 @@ import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
 import { ChatClarify } from './chat-clarify';
 import { ChatApprovals } from './chat-approvals';
-import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './commands';
+import { COMMANDS, commandMenu, parseCommand, typed, type CommandContext } from './commands';
 import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
 
 const POLICY_TTL_MS = 5000;
@@ -37,6 +37,8 @@ export class Gateway {
   private accepting = true;
   private readonly policies = new Map<string, { at: number; policy: AccessPolicy }>();
   private readonly statusListeners = new Set<(s: PlatformStatus) => void>();
+  /** The command menu each platform was last given (JSON), so a reconnect does not send it again. */
+  private readonly menus = new Map<string, string>();
 
   constructor(
     private readonly port: HostPort,
@@ -94,7 +96,13 @@ export class Gateway {
     this.outbox.kick();
     if (!a.capabilities.commandMenu) return;
     const menu = commandMenu(this.port.skillCommands(COMMANDS.map((c) => c.command)));
-    await a.setCommands(menu).catch((e) => this.port.log.warn('could not set the command menu', { platform: a.id, error: e.message }));
+    // Ready again after a reconnect: the platform still has the menu set before, unless it changed meanwhile.
+    const json = JSON.stringify(menu);
+    if (this.menus.get(a.id) === json) return;
+    await a.setCommands(menu).then(
+      () => this.menus.set(a.id, json),
+      (e) => this.port.log.warn('could not set the command menu', { platform: a.id, error: e.message }),
+    );
   }
 
   private async receive(platform: string, batch: InboundEnvelope[], next: number): Promise<void> {
@@ -203,6 +211,7 @@ export class Gateway {
       platforms: () => `Platforms: ${this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ')}`,
       model: () => this.port.config().model.default || '(not set)',
       skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
+      typed: (e, command) => typed(this.adapters.get(e.platform), command),
       hostCommand: async (e, text) => {
         try {
           const r = await this.port.runCommand(conv.thread(e), text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` });
@@ -216,11 +225,13 @@ export class Gateway {
 
   /** `/link`: in a DM only (a code shown in a group could be read and used by anyone there). */
   private link(e: InboundEnvelope, code: string): string {
-    if (e.chatType !== 'dm') return 'Send /link to me in a direct message.';
+    if (e.chatType !== 'dm') return `Send ${typed(this.adapters.get(e.platform), 'link')} to me in a direct message.`;
     const me = { platform: e.platform, userId: e.userId };
     if (!code.trim()) {
       const { code: c } = this.links.issue(me);
-      return `Your link code is ${c} (valid for 10 minutes). On your other platform, send me: /link ${c}\nYour direct messages there will then continue this conversation.`;
+      // Platforms where commands are typed differently (Slack: `/hermes link CODE`) are named with their form.
+      const others = [...this.adapters.values()].filter((a) => a.id !== e.platform && a.capabilities.commandPrefix).map((a) => `on ${a.id}: ${typed(a, 'link')} ${c}`);
+      return `Your link code is ${c} (valid for 10 minutes). On your other platform, send me: /link ${c}${others.length ? ` (${others.join('; ')})` : ''}\nYour direct messages there will then continue this conversation.`;
     }
     try {
       const { person, issuer } = this.links.redeem(code, me);

@@ -1,4 +1,4 @@
-// The gateway's tables (schema versions 10–14, 19 and 20 are reserved for it). Everything the gateway must not lose lives
+// The gateway's tables (schema versions 10–14, 19, 20 and 23 are reserved for it). Everything the gateway must not lose lives
 // here: what came in (deduped), how far each platform's stream was read, what must go out (a write-ahead outbox),
 // who may talk to it (pairing), which thread each chat continues, home channels, and approval prompts in chats.
 import type { Migration } from '../store/migrations';
@@ -131,6 +131,24 @@ export const gatewayMigrations: Migration[] = [
         -- /link codes, stored hashed; one per user at a time.
         CREATE TABLE gw_link_codes (code_hash TEXT PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
         ALTER TABLE gw_sessions ADD COLUMN user_id TEXT;
+      `);
+    },
+  },
+  {
+    version: 23,
+    name: 'gateway: channel threads the bot takes part in (Slack follow-ups without a mention survive a restart)',
+    up(db) {
+      db.exec(`
+        -- A thread in a channel that the bot was mentioned in or answered in: later messages there are for it. Kept
+        -- while active (last_at), pruned by age and count (thread-members.ts).
+        CREATE TABLE gw_thread_members (
+          platform TEXT NOT NULL,
+          chat_id TEXT NOT NULL,
+          thread_id TEXT NOT NULL,
+          last_at INTEGER NOT NULL,
+          PRIMARY KEY (platform, chat_id, thread_id)
+        );
+        CREATE INDEX idx_gw_thread_members_age ON gw_thread_members(platform, last_at);
       `);
     },
   },

@@ -9,6 +9,7 @@ import { addSecretValue } from '../util/redact';
 import { TelegramAdapter } from './telegram/adapter';
 import { DiscordAdapter } from './discord/adapter';
 import { SlackAdapter } from './slack/adapter';
+import { ThreadMembers } from './thread-members';
 
 export interface PlatformContext {
   env: Record<string, string | undefined>;
@@ -47,7 +48,7 @@ function discord({ env, config, store }: PlatformContext): PlatformAdapter | und
   });
 }
 
-function slack({ env, config, log }: PlatformContext): PlatformAdapter | undefined {
+function slack({ env, config, store, log }: PlatformContext): PlatformAdapter | undefined {
   const cfg = config.slack;
   if (!cfg.enabled || !env.SLACK_BOT_TOKEN?.trim()) return undefined;
   if (!env.SLACK_APP_TOKEN?.trim()) {
@@ -64,6 +65,7 @@ function slack({ env, config, log }: PlatformContext): PlatformAdapter | undefin
     clientPingTimeoutMs: cfg.client_ping_timeout_ms,
     connectTimeoutMs: cfg.connect_timeout * 1000,
     log: log.child('slack'),
+    threads: new ThreadMembers(store.db, 'slack'),
   });
 }
 

@@ -57,7 +57,20 @@ export class PlatformSupervisor {
       this.set({ state: 'connecting', attempts: this.status.attempts + 1 });
       const startedAt = Date.now();
       try {
-        await this.adapter.run(signal, this.onInbound, () => this.set({ state: 'ready' }));
+        await this.adapter.run(
+          signal,
+          this.onInbound,
+          () => {
+            if (this.status.state !== 'ready') this.set({ state: 'ready' });
+          },
+          // The platform's library is reconnecting on its own: the same run, a new attempt.
+          (why) => {
+            // One report per change: a library retrying every half second must not flood the status stream.
+            if (signal.aborted || (this.status.state === 'connecting' && this.status.lastError === why)) return;
+            this.log.warn(`${this.adapter.id}: connection lost, reconnecting`, { error: why });
+            this.set({ state: 'connecting', lastError: why, attempts: this.status.attempts + 1 });
+          },
+        );
         if (signal.aborted) break;
         throw new Error('the connection ended');
       } catch (e) {

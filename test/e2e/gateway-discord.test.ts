@@ -114,12 +114,12 @@ describe('discord: approvals as buttons', () => {
     // The prompt says the buttons expire (Discord interaction tokens last 15 minutes) and what to type instead.
     expect(p.content).toMatch(/buttons expire 15 min/);
     const other = dc.click({ userId: BOB, messageId: p.id, customId: buttons(p)[0].custom_id });
-    await dc.waitFor(() => dc.interactionResponses.find((r) => r.id === other), 10_000, 'the refusal');
-    expect(dc.interactionResponses.find((r) => r.id === other)).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/Only the user/) } });
+    // Ephemeral answers (flags 64): in the callback, or in a follow-up when the gateway took longer than 2 s.
+    expect(await dc.waitFor(() => dc.answerOf(other), 10_000, 'the refusal')).toMatchObject({ flags: 64, content: expect.stringMatching(/Only the user/) });
     const ok = dc.click({ userId: ALICE, messageId: p.id, customId: buttons(p)[0].custom_id });
     await dc.waitFor(final(dm, 'removed it'), 20_000, 'the reply after approval');
     expect(existsSync(join(ws, 'dropme'))).toBe(false);
-    expect(dc.interactionResponses.find((r) => r.id === ok)?.data.content).toMatch(/Approved once/);
+    expect((await dc.waitFor(() => dc.answerOf(ok), 10_000, 'the approval answer')).content).toMatch(/Approved once/);
     p = await dc.waitFor(() => dc.sentTo(dm).find((m) => m.id === p.id && /Approved once by/.test(m.content)), 10_000, 'the prompt edited');
     expect(p.components).toBeUndefined();
 
@@ -137,9 +137,9 @@ describe('discord: approvals as buttons', () => {
     const data = buttons(p)[0].custom_id;
     await dc.waitFor(() => dc.sentTo(dm).find((m) => m.id === p.id && /Expired/.test(m.content)), 20_000, 'the expiry edit');
     const late = dc.click({ userId: ALICE, messageId: p.id, customId: data });
-    const answer = await dc.waitFor(() => dc.interactionResponses.find((r) => r.id === late), 10_000, 'the expired answer');
-    expect(answer).toMatchObject({ type: 4, data: { flags: 64 } });
-    expect(answer.data.content).toMatch(/Expired/);
+    const answer = await dc.waitFor(() => dc.answerOf(late), 10_000, 'the expired answer');
+    expect(answer.flags).toBe(64);
+    expect(answer.content).toMatch(/Expired/);
     expect(existsSync(join(ws, 'late'))).toBe(true);
   });
 });
@@ -182,8 +182,9 @@ describe('discord: delivery', () => {
     expect(sends[2].at - sends[1].at).toBeGreaterThanOrEqual(900);
   });
 
-  it('the gateway connection drops mid-turn and a send loses its response: nothing lost, nothing answered twice', async () => {
-    await startDiscordGateway(env, dc, { env: ALLOW, extra: '  busy_mode: queue\n' });
+  it('the gateway connection drops mid-turn and a send loses its response: the status shows the reconnect, nothing lost, nothing answered twice', async () => {
+    const g = await startDiscordGateway(env, dc, { env: ALLOW, extra: '  busy_mode: queue\n' });
+    const vs = await attach(g);
     const dm = dc.dmChannel(ALICE);
     const resumes = dc.resumes;
     env.model.script(
@@ -198,6 +199,15 @@ describe('discord: delivery', () => {
     dc.userSends({ userId: ALICE, text: 'msg-2' }); // sent while the bot is disconnected: replayed on RESUME
     await dc.waitFor(() => dc.sentTo(dm).find((m) => m.content === 'answer-2'), 30_000, 'answer-2');
     expect(dc.resumes).toBeGreaterThan(resumes);
+    // discord.js resumed by itself; the status went through it and is ready again, with the cause kept.
+    const changes = vs.of('gateway/statusChanged').filter((s) => s.platform === 'discord');
+    const lost = changes.findIndex((s) => s.state === 'connecting' && /close code 1006/.test(s.lastError ?? ''));
+    expect(lost).toBeGreaterThanOrEqual(0);
+    expect(changes.slice(lost).some((s) => s.state === 'ready')).toBe(true);
+    expect((await vs.request('gateway/status', {})).platforms).toMatchObject([{ platform: 'discord', state: 'ready' }]);
+    const cli = await runCli(['gateway', 'status'], { HERMES_HOME: g.home });
+    expect(cli.stdout).toMatch(/^discord: ready for \d+s — last error: Discord gateway connection lost \(close code 1006\)$/m);
+    vs.dispose();
     const first = dc.sentTo(dm).filter((m) => m.content.includes('slow'));
     expect(first).toHaveLength(1);
     expect(first[0].content).toContain('slow19');

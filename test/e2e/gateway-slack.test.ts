@@ -132,7 +132,9 @@ describe('slack: access and conversations', () => {
     expect(slack.acks.has(envId)).toBe(true);
     slack.slash({ user: ALICE, text: '' });
     const help = await slack.waitFor(() => slack.sentTo(DM).find((m) => m.text.startsWith('Commands:')), 15_000, 'the help answer');
-    expect(help.text).toContain('/approve');
+    // Listed as they are typed on Slack: through the app's slash command.
+    expect(help.text).toContain('\n/hermes approve — ');
+    expect(help.text).not.toMatch(/^\/approve/m);
   });
 });
 
@@ -150,6 +152,9 @@ describe('slack: approvals as Block Kit buttons', () => {
     expect(buttonsOf(p).map((b: any) => b.text.text)).toEqual(['Allow once', 'Allow for session', 'Always allow', 'Deny']);
     // Plain text in the prompt is escaped for Slack (the command holds `&&`).
     expect(p.text).toContain('rm -rf dropme &amp;&amp; echo');
+    // The typed answers are named as Slack takes them (a message starting with `/approve` never reaches the app).
+    expect(p.text).toContain('/hermes approve session');
+    expect(p.text).not.toMatch(/or \/approve/);
     slack.tap({ user: BOB, message: p, button: buttonsOf(p)[0] });
     await slack.waitFor(() => slack.ephemerals.find((e) => e.user === BOB && /Only the user/.test(e.text)), 10_000, 'the refusal');
     slack.tap({ user: ALICE, message: p, button: buttonsOf(p)[0] });
@@ -272,8 +277,12 @@ describe('slack: a connection that breaks', () => {
     await g.host.kill('SIGTERM');
   }));
 
-  it('killed with -9 mid-turn and restarted: the interrupted message and those sent while down are each answered once', ownSlack(async () => {
+  it('killed with -9 mid-turn and restarted: the interrupted message and those sent while down are each answered once; a channel thread from before still needs no mention', ownSlack(async () => {
     const g = await startSlackGateway(slack, env.model, { env: { SLACK_ALLOWED_USERS: ALICE }, extra: '  busy_mode: queue\n', start: env.start });
+    const C = 'C0TEAM';
+    env.model.script({ when: (b: any) => lastUserText(b) === 'start a thread', text: 'thread started' });
+    const root = slack.userSends({ user: ALICE, channel: C, channelType: 'channel', text: 'start a thread', mention: true });
+    await slack.waitFor(() => finals(C).find((m) => m.text === 'thread started'), 20_000, 'the threaded reply');
     env.model.script({ when: (b: any) => lastUserText(b) === 'msg-1', text: Array.from({ length: 40 }, () => 'x '), chunkDelayMs: 200 });
     slack.userSends({ user: ALICE, text: 'msg-1' });
     await slack.waitFor(() => env.model.chatRequests().some((r) => lastUserText(r.body) === 'msg-1'), 20_000, 'msg-1 reaching the model');
@@ -289,6 +298,12 @@ describe('slack: a connection that breaks', () => {
     for (const n of [1, 2, 3]) expect(texts.filter((t) => t === `answer-${n}`)).toHaveLength(1);
     const at = [1, 2, 3].map((n) => texts.indexOf(`answer-${n}`));
     expect(at).toEqual([...at].sort((a, b) => a - b));
+    // The restarted gateway still knows it takes part in the thread: a follow-up there without a mention is answered.
+    env.model.script({ text: 'follow-up answered' });
+    slack.userSends({ user: ALICE, channel: C, channelType: 'channel', text: 'and a follow-up', threadTs: root });
+    const followUp = await slack.waitFor(() => finals(C).find((m) => m.text === 'follow-up answered'), 20_000, 'the follow-up reply');
+    expect(followUp.threadTs).toBe(root);
+    expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['start a thread', 'and a follow-up']);
   }));
 
   it('a socket that stops answering pings is replaced; the status shows it, and a message sent meanwhile is answered once', ownSlack(async () => {
@@ -313,5 +328,71 @@ describe('slack: a connection that breaks', () => {
     slack.userSends({ user: ALICE, text: 'still there?' });
     await slack.waitFor(() => finals(DM).find((m) => m.text === 'after the refresh'), 20_000, 'the answer after the refresh');
     vs.dispose();
+  }));
+});
+
+describe('slack: one conversation across platforms', () => {
+  it('/link on Telegram, `/hermes link CODE` on Slack: the Slack DM and VS Code continue the Telegram conversation; `pairing link` links Bob from the CLI', ownSlack(async () => {
+    const { FakeTelegram } = await import('../support/fake-telegram');
+    const tg = await FakeTelegram.start();
+    try {
+      const TG_ALICE = 1001;
+      const TG_BOB = 3003;
+      const g = await startSlackGateway(slack, env.model, {
+        env: { SLACK_ALLOWED_USERS: `${ALICE},${BOB}`, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_ALLOWED_USERS: `${TG_ALICE},${TG_BOB}` },
+        extra: '  telegram:\n    poll_timeout: 1\n',
+        start: env.start,
+      });
+      env.model.script({ text: 'Nice to meet you, Ada.' });
+      tg.userSends({ userId: TG_ALICE, text: 'my name is Ada' });
+      await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text.includes('Nice to meet you')), 20_000, 'the Telegram reply');
+
+      tg.userSends({ userId: TG_ALICE, text: '/link' });
+      const codeMsg = await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => /link code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'the link code');
+      const code = /link code is ([A-Z2-9]{8})/.exec(codeMsg.text)![1];
+      // The code's message says how to enter it on Slack, where a message cannot start with /link.
+      expect(codeMsg.text).toContain(`on slack: /hermes link ${code}`);
+      // In a channel, /link is refused (anyone there could read the code), and the refusal names Slack's form.
+      slack.slash({ user: ALICE, channel: 'C0GENERAL', text: 'link' });
+      await slack.waitFor(() => slack.sentTo('C0GENERAL').find((m) => m.text === 'Send /hermes link to me in a direct message.'), 15_000, 'the refusal in the channel');
+      slack.slash({ user: ALICE, text: 'link ZZZZZZZZ' });
+      await slack.waitFor(() => finals(DM).find((m) => /unknown or expired/.test(m.text)), 15_000, 'the wrong code refused');
+      slack.slash({ user: ALICE, text: `link ${code.toLowerCase()}` });
+      await slack.waitFor(() => finals(DM).find((m) => /Linked with your telegram account/.test(m.text)), 15_000, 'the link confirmation');
+
+      // The Slack DM continues the Telegram conversation.
+      env.model.script({ text: 'You are Ada.' });
+      slack.userSends({ user: ALICE, text: 'what is my name?' });
+      await slack.waitFor(() => finals(DM).find((m) => m.text === 'You are Ada.'), 20_000, 'the Slack reply');
+      const users = () => env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content);
+      expect(users()).toEqual(['my name is Ada', 'what is my name?']);
+
+      // VS Code sees one shared thread and continues it; the next Slack message follows on.
+      const vs = await connectSocket(g.socket);
+      await vs.initialize({ name: 'vscode-test' });
+      const { threads } = await vs.request('thread/list', {});
+      const chats = threads.filter((t) => t.source === 'telegram' || t.source === 'slack');
+      expect(chats).toHaveLength(1);
+      env.model.script({ text: 'from the editor' }, { text: 'back on slack' });
+      await vs.request('turn/start', { threadId: chats[0].id, input: [{ type: 'text', text: 'typed in vscode' }] });
+      await vs.waitFor('turn/completed', (p) => p.threadId === chats[0].id);
+      slack.userSends({ user: ALICE, text: 'and now?' });
+      await slack.waitFor(() => finals(DM).find((m) => m.text === 'back on slack'), 20_000, 'the Slack reply after VS Code');
+      expect(users()).toEqual(['my name is Ada', 'what is my name?', 'typed in vscode', 'and now?']);
+      vs.dispose();
+
+      // The owner links Bob's accounts from the command line: his Slack DM continues his Telegram conversation.
+      env.model.script({ text: 'hello bob' }, { text: 'you said you are bob' });
+      tg.userSends({ userId: TG_BOB, text: 'I am bob' });
+      await tg.waitFor(() => tg.sentTo(TG_BOB).find((m) => m.text === 'hello bob'), 20_000, "Bob's Telegram reply");
+      const linked = await runCli(['pairing', 'link', `telegram:${TG_BOB}`, `slack:${BOB}`], { HERMES_HOME: g.home });
+      expect(linked.stdout).toBe(`linked telegram:${TG_BOB} and slack:${BOB}\n`);
+      slack.userSends({ user: BOB, text: 'who am I?' });
+      await slack.waitFor(() => finals(`D${BOB}`).find((m) => m.text === 'you said you are bob'), 20_000, "Bob's Slack reply");
+      expect(users()).toEqual(['I am bob', 'who am I?']);
+      await g.host.kill('SIGTERM');
+    } finally {
+      await tg.close();
+    }
   }));
 });

@@ -2,7 +2,8 @@
 // on the same port (its URL is what GET /gateway/bot answers). The gateway speaks HELLO, heartbeat ACK,
 // IDENTIFY → READY + GUILD_CREATE, dispatches (MESSAGE_CREATE, INTERACTION_CREATE, THREAD_CREATE) with sequence
 // numbers, and RESUME (replaying what the client missed, like Discord) or refuses it (op 9), so a client has to
-// fetch channel history. REST keeps channels and their message history (send/edit/delete with nonce + enforce_nonce
+// fetch channel history. A connection can be dropped, refused, stalled (heartbeats no longer acknowledged) or closed
+// with a close code at IDENTIFY (e.g. 4014, intents not allowed). REST keeps channels and their message history (send/edit/delete with nonce + enforce_nonce
 // deduplication, threads from messages, history with `after`), interaction callbacks and application commands.
 // Faults per route: 429 with retry_after (per route or global), 502, a connection dropped before or after the
 // request took effect.
@@ -136,6 +137,33 @@ export class FakeDiscord {
     this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
   }
 
+  /** Heartbeat interval announced in HELLO (Discord: ~41 s); short in tests that stall heartbeats. */
+  heartbeatMs = 41_250;
+  /** When set, IDENTIFY is answered by closing the socket with this code (4004 bad token, 4014 intents…). */
+  closeOnIdentify: { code: number; reason: string } | undefined;
+  /** Follow-up messages sent on interaction tokens (POST /webhooks/:app/:token). */
+  readonly followups: { interactionId: string; data: any }[] = [];
+  private stalled: WebSocket | undefined;
+
+  /**
+   * What the user was shown for an interaction: the callback's message, or — when the bot acknowledged silently
+   * first (type 6, its answer came after Discord's 3 s) — the follow-up's.
+   */
+  answerOf(interactionId: string): { content: string; flags: number } | undefined {
+    const r = this.interactionResponses.find((x) => x.id === interactionId);
+    const data = r?.type === 4 ? r.data : this.followups.find((f) => f.interactionId === interactionId)?.data;
+    return data ? { content: String(data.content ?? ''), flags: Number(data.flags ?? 0) } : undefined;
+  }
+
+  /**
+   * The connection stays open but Discord goes quiet on it: heartbeats are no longer acknowledged and nothing is
+   * dispatched (a half-dead path). Events meanwhile are kept for a RESUME on the next connection.
+   */
+  stall(): void {
+    this.stalled = this.ws;
+    this.identified = false;
+  }
+
   /** Cuts the gateway connection without a close frame (discord.js then tries to RESUME). */
   dropSocket(): void {
     this.identified = false;
@@ -187,11 +215,13 @@ export class FakeDiscord {
   }
 
   readonly files = new Map<string, Buffer>();
+  private readonly interactionAt = new Map<string, number>();
 
   private interaction(userId: string, channelId: string, type: number, data: unknown, message?: DiscordMessage): string {
     const ch = this.channels.get(channelId)!;
     const id = this.snowflake();
     const token = `itoken-${id}`;
+    this.interactionAt.set(id, Date.now());
     const who = this.user(userId);
     this.dispatch('INTERACTION_CREATE', {
       id,
@@ -299,8 +329,9 @@ export class FakeDiscord {
     if (this.ws && this.ws !== ws) this.ws.terminate();
     this.ws = ws;
     this.identified = false;
-    this.send(ws, { op: 10, d: { heartbeat_interval: 41_250 } });
+    this.send(ws, { op: 10, d: { heartbeat_interval: this.heartbeatMs } });
     ws.on('message', (raw) => {
+      if (this.stalled === ws) return;
       const p = JSON.parse(String(raw));
       if (p.op === 1) return this.send(ws, { op: 11 });
       if (p.op === 2) return this.identify(ws, p.d);
@@ -317,6 +348,7 @@ export class FakeDiscord {
 
   private identify(ws: WebSocket, d: { token: string; intents: number }): void {
     if (d.token !== this.token) return ws.close(4004, 'Authentication failed.');
+    if (this.closeOnIdentify) return ws.close(this.closeOnIdentify.code, this.closeOnIdentify.reason);
     this.identifies++;
     this.sessionId = `session-${++this.sessions}`;
     this.log = [];
@@ -439,7 +471,7 @@ export class FakeDiscord {
     const route = `${req.method} ${path.replace(/\/\d{5,}|\/itoken-\d+/g, '/:id')}`;
     const body = req.method === 'GET' || req.method === 'DELETE' ? {} : await this.body(req);
     this.calls.push({ method: req.method!, route, body, at: Date.now() });
-    if (req.headers.authorization !== `Bot ${this.token}` && !route.startsWith('POST /interactions/')) return this.json(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (req.headers.authorization !== `Bot ${this.token}` && !route.startsWith('POST /interactions/') && !route.startsWith('POST /webhooks/')) return this.json(res, 401, { message: '401: Unauthorized', code: 0 });
     const fault = this.faults.get(route)?.shift();
     if (fault && 'drop' in fault) return void req.socket.destroy();
     if (fault && 'status' in fault) {
@@ -469,10 +501,19 @@ export class FakeDiscord {
       return { status: 200, body: body.map((c: any) => ({ ...c, id: this.snowflake(), application_id: this.bot.id, version: '1', type: 1 })) };
     }
     if (method === 'POST' && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
+      // Like Discord: one answer per interaction, within 3 s of it.
+      if (this.interactionResponses.some((r) => r.id === m![1])) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+      if (Date.now() - (this.interactionAt.get(m[1]) ?? 0) > 3000) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
       this.interactionResponses.push({ id: m[1], type: body.type, data: body.data });
       return { status: 204, body: null };
     }
     if (method === 'POST' && (m = /^\/channels\/(\d+)\/typing$/.exec(path))) return { status: 204, body: null };
+    if (method === 'POST' && (m = /^\/webhooks\/(\d+)\/itoken-(\d+)$/.exec(path))) {
+      // A follow-up needs the interaction to have been answered (deferred) first, as on Discord.
+      if (!this.interactionResponses.some((r) => r.id === m![2])) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+      this.followups.push({ interactionId: m[2], data: body });
+      return { status: 200, body: { id: this.snowflake(), content: body.content, flags: body.flags ?? 0 } };
+    }
     if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
       const parent = this.channels.get(m[1]);
       if (!parent || parent.type !== 0) return { status: 400, body: { message: 'Cannot start a thread here', code: 50024 } };

@@ -8,11 +8,13 @@
 //    same however often the message is seen) and the conversation lives there.
 //  - Messages missed while disconnected are fetched from each known channel's history after the last id seen
 //    (persisted through `state`), on every READY and RESUMED; the gateway's dedupe drops ones seen before.
-//  - Button clicks and slash commands are interactions: acknowledged at once (Discord allows 3 s), their tokens
-//    kept in memory only (they are credentials for 15 minutes and never reach the database).
+//  - Button clicks and slash commands are interactions, answered within Discord's 3 s (interactions.ts).
+//  - discord.js reconnects and resumes by itself; connection.ts turns that into the platform's status.
 //  - Every send carries a nonce with enforce_nonce, so a send repeated after a lost response posts once.
 import { randomBytes } from 'node:crypto';
 import { Client, GatewayIntentBits, Partials, Routes } from 'discord.js';
+import { watchConnection } from './connection';
+import { InteractionTokens } from './interactions';
 import type { ChatType, InboundEnvelope, PlatformAdapter, SendOptions } from '../adapter';
 import type { ChannelState } from '../store';
 import {
@@ -41,6 +43,7 @@ export interface DiscordOptions {
 }
 
 const HISTORY_PAGE = 100;
+const LONG_RATE_LIMIT_MS = 10_000;
 const TYPING_EVERY_MS = 8000;
 
 export class DiscordAdapter implements PlatformAdapter {
@@ -51,8 +54,10 @@ export class DiscordAdapter implements PlatformAdapter {
   private botId = '';
   private appId = '';
   private cursor = 0;
-  /** Interaction id → token and when it arrived (tokens stay in memory: they are short-lived credentials). */
-  private readonly tokens = new Map<string, { token: string; at: number }>();
+  private readonly interactions = new InteractionTokens(
+    () => this.rest,
+    () => this.appId || this.botId,
+  );
   /** Inbound work, strictly in arrival order (a backfill runs between two live events, never beside them). */
   private chain: Promise<void> = Promise.resolve();
   /** Last message id per known channel: loaded from `state` at connect, kept current in memory and in `state`. */
@@ -81,11 +86,19 @@ export class DiscordAdapter implements PlatformAdapter {
     return this.client.rest;
   }
 
-  async run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void): Promise<void> {
+  async run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void, onLost?: (why: string) => void): Promise<void> {
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
       partials: [Partials.Channel],
-      rest: { ...(this.opts.apiRoot ? { api: this.opts.apiRoot.replace(/\/+$/, '') } : {}), retries: 3, timeout: 15_000 },
+      rest: {
+        ...(this.opts.apiRoot ? { api: this.opts.apiRoot.replace(/\/+$/, '') } : {}),
+        retries: 3,
+        timeout: 15_000,
+        // Short limits are waited out in memory (as discord.js does); a long one (a global limit, a Cloudflare
+        // block) fails the request instead, and the outbox retries it durably after retry_after: a message waiting
+        // in memory for minutes would be lost with the process.
+        rejectOnRateLimit: (limit) => limit.retryAfter > LONG_RATE_LIMIT_MS,
+      },
       allowedMentions: { parse: [] },
     });
     this.client = client;
@@ -111,12 +124,18 @@ export class DiscordAdapter implements PlatformAdapter {
         enqueue(() => this.backfill(emit));
       } else if (packet.t === 'RESUMED') enqueue(() => this.backfill(emit));
       else if (packet.t === 'MESSAGE_CREATE') enqueue(async () => this.consume(packet.d as WireMessage, emit));
-      else if (packet.t === 'INTERACTION_CREATE') enqueue(async () => emit(this.interaction(packet.d as WireInteraction)));
+      else if (packet.t === 'INTERACTION_CREATE') {
+        // Acknowledged (or timed for a late acknowledgement) here, not behind the inbound queue: 3 s is Discord's limit.
+        const i = packet.d as WireInteraction;
+        if (i.type === 3) this.interactions.clicked(i.id, i.token);
+        else if (i.type === 2 && i.data?.name) void this.interactions.command(i.id, i.token, i.data.name).catch(() => {});
+        enqueue(async () => emit(this.interaction(i)));
+      }
       else if (packet.t === 'THREAD_CREATE' && packet.d.owner_id && packet.d.owner_id === this.botId) this.opts.state.addThread(packet.d.id);
     });
     client.on('error', (e) => fail(e));
     client.on('invalidated', () => fail(new Error('Discord invalidated the session')));
-    client.once('clientReady' as any, () => onReady());
+    watchConnection(client, { onReady, onLost: (why) => onLost?.(why), fail });
     const onAbort = () => fail(new Error('stopped'));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -197,8 +216,6 @@ export class DiscordAdapter implements PlatformAdapter {
   private interaction(i: WireInteraction): InboundEnvelope[] {
     const user = i.member?.user ?? i.user;
     if (!user || !i.channel_id) return [];
-    this.tokens.set(i.id, { token: i.token, at: Date.now() });
-    this.pruneTokens();
     const chatType: ChatType = !i.guild_id ? 'dm' : this.opts.state.ownsThread(i.channel_id) ? 'forum' : 'group';
     const base: Omit<InboundEnvelope, 'text'> = {
       platform: this.id,
@@ -216,23 +233,9 @@ export class DiscordAdapter implements PlatformAdapter {
       return [{ ...base, text: '', callback: { id: i.id, data: i.data.custom_id, messageId: i.message.id } }];
     if (i.type === 2 && i.data?.name) {
       const args = i.data.options?.find((o) => o.name === 'args')?.value;
-      // Acknowledged at once, visible to the user only; the answer comes as a normal message.
-      void this.respond(i.id, `⏳ /${i.data.name}`).catch(() => {});
       return [{ ...base, text: `/${i.data.name}${args ? ` ${String(args)}` : ''}` }];
     }
     return [];
-  }
-
-  private pruneTokens(): void {
-    const old = Date.now() - INTERACTION_TTL_MS;
-    for (const [id, t] of this.tokens) if (t.at < old) this.tokens.delete(id);
-  }
-
-  private async respond(interactionId: string, text: string): Promise<void> {
-    const t = this.tokens.get(interactionId);
-    if (!t) return; // from an earlier process, or older than 15 minutes: Discord no longer accepts an answer
-    this.tokens.delete(interactionId);
-    await this.rest.post(Routes.interactionCallback(interactionId, t.token), { body: { type: 4, data: { content: text.slice(0, DISCORD_MAX_LENGTH), flags: 64 } }, auth: false });
   }
 
   /** Every known channel's history after its last seen message, oldest first, through the same mapping. */
@@ -337,7 +340,7 @@ export class DiscordAdapter implements PlatformAdapter {
   /** A click's answer, seen by the clicker only (ephemeral). */
   async answerCallback(callbackId: string, text: string): Promise<void> {
     try {
-      await this.respond(callbackId, text);
+      await this.interactions.answer(callbackId, text);
     } catch (e) {
       throw classify(e);
     }

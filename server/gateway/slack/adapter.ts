@@ -5,19 +5,19 @@
 //
 // Receiving (Socket Mode, acks, reconnects) lives in socket.ts; this file is the Web API side and the mapping.
 import { webApi } from '@slack/bolt';
-import { PlatformError, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
+import { PlatformError, type InboundEnvelope, type PlatformAdapter, type PlatformCapabilities, type SendOptions } from '../adapter';
 import type { Logger } from '../../util/log';
 import { markdownToMrkdwn, escapeSlack } from './format';
 import { classifySlack } from './errors';
 import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from './events';
 import { boltLogger, runSocketMode } from './socket';
+import type { ThreadMembership } from '../thread-members';
 
 /** Slack accepts 40,000 characters of text; Hermes keeps a margin below it. */
 export const SLACK_MAX_LENGTH = 39_000;
 /** A Block Kit section's text is limited to 3,000 characters. */
 const SECTION_LIMIT = 3000;
 const NAME_LOOKUP_MS = 1500;
-const MAX_THREADS = 10_000;
 
 export interface SlackOptions {
   botToken: string;
@@ -33,24 +33,26 @@ export interface SlackOptions {
   /** Giving up on a connection attempt that has not said hello after this long. */
   connectTimeoutMs?: number;
   log?: Logger;
+  /** Channel threads the bot takes part in (a message there needs no new mention); persisted across restarts. */
+  threads: ThreadMembership;
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as Logger;
 
 export class SlackAdapter implements PlatformAdapter {
   readonly id = 'slack';
-  readonly capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false };
+  readonly capabilities: PlatformCapabilities;
   readonly maxMessageLength = SLACK_MAX_LENGTH;
   private readonly web: InstanceType<typeof webApi.WebClient>;
   private readonly apiUrl: string;
   private readonly log: Logger;
   private me: { botUserId: string; botId?: string } | undefined;
   private readonly names = new Map<string, string>();
-  /** Channel threads the bot takes part in: a message there needs no new mention. */
-  private readonly threads = new Set<string>();
   private lastCursor = 0;
 
   constructor(private readonly opts: SlackOptions) {
+    // Gateway commands ride on the app's slash command: `/hermes approve`, not `/approve` (Slack would refuse it).
+    this.capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false, commandPrefix: `${opts.command ?? '/hermes'} ` };
     this.apiUrl = (opts.apiUrl || 'https://slack.com/api/').replace(/\/*$/, '/');
     this.log = opts.log ?? silent;
     this.web = new webApi.WebClient(opts.botToken, {
@@ -137,20 +139,12 @@ export class SlackAdapter implements PlatformAdapter {
     });
   }
 
-  /** Remembers a thread the bot is in (the oldest are forgotten past a bound: a mention brings one back). */
-  private joinThread(chatId: string, threadTs: string): void {
-    const key = `${chatId}:${threadTs}`;
-    this.threads.delete(key);
-    this.threads.add(key);
-    if (this.threads.size > MAX_THREADS) this.threads.delete(this.threads.values().next().value!);
-  }
-
   private async fromMessage(ev: MessageEvent): Promise<InboundEnvelope | undefined> {
-    const e = messageEnvelope(ev, this.me ?? { botUserId: '' }, this.cursor(), (c, t) => this.threads.has(`${c}:${t}`));
+    const e = messageEnvelope(ev, this.me ?? { botUserId: '' }, this.cursor(), (c, t) => this.opts.threads.has(c, t));
     if (!e) return undefined;
     if (this.opts.requireMention === false && e.chatType !== 'dm') e.mentioned = true;
     // A mention in a channel starts (or joins) the bot's thread there.
-    if (e.chatType !== 'dm' && e.threadId && (e.mentioned || e.replyTo?.fromBot)) this.joinThread(e.chatId, e.threadId);
+    if (e.chatType !== 'dm' && e.threadId && (e.mentioned || e.replyTo?.fromBot)) this.opts.threads.join(e.chatId, e.threadId);
     e.userName = await this.userName(e.userId);
     return e;
   }
@@ -189,7 +183,8 @@ export class SlackAdapter implements PlatformAdapter {
         unfurl_links: false,
         unfurl_media: false,
       });
-      if (opts?.threadId) this.joinThread(chatId, opts.threadId);
+      // A DM's threads are the user's anyway; in a channel, answering in a thread makes the bot part of it.
+      if (opts?.threadId && !chatId.startsWith('D')) this.opts.threads.join(chatId, opts.threadId);
       return { messageId: String(r.ts) };
     } catch (e) {
       throw classifySlack(e);

@@ -84,7 +84,10 @@ export async function runSocketMode(o: SocketModeOptions): Promise<void> {
     logger,
     autoReconnectEnabled: false,
     clientPingTimeout: o.clientPingTimeoutMs,
-    installerOptions: { clientOptions: { slackApiUrl: o.apiUrl, retryConfig: { retries: 0 }, timeout: 15_000 } },
+    // A 429 on apps.connections.open (Tier 1: about one a minute) fails at once with its Retry-After, which the
+    // supervisor waits out; without this the client sleeps it in memory, past the connect timeout, and the next
+    // attempt can come before Slack allows it.
+    installerOptions: { clientOptions: { slackApiUrl: o.apiUrl, retryConfig: { retries: 0 }, timeout: 15_000, rejectRateLimitedCalls: true } },
     // A listener failed (the event could not be recorded): no ack, so Slack sends it again.
     processEventErrorHandler: async ({ error }) => {
       o.log.warn('a Slack event could not be recorded; leaving it unacked so Slack sends it again', { error: error.message });

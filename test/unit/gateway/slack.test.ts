@@ -5,6 +5,15 @@ import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type Mes
 import { classifySlack } from '../../../server/gateway/slack/errors';
 import { durableProcess } from '../../../server/gateway/slack/socket';
 import { splitMessage } from '../../../server/gateway/split';
+import Database from 'better-sqlite3';
+import { migrate } from '../../../server/store/migrations';
+import { ThreadMembers } from '../../../server/gateway/thread-members';
+
+function memoryDb(): Database.Database {
+  const db = new Database(':memory:');
+  migrate(db);
+  return db;
+}
 
 /** No `<` or `&` in the output except the links we build and entities. */
 const safe = (s: string) => s.replace(/<https?:\/\/[^|>\s]+(\|[^>]*)?>/g, '').replace(/&(amp|lt|gt);/g, '');
@@ -112,7 +121,7 @@ describe('Slack failures → delivery decisions', () => {
 describe('file downloads', () => {
   it('the bot token goes only to Slack file hosts or the configured API origin', async () => {
     const { SlackAdapter } = await import('../../../server/gateway/slack/adapter');
-    const a = new SlackAdapter({ botToken: 'xoxb-unit', appToken: 'xapp-unit', apiUrl: 'http://127.0.0.1:9/api/' });
+    const a = new SlackAdapter({ botToken: 'xoxb-unit', appToken: 'xapp-unit', apiUrl: 'http://127.0.0.1:9/api/', threads: new ThreadMembers(memoryDb(), 'slack') });
     await expect(a.downloadFile('https://evil.example/files/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
     await expect(a.downloadFile('http://files.slack.com/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
     await expect(a.downloadFile('https://files.slack.com.evil.example/F1')).rejects.toThrow(/refusing to fetch/);
@@ -160,5 +169,83 @@ describe('record, then ack', () => {
     a.command('/hermes', async ({ ack }) => ack({ text: 'on it' } as any));
     await durableProcess(a, { body: { command: '/hermes', text: 'status', user_id: 'U1', channel_id: 'D1', team_id: 'T1', trigger_id: 't' }, ack: async (r: unknown) => void (sent = r) } as any);
     expect(sent).toEqual({ text: 'on it' });
+  });
+});
+
+describe('thread membership (persisted, bounded)', () => {
+  it('survives a new instance on the same database; quiet threads expire; past the size bound the least active go first', () => {
+    const db = memoryDb();
+    let now = 1_000_000_000;
+    const bounds = { windowMs: 10_000, max: 3 };
+    const a = new ThreadMembers(db, 'slack', bounds, () => now);
+    a.join('C1', '1.1');
+    expect(a.has('C1', '1.1')).toBe(true);
+    expect(a.has('C1', '1.2')).toBe(false);
+    expect(a.has('C2', '1.1')).toBe(false);
+    // Another platform's threads are its own.
+    expect(new ThreadMembers(db, 'discord', bounds, () => now).has('C1', '1.1')).toBe(false);
+    // A restart: a new instance reads the same rows.
+    const b = new ThreadMembers(db, 'slack', bounds, () => now);
+    expect(b.has('C1', '1.1')).toBe(true);
+    // Quiet past the window: forgotten (a new mention joins again).
+    now += 10_001;
+    expect(b.has('C1', '1.1')).toBe(false);
+    expect(b.prune()).toBe(1);
+    b.join('C1', '1.1');
+    expect(b.has('C1', '1.1')).toBe(true);
+    // Size bound: five threads, three kept — the most recently active.
+    for (const t of ['2.1', '2.2', '2.3', '2.4']) {
+      now += 100;
+      b.join('C9', t);
+      expect(b.has('C9', t)).toBe(true);
+    }
+    expect(b.prune()).toBe(2);
+    expect(b.has('C1', '1.1')).toBe(false);
+    expect(b.has('C9', '2.1')).toBe(false);
+    expect(['2.2', '2.3', '2.4'].every((t) => b.has('C9', t))).toBe(true);
+    expect((db.prepare(`SELECT COUNT(*) AS n FROM gw_thread_members`).get() as { n: number }).n).toBe(3);
+  });
+});
+
+describe('Socket Mode connect against the fake Slack', () => {
+  it('apps.connections.open answering 429 fails the attempt at once with Retry-After, for the supervisor to wait out', async () => {
+    const { FakeSlack } = await import('../../support/fake-slack');
+    const { runSocketMode } = await import('../../../server/gateway/slack/socket');
+    const { createLogger } = await import('../../../server/util/log');
+    const slack = await FakeSlack.start();
+    const ctl = new AbortController();
+    try {
+      slack.fail('apps.connections.open', { status: 429, retryAfter: 30 });
+      const opts = {
+        appToken: slack.appToken,
+        botToken: slack.botToken,
+        apiUrl: slack.apiUrl,
+        me: { botUserId: slack.botUserId },
+        command: '/hermes',
+        clientPingTimeoutMs: 5000,
+        connectTimeoutMs: 20_000,
+        log: createLogger({ stderr: false, level: 'error' }),
+        signal: ctl.signal,
+        onReady: () => {},
+        onInbound: async () => {},
+        envelopes: { message: async () => undefined, tap: async () => undefined, slash: async () => undefined as any },
+      };
+      const err = await runSocketMode(opts).then(
+        () => undefined,
+        (e) => e,
+      );
+      // Failed without sleeping the 30 s (the connect timeout is 20 s: it would have fired first).
+      expect(err).toMatchObject({ kind: 'transient', retryAfter: 30 });
+      expect(err.message).toMatch(/rate limit/i);
+      // The next attempt connects.
+      let ready = false;
+      const run = runSocketMode({ ...opts, onReady: () => (ready = true) });
+      await slack.waitFor(() => ready && slack.connected, 10_000, 'connected');
+      ctl.abort();
+      await run;
+    } finally {
+      ctl.abort();
+      await slack.close();
+    }
   });
 });
