@@ -28,7 +28,7 @@ export async function startDiscordGateway(
     },
   });
   // Ready once the command list is registered (that happens after READY and the guild have arrived).
-  await dc.waitFor(() => dc.identifies > identifies && dc.calls.filter((c) => c.route.startsWith('PUT /applications')).length > setBefore, 20_000, 'the gateway to connect');
+  await dc.waitFor(() => dc.identifies > identifies && dc.calls.filter((c) => c.route.startsWith('PUT /applications')).length > setBefore, 60_000, 'the gateway to connect');
   await dc.waitFor(() => existsSync(join(home, 'host.sock')), 10_000, 'the socket');
   return { host, home, socket: join(home, 'host.sock') };
 }

@@ -23,7 +23,7 @@ export async function startGateway(env: E2EEnv, tg: FakeTelegram, opts: { home?:
     env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ...opts.env },
   });
   const socket = join(home, 'host.sock');
-  await tg.waitFor(() => tg.calls.filter((c) => c.method === 'getMe').length > setBefore, 20_000, 'the gateway to connect');
+  await tg.waitFor(() => tg.calls.filter((c) => c.method === 'getMe').length > setBefore, 60_000, 'the gateway to connect');
   await tg.waitFor(() => existsSync(socket), 10_000, 'the socket');
   return { host, home, socket };
 }

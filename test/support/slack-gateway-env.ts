@@ -31,7 +31,7 @@ export async function startSlackGateway(
     env: { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, ...opts.env },
   });
   const socket = join(home, 'host.sock');
-  await slack.waitFor(() => slack.connections > before && slack.connected, 20_000, 'the gateway to connect');
+  await slack.waitFor(() => slack.connections > before && slack.connected, 60_000, 'the gateway to connect');
   await slack.waitFor(() => existsSync(socket), 10_000, 'the socket');
   return { host, home, socket };
 }
