@@ -18,6 +18,8 @@ import { modelClientFor, runTurn, type TurnDeps } from './turn';
 import { ContextCompactor } from './compression';
 import { RunningTurns, type ActiveTurn } from './running-turns';
 import { HOST_ORIGIN, policyFor, type TurnPolicy } from './policy';
+import { AttachmentStore } from '../attachments/store';
+import { imageLine, ingestInput, isImageRef, type ImageRef } from '../attachments/ingest';
 
 const MENTION_MAX_CHARS = 100_000;
 
@@ -26,6 +28,8 @@ export interface ThreadServiceDeps extends TurnDeps {
   hermesHome: string;
   /** The folder clients opened (first workspace folder), used when a thread gives no cwd. */
   workspaceRoot: () => string;
+  /** Where images users send are kept; defaults to HERMES_HOME/attachments. */
+  attachments?: AttachmentStore;
   /** Rewrites what the model sees of the user's message (a `/skill args` command loads the skill). */
   expandInput?: (text: string, ctx: { threadId: string; cwd: string }) => string;
 }
@@ -40,12 +44,16 @@ export class ThreadService {
 
   private readonly live: LiveItems;
 
+  /** Images users sent, kept once each (see attachments/store.ts). */
+  readonly attachments: AttachmentStore;
+
   constructor(private readonly deps: ThreadServiceDeps) {
     this.live = new LiveItems(deps.events);
+    this.attachments = deps.attachments ?? new AttachmentStore(deps.hermesHome);
     this.running.onMoved((from, to) => this.live.move(from, to));
     // Context compression runs inside turns (see compression/compactor.ts); one compactor keeps the usage records.
     const compactor = deps.compactor ?? new ContextCompactor({ store: deps.store, events: deps.events, log: deps.log.child('compression') });
-    this.turnDeps = { ...deps, compactor };
+    this.turnDeps = { ...deps, compactor, attachments: this.attachments };
   }
 
   /**
@@ -231,6 +239,14 @@ export class ThreadService {
     this.deps.events.emit('thread/deleted', { threadId });
   }
 
+  /** `thread/attachment`: the bytes of an image the thread's transcript shows. */
+  attachment(threadId: string, attachmentId: string): { attachmentId: string; mimeType: ImageRef['mimeType']; size: number; data: string } {
+    this.row(threadId);
+    const found = this.store.threads.mentions(threadId, attachmentId) ? this.attachments.read(attachmentId) : undefined;
+    if (!found) throw new HostError('NotFound', `thread ${threadId} has no image ${attachmentId}`, { threadId, attachmentId });
+    return { attachmentId, mimeType: found.image.mimeType, size: found.image.size, data: found.bytes.toString('base64') };
+  }
+
   search(query: string, opts: { limit?: number; threadId?: string; excludeThreadId?: string }) {
     return this.store.search.search(query, { limit: opts.limit ?? 20, threadId: opts.threadId, excludeThreadId: opts.excludeThreadId });
   }
@@ -262,6 +278,8 @@ export class ThreadService {
     this.row(requestedId);
     const threadId = this.current(requestedId); // a compacted thread continues on its successor
     const policy = opts.policy ?? policyFor(this.deps.config(), HOST_ORIGIN);
+    // Images are checked and stored now, so a bad one is refused to the caller and a queued turn holds no bytes.
+    input = ingestInput(input, this.attachments);
     const running = this.running.get(threadId);
     if (running) {
       switch (opts.busy ?? 'refuse') {
@@ -302,7 +320,7 @@ export class ThreadService {
     const model = modelOverride || row.model || this.deps.config().model.default;
     const notices = this.notices.get(threadId);
     this.notices.delete(threadId);
-    const rendered = renderInput(input, row.cwd);
+    const rendered = renderInput(input, row.cwd, this.attachments);
     const content = redact(
       (this.deps.expandInput?.(rendered, { threadId, cwd: row.cwd }) ?? rendered) + (notices?.length ? `\n\n[Since your last turn:\n${notices.map((n) => `- ${n}`).join('\n')}]` : ''),
     );
@@ -349,7 +367,8 @@ export class ThreadService {
     const threadId = this.current(requestedId);
     const running = this.running.get(threadId);
     if (!running) return false;
-    running.steering.push(renderInput(input, this.row(threadId).cwd));
+    const parts = ingestInput(input, this.attachments);
+    running.steering.push({ content: renderInput(parts, this.row(threadId).cwd, this.attachments), parts });
     return true;
   }
 
@@ -465,16 +484,21 @@ export class ThreadService {
 }
 
 function titleFrom(input: UserInput[]): string {
-  const text = input.map((i) => (i.type === 'text' ? i.text : `@${i.path}`)).join(' ').replace(/\s+/g, ' ').trim();
+  const text = input.map((i) => (i.type === 'text' ? i.text : i.type === 'mention' ? `@${i.path}` : '[image]')).join(' ').replace(/\s+/g, ' ').trim();
   return redact(text.length > 60 ? text.slice(0, 57) + '…' : text) || 'New thread';
 }
 
-/** Text parts as typed; `@file` mentions inlined so the model sees the file's content. */
-export function renderInput(input: UserInput[], cwd: string): string {
+/**
+ * Text parts as typed; `@file` mentions inlined so the model sees the file's content; a line per stored image saying
+ * what it is and where its file is (the pixels go to the model as image parts, see agent/image-parts.ts).
+ */
+export function renderInput(input: UserInput[], cwd: string, attachments?: AttachmentStore): string {
   const parts: string[] = [];
   for (const i of input) {
     if (i.type === 'text') parts.push(i.text);
-    else {
+    else if (i.type === 'image') {
+      if (attachments && isImageRef(i)) parts.push(imageLine(i, attachments));
+    } else {
       const path = isAbsolute(i.path) ? i.path : resolve(cwd, i.path);
       try {
         const st = statSync(path);

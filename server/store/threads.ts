@@ -321,6 +321,12 @@ export class ThreadStore {
     return this.q.history.all(threadId).map(toMessage);
   }
 
+  /** Whether any message of the thread (its transcript items) names this stored image. */
+  mentions(threadId: string, attachmentId: string): boolean {
+    if (!/^[0-9a-f]{64}$/.test(attachmentId)) return false;
+    return !!this.prep<[string, string], { one: number }>("SELECT 1 AS one FROM messages WHERE thread_id = ? AND instr(item, ?) > 0 LIMIT 1").get(threadId, `"attachmentId":"${attachmentId}"`);
+  }
+
   /** Drops the latest `n` active turns from the model's view and the thread's items; the rows stay. */
   rollback(threadId: string, n: number): string[] {
     return this.db.transaction(() => {
