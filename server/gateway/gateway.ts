@@ -147,8 +147,8 @@ export class Gateway {
         done();
         return;
       }
-      const text = await describeAttachments(e, this.adapters.get(e.platform), this.port, () => this.conversations.thread(e));
-      await this.conversations.runTurn(e, row.id, this.skillText(text));
+      const { text, images } = await describeAttachments(e, this.adapters.get(e.platform), this.port, () => this.conversations.thread(e));
+      await this.conversations.runTurn(e, row.id, this.skillText(text), images);
     });
   }
 
