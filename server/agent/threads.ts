@@ -2,7 +2,7 @@
 // turn at a time per thread; the RPC layer and in-process surfaces (chat CLI, gateway) all come through here.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { BusyMode, Item, Thread, Turn, UserInput } from '../protocol';
+import { inputPartText, type BusyMode, type Item, type Thread, type Turn, type UserInput } from '../protocol';
 import type { HermesConfig } from '../config/schema';
 import type { Store, ThreadRow } from '../store';
 import { HostError } from '../util/errors';
@@ -484,7 +484,9 @@ export class ThreadService {
 }
 
 function titleFrom(input: UserInput[]): string {
-  const text = input.map((i) => (i.type === 'text' ? i.text : i.type === 'mention' ? `@${i.path}` : '[image]')).join(' ').replace(/\s+/g, ' ').trim();
+  // Images name the thread only when nothing else does.
+  const words = input.filter((i) => i.type !== 'image');
+  const text = (words.length ? words.map(inputPartText) : input.map(inputPartText)).join(' ').replace(/\s+/g, ' ').trim();
   return redact(text.length > 60 ? text.slice(0, 57) + '…' : text) || 'New thread';
 }
 

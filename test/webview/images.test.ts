@@ -1,6 +1,6 @@
 // Images in the chat view against the real host: a picture pasted into the message box waits beside it, goes with
 // the message as an image input (the model gets it as an image_url part), and the transcript shows it as a
-// thumbnail read back from the host; a dropped file that is no image is refused with a notice.
+// thumbnail read back from the host; a dropped image in a format models do not take is refused with a notice.
 import { describe, expect, it } from 'vitest';
 import { useWebviewEnv } from './setup';
 
@@ -23,13 +23,14 @@ async function fileEvent(page: import('playwright-core').Page, kind: 'paste' | '
 }
 
 describe('images in the chat view (real host)', () => {
-  it('a pasted image is sent with the message and shown as a thumbnail; a dropped non-image is refused', async () => {
+  it('a pasted image is sent with the message and shown as a thumbnail; a dropped BMP is refused with a notice', async () => {
     env.model.script({ text: 'A single pixel.' });
     const h = await env.openReal();
     const page = h.page;
     const box = page.getByRole('textbox', { name: 'Message' });
 
-    await fileEvent(page, 'drop', { name: 'notes.txt', type: 'text/plain', base64: btoa('hello') });
+    await fileEvent(page, 'drop', { name: 'scan.bmp', type: 'image/bmp', base64: btoa('BM not for models') });
+    await page.locator('.notice.error', { hasText: 'Could not attach: scan.bmp is not a PNG, JPEG, GIF or WebP image' }).waitFor();
     expect(await page.locator('.pending-image').count()).toBe(0);
 
     await fileEvent(page, 'paste', { name: 'pixel.png', type: 'image/png', base64: PNG_B64 });
