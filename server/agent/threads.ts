@@ -279,7 +279,7 @@ export class ThreadService {
     const threadId = this.current(requestedId); // a compacted thread continues on its successor
     const policy = opts.policy ?? policyFor(this.deps.config(), HOST_ORIGIN);
     // Images are checked and stored now, so a bad one is refused to the caller and a queued turn holds no bytes.
-    input = ingestInput(input, this.attachments);
+    input = ingestInput(input, this.attachments, this.row(threadId).cwd || this.deps.workspaceRoot());
     const running = this.running.get(threadId);
     if (running) {
       switch (opts.busy ?? 'refuse') {
@@ -367,7 +367,7 @@ export class ThreadService {
     const threadId = this.current(requestedId);
     const running = this.running.get(threadId);
     if (!running) return false;
-    const parts = ingestInput(input, this.attachments);
+    const parts = ingestInput(input, this.attachments, this.row(threadId).cwd || this.deps.workspaceRoot());
     running.steering.push({ content: renderInput(parts, this.row(threadId).cwd, this.attachments), parts });
     return true;
   }

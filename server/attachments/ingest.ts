@@ -1,8 +1,11 @@
 // A turn's input as the host keeps it: image bytes go to the attachment store and the part that stays in the
-// transcript names the stored image (id, type, size, name) instead of carrying the bytes.
-import type { ImageInput, UserInput } from '../protocol';
+// transcript names the stored image (id, type, size, name) instead of carrying the bytes. An `@file` mention of an
+// image file becomes an image too: inlined as text it would be bytes the model cannot read.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { MAX_IMAGE_BYTES, type ImageInput, type UserInput } from '../protocol';
 import { HostError } from '../util/errors';
-import { decodeImage, formatBytes, ImageDataError } from './image-bytes';
+import { decodeImage, formatBytes, ImageDataError, sniffImage } from './image-bytes';
 import type { AttachmentStore } from './store';
 
 /** An image part as stored in a transcript: everything but the bytes. */
@@ -22,8 +25,9 @@ function cleanName(name: string | undefined): string | undefined {
  * Stores every image of `input` and returns the input with image parts as references. Bad images are refused before
  * anything is stored, with an InvalidParams error naming the part (`input[2].data: not valid base64`).
  */
-export function ingestInput(input: UserInput[], store: AttachmentStore): UserInput[] {
+export function ingestInput(input: UserInput[], store: AttachmentStore, cwd?: string): UserInput[] {
   const decoded = input.map((p, i) => {
+    if (p.type === 'mention') return (cwd !== undefined && mentionedImage(p.path, cwd)) || p;
     if (p.type !== 'image') return p;
     const name = cleanName(p.name);
     if (p.data === undefined) {
@@ -43,6 +47,26 @@ export function ingestInput(input: UserInput[], store: AttachmentStore): UserInp
     const s = store.put(p.bytes, p.mimeType);
     return { type: 'image' as const, attachmentId: s.attachmentId, mimeType: s.mimeType, size: s.size, ...(p.name ? { name: p.name } : {}) };
   });
+}
+
+/** The bytes of a mentioned file when it is an image the model can take (by its first bytes), else undefined. */
+function mentionedImage(path: string, cwd: string): { bytes: Buffer; mimeType: NonNullable<ImageInput['mimeType']>; name: string } | undefined {
+  const full = isAbsolute(path) ? path : resolve(cwd, path);
+  try {
+    const st = statSync(full);
+    if (!st.isFile() || st.size > MAX_IMAGE_BYTES || st.size < 12) return undefined;
+    const head = Buffer.alloc(12);
+    const fd = openSync(full, 'r');
+    try {
+      readSync(fd, head, 0, 12, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const mimeType = sniffImage(head);
+    return mimeType && { bytes: readFileSync(full), mimeType, name: cleanName(path)! };
+  } catch {
+    return undefined; // unreadable: the mention is inlined as before, which says why
+  }
 }
 
 /** The line the model reads for an image, whatever it can see: what it is and where the file is. */

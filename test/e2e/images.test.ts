@@ -85,6 +85,23 @@ describe('images as model input', () => {
     await expect(host.client.request('thread/attachment', { threadId: other.id, attachmentId: ref.attachmentId })).rejects.toThrow(/has no image/);
   });
 
+  it('an image sent to a running turn (busy: steer) reaches its next model call', async () => {
+    const thread = await boot();
+    env.model.script(
+      { toolCalls: [{ name: 'todo', arguments: { todos: [{ id: '1', content: 'look', status: 'in_progress' }] } }], firstTokenDelayMs: 600 },
+      { text: 'seen the steered picture' },
+    );
+    const { turn } = await host.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'start' }] });
+    const steered = await host.client.request('turn/start', { threadId: thread.id, busy: 'steer', input: [{ type: 'text', text: 'also this' }, { type: 'image', data: JPEG.toString('base64') }] });
+    expect(steered.disposition).toBe('steered');
+    await host.client.waitFor('turn/completed', (p) => p.turn.id === turn.id);
+    const body = env.model.chatRequests().at(-1)!.body;
+    expect(imageParts(body).map((u) => Buffer.from(u.split(',')[1], 'base64').equals(JPEG))).toEqual([true]);
+    expect(textOf(lastUser(body).content)).toMatch(/^also this\n\n\[Image attached: image\/jpeg, 24 B/);
+    const items = (await host.client.request('thread/read', { threadId: thread.id })).items.filter((i) => i.type === 'userMessage');
+    expect(items[1]).toMatchObject({ content: [{ type: 'text', text: 'also this' }, { type: 'image', mimeType: 'image/jpeg', size: JPEG.length }] });
+  });
+
   it('bad images are refused naming the part, and nothing runs', async () => {
     const thread = await boot();
     const before = env.model.chatRequests().length;
