@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useE2E } from '../support/e2e-env';
 import { startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
 import type { ChatBody } from '../support/model-server';
+import { startApiHost } from '../support/api-env';
 
 const env = useE2E();
 
@@ -154,5 +155,20 @@ describe('images as model input', () => {
     const body = env.model.chatRequests().at(-1)!.body;
     expect(imageParts(body)).toHaveLength(0);
     expect(lastUser(body).content).toMatch(/^\[Image attached: image\/png, 70 B, saved at \S+\]\n\n\[You cannot see images/);
+  });
+
+  it('the HTTP API takes a data-URL image in the last message; a bad one is a 400 naming the part', async () => {
+    const api = await startApiHost(env.model.baseURL, { start: env.start });
+    env.model.script({ text: 'an API picture' });
+    const url = `data:image/png;base64,${PNG.toString('base64')}`;
+    const post = (messages: unknown) =>
+      fetch(`${api.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'hermes-agent', messages }) });
+    const ok = await post([{ role: 'user', content: [{ type: 'text', text: 'and this?' }, { type: 'image_url', image_url: { url } }] }]);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as any).choices[0].message.content).toBe('an API picture');
+    expect(imageParts(env.model.chatRequests().at(-1)!.body)).toEqual([url]);
+    const bad = await post([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,aGVsbG8=' } }] }]);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error).toMatchObject({ param: 'messages[0].content[0]', message: expect.stringMatching(/not an image the model can take/) });
   });
 });
