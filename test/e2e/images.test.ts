@@ -1,11 +1,11 @@
 // Images through the protocol, end to end: the built host takes an image in turn/start, keeps it once under
 // HERMES_HOME, shows it in thread/read by id (bytes through thread/attachment), sends it to the scripted model as an
 // image_url part, refuses bad images naming the field, and falls back to text when the model refuses images.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useE2E } from '../support/e2e-env';
-import { startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
+import { runCli, startHost, tempHome, writeTestConfig, type HostProcess } from '../support/host-process';
 import type { ChatBody } from '../support/model-server';
 import { startApiHost } from '../support/api-env';
 
@@ -170,5 +170,21 @@ describe('images as model input', () => {
     const bad = await post([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,aGVsbG8=' } }] }]);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error).toMatchObject({ param: 'messages[0].content[0]', message: expect.stringMatching(/not an image the model can take/) });
+  });
+
+  it('chat -q --image sends the file with the message; a missing file is an error before anything runs', async () => {
+    const cliHome = tempHome();
+    writeTestConfig(cliHome, env.model.baseURL);
+    writeFileSync(join(cliHome, 'shot.png'), PNG);
+    env.model.script({ text: 'seen from the terminal' });
+    const r = await runCli(['chat', '-q', 'what is this?', '--image', 'shot.png', '--quiet'], { HERMES_HOME: cliHome }, cliHome);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('seen from the terminal');
+    expect(imageParts(env.model.chatRequests().at(-1)!.body)).toEqual([`data:image/png;base64,${PNG.toString('base64')}`]);
+    const before = env.model.chatRequests().length;
+    const missing = await runCli(['chat', '-q', 'and?', '--image', 'nope.png'], { HERMES_HOME: cliHome }, cliHome);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('cannot read --image nope.png: ENOENT');
+    expect(env.model.chatRequests().length).toBe(before);
   });
 });
