@@ -24,7 +24,7 @@ import type { ToolRunner } from './tool-runner';
 import type { SteerEntry } from './running-turns';
 import type { AttachmentStore } from '../attachments/store';
 import { hasImageParts } from './image-parts';
-import { imageModeFor, rejectsImages, rememberNoVision, type ImageMode } from './vision';
+import { imageModeFor, refusedForSize, rejectsImages, rememberNoVision, type ImageMode } from './vision';
 
 export interface TurnDeps {
   store: Store;
@@ -125,7 +125,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
         // A model that takes no images: once more without them (the model reads where each is saved), and this
         // model gets text only from now on when image_input_mode is auto.
         if (signal.aborted || !hasImageParts(messages) || !rejectsImages(e)) throw e;
-        rememberNoVision(input.model);
+        if (!refusedForSize(e)) rememberNoVision(input.model);
         log.warn('the model refused image input; retrying with the images as text', { threadId, model: input.model, error: (e as Error).message });
         return call(build('text'));
       });

@@ -1,7 +1,8 @@
 // Whether the model gets the pixels of images users send. `agent.image_input_mode` (Hermes's key): `native` always
 // sends them, `text` never does (the model reads where each image is saved), `auto` sends them until the model
 // refuses one — a provider that takes no images answers HTTP 400 naming images or vision — and from then on, for
-// that model, for the rest of the host's life. Either way a refused request is retried once without the images.
+// that model, for the rest of the host's life (unless the refusal was about an image's size). Either way a refused
+// request is retried once without the images.
 import type { HermesConfig } from '../config/schema';
 import { ModelCallError } from './model-client';
 
@@ -30,6 +31,11 @@ export function forgetVisionRefusals(): void {
  * The provider refused the request because of its images: a client error (400, 413, 415, 422) whose message talks
  * about images, vision or multimodal input. Other client errors are not retried without images.
  */
+/** The refusal was about an image's size, not about images as such: the model may take smaller ones. */
+export function refusedForSize(e: unknown): boolean {
+  return e instanceof ModelCallError && /too (large|big)|exceeds|maximum|max(imum)? size|dimensions/i.test(e.message);
+}
+
 export function rejectsImages(e: unknown): boolean {
   if (!(e instanceof ModelCallError)) return false;
   const status = e.failure.httpStatus;

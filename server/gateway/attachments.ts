@@ -4,7 +4,7 @@
 // an OpenAI-compatible /audio/transcriptions endpoint when one is configured.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { MAX_IMAGE_BYTES, type UserInput } from '../protocol';
+import { MAX_IMAGE_BYTES, MAX_TURN_IMAGES, type UserInput } from '../protocol';
 import { sniffImage } from '../attachments/image-bytes';
 import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { HostPort } from './host-port';
@@ -66,7 +66,7 @@ export async function describeAttachments(e: InboundEnvelope, adapter: PlatformA
       const path = join(dir, `${e.messageId}-${safeName(a.fileName ?? `${a.kind}`)}`);
       writeFileSync(path, data);
       // The bytes decide: a "photo" in a format no vision model takes (SVG, BMP, HEIC) is a file like any other.
-      const seen = a.kind === 'photo' && data.length <= MAX_IMAGE_BYTES && sniffImage(data);
+      const seen = a.kind === 'photo' && images.length < MAX_TURN_IMAGES && data.length <= MAX_IMAGE_BYTES && sniffImage(data);
       if (seen) images.push({ type: 'image', data: data.toString('base64'), name: basename(path) });
       notes.push(`[The user sent a ${a.kind === 'photo' ? 'photo' : 'file'}, saved as ${path}]`);
     } catch (err) {

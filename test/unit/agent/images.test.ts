@@ -12,7 +12,7 @@ import { AttachmentStore } from '../../../server/attachments/store';
 import { imageLine, ingestInput, type ImageRef } from '../../../server/attachments/ingest';
 import { toChatMessages } from '../../../server/agent/history';
 import { MISSING_NOTE, NOT_SEEN_NOTE, OLDER_NOTE } from '../../../server/agent/image-parts';
-import { rejectsImages } from '../../../server/agent/vision';
+import { refusedForSize, rejectsImages } from '../../../server/agent/vision';
 import { ModelCallError } from '../../../server/agent/model-client';
 import { joinSummaryMessages, SUMMARY_CLOSE, SUMMARY_OPEN } from '../../../server/agent/compression';
 import { messageBytes, IMAGE_TOKENS, MESSAGE_OVERHEAD } from '../../../server/agent/compression/tokens';
@@ -160,6 +160,9 @@ describe('image input: the model request', () => {
     expect(rejectsImages(err(500, 'image processing crashed'))).toBe(false);
     expect(rejectsImages(err(undefined, 'cannot reach the model endpoint'))).toBe(false);
     expect(rejectsImages(new Error('image'))).toBe(false);
+    // Too large is a refusal of this image, not of images: the model is not marked as blind.
+    expect(refusedForSize(err(400, '400: image exceeds 5 MB maximum'))).toBe(true);
+    expect(refusedForSize(err(400, '400: This model does not support image input'))).toBe(false);
   });
 
   it('a compaction summary joins a user message with images without losing them', () => {
