@@ -1,8 +1,8 @@
 // Thread lifecycle: start, resume, list, read, fork, rollback, search, archive, and running turns on them. One
 // turn at a time per thread; the RPC layer and in-process surfaces (chat CLI, gateway) all come through here.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { inputPartText, type BusyMode, type Item, type Thread, type Turn, type UserInput } from '../protocol';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BusyMode, Item, Thread, Turn, UserInput } from '../protocol';
 import type { HermesConfig } from '../config/schema';
 import type { Store, ThreadRow } from '../store';
 import { HostError } from '../util/errors';
@@ -19,9 +19,9 @@ import { ContextCompactor } from './compression';
 import { RunningTurns, type ActiveTurn } from './running-turns';
 import { HOST_ORIGIN, policyFor, type TurnPolicy } from './policy';
 import { AttachmentStore } from '../attachments/store';
-import { imageLine, ingestInput, isImageRef, type ImageRef } from '../attachments/ingest';
+import { ingestInput, type ImageRef } from '../attachments/ingest';
+import { renderInput, titleFrom } from './input-text';
 
-const MENTION_MAX_CHARS = 100_000;
 
 export interface ThreadServiceDeps extends TurnDeps {
   prompt: PromptBuilder;
@@ -481,37 +481,4 @@ export class ThreadService {
     }
     await Promise.allSettled(all.map((a) => a.done));
   }
-}
-
-function titleFrom(input: UserInput[]): string {
-  // Images name the thread only when nothing else does.
-  const words = input.filter((i) => i.type !== 'image');
-  const text = (words.length ? words.map(inputPartText) : input.map(inputPartText)).join(' ').replace(/\s+/g, ' ').trim();
-  return redact(text.length > 60 ? text.slice(0, 57) + '…' : text) || 'New thread';
-}
-
-/**
- * Text parts as typed; `@file` mentions inlined so the model sees the file's content; a line per stored image saying
- * what it is and where its file is (the pixels go to the model as image parts, see agent/image-parts.ts).
- */
-export function renderInput(input: UserInput[], cwd: string, attachments?: AttachmentStore): string {
-  const parts: string[] = [];
-  for (const i of input) {
-    if (i.type === 'text') parts.push(i.text);
-    else if (i.type === 'image') {
-      if (attachments && isImageRef(i)) parts.push(imageLine(i, attachments));
-    } else {
-      const path = isAbsolute(i.path) ? i.path : resolve(cwd, i.path);
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) throw new Error('not a file');
-        let text = readFileSync(path, 'utf8');
-        if (text.length > MENTION_MAX_CHARS) text = text.slice(0, MENTION_MAX_CHARS) + `\n[... truncated: ${st.size} bytes in total]`;
-        parts.push(`<file path="${i.path}">\n${text}\n</file>`);
-      } catch (e) {
-        parts.push(`[@${i.path}: could not read the file (${(e as Error).message})]`);
-      }
-    }
-  }
-  return parts.join('\n\n');
 }
