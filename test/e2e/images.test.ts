@@ -29,14 +29,15 @@ afterAll(async () => {
   expect(shared?.host.client.violations ?? []).toEqual([]);
 });
 
-async function boot(extra = '', model?: string) {
-  if (extra || !shared) {
-    home = tempHome();
-    writeTestConfig(home, env.model.baseURL, extra);
-    host = extra ? env.start({ home }) : startHost({ home });
-    await host.client.initialize();
-    if (!extra) shared = { host, home };
-  } else ({ host, home } = shared);
+async function boot(model?: string) {
+  if (!shared) {
+    const h = tempHome();
+    writeTestConfig(h, env.model.baseURL);
+    const started = startHost({ home: h });
+    await started.client.initialize();
+    shared = { host: started, home: h };
+  }
+  ({ host, home } = shared);
   return (await host.client.request('thread/start', model ? { model } : {})).thread;
 }
 
@@ -122,7 +123,7 @@ describe('images as model input', () => {
 
   it('a model that refuses images gets the turn again without them, told where the image is; later turns send text only', async () => {
     // A model of its own: what the host learns about it (no images) must not touch the other tests' model.
-    const thread = await boot('', 'text-only-model');
+    const thread = await boot('text-only-model');
     const refusesImages = (b: ChatBody) => imageParts(b).length > 0;
     env.model.script(
       { kind: 'status', status: 400, message: 'This model does not support image input.', when: refusesImages },
@@ -149,9 +150,12 @@ describe('images as model input', () => {
   });
 
   it('image_input_mode text never sends pixels', async () => {
-    const thread = await boot('agent:\n  image_input_mode: text\n');
+    const thread = await boot();
+    await host.client.request('config/write', { key: 'agent.image_input_mode', value: 'text' });
     env.model.script({ text: 'noted' });
-    await run(thread.id, [{ type: 'image', data: PNG.toString('base64') }]);
+    await run(thread.id, [{ type: 'image', data: PNG.toString('base64') }]).finally(() =>
+      host.client.request('config/write', { key: 'agent.image_input_mode', value: 'auto' }),
+    );
     const body = env.model.chatRequests().at(-1)!.body;
     expect(imageParts(body)).toHaveLength(0);
     expect(lastUser(body).content).toMatch(/^\[Image attached: image\/png, 70 B, saved at \S+\]\n\n\[You cannot see images/);
@@ -173,8 +177,9 @@ describe('images as model input', () => {
   });
 
   it('chat -q --image sends the file with the message; a missing file is an error before anything runs', async () => {
-    const cliHome = tempHome();
-    writeTestConfig(cliHome, env.model.baseURL);
+    // The CLI attaches to the running host over its socket.
+    await boot();
+    const cliHome = home;
     writeFileSync(join(cliHome, 'shot.png'), PNG);
     env.model.script({ text: 'seen from the terminal' });
     const r = await runCli(['chat', '-q', 'what is this?', '--image', 'shot.png', '--quiet'], { HERMES_HOME: cliHome }, cliHome);
