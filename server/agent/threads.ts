@@ -235,7 +235,10 @@ export class ThreadService {
   delete(threadId: string): void {
     this.row(threadId);
     this.assertIdle(threadId);
+    const images = this.store.threads.attachmentsOf(threadId);
     this.store.threads.deleteThread(threadId);
+    // Images no other thread names (forks and compacted threads share them) go with it.
+    for (const id of images) if (!this.store.threads.attachmentInUse(id)) this.attachments.remove(id);
     this.deps.events.emit('thread/deleted', { threadId });
   }
 

@@ -5,7 +5,7 @@
 // the user's pictures. Sandboxed commands can read them (HERMES_HOME is mounted read-only), so file tools work on
 // them as on any other file.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_MIME_TYPES, type ImageMimeType } from '../protocol';
 import { writeFileAtomic } from '../util/atomic';
@@ -64,6 +64,12 @@ export class AttachmentStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** Deletes a stored image (no transcript names it any more); a missing file is fine. */
+  remove(attachmentId: string): void {
+    const image = this.find(attachmentId);
+    if (image) rmSync(image.path, { force: true });
   }
 
   /** A `data:` URL of the image, as the chat-completions API takes it; undefined when the file is gone. */

@@ -1,7 +1,7 @@
 // Images through the protocol, end to end: the built host takes an image in turn/start, keeps it once under
 // HERMES_HOME, shows it in thread/read by id (bytes through thread/attachment), sends it to the scripted model as an
 // image_url part, refuses bad images naming the field, and falls back to text when the model refuses images.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useE2E } from '../support/e2e-env';
@@ -102,6 +102,23 @@ describe('images as model input', () => {
     expect(textOf(lastUser(body).content)).toMatch(/^also this\n\n\[Image attached: image\/jpeg, 24 B/);
     const items = (await host.client.request('thread/read', { threadId: thread.id })).items.filter((i) => i.type === 'userMessage');
     expect(items[1]).toMatchObject({ content: [{ type: 'text', text: 'also this' }, { type: 'image', mimeType: 'image/jpeg', size: JPEG.length }] });
+  });
+
+  it('deleting a thread deletes the images no other thread names', async () => {
+    const gif = Buffer.from('GIF89a\x02\x00\x02\x00 only in these two threads', 'latin1');
+    const a = await boot();
+    env.model.script({ text: 'one' });
+    await run(a.id, [{ type: 'image', data: gif.toString('base64') }]);
+    const b = (await host.client.request('thread/fork', { threadId: a.id })).thread;
+    const ref = (await host.client.request('thread/read', { threadId: b.id })).items.find((i) => i.type === 'userMessage') as any;
+    const id = ref.content[0].attachmentId as string;
+    const file = join(home, 'attachments', 'images', id.slice(0, 2), `${id}.gif`);
+    expect(existsSync(file)).toBe(true);
+    await host.client.request('thread/delete', { threadId: a.id });
+    expect(existsSync(file)).toBe(true); // the fork still shows it
+    expect((await host.client.request('thread/attachment', { threadId: b.id, attachmentId: id })).size).toBe(gif.length);
+    await host.client.request('thread/delete', { threadId: b.id });
+    expect(existsSync(file)).toBe(false);
   });
 
   it('bad images are refused naming the part, and nothing runs', async () => {
