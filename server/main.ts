@@ -187,6 +187,7 @@ program
   .option('--thread <id>', 'continue an existing thread')
   .addOption(new Option('--busy <mode>', 'when the thread is running a turn').choices(['refuse', 'queue', 'interrupt', 'steer']))
   .option('--quiet', 'print only the reply, not tool activity')
+  .option('--image <path>', 'send an image with the -q message (PNG, JPEG, GIF or WebP; repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .action(async (opts, cmd: Command) => {
     try {
       // The workspace is the git repository's root (its AGENTS.md applies); the thread runs where the user is.
@@ -201,7 +202,7 @@ program
       }
       const { runChat } = await import('./cli/chat');
       const code = await withOwner(cmd, { cwd: workspace }, (conn) =>
-        runChat(conn, { query: opts.query, model: opts.model, cwd, workspace, thread: opts.thread, quiet: opts.quiet, busy: opts.busy }),
+        runChat(conn, { query: opts.query, model: opts.model, cwd, workspace, thread: opts.thread, quiet: opts.quiet, busy: opts.busy, images: opts.image }),
       );
       process.exit(code);
     } catch (e) {

@@ -10,6 +10,7 @@ import { Requests } from './state/requests';
 import { Transcript } from './state/transcript';
 import { UiStateStore } from './ui-state';
 import { HistoryActions } from './history-actions';
+import { imageInputs, TranscriptImages, type PendingImage } from './images';
 
 export type SkillInfo = RequestResult<'skills/list'>['skills'][number];
 
@@ -45,6 +46,8 @@ export class ChatController {
   readonly ui: UiStateStore;
   readonly bridge: HostBridge;
   readonly historyActions: HistoryActions;
+  /** Pictures the transcript shows, read from the host by id. */
+  readonly images: TranscriptImages;
   private greetedOnce = false;
   readonly session: Session = { greeted: false, connected: false, models: [], defaultModel: '', skills: [], commands: [], view: 'chat', announcement: '' };
 
@@ -61,6 +64,7 @@ export class ChatController {
       target,
     );
     this.historyActions = new HistoryActions(this);
+    this.images = new TranscriptImages(this.bridge);
   }
 
   start(): void {
@@ -224,15 +228,17 @@ export class ChatController {
 
   // ---- composer -------------------------------------------------------------------------------------------------
 
-  async submit(text: string, mentions: string[]): Promise<SubmitOutcome> {
-    const hostCommand = this.hostCommandOf(text);
+  /** Sends a message: text, `@file` mentions and pasted images. Pictures only go with a message, not a command. */
+  async submit(text: string, mentions: string[], images: PendingImage[] = []): Promise<SubmitOutcome> {
+    const hostCommand = images.length ? null : this.hostCommandOf(text);
     if (hostCommand) return this.runHostCommand(hostCommand, text, mentions);
-    const action = parseSlash(text);
+    const action = images.length ? null : parseSlash(text);
     if (action) return this.runSlash(action);
-    if (!text.trim() && mentions.length === 0) return { ok: false };
+    if (!text.trim() && mentions.length === 0 && images.length === 0) return { ok: false };
     const input: UserInput[] = [];
     if (text.trim()) input.push({ type: 'text', text });
     for (const path of mentions) input.push({ type: 'mention', path });
+    input.push(...imageInputs(images));
     try {
       await this.startTurn(input);
       return { ok: true };

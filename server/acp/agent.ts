@@ -183,7 +183,7 @@ export async function runAcpAgent(opts: AcpAgentOptions): Promise<{ reason: 'cli
         authMethods: [],
         agentCapabilities: {
           loadSession: true,
-          promptCapabilities: { image: false, audio: false, embeddedContext: true },
+          promptCapabilities: { image: true, audio: false, embeddedContext: true },
           mcpCapabilities: { http: false, sse: false },
           sessionCapabilities: { list: {}, close: {}, resume: {} },
         },

@@ -1,7 +1,7 @@
 // session/load: a thread's history as the session/update notifications a client would have seen live, so an editor
 // opening a session started anywhere (VS Code, the terminal, a chat app) shows the same conversation.
 import type * as acp from '@agentclientprotocol/sdk';
-import type { Item } from '../protocol';
+import { inputPartText, type Item } from '../protocol';
 import { isToolItem, planUpdate, todosOf, toolCallEnd, toolCallStart } from './updates';
 
 export function replayUpdates(items: Item[], cwd: string): acp.SessionUpdate[] {
@@ -14,7 +14,7 @@ export function replayUpdates(items: Item[], cwd: string): acp.SessionUpdate[] {
           out.push({
             sessionUpdate: 'user_message_chunk',
             messageId: item.id,
-            content: c.type === 'text' ? { type: 'text', text: c.text } : { type: 'resource_link', name: c.path, uri: `file://${encodeURI(c.path)}` },
+            content: c.type === 'mention' ? { type: 'resource_link', name: c.path, uri: `file://${encodeURI(c.path)}` } : { type: 'text', text: inputPartText(c) },
           });
         }
         break;

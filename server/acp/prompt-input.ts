@@ -1,7 +1,7 @@
 // An ACP prompt (content blocks) as the host's turn input. Text stays text; a link to a local file becomes an
 // `@file` mention the host inlines itself (so it reads the file through the thread's sandbox); an embedded text
-// resource (what an editor sends for a selection or an unsaved buffer) is inlined as text under its name. Images and
-// audio are not accepted: initialize does not advertise them.
+// resource (what an editor sends for a selection or an unsaved buffer) is inlined as text under its name. An image
+// becomes an image input (the host checks and stores it); audio is not accepted: initialize does not advertise it.
 import { fileURLToPath } from 'node:url';
 import type * as acp from '@agentclientprotocol/sdk';
 import type { UserInput } from '../protocol';
@@ -35,6 +35,11 @@ export function promptToInput(blocks: acp.ContentBlock[]): UserInput[] {
           const name = localPath(r.uri) ?? r.uri;
           out.push({ type: 'text', text: `Contents of ${name}:\n\`\`\`\n${r.text}\n\`\`\`` });
         } else out.push({ type: 'text', text: `[binary resource ${r.uri} omitted]` });
+        break;
+      }
+      case 'image': {
+        const name = b.uri ? (localPath(b.uri) ?? b.uri).split('/').pop() : undefined;
+        out.push({ type: 'image', data: b.data, ...(name ? { name } : {}) });
         break;
       }
       default:

@@ -2,9 +2,12 @@
 // behind: every tool call gets a result, and no result appears without its call.
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { StoredMessage } from '../store';
+import { imageContents, type ImageOptions } from './image-parts';
 
-export function toChatMessages(system: string, history: StoredMessage[]): ChatCompletionMessageParam[] {
+/** `images`: how user messages carrying images are sent (without it, as their text alone). */
+export function toChatMessages(system: string, history: StoredMessage[], images?: ImageOptions): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [];
+  const withImages = images ? imageContents(history, images) : new Map();
   if (system) out.push({ role: 'system', content: system });
   let open = new Map<string, string>(); // tool_call_id → tool name, for the latest assistant message
   const flushOpen = () => {
@@ -21,7 +24,7 @@ export function toChatMessages(system: string, history: StoredMessage[]): ChatCo
       continue;
     }
     flushOpen();
-    if (m.role === 'user') out.push({ role: 'user', content: m.content ?? '' });
+    if (m.role === 'user') out.push({ role: 'user', content: withImages.get(m.id) ?? m.content ?? '' });
     else if (m.role === 'system') out.push({ role: 'system', content: m.content ?? '' });
     else if (m.role === 'assistant') {
       const calls = m.toolCalls ?? [];

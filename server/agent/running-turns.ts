@@ -1,8 +1,14 @@
 // The turns running now, one per thread, and what waits for each thread: queued turns (busy mode `queue`) and text
 // for the running turn (busy mode `steer`). Compression can move a running turn to a new thread id mid-way; this is
 // the one place that follows it (the hub and the tools wiring hear of it through `onMoved`).
-import type { Turn } from '../protocol';
+import type { Turn, UserInput } from '../protocol';
 import { HostError } from '../util/errors';
+
+/** A message sent with busy mode `steer`: what the model reads, and the parts its transcript item shows. */
+export interface SteerEntry {
+  content: string;
+  parts: UserInput[];
+}
 
 export interface ActiveTurn {
   /** The thread the turn runs on now: compression can move it to a new thread. */
@@ -10,8 +16,8 @@ export interface ActiveTurn {
   turn: Turn;
   controller: AbortController;
   done: Promise<Turn>;
-  /** Text sent with busy mode `steer`, taken by the loop before its next model call. */
-  steering: string[];
+  /** Messages sent with busy mode `steer`, taken by the loop before its next model call. */
+  steering: SteerEntry[];
 }
 
 type Queued = { turnId: string; run: () => void };

@@ -1,7 +1,7 @@
 // Thread lifecycle: start, resume, list, read, fork, rollback, search, archive, and running turns on them. One
 // turn at a time per thread; the RPC layer and in-process surfaces (chat CLI, gateway) all come through here.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { BusyMode, Item, Thread, Turn, UserInput } from '../protocol';
 import type { HermesConfig } from '../config/schema';
 import type { Store, ThreadRow } from '../store';
@@ -18,14 +18,18 @@ import { modelClientFor, runTurn, type TurnDeps } from './turn';
 import { ContextCompactor } from './compression';
 import { RunningTurns, type ActiveTurn } from './running-turns';
 import { HOST_ORIGIN, policyFor, type TurnPolicy } from './policy';
+import { AttachmentStore } from '../attachments/store';
+import { ingestInput, type ImageRef } from '../attachments/ingest';
+import { renderInput, titleFrom } from './input-text';
 
-const MENTION_MAX_CHARS = 100_000;
 
 export interface ThreadServiceDeps extends TurnDeps {
   prompt: PromptBuilder;
   hermesHome: string;
   /** The folder clients opened (first workspace folder), used when a thread gives no cwd. */
   workspaceRoot: () => string;
+  /** Where images users send are kept; defaults to HERMES_HOME/attachments. */
+  attachments?: AttachmentStore;
   /** Rewrites what the model sees of the user's message (a `/skill args` command loads the skill). */
   expandInput?: (text: string, ctx: { threadId: string; cwd: string }) => string;
 }
@@ -40,12 +44,16 @@ export class ThreadService {
 
   private readonly live: LiveItems;
 
+  /** Images users sent, kept once each (see attachments/store.ts). */
+  readonly attachments: AttachmentStore;
+
   constructor(private readonly deps: ThreadServiceDeps) {
     this.live = new LiveItems(deps.events);
+    this.attachments = deps.attachments ?? new AttachmentStore(deps.hermesHome);
     this.running.onMoved((from, to) => this.live.move(from, to));
     // Context compression runs inside turns (see compression/compactor.ts); one compactor keeps the usage records.
     const compactor = deps.compactor ?? new ContextCompactor({ store: deps.store, events: deps.events, log: deps.log.child('compression') });
-    this.turnDeps = { ...deps, compactor };
+    this.turnDeps = { ...deps, compactor, attachments: this.attachments };
   }
 
   /**
@@ -227,8 +235,19 @@ export class ThreadService {
   delete(threadId: string): void {
     this.row(threadId);
     this.assertIdle(threadId);
+    const images = this.store.threads.attachmentsOf(threadId);
     this.store.threads.deleteThread(threadId);
+    // Images no other thread names (forks and compacted threads share them) go with it.
+    for (const id of images) if (!this.store.threads.attachmentInUse(id)) this.attachments.remove(id);
     this.deps.events.emit('thread/deleted', { threadId });
+  }
+
+  /** `thread/attachment`: the bytes of an image the thread's transcript shows. */
+  attachment(threadId: string, attachmentId: string): { attachmentId: string; mimeType: ImageRef['mimeType']; size: number; data: string } {
+    this.row(threadId);
+    const found = this.store.threads.mentions(threadId, attachmentId) ? this.attachments.read(attachmentId) : undefined;
+    if (!found) throw new HostError('NotFound', `thread ${threadId} has no image ${attachmentId}`, { threadId, attachmentId });
+    return { attachmentId, mimeType: found.image.mimeType, size: found.image.size, data: found.bytes.toString('base64') };
   }
 
   search(query: string, opts: { limit?: number; threadId?: string; excludeThreadId?: string }) {
@@ -262,6 +281,8 @@ export class ThreadService {
     this.row(requestedId);
     const threadId = this.current(requestedId); // a compacted thread continues on its successor
     const policy = opts.policy ?? policyFor(this.deps.config(), HOST_ORIGIN);
+    // Images are checked and stored now, so a bad one is refused to the caller and a queued turn holds no bytes.
+    input = ingestInput(input, this.attachments, this.row(threadId).cwd || this.deps.workspaceRoot());
     const running = this.running.get(threadId);
     if (running) {
       switch (opts.busy ?? 'refuse') {
@@ -302,7 +323,7 @@ export class ThreadService {
     const model = modelOverride || row.model || this.deps.config().model.default;
     const notices = this.notices.get(threadId);
     this.notices.delete(threadId);
-    const rendered = renderInput(input, row.cwd);
+    const rendered = renderInput(input, row.cwd, this.attachments);
     const content = redact(
       (this.deps.expandInput?.(rendered, { threadId, cwd: row.cwd }) ?? rendered) + (notices?.length ? `\n\n[Since your last turn:\n${notices.map((n) => `- ${n}`).join('\n')}]` : ''),
     );
@@ -349,7 +370,8 @@ export class ThreadService {
     const threadId = this.current(requestedId);
     const running = this.running.get(threadId);
     if (!running) return false;
-    running.steering.push(renderInput(input, this.row(threadId).cwd));
+    const parts = ingestInput(input, this.attachments, this.row(threadId).cwd || this.deps.workspaceRoot());
+    running.steering.push({ content: renderInput(parts, this.row(threadId).cwd, this.attachments), parts });
     return true;
   }
 
@@ -462,30 +484,4 @@ export class ThreadService {
     }
     await Promise.allSettled(all.map((a) => a.done));
   }
-}
-
-function titleFrom(input: UserInput[]): string {
-  const text = input.map((i) => (i.type === 'text' ? i.text : `@${i.path}`)).join(' ').replace(/\s+/g, ' ').trim();
-  return redact(text.length > 60 ? text.slice(0, 57) + '…' : text) || 'New thread';
-}
-
-/** Text parts as typed; `@file` mentions inlined so the model sees the file's content. */
-export function renderInput(input: UserInput[], cwd: string): string {
-  const parts: string[] = [];
-  for (const i of input) {
-    if (i.type === 'text') parts.push(i.text);
-    else {
-      const path = isAbsolute(i.path) ? i.path : resolve(cwd, i.path);
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) throw new Error('not a file');
-        let text = readFileSync(path, 'utf8');
-        if (text.length > MENTION_MAX_CHARS) text = text.slice(0, MENTION_MAX_CHARS) + `\n[... truncated: ${st.size} bytes in total]`;
-        parts.push(`<file path="${i.path}">\n${text}\n</file>`);
-      } catch (e) {
-        parts.push(`[@${i.path}: could not read the file (${(e as Error).message})]`);
-      }
-    }
-  }
-  return parts.join('\n\n');
 }

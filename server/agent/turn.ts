@@ -21,6 +21,10 @@ import { joinSummaryMessages, type ContextCompactor } from './compression';
 import { LoopGuard } from './loop-guard';
 import { ModelCallError, ModelClient, type ChatResult } from './model-client';
 import type { ToolRunner } from './tool-runner';
+import type { SteerEntry } from './running-turns';
+import type { AttachmentStore } from '../attachments/store';
+import { hasImageParts } from './image-parts';
+import { imageModeFor, refusedForSize, rejectsImages, rememberNoVision, type ImageMode } from './vision';
 
 export interface TurnDeps {
   store: Store;
@@ -34,6 +38,8 @@ export interface TurnDeps {
   modelClient?: (endpoints: ReturnType<typeof resolveEndpoints>, config: HermesConfig) => ModelClient;
   /** Context compression; without it a thread grows until the provider refuses it. */
   compactor?: ContextCompactor;
+  /** Where the images users sent are kept; without it images reach the model as their text line only. */
+  attachments?: AttachmentStore;
 }
 
 export interface TurnInput {
@@ -46,7 +52,7 @@ export interface TurnInput {
   /** Who runs the turn and under which rules; reaches the approval gate through the tool context. */
   policy: TurnPolicy;
   /** Messages the user sent while this turn ran (busy mode `steer`); taken before each model call. */
-  takeSteering?: () => string[];
+  takeSteering?: () => SteerEntry[];
   /** Compression moved the turn to a new thread (the owner re-keys its running turn; called before clients hear). */
   onThreadMoved?: (newThreadId: string) => void;
 }
@@ -105,10 +111,24 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
         }
       }
       commitSteering(deps, { ...input, threadId });
-      // joinSummaryMessages: a compaction summary and a user message next to it go out as one (roles alternate).
-      const messages: ChatCompletionMessageParam[] = joinSummaryMessages(toChatMessages(input.systemPrompt, store.threads.history(threadId)));
-      if (finalCall) messages.push({ role: 'user', content: MAX_ITERATIONS_NOTE });
-      const res = await streamResponse(deps, { ...input, threadId }, client, messages, finalCall ? [] : toolDefs, config);
+      const history = store.threads.history(threadId);
+      const build = (mode: ImageMode): ChatCompletionMessageParam[] => {
+        const images = deps.attachments && { mode, maxInline: config.agent.max_inline_images, store: deps.attachments };
+        // joinSummaryMessages: a compaction summary and a user message next to it go out as one (roles alternate).
+        const messages = joinSummaryMessages(toChatMessages(input.systemPrompt, history, images));
+        if (finalCall) messages.push({ role: 'user', content: MAX_ITERATIONS_NOTE });
+        return messages;
+      };
+      const messages = build(imageModeFor(config, input.model));
+      const call = (m: ChatCompletionMessageParam[]) => streamResponse(deps, { ...input, threadId }, client, m, finalCall ? [] : toolDefs, config);
+      const res = await call(messages).catch((e) => {
+        // A model that takes no images: once more without them (the model reads where each is saved), and this
+        // model gets text only from now on when image_input_mode is auto.
+        if (signal.aborted || !hasImageParts(messages) || !rejectsImages(e)) throw e;
+        if (!refusedForSize(e)) rememberNoVision(input.model);
+        log.warn('the model refused image input; retrying with the images as text', { threadId, model: input.model, error: (e as Error).message });
+        return call(build('text'));
+      });
       deps.compactor?.recordCall(threadId, res.usage);
       if (res.usage) {
         usage = addUsage(usage, res.usage);
@@ -164,14 +184,15 @@ export function modelClientFor(deps: TurnDeps, config: HermesConfig, model: stri
  * the next model call, committed and announced like any other message.
  */
 function commitSteering(deps: TurnDeps, input: TurnInput): void {
-  const texts = input.takeSteering?.() ?? [];
-  for (const text of texts) {
-    const item: Item = { id: newId('item'), turnId: input.turn.id, type: 'userMessage', content: [{ type: 'text', text: redact(text) }] };
+  const entries = input.takeSteering?.() ?? [];
+  for (const { content, parts } of entries) {
+    const shown = parts.map((p) => (p.type === 'text' ? { ...p, text: redact(p.text) } : p));
+    const item: Item = { id: newId('item'), turnId: input.turn.id, type: 'userMessage', content: shown };
     deps.store.threads.insertMessage({
       threadId: input.threadId,
       turnId: input.turn.id,
       role: 'user',
-      content: redact(text),
+      content: redact(content),
       reasoning: null,
       toolCalls: null,
       toolCallId: null,

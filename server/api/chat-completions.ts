@@ -47,7 +47,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
     const created = Math.floor(Date.now() / 1000);
     const modelName = model ?? s.host.store.threads.getThreadRow(bound.threadId)?.model ?? s.host.config.model.default;
     if (!stream) {
-      const out = await s.turns.run(bound.threadId, conv.input, { model, signal: ctx.signal });
+      const out = await s.turns.run(bound.threadId, conv.input, { model, signal: ctx.signal, images: conv.images });
       if (ctx.signal.aborted) throw clientGone();
       const completion = toCompletion(out, id, created, modelName);
       sendJson(ctx, 200, completion, { ...headers, 'x-hermes-thread-id': out.threadId });
@@ -78,7 +78,7 @@ export async function chatCompletions(s: ApiServices, ctx: RequestContext, body:
         }),
       approval: (p: ApprovalProgress) => sse.event('hermes.approval', { ...extra, object: 'hermes.approval', ...p }),
     };
-    const out = await s.turns.run(bound.threadId, conv.input, { model, signal: ctx.signal, sink }).catch((e) => {
+    const out = await s.turns.run(bound.threadId, conv.input, { model, signal: ctx.signal, sink, images: conv.images }).catch((e) => {
       // Headers are out: the error travels in the stream, as OpenAI sends one, and ends it.
       sse.data(toApiError(e).body());
       sse.done();

@@ -70,6 +70,7 @@ export async function createResponse(s: ApiServices, ctx: RequestContext, body: 
       model,
       signal: ctx.signal,
       sink: stream ? { text: (d) => builder.text(d), tool: (p) => builder.tool(p) } : {},
+      images: conv.images,
     });
     if (ctx.signal.aborted) throw clientGone(); // its partial answer is not kept for a retry with the same key
     if (!stream) for (const t of out.tools) for (const st of ['running', 'completed'] as const) builder.tool({ ...t, status: st });

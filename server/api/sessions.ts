@@ -12,6 +12,7 @@ import type { Host } from '../host';
 import { newId } from '../util/ids';
 import { redact } from '../util/redact';
 import { emptyUsage } from '../store';
+import { inputPartText } from '../protocol';
 import { badRequest } from './errors';
 import type { TextMessage } from './messages';
 
@@ -98,7 +99,7 @@ export class ApiSessions {
     let turn: string | undefined;
     for (const it of this.host.threads.read(threadId).items) {
       if (it.type === 'userMessage') {
-        out.push({ role: 'user', text: it.content.map((p) => (p.type === 'text' ? p.text : `@${p.path}`)).join('\n') });
+        out.push({ role: 'user', text: it.content.map(inputPartText).join('\n') });
         turn = undefined;
       } else if (it.type === 'agentMessage' && it.text) {
         const last = out[out.length - 1];

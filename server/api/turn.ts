@@ -2,7 +2,7 @@
 // a small event stream (text, tool progress, approvals) and resolves with the finished turn and everything it said.
 // The chat-completions and Responses handlers are two renderings of this.
 import type { Host } from '../host';
-import type { AnyServerNotification, Item, Turn, Usage } from '../protocol';
+import type { AnyServerNotification, Item, Turn, Usage, UserInput } from '../protocol';
 import { policyFor } from '../agent/policy';
 import type { SentRequest } from '../rpc/hub';
 import type { ApiSurface } from './surface';
@@ -99,7 +99,7 @@ export class ApiTurns {
    * `signal` aborts (the HTTP client went away) a turn that is running is interrupted, so no tool keeps running for
    * nobody.
    */
-  async run(threadId: string, text: string, opts: { model?: string; signal?: AbortSignal; sink?: TurnSink } = {}): Promise<TurnOutcome> {
+  async run(threadId: string, text: string, opts: { model?: string; signal?: AbortSignal; sink?: TurnSink; images?: string[] } = {}): Promise<TurnOutcome> {
     const release = this.surface.hold();
     const disposers: (() => void)[] = [];
     try {
@@ -189,7 +189,8 @@ export class ApiTurns {
       };
       watchApprovals(this.host.threads.current(threadId));
 
-      const { turn } = await this.host.threads.startTurn(threadId, [{ type: 'text', text }], { model: opts.model, policy, busy: 'queue' });
+      const input: UserInput[] = [...(text ? [{ type: 'text' as const, text }] : []), ...(opts.images ?? []).map((data) => ({ type: 'image' as const, data }))];
+      const { turn } = await this.host.threads.startTurn(threadId, input, { model: opts.model, policy, busy: 'queue' });
       turnId = turn.id;
       disposers.push(this.surface.onTurn(turnId, onNote));
       // A turn can end before its first await (e.g. no model configured): then it is already in the store.

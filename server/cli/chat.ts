@@ -3,7 +3,9 @@
 // 130 interrupted. On a terminal it answers approval and clarify questions on stderr; without one (scripts, cron)
 // it tells the host it cannot answer, so a dangerous command is denied at once instead of after a timeout.
 import { createInterface } from 'node:readline/promises';
-import type { ApprovalRequestParams, BusyMode, Item } from '../protocol';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { ApprovalRequestParams, BusyMode, Item, UserInput } from '../protocol';
 import { followThread } from '../protocol/follow';
 import type { HostConnection, ServerRequestHandlers } from './rpc-client';
 import { modelsToOffer, noModelMessage } from './model-offer';
@@ -17,6 +19,20 @@ export interface ChatOptions {
   thread?: string;
   quiet?: boolean;
   busy?: BusyMode;
+  /** Image files sent with the message (`--image`); the host checks them. */
+  images?: string[];
+}
+
+/** `--image` files as image inputs; a file that cannot be read is an error naming it. */
+function imageInputs(paths: string[], cwd: string): UserInput[] {
+  return paths.map((p) => {
+    const full = resolve(cwd, p);
+    try {
+      return { type: 'image' as const, data: readFileSync(full).toString('base64'), name: basename(full) };
+    } catch (e) {
+      throw new Error(`cannot read --image ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  });
 }
 
 function describe(item: Item): string | null {
@@ -53,6 +69,8 @@ const terminalHandlers: ServerRequestHandlers = {
 };
 
 export async function runChat(host: HostConnection, opts: ChatOptions): Promise<number> {
+  // Read before anything starts: a missing file is an error, not a thread with half a message.
+  const images = imageInputs(opts.images ?? [], opts.cwd ?? process.cwd());
   const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY;
   await host.initialize({
     name: 'cli',
@@ -110,7 +128,7 @@ export async function runChat(host: HostConnection, opts: ChatOptions): Promise<
   try {
     const r = await host.request('turn/start', {
       threadId,
-      input: [{ type: 'text', text: opts.query }],
+      input: [...(opts.query ? [{ type: 'text' as const, text: opts.query }] : []), ...images],
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.busy ? { busy: opts.busy } : {}),
     });

@@ -2,7 +2,7 @@
 // same set and gets the same behaviour. A command is a small object like a tool: a name, a description, and a
 // handler that acts through the thread service. Skills are commands too (`/skill-name args` loads the skill and
 // runs a turn with it); the skills service expands them when the turn starts.
-import type { CommandInfo, RequestResult, Thread, UserInput } from '../protocol';
+import { inputPartText, type CommandInfo, type RequestResult, type Thread, type UserInput } from '../protocol';
 import type { ThreadService } from '../agent/threads';
 import type { TurnPolicy } from '../agent/policy';
 import type { HermesConfig } from '../config/schema';
@@ -45,7 +45,7 @@ function lastUserInput(host: CommandHost, threadId: string): { text: string; inp
   for (let i = read.items.length - 1; i >= 0; i--) {
     const it = read.items[i];
     if (it.type === 'userMessage') {
-      const text = it.content.map((c) => (c.type === 'text' ? c.text : `@${c.path}`)).join(' ');
+      const text = it.content.map(inputPartText).join(' ');
       return { text, input: it.content };
     }
   }

@@ -50,6 +50,11 @@ export const AgentConfig = z.looseObject({
   tool_result_max_chars: int(1000).default(50_000),
   disabled_toolsets: list().default([]),
   clarify_timeout: int(1).default(600),
+  /** Images users send (Hermes's key): `native` sends the pixels to the model, `text` only says where each image is
+   * saved, `auto` sends them until the model refuses images (then text for that model). */
+  image_input_mode: z.preprocess(blankIs('auto'), z.enum(['auto', 'native', 'text'])).default('auto'),
+  /** Only the latest this-many images of a thread go to the model as pictures; older ones as their text line. */
+  max_inline_images: int(0, 64).default(4),
 });
 
 export const TerminalConfig = z.looseObject({

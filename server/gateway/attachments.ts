@@ -1,8 +1,11 @@
-// Files sent in chats. The protocol's user input has no image part yet, so photos and documents are saved to the
-// thread's working folder and named in the message (the model reads them with its file tools); voice messages are
-// transcribed through an OpenAI-compatible /audio/transcriptions endpoint when one is configured.
+// Files sent in chats. Every photo and document is saved to the thread's working folder and named in the message
+// (the model reads it with its file tools); a photo in a format vision models take (PNG, JPEG, GIF, WebP) also goes
+// to the turn as an image input, so a vision model sees it. Voice messages and audio files are transcribed through
+// an OpenAI-compatible /audio/transcriptions endpoint when one is configured.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { MAX_IMAGE_BYTES, MAX_TURN_IMAGES, type UserInput } from '../protocol';
+import { sniffImage } from '../attachments/image-bytes';
 import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { HostPort } from './host-port';
 
@@ -28,10 +31,20 @@ async function transcribe(port: HostPort, audio: Buffer, fileName: string): Prom
   return (body.text ?? '').trim();
 }
 
-/** The message text the model sees: what the user typed, plus a line per attachment saying where it is. */
-export async function describeAttachments(e: InboundEnvelope, adapter: PlatformAdapter | undefined, port: HostPort, threadOf: () => string): Promise<string> {
-  if (!e.attachments.length || !adapter) return e.text;
+/** What a chat message becomes: the text the model reads, and the images that go with it. */
+export interface ReceivedMessage {
+  text: string;
+  images: UserInput[];
+}
+
+/**
+ * The message text the model sees (what the user typed, plus a line per attachment saying where it is or what the
+ * voice message said) and the photos as image inputs.
+ */
+export async function describeAttachments(e: InboundEnvelope, adapter: PlatformAdapter | undefined, port: HostPort, threadOf: () => string): Promise<ReceivedMessage> {
+  if (!e.attachments.length || !adapter) return { text: e.text, images: [] };
   const notes: string[] = [];
+  const images: UserInput[] = [];
   for (const a of e.attachments) {
     if (a.size && a.size > MAX_DOWNLOAD_BYTES) {
       notes.push(`[The user sent a ${a.kind} (${a.fileName ?? 'unnamed'}) too large to download: ${a.size} bytes]`);
@@ -52,10 +65,13 @@ export async function describeAttachments(e: InboundEnvelope, adapter: PlatformA
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${e.messageId}-${safeName(a.fileName ?? `${a.kind}`)}`);
       writeFileSync(path, data);
+      // The bytes decide: a "photo" in a format no vision model takes (SVG, BMP, HEIC) is a file like any other.
+      const seen = a.kind === 'photo' && images.length < MAX_TURN_IMAGES && data.length <= MAX_IMAGE_BYTES && sniffImage(data);
+      if (seen) images.push({ type: 'image', data: data.toString('base64'), name: basename(path) });
       notes.push(`[The user sent a ${a.kind === 'photo' ? 'photo' : 'file'}, saved as ${path}]`);
     } catch (err) {
       notes.push(`[The user sent a ${a.kind} that could not be received: ${(err as Error).message}]`);
     }
   }
-  return [e.text, ...notes].filter(Boolean).join('\n\n');
+  return { text: [e.text, ...notes].filter(Boolean).join('\n\n'), images };
 }

@@ -14,7 +14,7 @@ import { sessionKey } from './routing';
 import type { Links } from './links';
 
 const personKey = (person: string) => `person:${person}:dm`;
-import type { Item } from '../protocol';
+import type { Item, UserInput } from '../protocol';
 
 const TYPING_EVERY_MS = 4000;
 /** Formatting adds markup; splitting this far below the limit leaves room for it. */
@@ -130,7 +130,7 @@ export class Conversations {
    * Runs `text` as a turn for the message in inbound row `inboundId`, streaming into one message; delivers the
    * final reply and marks the row handled.
    */
-  async runTurn(e: InboundEnvelope, inboundId: number, text: string): Promise<void> {
+  async runTurn(e: InboundEnvelope, inboundId: number, text: string, images: UserInput[] = []): Promise<void> {
     const adapter = this.adapter(e.platform);
     if (!adapter) throw new Error(`${e.platform} is not connected`);
     const key = this.key(e);
@@ -174,7 +174,7 @@ export class Conversations {
     try {
       // A turn started elsewhere (VS Code) on the same thread finishes first.
       if (this.port.isBusy(threadId)) await this.port.waitIdle(threadId);
-      const started = await this.port.startTurn(threadId, text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` });
+      const started = await this.port.startTurn(threadId, text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` }, images);
       turnId = started.turnId;
       threadId = started.threadId;
       this.running.set(key, threadId);

@@ -16,6 +16,7 @@ const POLICY_TTL_MS = 5000;
 import { configuredAdapters } from './platforms';
 import { Links, LinkError } from './links';
 import { describeAttachments } from './attachments';
+import { inputPartText } from '../protocol';
 
 export interface GatewayStatus {
   running: boolean;
@@ -154,8 +155,8 @@ export class Gateway {
         done();
         return;
       }
-      const text = await describeAttachments(e, this.adapters.get(e.platform), this.port, () => this.conversations.thread(e));
-      await this.conversations.runTurn(e, row.id, this.skillText(text));
+      const { text, images } = await describeAttachments(e, this.adapters.get(e.platform), this.port, () => this.conversations.thread(e));
+      await this.conversations.runTurn(e, row.id, this.skillText(text), images);
     });
   }
 
@@ -202,7 +203,7 @@ export class Gateway {
         const last = [...this.port.items(threadId)].reverse().find((i) => i.type === 'userMessage');
         if (!last || last.type !== 'userMessage') return undefined;
         this.port.rollback(threadId, 1);
-        return last.content.map((c) => (c.type === 'text' ? c.text : `@${c.path}`)).join('\n');
+        return last.content.map(inputPartText).join('\n');
       },
       runText: (e, text) => conv.runTurn(e, inboundId, text),
       setHome: (e) => this.store.setHome(e.platform, e.chatId, e.threadId),

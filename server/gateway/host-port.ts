@@ -1,7 +1,7 @@
 // Every call the gateway makes into the host goes through here, so the host's API can change (one host per
 // HERMES_HOME, a client hub that routes by thread, per-turn policies) by editing this one file.
 import type { Host } from '../host';
-import type { AnyServerNotification, Item, ServerRequestMethod, Turn } from '../protocol';
+import type { AnyServerNotification, Item, ServerRequestMethod, Turn, UserInput } from '../protocol';
 import type { ClientPeer } from '../rpc/hub';
 import type { HermesConfig } from '../config/schema';
 import { buildSkillCommands } from '../skills/commands';
@@ -23,8 +23,9 @@ export interface HostPort {
   startThread(opts: { title?: string; source: string }): string;
   /** The thread that continues `threadId` now (context compression moves threads). */
   current(threadId: string): string;
-  /** Starts a turn whose origin is the gateway's surface (so its approvals come to the chat) for this chat user. */
-  startTurn(threadId: string, text: string, who?: { userId: string; label: string }): Promise<{ threadId: string; turnId: string }>;
+  /** Starts a turn whose origin is the gateway's surface (so its approvals come to the chat) for this chat user;
+   * `images` (photos the user sent) go with the text. */
+  startTurn(threadId: string, text: string, who?: { userId: string; label: string }, images?: UserInput[]): Promise<{ threadId: string; turnId: string }>;
   interrupt(threadId: string): boolean;
   /** Adds text to the thread's running turn (busy_mode steer); false when no turn runs. */
   steer(threadId: string, text: string): boolean;
@@ -57,8 +58,8 @@ export function hostPort(host: Host): HostPort {
     env: () => host.env(),
     startThread: (o) => host.threads.start({ title: o.title, source: o.source }).id,
     current: (id) => host.threads.current(id),
-    startTurn: async (id, text, who) => {
-      const { turn } = await host.threads.startTurn(id, [{ type: 'text', text }], { policy: chatPolicy(who) });
+    startTurn: async (id, text, who, images = []) => {
+      const { turn } = await host.threads.startTurn(id, [{ type: 'text', text }, ...images], { policy: chatPolicy(who) });
       return { threadId: host.threads.current(id), turnId: turn.id };
     },
     interrupt: (id) => host.threads.interrupt(id).interrupted,

@@ -57,6 +57,7 @@ export const clientRequests = {
   'thread/delete': m(thread.ThreadDeleteParams, Empty),
   'thread/subscribe': m(thread.ThreadSubscribeParams, thread.ThreadSubscribeResult),
   'thread/unsubscribe': m(thread.ThreadSubscribeParams, thread.ThreadSubscribeResult),
+  'thread/attachment': m(thread.ThreadAttachmentParams, thread.ThreadAttachmentResult),
   'turn/start': m(turn.TurnStartParams, turn.TurnStartResult),
   'turn/interrupt': m(turn.TurnInterruptParams, turn.TurnInterruptResult),
   'config/read': m(Empty, config.ConfigReadResult),

@@ -1,11 +1,55 @@
 import { z } from 'zod';
 
-/** What a user sends in a turn. `mention` asks the host to inline a workspace file. */
+/** Image formats the host takes as model input (what vision models accept). */
+export const IMAGE_MIME_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export const ImageMimeType = z.enum(IMAGE_MIME_TYPES);
+export type ImageMimeType = z.infer<typeof ImageMimeType>;
+/** Largest image one input part may carry, in bytes (decoded). */
+export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+/** `data` of that size as base64, with room for a `data:image/…;base64,` prefix. */
+export const MAX_IMAGE_DATA_CHARS = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 64;
+/** A stored image's id: the SHA-256 of its bytes (the store keeps each image once). */
+export const AttachmentId = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a stored image id (64 lowercase hex characters)' });
+
+/**
+ * An image the user sends. In `turn/start` it carries the bytes (`data`: base64, or a `data:image/…;base64,` URL);
+ * the host keeps them once, content-addressed, and every transcript (`thread/read`, notifications) shows the image by
+ * `attachmentId` with its type and size only — read the bytes with `thread/attachment`. A turn may also name an image
+ * already stored (`attachmentId` alone), as `/retry` does.
+ */
+export const ImageInput = z
+  .object({
+    type: z.literal('image'),
+    data: z
+      .string()
+      .min(1)
+      .max(MAX_IMAGE_DATA_CHARS, { message: `image is larger than the limit of ${MAX_IMAGE_BYTES} bytes` })
+      .optional(),
+    attachmentId: AttachmentId.optional(),
+    /** Set by the host from the bytes; a client may leave it out. */
+    mimeType: ImageMimeType.optional(),
+    /** Bytes, set by the host. */
+    size: z.number().int().nonnegative().optional(),
+    /** The file name the user gave it, shown and told to the model. */
+    name: z.string().max(255).optional(),
+  })
+  .refine((p) => (p.data === undefined) !== (p.attachmentId === undefined), { message: 'an image needs exactly one of `data` or `attachmentId`' });
+export type ImageInput = z.infer<typeof ImageInput>;
+
+/** What a user sends in a turn. `mention` asks the host to inline a workspace file; `image` is a picture for the model. */
 export const UserInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
   z.object({ type: z.literal('mention'), path: z.string().min(1) }),
+  ImageInput,
 ]);
 export type UserInput = z.infer<typeof UserInput>;
+
+/** One input part as a line of plain text: the text itself, `@path` for a mention, `[image: name]` for an image. */
+export function inputPartText(p: UserInput): string {
+  if (p.type === 'text') return p.text;
+  if (p.type === 'mention') return `@${p.path}`;
+  return p.name ? `[image: ${p.name}]` : '[image]';
+}
 
 export const ItemStatus = z.enum(['inProgress', 'completed', 'failed', 'declined', 'interrupted']);
 export type ItemStatus = z.infer<typeof ItemStatus>;

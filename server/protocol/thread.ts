@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Item } from './items';
+import { AttachmentId, ImageMimeType, Item } from './items';
 import { ErrorInfo, Id, Usage } from './common';
 
 export const TurnStatus = z.enum(['inProgress', 'completed', 'interrupted', 'failed']);
@@ -106,5 +106,15 @@ export const ThreadDeleteParams = ThreadRef;
  */
 export const ThreadSubscribeParams = z.object({ threadId: Id.optional(), all: z.boolean().optional() });
 export const ThreadSubscribeResult = z.object({ threadIds: z.array(z.string()), all: z.boolean() });
+
+/** An image a thread's transcript shows (by `attachmentId`), read back as base64 bytes for display. */
+export const ThreadAttachmentParams = z.object({ threadId: Id, attachmentId: AttachmentId });
+export const ThreadAttachmentResult = z.object({
+  attachmentId: z.string(),
+  mimeType: ImageMimeType,
+  size: z.number().int().nonnegative(),
+  /** The bytes, base64. */
+  data: z.string(),
+});
 
 export { ThreadResult };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from './common';
-import { UserInput } from './items';
+import { UserInput, type ImageInput } from './items';
 import { Turn } from './thread';
 
 /**
@@ -15,6 +15,13 @@ export type BusyMode = z.infer<typeof BusyMode>;
 export const MAX_TURN_INPUT_CHARS = 1_000_000;
 /** Most input parts (text and mentions) in one turn. */
 export const MAX_TURN_INPUT_PARTS = 256;
+/** Most images in one turn. */
+export const MAX_TURN_IMAGES = 8;
+/** All image data of one turn together, in characters: with the text it stays inside a 16 MiB frame. */
+export const MAX_TURN_IMAGE_CHARS = 12 * 1024 * 1024;
+
+const textChars = (p: UserInput) => (p.type === 'text' ? p.text.length : p.type === 'mention' ? p.path.length : (p.name?.length ?? 0));
+const images = (parts: UserInput[]) => parts.filter((p): p is ImageInput => p.type === 'image');
 
 export const TurnStartParams = z.object({
   threadId: Id,
@@ -22,8 +29,12 @@ export const TurnStartParams = z.object({
     .array(UserInput)
     .min(1)
     .max(MAX_TURN_INPUT_PARTS, { message: `at most ${MAX_TURN_INPUT_PARTS} input parts per turn` })
-    .refine((parts) => parts.reduce((n, p) => n + (p.type === 'text' ? p.text.length : p.path.length), 0) <= MAX_TURN_INPUT_CHARS, {
+    .refine((parts) => parts.reduce((n, p) => n + textChars(p), 0) <= MAX_TURN_INPUT_CHARS, {
       message: `input is longer than the limit of ${MAX_TURN_INPUT_CHARS} characters per turn`,
+    })
+    .refine((parts) => images(parts).length <= MAX_TURN_IMAGES, { message: `at most ${MAX_TURN_IMAGES} images per turn` })
+    .refine((parts) => images(parts).reduce((n, p) => n + (p.data?.length ?? 0), 0) <= MAX_TURN_IMAGE_CHARS, {
+      message: `the images of one turn are larger than the limit of ${MAX_TURN_IMAGE_CHARS} base64 characters together`,
     }),
   /** Overrides the thread's model for this turn only. */
   model: z.string().optional(),

@@ -87,6 +87,7 @@ export function createHandlers(host: Host): Handlers {
       return host.hub.subscribe(client.id, { threadId: p.threadId && host.threads.current(p.threadId), all: p.all });
     },
     'thread/unsubscribe': (p, client) => host.hub.unsubscribe(client.id, p),
+    'thread/attachment': (p) => host.threads.attachment(p.threadId, p.attachmentId),
     'turn/start': async (p, client) => {
       host.hub.subscribe(client.id, { threadId: host.threads.current(p.threadId) });
       const policy = policyFor(host.config, origin(client), p.approvalMode ? { approvalMode: p.approvalMode } : {});

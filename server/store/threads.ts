@@ -321,6 +321,25 @@ export class ThreadStore {
     return this.q.history.all(threadId).map(toMessage);
   }
 
+  /** The stored images a thread's messages name (its user messages' image parts). */
+  attachmentsOf(threadId: string): string[] {
+    const ids = new Set<string>();
+    const rows = this.prep<[string], { item: string }>(`SELECT item FROM messages WHERE thread_id = ? AND role = 'user' AND instr(item, '"attachmentId"') > 0`).all(threadId);
+    for (const r of rows) for (const m of r.item.matchAll(/"attachmentId":"([0-9a-f]{64})"/g)) ids.add(m[1]);
+    return [...ids];
+  }
+
+  /** Whether any message of any thread still names this stored image. */
+  attachmentInUse(attachmentId: string): boolean {
+    return !!this.prep<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE instr(item, ?) > 0 LIMIT 1').get(`"attachmentId":"${attachmentId}"`);
+  }
+
+  /** Whether any message of the thread (its transcript items) names this stored image. */
+  mentions(threadId: string, attachmentId: string): boolean {
+    if (!/^[0-9a-f]{64}$/.test(attachmentId)) return false;
+    return !!this.prep<[string, string], { one: number }>("SELECT 1 AS one FROM messages WHERE thread_id = ? AND instr(item, ?) > 0 LIMIT 1").get(threadId, `"attachmentId":"${attachmentId}"`);
+  }
+
   /** Drops the latest `n` active turns from the model's view and the thread's items; the rows stay. */
   rollback(threadId: string, n: number): string[] {
     return this.db.transaction(() => {

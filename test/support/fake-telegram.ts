@@ -97,7 +97,7 @@ export class FakeTelegram {
   }
 
   /** A user sends a message; returns its message id. */
-  userSends(o: { userId: number; text?: string; chatId?: number; chatType?: 'private' | 'group' | 'supergroup'; firstName?: string; replyTo?: number; threadId?: number; isForum?: boolean; document?: { name: string; data: Buffer }; photo?: Buffer; voice?: Buffer }): number {
+  userSends(o: { userId: number; text?: string; chatId?: number; chatType?: 'private' | 'group' | 'supergroup'; firstName?: string; replyTo?: number; threadId?: number; isForum?: boolean; document?: { name: string; data: Buffer }; photo?: Buffer | Buffer[]; voice?: Buffer }): number {
     const chatId = o.chatId ?? o.userId;
     const messageId = this.nextMessageId++;
     const from = { id: o.userId, is_bot: false, first_name: o.firstName ?? `User${o.userId}` };
@@ -115,9 +115,12 @@ export class FakeTelegram {
       message.document = { file_id: id, file_unique_id: id, file_name: o.document.name, file_size: o.document.data.length };
     }
     if (o.photo) {
-      const id = `photo-${messageId}`;
-      this.files.set(id, o.photo);
-      message.photo = [{ file_id: id, file_unique_id: id, width: 100, height: 100, file_size: o.photo.length }];
+      // Several sizes of one photo, smallest first, as Telegram sends them.
+      message.photo = (Array.isArray(o.photo) ? o.photo : [o.photo]).map((data, i) => {
+        const id = `photo-${messageId}-${i}`;
+        this.files.set(id, data);
+        return { file_id: id, file_unique_id: id, width: 100 * (i + 1), height: 100 * (i + 1), file_size: data.length };
+      });
     }
     if (o.voice) {
       const id = `voice-${messageId}`;

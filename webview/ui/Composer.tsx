@@ -1,8 +1,10 @@
 // The message box. Enter sends, Shift+Enter adds a line, Escape stops a running turn (or closes the suggestions,
 // or clears the draft). `/` completes commands and skills, `/model ` completes model ids, `@` completes workspace
-// files; arrow keys move through suggestions, Enter or Tab takes one. The draft survives reloads (UI state).
+// files; arrow keys move through suggestions, Enter or Tab takes one. The draft survives reloads (UI state). Images
+// pasted or dropped on the box wait beside it (removable) and go with the next message.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatController } from '../controller';
+import { readImageFile, type PendingImage } from '../images';
 import { useKeys } from '../state/emitter';
 import {
   applySuggestion,
@@ -28,6 +30,7 @@ export function Composer({ c }: { c: ChatController }) {
   const [draft, setDraftState] = useState(c.ui.get().draft);
   const picked = useRef<string[]>([...c.ui.get().mentions]);
   const [popup, setPopup] = useState<Popup | null>(null);
+  const [images, setImages] = useState<PendingImage[]>([]);
   const lookup = useRef(0);
   const running = !!c.transcript.running;
   const waiting = c.requests.pending().some((r) => r.params.threadId === c.transcript.threadId);
@@ -71,19 +74,35 @@ export function Composer({ c }: { c: ChatController }) {
   const send = async () => {
     const text = draft;
     const mentions = mentionsIn(text, picked.current);
-    if (!text.trim() && !mentions.length) return;
+    const attached = images;
+    if (!text.trim() && !mentions.length && !attached.length) return;
     if (running) {
       c.announce('A turn is running. Press Escape to stop it.');
       return;
     }
     setDraft('');
+    setImages([]);
     picked.current = [];
     setPopup(null);
-    const out = await c.submit(text, mentions);
+    const out = await c.submit(text, mentions, attached);
+    if (!out.ok && attached.length) setImages((now) => [...attached, ...now]);
     if (out.restore && !box.current?.value) {
       picked.current = mentions;
       setDraft(out.restore);
     }
+  };
+
+  /** Image files from a paste or a drop join the message; anything else is left to the text box. */
+  const takeImages = (files: FileList | null | undefined): boolean => {
+    const list = [...(files ?? [])].filter((f) => f.type.startsWith('image/'));
+    if (!list.length) return false;
+    void Promise.allSettled(list.map(readImageFile)).then((results) => {
+      const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      if (ok.length) setImages((now) => [...now, ...ok]);
+      for (const r of results) if (r.status === 'rejected') c.transcript.addNotice(`Could not attach: ${(r.reason as Error).message}`, 'error');
+      c.announce(ok.length ? `${ok.length} image${ok.length > 1 ? 's' : ''} attached` : '');
+    });
+    return true;
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -159,6 +178,18 @@ export function Composer({ c }: { c: ChatController }) {
           ))}
         </ul>
       )}
+      {images.length > 0 && (
+        <ul class="pending-images" aria-label="Attached images">
+          {images.map((img, i) => (
+            <li key={`${img.name}-${i}`} class="pending-image">
+              <img class="thumb" src={img.dataUrl} alt={img.name} />
+              <button type="button" class="remove" aria-label={`Remove ${img.name}`} onClick={() => setImages((now) => now.filter((_, k) => k !== i))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="composer-row">
         <textarea
           ref={box}
@@ -173,6 +204,15 @@ export function Composer({ c }: { c: ChatController }) {
           aria-activedescendant={activeId}
           onInput={onInput}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            if (takeImages(e.clipboardData?.files)) e.preventDefault();
+          }}
+          onDragOver={(e) => {
+            if ([...(e.dataTransfer?.items ?? [])].some((i) => i.kind === 'file')) e.preventDefault();
+          }}
+          onDrop={(e) => {
+            if (takeImages(e.dataTransfer?.files)) e.preventDefault();
+          }}
           onBlur={() => setPopup(null)}
         />
         {running ? (
@@ -180,7 +220,7 @@ export function Composer({ c }: { c: ChatController }) {
             Stop
           </button>
         ) : (
-          <button type="button" class="primary send" onClick={() => void send()} disabled={!draft.trim()} aria-label="Send" title="Send (Enter)">
+          <button type="button" class="primary send" onClick={() => void send()} disabled={!draft.trim() && !images.length} aria-label="Send" title="Send (Enter)">
             Send
           </button>
         )}

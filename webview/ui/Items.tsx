@@ -1,6 +1,7 @@
 // One transcript row: an item (user message, agent reply, reasoning, tool card), a turn's footer, a request card,
 // or a notice. Each row subscribes to its own key, so a stream delta re-renders only the row it belongs to.
-import type { AgentMessageItem, ContextCompactionItem, ReasoningItem, UserMessageItem } from '../../server/protocol';
+import { useEffect, useState } from 'preact/hooks';
+import type { AgentMessageItem, ContextCompactionItem, ImageInput, ReasoningItem, UserMessageItem } from '../../server/protocol';
 import type { ChatController } from '../controller';
 import type { Row } from '../state/transcript';
 import { useKeys } from '../state/emitter';
@@ -33,7 +34,7 @@ function ItemView({ c, id }: { c: ChatController; id: string }) {
   if (!item) return null;
   switch (item.type) {
     case 'userMessage':
-      return <UserMessage item={item} />;
+      return <UserMessage c={c} item={item} />;
     case 'agentMessage':
       return <AgentMessage item={item} />;
     case 'reasoning':
@@ -59,12 +60,20 @@ function Compaction({ item }: { item: ContextCompactionItem }) {
   );
 }
 
-function UserMessage({ item }: { item: UserMessageItem }) {
+function UserMessage({ c, item }: { c: ChatController; item: UserMessageItem }) {
   const text = item.content.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('\n');
   const mentions = item.content.filter((p) => p.type === 'mention').map((p) => (p as { path: string }).path);
+  const images = item.content.filter((p): p is ImageInput => p.type === 'image' && !!p.attachmentId);
   return (
     <article class="msg user" aria-label="You">
-      <div class="msg-text">{text}</div>
+      {text && <div class="msg-text">{text}</div>}
+      {images.length > 0 && (
+        <div class="msg-images" aria-label="Images">
+          {images.map((img, i) => (
+            <Thumbnail key={`${img.attachmentId}-${i}`} c={c} image={img} />
+          ))}
+        </div>
+      )}
       {mentions.length > 0 && (
         <ul class="mentions" aria-label="Attached files">
           {mentions.map((m) => (
@@ -76,6 +85,21 @@ function UserMessage({ item }: { item: UserMessageItem }) {
       )}
     </article>
   );
+}
+
+/** A picture the user sent, read from the host (a placeholder until it arrives, or when it cannot be read). */
+function Thumbnail({ c, image }: { c: ChatController; image: ImageInput }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const threadId = c.transcript.threadId;
+  useEffect(() => {
+    let live = true;
+    if (threadId && image.attachmentId) void c.images.url(threadId, image.attachmentId).then((u) => live && setSrc(u));
+    return () => {
+      live = false;
+    };
+  }, [threadId, image.attachmentId]);
+  const label = image.name ?? 'image';
+  return src ? <img class="thumb" src={src} alt={label} title={label} /> : <span class="thumb placeholder" role="img" aria-label={label}>{label}</span>;
 }
 
 function AgentMessage({ item }: { item: AgentMessageItem }) {

@@ -5,11 +5,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredMessage } from '../../store';
+import { imagesOf } from '../image-parts';
 
 /** Framing tokens a chat message costs beyond its text (role, separators), as OpenAI documents for its models. */
 export const MESSAGE_OVERHEAD = 4;
 /** A reply is primed with a few tokens too. */
 export const REPLY_PRIMING = 3;
+/** What one image costs a request at most, as providers count it (a large picture at full detail: ~1,600). Counted
+ * for every image a message carries, though only the latest few are sent as pictures: an estimate may be high. */
+export const IMAGE_TOKENS = 1600;
+
+function imageCost(m: StoredMessage): number {
+  return imagesOf(m).length * IMAGE_TOKENS;
+}
 
 type CountFn = (text: string) => number;
 
@@ -51,7 +59,7 @@ function sentParts(m: StoredMessage): string[] {
  * bytes stay under the threshold is under it in tokens too.
  */
 export function messageBytes(m: StoredMessage): number {
-  let n = MESSAGE_OVERHEAD;
+  let n = MESSAGE_OVERHEAD + imageCost(m);
   for (const p of sentParts(m)) n += Buffer.byteLength(p);
   return n;
 }
@@ -70,7 +78,7 @@ export class TokenCounter {
   message(m: StoredMessage): number {
     const hit = this.byMessage.get(m.id);
     if (hit !== undefined) return hit;
-    let n = MESSAGE_OVERHEAD;
+    let n = MESSAGE_OVERHEAD + imageCost(m);
     for (const p of sentParts(m)) n += countText(p);
     if (this.byMessage.size >= this.maxEntries) this.byMessage.clear();
     this.byMessage.set(m.id, n);

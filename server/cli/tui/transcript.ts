@@ -1,6 +1,6 @@
 // The chat's transcript as data: the host's notifications (and a thread read back from /history) folded into a list
 // of entries the view draws. Pure, so the view stays a function of it and tests can drive it without a terminal.
-import type { AnyServerNotification, Item } from '../../protocol';
+import { inputPartText, type AnyServerNotification, type Item } from '../../protocol';
 
 export type Entry =
   | { kind: 'user'; key: string; text: string }
@@ -43,7 +43,7 @@ function tail(s: string): string {
 export function entryOf(item: Item, done: boolean): Entry | null {
   switch (item.type) {
     case 'userMessage':
-      return { kind: 'user', key: item.id, text: item.content.map((c) => (c.type === 'text' ? c.text : `@${c.path}`)).join(' ') };
+      return { kind: 'user', key: item.id, text: item.content.map(inputPartText).join(' ') };
     case 'agentMessage':
       return { kind: 'assistant', key: item.id, text: item.text, done };
     case 'reasoning':

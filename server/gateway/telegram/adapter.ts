@@ -5,6 +5,7 @@ import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
 import { PlatformError, type Attachment, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
 import { markdownToTelegramHtml } from './format';
+import { MAX_IMAGE_BYTES } from '../../protocol';
 
 export interface TelegramOptions {
   token: string;
@@ -46,7 +47,9 @@ function displayName(u: User | undefined): string {
 function attachmentsOf(m: Message): Attachment[] {
   const out: Attachment[] = [];
   if (m.photo?.length) {
-    const p = m.photo[m.photo.length - 1]; // the largest size
+    // Sizes come smallest first: the largest one the model may take (an unknown size is tried), else the smallest.
+    const fits = m.photo.filter((s) => s.file_size === undefined || s.file_size <= MAX_IMAGE_BYTES);
+    const p = fits.length ? fits[fits.length - 1] : m.photo[0];
     out.push({ kind: 'photo', fileId: p.file_id, size: p.file_size, mimeType: 'image/jpeg', fileName: `photo-${m.message_id}.jpg` });
   }
   if (m.document) out.push({ kind: 'document', fileId: m.document.file_id, fileName: m.document.file_name, mimeType: m.document.mime_type, size: m.document.file_size });

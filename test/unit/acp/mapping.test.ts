@@ -72,7 +72,7 @@ describe('ACP mapping', () => {
     expect(decisionOf(p, { outcome: { outcome: 'cancelled' } })).toBe('deny');
   });
 
-  it('turns prompt blocks into turn input: text, file links as mentions, embedded buffers inline', () => {
+  it('turns prompt blocks into turn input: text, file links as mentions, embedded buffers inline, images as images', () => {
     const input = promptToInput([
       { type: 'text', text: 'look at' },
       { type: 'resource_link', name: 'a.ts', uri: 'file:///ws/a%20b.ts' },
@@ -83,8 +83,9 @@ describe('ACP mapping', () => {
       { type: 'text', text: 'look at' },
       { type: 'mention', path: '/ws/a b.ts' },
       { type: 'text', text: 'Contents of /ws/c.ts:\n```\nlet c;\n```' },
-      { type: 'text', text: '[image content is not supported by this agent]' },
+      { type: 'image', data: 'AAAA' },
     ]);
+    expect(promptToInput([{ type: 'audio', data: 'AAAA', mimeType: 'audio/wav' }])).toEqual([{ type: 'text', text: '[audio content is not supported by this agent]' }]);
     expect(promptText([{ type: 'text', text: '/model ' }, { type: 'text', text: 'x' }])).toBe('/model x');
     expect(promptText([{ type: 'resource_link', name: 'a', uri: 'file:///a' }])).toBeNull();
   });

@@ -85,12 +85,14 @@ describe('key comparison and idempotency', () => {
   });
 });
 
+const PNG_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 describe('client messages', () => {
   it('chat messages: text parts joined, images named, client tool plumbing left out, the last user message is the input', () => {
     const msgs = fromChatMessages([
       { role: 'system', content: 'Be brief.' },
       { role: 'developer', content: [{ type: 'text', text: 'Use metric.' }] },
-      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:' } }] },
+      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: PNG_URL } }] },
       { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
       { role: 'tool', tool_call_id: 'c', content: 'r' },
       { role: 'assistant', content: 'seen' },
@@ -99,14 +101,30 @@ describe('client messages', () => {
     const c = splitConversation(msgs, 'messages');
     expect(c.system).toBe('Be brief.\n\nUse metric.');
     expect(c.history).toEqual([
-      { role: 'user', text: 'look\n[an image was attached; this agent reads text only]' },
+      { role: 'user', text: 'look\n[image]' },
       { role: 'assistant', text: 'seen' },
     ]);
     expect(c.input).toBe('and now?');
+    expect(c.images).toEqual([]);
     expect(() => splitConversation(fromChatMessages([{ role: 'assistant', content: 'hi' }]), 'messages')).toThrow(/last message must be from the user/);
     expect(() => fromChatMessages([])).toThrow(/non-empty/);
     expect(() => fromChatMessages([{ role: 'wizard', content: 'x' }])).toThrow(/messages\[0\]\.role/);
     expect(() => fromChatMessages([{ role: 'user', content: [{ type: 'video' }] }])).toThrow(/messages\[0\]\.content\[0\]: unsupported content part type "video"/);
+  });
+
+  it('images: a data URL in the last message goes to the turn; by URL it is named; a bad one is a 400 naming the part', () => {
+    const chat = splitConversation(fromChatMessages([{ role: 'user', content: [{ type: 'image_url', image_url: { url: PNG_URL, detail: 'high' } }] }]), 'messages');
+    expect(chat).toMatchObject({ input: '', images: [PNG_URL] });
+    const resp = splitConversation(fromResponsesInput([{ role: 'user', content: [{ type: 'input_text', text: 'what?' }, { type: 'input_image', image_url: PNG_URL }] }]), 'input');
+    expect(resp).toMatchObject({ input: 'what?', images: [PNG_URL] });
+    expect(fromChatMessages([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }])[0]).toEqual({
+      role: 'user',
+      text: '[an image was attached by URL; this agent takes images as data URLs only]',
+    });
+    expect(() => fromChatMessages([{ role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,aGVsbG8=' } }] }])).toThrow(
+      /messages\[0\]\.content\[1\]: not an image the model can take/,
+    );
+    expect(() => fromChatMessages([{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }])).toThrow(/messages\[0\]\.content\[0\]: an image_url part needs an image URL/);
   });
 
   it('Responses input: a string, or message items with input_text parts', () => {
