@@ -231,9 +231,10 @@ export function addServiceCommands(gw: Command, home: HomeOf, fail: Fail): void 
  * The systemd lines of `gateway status`: the state of this home's unit (user and system, whichever is installed), and
  * the home it serves. Silent where systemd is absent or nothing is installed.
  */
-export function serviceStatus(hermesHome: string, opts: { system?: boolean }): { lines: string[]; servedHome?: string } {
+export function serviceStatus(hermesHome: string, opts: { system?: boolean }): { lines: string[]; servedHome?: string; installed: boolean } {
   const lines: string[] = [];
   let servedHomeOf: string | undefined;
+  let installed = false;
   const unit = unitName(hermesHome);
   for (const system of opts.system ? [true] : [false, true]) {
     let sc: Systemctl;
@@ -251,9 +252,11 @@ export function serviceStatus(hermesHome: string, opts: { system?: boolean }): {
       continue;
     }
     if (s.load === 'not-found' && !opts.system) continue;
-    lines.push(`${system ? 'system' : 'user'} service ${describeState(unit, s, { journal: sc.journalCommand(unit) })}`);
+    installed ||= s.load !== 'not-found';
+    lines.push(`systemd (${system ? 'system' : 'user'}): ${describeState(unit, s, { journal: sc.journalCommand(unit) })}`);
     if (s.environment.HERMES_HOME) servedHomeOf ??= s.environment.HERMES_HOME;
-    if (s.active !== 'active' && s.load !== 'not-found') for (const l of sc.journal(unit, 5)) lines.push(`  | ${l}`);
+    // Why it is down, from its own log (a bad config.yaml names file, line and key there).
+    if (s.active === 'failed' || s.sub === 'auto-restart') for (const l of sc.journal(unit, 5)) lines.push(`  | ${l}`);
   }
-  return { lines, servedHome: servedHomeOf };
+  return { lines, servedHome: servedHomeOf, installed };
 }

@@ -53,7 +53,8 @@ export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Comma
       try {
         st = await askHost(paths.socket, 'gateway/status');
       } catch (e) {
-        process.stderr.write(`no host is listening on ${paths.socket} (${(e as Error).message}); start one with: hermes-host --gateway\n`);
+        const how = service.installed ? `hermes-host gateway start${opts.system ? ' --system' : ''}` : 'hermes-host --gateway';
+        process.stderr.write(`no host is listening on ${paths.socket} (${(e as Error).message}); start one with: ${how}\n`);
         // What the database still tells: messages waiting to go out, and how far each platform was read.
         if (existsSync(paths.db)) {
           const db = openDatabase(paths.db);

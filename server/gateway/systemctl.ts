@@ -52,12 +52,13 @@ export function userManagerEnv(env: NodeJS.ProcessEnv = process.env, uid = proce
   const runtime = ownDir(given, uid) ? given! : `/run/user/${uid}`;
   if (!ownDir(runtime, uid) || !existsSync(join(runtime, 'systemd', 'private'))) {
     const why = ownDir(runtime, uid) ? `${runtime} has no systemd/private socket` : `${runtime} does not exist`;
-    throw new ServiceError(
-      `no systemd user manager is running for ${user} (uid ${uid}): ${why}. A user service needs a manager that outlives ` +
-        `your login sessions: run \`sudo loginctl enable-linger ${user}\` and try again — or install a system unit that runs ` +
-        `as ${user}: \`sudo hermes-host gateway install --system ${user}\`.`,
-      EXIT_NO_SYSTEMD,
-    );
+    // Root has no business running the agent in its own user manager: a dedicated user's system unit is the way.
+    const instead =
+      uid === 0
+        ? 'As root, install a system unit that runs as a dedicated user instead: hermes-host gateway install --system <user>.'
+        : `A user service needs a manager that outlives your login sessions: run \`sudo loginctl enable-linger ${user}\` and ` +
+          `try again — or install a system unit that runs as ${user}: \`sudo hermes-host gateway install --system ${user}\`.`;
+    throw new ServiceError(`no systemd user manager is running for ${user} (uid ${uid}): ${why}. ${instead}`, EXIT_NO_SYSTEMD);
   }
   const out: NodeJS.ProcessEnv = { ...env, XDG_RUNTIME_DIR: runtime };
   // A session bus address inherited with someone else's runtime dir points at a bus this user may not open.
@@ -191,5 +192,6 @@ export function describeState(unit: string, s: UnitState, how: { journal: string
       return `${unit}: failed: exited with ${EXIT_BAD_CONFIG}, bad configuration, so systemd does not restart it. Fix it (hermes-host config check), then: hermes-host gateway start`;
     return `${unit}: failed (${s.result}${ended ? `, ${ended}` : ''}); see ${how.journal}`;
   }
+  if (s.active === 'inactive') return `${unit}: stopped (hermes-host gateway start)`;
   return `${unit}: ${s.active} (${s.sub})`;
 }
