@@ -34,6 +34,14 @@ function lookupUser(name: string): Account {
   return { name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5] };
 }
 
+function tryLookupUser(name: string): Account | undefined {
+  try {
+    return lookupUser(name);
+  } catch {
+    return undefined;
+  }
+}
+
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) throw new ServiceError(`${what} changes the system manager's units and needs root: sudo hermes-host ${what}`);
 }
@@ -140,7 +148,9 @@ export function addServiceCommands(gw: Command, home: HomeOf, fail: Fail): void 
     .action(
       run(async (opts, cmd: Command) => {
         const systemUser = opts.system === true ? 'hermes' : (opts.system as string | undefined);
-        const account = systemUser && !opts.print ? lookupUser(systemUser) : undefined;
+        if (systemUser && !opts.print) requireRoot(`gateway install --system ${systemUser}`);
+        // --print shows the unit for a user that may not exist yet (then with the home the command line names).
+        const account = systemUser ? (opts.print ? tryLookupUser(systemUser) : lookupUser(systemUser)) : undefined;
         const h = account ? systemHome(cmd, home, account) : home(cmd);
         // Refuse to install a service whose config cannot load: it would only exit 2 and stay down.
         const drain = loadConfig(homePaths(h).config).config.gateway.drain_timeout;
@@ -153,8 +163,7 @@ export function addServiceCommands(gw: Command, home: HomeOf, fail: Fail): void 
           ...(systemUser ? { system: { user: systemUser } } : {}),
         };
         if (opts.print) return void process.stdout.write(unitText(o));
-        if (account) requireRoot(`gateway install --system ${account.name}`);
-        const sc = Systemctl.open(!!account);
+        const sc = Systemctl.open(!!systemUser);
         const unit = unitName(h);
         // Another host (by hand, or an editor's) owning this home would make every start fail "already owned".
         const owner = currentOwner(h);
@@ -162,7 +171,7 @@ export function addServiceCommands(gw: Command, home: HomeOf, fail: Fail): void 
         if (owner && owner.pid !== before.mainPid)
           throw new ServiceError(`HERMES_HOME ${h} is owned by ${describeOwner(owner)}; stop it first, then install the service (it runs the gateway itself)`);
         if (account) prepareSystemHome(o, account);
-        const path = unitPath(!!account, unit, sc.managerEnv());
+        const path = unitPath(!!systemUser, unit, sc.managerEnv());
         const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
         if (old && !old.startsWith(UNIT_MARKER))
           process.stdout.write(`replacing ${path}, which hermes-host did not write (it ran: ${/^ExecStart=(.*)$/m.exec(old)?.[1] ?? '?'})\n`);
@@ -188,10 +197,11 @@ export function addServiceCommands(gw: Command, home: HomeOf, fail: Fail): void 
         const sc = Systemctl.open(!!opts.system);
         const unit = unitName(home(cmd));
         const s = requireInstalled(sc, unit);
-        sc.run('disable', '--now', unit);
         const path = s.fragment || unitPath(!!opts.system, unit, sc.managerEnv());
+        // Someone else's unit of that name (the Python Hermes writes one) is theirs to remove.
         if (existsSync(path) && !readFileSync(path, 'utf8').startsWith(UNIT_MARKER))
-          throw new ServiceError(`stopped and disabled ${unit}, but left ${path} in place: hermes-host did not write it`);
+          throw new ServiceError(`${path} was not written by hermes-host; left as it is (systemctl ${sc.system ? '' : '--user '}disable --now ${unit} stops it)`);
+        sc.run('disable', '--now', unit);
         try {
           sc.run('reset-failed', unit); // forget a failed state, so the unit does not linger in `systemctl --failed`
         } catch {

@@ -57,9 +57,15 @@ describe('gateway service under systemd', { timeout: 180_000 }, () => {
   });
 
   it('install writes and enables the user unit; the gateway runs with .env and HERMES_HOME, answers on its socket and on Telegram', async () => {
+    // A Hermes (Python) user has its unit of the same name: it is replaced, and the output says what it ran.
+    await box.sh(
+      `mkdir -p ~/.config/systemd/user && printf '[Service]\\nExecStart=/usr/bin/python3 -m hermes_cli.main gateway run\\n' > ~/.config/systemd/user/${UNIT}`,
+      'alice',
+    );
     const r = await box.cli('alice', ['gateway', 'install']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`replacing /home/alice/.config/systemd/user/${UNIT}, which hermes-host did not write (it ran: /usr/bin/python3 -m hermes_cli.main gateway run)`);
     expect(r.stdout).toContain(`installed /home/alice/.config/systemd/user/${UNIT}, enabled and started`);
     expect(r.stdout).toMatch(/hermes-gateway\.service: active \(running\), pid \d+/);
     expect(r.stdout).not.toContain('enable-linger'); // alice lingers already
@@ -83,6 +89,16 @@ describe('gateway service under systemd', { timeout: 180_000 }, () => {
     expect(st.stdout).toMatch(new RegExp(`systemd \\(user\\): ${UNIT}: active \\(running\\), pid ${MainPID}`));
     expect(st.stdout).toMatch(/^telegram: ready/m);
     expect(st.stdout).toMatch(/outbox: \d+ pending/);
+  });
+
+  it("the enabled unit starts with alice's manager (as at boot, with lingering)", async () => {
+    const before = await show(false, 'MainPID');
+    await box.sh('systemctl restart user@1000.service');
+    const after = await poll('the gateway under the new manager', async () => {
+      const s = await show(false, 'MainPID', 'ActiveState');
+      return s.ActiveState === 'active' && s.MainPID !== '0' && s.MainPID !== before.MainPID ? s : undefined;
+    });
+    expect(Number(after.MainPID)).toBeGreaterThan(0);
   });
 
   it('kill -9 of the main process: systemd restarts it (Restart=on-failure) and the socket answers again', async () => {
@@ -137,7 +153,8 @@ describe('gateway service under systemd', { timeout: 180_000 }, () => {
     const stopped = await box.cli('alice', ['gateway', 'stop'], { XDG_RUNTIME_DIR: '/run/user/0', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/0/bus' });
     expect(stopped.stderr).toBe('');
     expect(stopped.stdout).toContain(`${UNIT}: stopped`);
-    expect(await show(false, 'ActiveState', 'MainPID')).toEqual({ ActiveState: 'inactive', MainPID: '0' });
+    // SIGTERM drained and exited 0 within TimeoutStopSec: not killed, not failed.
+    expect(await show(false, 'ActiveState', 'MainPID', 'Result')).toEqual({ ActiveState: 'inactive', MainPID: '0', Result: 'success' });
     expect((await box.exec(['kill', '-0', MainPID])).code).not.toBe(0);
     const st = await box.cli('alice', ['gateway', 'status']);
     expect(st.code).toBe(3);
