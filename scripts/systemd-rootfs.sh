@@ -6,14 +6,36 @@
 #
 # Prints the path of OUT_DIR/rootfs-<key>.tar, a tarball for `docker import`. <key> is a hash of this script, so an
 # edit here rebuilds and an unchanged script reuses the tarball. Downloaded .debs are kept in OUT_DIR/debs.
-# The mirror is $DEBIAN_MIRROR (default http://deb.debian.org/debian).
+# The mirror is $DEBIAN_MIRROR, else the one apt uses for bookworm, else http://deb.debian.org/debian.
 #
 # Node and the built host are not in the image: the test bind-mounts them (Debian 12 on both sides, same glibc).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:-$here/../.cache/systemd-rootfs}"
-mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+
+# The Debian archive apt already uses for bookworm (a CI machine may only reach its own mirror), else deb.debian.org.
+apt_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -r "$f" ] || continue
+    awk 'BEGIN { RS = "" }
+      /(^|\n)Types:[^\n]*deb/ && /(^|\n)Suites:([^\n]* )?bookworm( |\n|$)/ {
+        if (match($0, /URIs:[ \t]*[^ \t\n]+/)) { u = substr($0, RSTART, RLENGTH); sub(/URIs:[ \t]*/, "", u); print u; exit }
+      }' "$f"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -r "$f" ] || continue
+    awk '$1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i + 1) == "bookworm") { print $i; exit } }' "$f"
+  done
+}
+mirror="${DEBIAN_MIRROR:-$(apt_mirror | head -n1)}"
+mirror="${mirror:-http://deb.debian.org/debian}"
+# debootstrap downloads with wget, which knows nothing of apt's proxy setting.
+if [ -z "${http_proxy:-}" ]; then
+  eval "$(apt-config shell http_proxy Acquire::http::Proxy 2>/dev/null)" || true
+  [ -n "${http_proxy:-}" ] && export http_proxy
+fi
 mkdir -p "$out/debs"
 out="$(cd "$out" && pwd)"
 key="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)"
