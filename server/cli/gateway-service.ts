@@ -89,26 +89,28 @@ async function hostAnswers(socket: string): Promise<boolean> {
 }
 
 /** Waits until the unit's process owns the home and its gateway answers, or systemd says it is down. */
-async function waitUp(sc: Systemctl, unit: string, hermesHome: string): Promise<UnitState> {
+async function waitUp(sc: Systemctl, unit: string, hermesHome: string): Promise<{ state: UnitState; answers: boolean }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const s = sc.state(unit);
-    if (s.active === 'failed' || s.sub === 'auto-restart' || s.active === 'inactive') return s;
-    if (s.active === 'active' && s.mainPid) {
+    const state = sc.state(unit);
+    if (state.active === 'failed' || state.sub === 'auto-restart' || state.active === 'inactive') return { state, answers: false };
+    if (state.active === 'active' && state.mainPid) {
       const owner = currentOwner(hermesHome);
-      if (owner?.pid === s.mainPid && (await hostAnswers(owner.socket))) return s;
+      if (owner?.pid === state.mainPid && (await hostAnswers(owner.socket))) return { state, answers: true };
     }
-    if (Date.now() > deadline) return s;
+    if (Date.now() > deadline) return { state, answers: false };
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** Reports the unit after a start: the state line, and when it is not running its last log lines and an exit code. */
 async function reportStart(sc: Systemctl, unit: string, hermesHome: string, done: string): Promise<void> {
-  const s = await waitUp(sc, unit, hermesHome);
+  const { state: s, answers } = await waitUp(sc, unit, hermesHome);
   const line = describeState(unit, s, { journal: sc.journalCommand(unit) });
   if (s.active === 'active') {
     process.stdout.write(`${done}\n${line}\n`);
+    // Running but silent (still opening a large database, say): not a failure, but worth knowing.
+    if (!answers) process.stderr.write(`hermes-host: the gateway does not answer on ${homePaths(hermesHome).socket} yet; see ${sc.journalCommand(unit)}\n`);
     return;
   }
   const log = sc.journal(unit);
@@ -264,7 +266,8 @@ export function serviceStatus(hermesHome: string, opts: { system?: boolean }): {
     if (s.load === 'not-found' && !opts.system) continue;
     installed ||= s.load !== 'not-found';
     lines.push(`systemd (${system ? 'system' : 'user'}): ${describeState(unit, s, { journal: sc.journalCommand(unit) })}`);
-    if (s.environment.HERMES_HOME) servedHomeOf ??= s.environment.HERMES_HOME;
+    // The home to ask is the one of the unit in question: yours, or with --system the dedicated user's.
+    if (s.environment.HERMES_HOME && system === !!opts.system) servedHomeOf = s.environment.HERMES_HOME;
     // Why it is down, from its own log (a bad config.yaml names file, line and key there).
     if (s.active === 'failed' || s.sub === 'auto-restart') for (const l of sc.journal(unit, 5)) lines.push(`  | ${l}`);
   }
