@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(openssh-server docker.io iptables busybox-static chromium ripgrep git time bubblewrap tmux
+packages=(openssh-server docker.io iptables busybox-static chromium ripgrep git time bubblewrap tmux debootstrap
   libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev python3 util-linux)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -21,6 +21,8 @@ npm ci --no-audit --no-fund || { echo "npm ci failed"; exit 1; }
 node esbuild.mjs || { echo "build failed"; exit 1; }
 # better-sqlite3 for Node 20, 22 and 24 (packaging and its tests need them; cached under .cache/native).
 node extension/build/native-abis.mjs || { echo "native builds for Node 22/24 failed"; exit 1; }
+# A Debian rootfs that boots systemd, for the gateway service tests (cached under .cache/systemd-rootfs; ~2.5 min cold).
+bash scripts/systemd-rootfs.sh >/dev/null || echo "systemd rootfs build failed (test/e2e/gateway-systemd.test.ts retries and reports it)"
 
 mkdir -p test-results
 status=0

@@ -9,8 +9,7 @@ import { homePaths, ensureHome } from '../config/home';
 import { openDatabase } from '../store/db';
 import { Pairing, PairingError } from '../gateway/pairing';
 import { LinkError, Links, parseAccount } from '../gateway/links';
-import { EXIT_NO_SYSTEMD, controlUnit, installUnit, systemdMissing, uninstallUnit, unitPath, unitText } from '../gateway/service';
-import { loadConfig } from '../config/load';
+import { addServiceCommands, serviceStatus } from './gateway-service';
 
 type HomeOf = (cmd: Command) => string;
 
@@ -40,15 +39,22 @@ function age(ms: number): string {
 export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Command {
   const gw = new Command('gateway').description('the messaging gateway (run it with `hermes-host --gateway`)');
   gw.command('status')
-    .description('connection state of each platform and the outbox, from the running host')
+    .description("systemd's state of the installed service, and each platform's connection and the outbox, from the running host")
     .option('--json', 'print JSON')
+    .option('--system', 'the system unit (and the home it serves)')
     .action(async (opts, cmd: Command) => {
-      const paths = homePaths(home(cmd));
+      const h = home(cmd);
+      const service = serviceStatus(h, { system: opts.system });
+      if (!opts.json) for (const l of service.lines) process.stdout.write(l + '\n');
+      // The installed unit says which home it serves (a system unit's is its user's, not the caller's).
+      const explicit = !!(cmd.optsWithGlobals() as { home?: string }).home || !!process.env.HERMES_HOME?.trim();
+      const paths = homePaths((opts.system || !explicit) && service.servedHome ? service.servedHome : h);
       let st: any;
       try {
         st = await askHost(paths.socket, 'gateway/status');
       } catch (e) {
-        process.stderr.write(`no host is listening on ${paths.socket} (${(e as Error).message}); start one with: hermes-host --gateway\n`);
+        const how = service.installed ? `hermes-host gateway start${opts.system ? ' --system' : ''}` : 'hermes-host --gateway';
+        process.stderr.write(`no host is listening on ${paths.socket} (${(e as Error).message}); start one with: ${how}\n`);
         // What the database still tells: messages waiting to go out, and how far each platform was read.
         if (existsSync(paths.db)) {
           const db = openDatabase(paths.db);
@@ -75,64 +81,7 @@ export function gatewayCommand(home: HomeOf, fail: (e: unknown) => never): Comma
       }
       process.exit(0);
     });
-  const serviceOpts = (cmd: Command, system?: string) => {
-    const h = home(cmd);
-    // Refuse to install a service whose config cannot load: it would only exit 2 and stay down.
-    const drain = loadConfig(homePaths(h).config).config.gateway.drain_timeout;
-    return { nodePath: process.execPath, entry: process.argv[1], hermesHome: h, drainTimeoutS: drain, ...(system ? { system: { user: system } } : {}) };
-  };
-  const needSystemd = () => {
-    const why = systemdMissing();
-    if (!why) return;
-    process.stderr.write(
-      `hermes-host: ${why}. Run the gateway under your own supervisor instead: hermes-host --gateway ` +
-        `(exit code 2 means bad configuration: do not restart). \`hermes-host gateway install --print\` shows the systemd unit.\n`,
-    );
-    process.exit(EXIT_NO_SYSTEMD);
-  };
-  gw.command('install')
-    .description('install and start a systemd user unit (or --system for a dedicated user)')
-    .option('--system [user]', 'write a system unit that runs as this user (default hermes); needs root')
-    .option('--print', 'print the unit instead of installing it')
-    .action((opts, cmd: Command) => {
-      try {
-        const system = opts.system === true ? 'hermes' : opts.system;
-        const o = serviceOpts(cmd, system);
-        if (opts.print) return void process.stdout.write(unitText(o));
-        needSystemd();
-        const path = installUnit(o);
-        process.stdout.write(`installed ${path} and started it${system ? '' : '\nto keep it running after you log out: loginctl enable-linger $USER'}\n`);
-      } catch (e) {
-        fail(e);
-      }
-    });
-  gw.command('uninstall')
-    .description('stop and remove the systemd unit')
-    .option('--system', 'the system unit')
-    .action((opts) => {
-      needSystemd();
-      try {
-        process.stdout.write(`removed ${uninstallUnit(!!opts.system)}\n`);
-      } catch (e) {
-        fail(e);
-      }
-    });
-  for (const action of ['start', 'stop', 'restart'] as const)
-    gw.command(action)
-      .description(`${action} the installed systemd unit`)
-      .option('--system', 'the system unit')
-      .action((opts) => {
-        needSystemd();
-        if (!existsSync(unitPath(!!opts.system))) {
-          process.stderr.write(`hermes-host: no unit at ${unitPath(!!opts.system)}; run hermes-host gateway install first\n`);
-          process.exit(1);
-        }
-        try {
-          controlUnit(!!opts.system, action);
-        } catch (e) {
-          fail(e);
-        }
-      });
+  addServiceCommands(gw, home, fail);
   return gw;
 }
 
