@@ -1,8 +1,8 @@
 // One host per HERMES_HOME, with real processes: a --listen owner mid-turn, doctor, chat -q attaching and queueing,
 // a second owner refused, a second editor relayed, kill -9 of the owner and recovery of the lock.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { useE2E } from '../support/e2e-env';
@@ -31,11 +31,21 @@ async function attach(home: string) {
   }
 }
 
-/** A turn that stays busy for a while without depending on model timing: a command that sleeps. */
-const busy = (seconds: number, then: string) => [
-  { toolCalls: [{ name: 'terminal', arguments: { command: `sleep ${seconds}; echo woke` } }] },
-  { text: then },
-];
+/**
+ * A turn that stays busy until the test lets it go, without depending on timing: its command waits for a file the
+ * test creates (in a folder the sandboxed shell can see). Under load, a fixed sleep ended before doctor or a second
+ * CLI had even started.
+ */
+function gatedTurn(then: string) {
+  const root = join(homedir(), '.cache', 'hermes-host-tests');
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, 'gate-'));
+  const go = join(dir, 'go');
+  return {
+    script: [{ toolCalls: [{ name: 'terminal', arguments: { command: `while [ ! -e ${go} ]; do sleep 0.05; done; echo woke` } }] }, { text: then }],
+    release: () => writeFileSync(go, ''),
+  };
+}
 
 function turnsOf(home: string, threadId: string): { status: string }[] {
   const db = new Database(join(home, 'hermes-host.db'), { readonly: true });
@@ -58,12 +68,14 @@ describe('one host per HERMES_HOME', () => {
   it('doctor names the running owner and leaves its running turn alone', async () => {
     const o = await owner();
     const { thread } = await o.client.request('thread/start', {});
-    env.model.script(...busy(6, 'slow answer'));
+    const gate = gatedTurn('slow answer');
+    env.model.script(...gate.script);
     await o.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'take your time' }] });
     await o.client.waitFor('item/started', (p) => p.item.type === 'commandExecution');
     const doc = await runCli(['doctor'], o.cliEnv);
     expect(doc.stdout).toMatch(new RegExp(`host: running: hermes-host pid ${o.host.proc.pid}`));
     expect(turnsOf(o.home, thread.id).map((t) => t.status)).toEqual(['inProgress']);
+    gate.release();
     const done = await o.client.waitFor('turn/completed', () => true, 25_000);
     expect(done.turn.status).toBe('completed');
   });
@@ -78,14 +90,23 @@ describe('one host per HERMES_HOME', () => {
   it('chat -q attaches to the owner; on a busy thread it is refused, or queued in order with --busy queue', async () => {
     const o = await owner();
     const { thread } = await o.client.request('thread/start', {});
-    env.model.script(...busy(4, 'first answer'));
+    const gate = gatedTurn('first answer');
+    env.model.script(...gate.script);
     await o.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'first' }] });
     await o.client.waitFor('item/started', (p) => p.item.type === 'commandExecution');
     const refused = await runCli(['chat', '-q', 'second', '--thread', thread.id], o.cliEnv);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/is running turn/);
     env.model.script({ text: 'second answer' });
-    const queued = await runCli(['chat', '-q', 'second', '--thread', thread.id, '--busy', 'queue'], o.cliEnv);
+    const queuedRun = runCli(['chat', '-q', 'second', '--thread', thread.id, '--busy', 'queue'], o.cliEnv);
+    // The first turn ends only once the CLI's turn waits behind it (the host's /status counts it).
+    for (;;) {
+      const { message } = await o.client.request('command/run', { threadId: thread.id, text: '/status' });
+      if (/1 queued/.test(message ?? '')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    gate.release();
+    const queued = await queuedRun;
     expect(queued.code).toBe(0);
     expect(queued.stdout).toContain('second answer');
     expect(queued.stderr).toContain('queued');
@@ -152,7 +173,7 @@ describe('one host per HERMES_HOME', () => {
   it('after kill -9 of the owner the next start takes the lock and closes the orphaned turn', async () => {
     const o = await owner();
     const { thread } = await o.client.request('thread/start', {});
-    env.model.script(...busy(30, 'never finished'));
+    env.model.script(...gatedTurn('never finished').script); // never released: the owner is killed mid-command
     await o.client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
     await o.client.waitFor('item/started', (p) => p.item.type === 'commandExecution');
     await o.host.kill('SIGKILL');
