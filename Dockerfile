@@ -14,15 +14,15 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 # Native modules compile against the Node of this image (the runtime's Node: same base, same ABI).
 ENV npm_config_nodedir=/usr/local npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-# build-ca.pem exists only when the machine building the image sits behind a TLS-inspecting proxy (see
+# .docker-build-ca.pem exists only when the machine building the image sits behind a TLS-inspecting proxy (see
 # scripts/docker-image.mjs); the glob keeps the COPY valid without it. It stays in this stage.
-COPY package.json package-lock.json .cache/docker/build-ca.pe[m] /src/
+COPY package.json package-lock.json .docker-build-ca.pe[m] /src/
 # Install scripts are skipped and only the two native modules the host loads are compiled: nothing else in the
 # tree runs code at install time (esbuild finds its binary through its optional dependency).
-RUN if [ -f build-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/src/build-ca.pem; fi \
+RUN if [ -f .docker-build-ca.pem ]; then export npm_config_cafile=/src/.docker-build-ca.pem; fi \
  && npm ci --ignore-scripts \
  && npm rebuild better-sqlite3 node-pty \
- && rm -f build-ca.pem
+ && rm -f .docker-build-ca.pem
 COPY esbuild.mjs tsconfig.base.json tsconfig.json /src/
 COPY server /src/server
 COPY skills /src/skills

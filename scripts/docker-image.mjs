@@ -155,7 +155,7 @@ export function ensureBuildImage(base) {
 
 /** Gives the build stage the CA this machine's npm trusts (a TLS-inspecting proxy), or removes a stale one. */
 function stageBuildCa() {
-  const target = join(cacheDir, 'build-ca.pem');
+  const target = join(root, '.docker-build-ca.pem');
   let ca = process.env.NODE_EXTRA_CA_CERTS;
   if (!ca) {
     const c = spawnSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).stdout?.trim();
