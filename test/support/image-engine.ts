@@ -17,8 +17,8 @@ export interface ImageEngine {
   env: NodeJS.ProcessEnv;
   /** Runs the docker CLI against this engine; rejects with its stderr unless `allowFail`. */
   docker(args: string[], opts?: { allowFail?: boolean; timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number }>;
-  /** Builds the image with the repository's script (cached layers make a rebuild quick); returns the tag. */
-  build(o: { tag: string; uid: number; gid: number }): Promise<string>;
+  /** Builds the image with the repository's script (cached layers make a rebuild quick). */
+  build(o: { tag: string; uid: number; gid: number }): Promise<{ tag: string; base: string; build: string }>;
   stop(): Promise<void>;
 }
 
@@ -81,9 +81,9 @@ export async function startImageEngine(): Promise<ImageEngine> {
     docker,
     async build(o) {
       // Cold: debootstrap + apt + npm ci + native builds (minutes). Warm: every layer cached (seconds).
-      const r = await run(process.execPath, [join(root, 'scripts', 'docker-image.mjs'), '--tag', o.tag, '--uid', String(o.uid), '--gid', String(o.gid), '--quiet'], env, 60 * 60_000);
+      const r = await run(process.execPath, [join(root, 'scripts', 'docker-image.mjs'), '--tag', o.tag, '--uid', String(o.uid), '--gid', String(o.gid), '--quiet', '--json'], env, 60 * 60_000);
       if (r.code !== 0) throw new Error(`scripts/docker-image.mjs failed (${r.code}):\n${r.stderr.slice(-4000)}`);
-      return o.tag;
+      return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { tag: string; base: string; build: string };
     },
     async stop() {
       try {
