@@ -3,11 +3,13 @@
 // layer cache survive between runs (the first build debootstraps and compiles for minutes; later ones take seconds).
 // One engine at a time may use that folder: a lock directory holding the owner's pid serialises test and bench.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startDockerd, type Dockerd } from './dockerd';
 
-const root = resolve(__dirname, '..', '..');
+// The checkout being tested: the working directory (vitest and bench/run.mjs run from it), else this file's repo
+// (a bundled bench lives under .cache, which may be a link to another checkout's cache).
+const root = existsSync(join(process.cwd(), 'scripts', 'docker-image.mjs')) ? process.cwd() : resolve(__dirname, '..', '..');
 const dataRoot = join(root, '.cache', 'docker', 'engine');
 const lockDir = join(root, '.cache', 'docker', 'engine.lock');
 
