@@ -2,7 +2,8 @@
 // - size of the runtime image against the base it is built on (Debian bookworm minbase + runtime packages + Node);
 // - `docker run` of the gateway → HEALTHCHECK healthy, against a container of the same base whose health check is
 //   `true` at the same interval (what the engine itself costs to start a container and run a first probe);
-// - a cold `docker exec … hermes-host --version` against `docker exec … node -e 0` in the same container.
+// - a cold `docker exec … hermes-host --version`, and the HEALTHCHECK probe (and `hermes-host health`), against
+//   `docker exec … node -e 0` in the same running container.
 import { performance } from 'node:perf_hooks';
 import { median, report, timeRuns, type BenchRow } from './lib';
 import { startImageEngine, type ImageEngine } from '../test/support/image-engine';
@@ -49,18 +50,25 @@ async function main() {
     }
     rows.push({ metric: `container start → healthy (health interval ${INTERVAL})`, value: median(starts), unit: 'ms', baseline: median(bare) });
 
-    const id = (await engine.docker(['run', '-d', '--network', 'host', '--entrypoint', 'sleep', TAG, 'infinity'])).stdout.trim();
+    // Commands run in a running gateway container (no chat platform configured), one of each kind in turn.
+    const id = (await engine.docker(['run', '-d', '--network', 'host', '--health-interval', '1s', TAG])).stdout.trim();
     try {
-      const exec = (cmd: string[]) => async () => void (await engine.docker(['exec', id, ...cmd]));
-      const version: number[] = [];
-      const node: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        version.push((await timeRuns(exec(['hermes-host', '--version']), 1, 0))[0]!);
-        node.push((await timeRuns(exec(['node', '-e', '0']), 1, 0))[0]!);
-      }
-      rows.push({ metric: '`docker exec … hermes-host --version`', value: median(version), unit: 'ms', baseline: median(node) });
+      for (let i = 0; i < 600 && (await engine.docker(['inspect', '--format', '{{.State.Health.Status}}', id])).stdout.trim() !== 'healthy'; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const kinds = {
+        version: ['hermes-host', '--version'],
+        node: ['node', '-e', '0'],
+        probe: ['node', '/opt/hermes-host/dist/server/health.js'],
+        cliHealth: ['hermes-host', 'health'],
+      };
+      const t: Record<keyof typeof kinds, number[]> = { version: [], node: [], probe: [], cliHealth: [] };
+      for (let i = 0; i < RUNS; i++)
+        for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) t[k].push((await timeRuns(async () => void (await engine.docker(['exec', id, ...kinds[k]])), 1, 0))[0]!);
+      rows.push({ metric: '`docker exec … hermes-host --version`', value: median(t.version), unit: 'ms', baseline: median(t.node) });
+      rows.push({ metric: 'HEALTHCHECK probe (`node dist/server/health.js`, answered by the host)', value: median(t.probe), unit: 'ms', baseline: median(t.node) });
+      rows.push({ metric: 'the same check as `hermes-host health` (whole host bundle)', value: median(t.cliHealth), unit: 'ms', baseline: median(t.node) });
     } finally {
-      await engine.docker(['rm', '-f', id]);
+      await engine.docker(['rm', '-f', '-v', id]);
     }
     report('docker-image', rows);
   } finally {

@@ -170,7 +170,9 @@ export function hostPathOf(policy: BwrapPolicy, inner: string): string {
 
 /** Inside a container, commands run in the container itself: expected, so said once per process, not as a warning. */
 export function containerNotice(kind: ContainerKind, why: string): string {
-  return `running in a ${kind === 'container' ? '' : kind + ' '}container: commands run directly in the container (it is the sandbox; bubblewrap is not used here: ${why})`;
+  // The probe's own advice (install bubblewrap) would not help in an unprivileged container: left out.
+  const reason = why.replace(/ \(install the bubblewrap package\)$/, '');
+  return `running in a ${kind === 'container' ? '' : kind + ' '}container: commands run directly in the container, which is their sandbox (no bubblewrap: ${reason})`;
 }
 
 let noticed = false;

@@ -140,7 +140,7 @@ describe('resolveConfinement', () => {
     vi.spyOn(container, 'containerKind').mockReturnValue('docker');
     const t = defaultConfig().terminal;
     const auto = resolveConfinement({ terminal: { ...t, sandbox: 'auto' }, cwd: dir });
-    expect(auto).toEqual({ notice: 'running in a docker container: commands run directly in the container (it is the sandbox; bubblewrap is not used here: bwrap not found (install the bubblewrap package))' });
+    expect(auto).toEqual({ notice: 'running in a docker container: commands run directly in the container, which is their sandbox (no bubblewrap: bwrap not found)' });
     const doctor = checkLocalSandbox({ ...defaultConfig(), terminal: { ...t, sandbox: 'auto' } }, dir, hermesHome);
     expect(doctor).toEqual({ ok: true, advisory: true, detail: auto.notice });
     expect(localSandboxNote({ ...t, sandbox: 'auto' }, dir, hermesHome)).toBe(`Working directory: ${dir}\nCommands run directly in this container: it is the isolation boundary, with no OS sandbox inside it.`);
