@@ -6,6 +6,7 @@
 // backend explaining that the engine's socket must be mounted.
 // The first run builds the base from Debian's mirror and compiles the native modules (minutes); the engine's data
 // root is kept under .cache/docker/engine, so later runs reuse every layer.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModelServer } from '../support/model-server';
 import { FakeTelegram } from '../support/fake-telegram';
@@ -19,6 +20,8 @@ const VOLUME = 'hermes-e2e-home';
 const ALICE = 1001;
 const BOB = 2002;
 
+const API_KEY = 'hermes-e2e-api-key-0123456789abcdef';
+let apiPort: number;
 let engine: ImageEngine;
 let model: ScriptedModelServer;
 let tg: FakeTelegram;
@@ -59,6 +62,17 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
 const healthy = () => until('the container to be healthy', async () => (await inspect('{{.State.Health.Status}}')) === 'healthy');
 
 beforeAll(async () => {
@@ -70,12 +84,15 @@ beforeAll(async () => {
   await engine.docker(['rm', '-f', NAME], { allowFail: true });
   await engine.docker(['volume', 'rm', '-f', VOLUME], { allowFail: true });
   await engine.docker(['volume', 'create', VOLUME]);
+  apiPort = await freePort();
   // config.yaml written into the volume by the image itself, as its user.
   await engine.docker(['run', '--rm', '-v', `${VOLUME}:/data/hermes`, '-e', `CFG=${config(model.baseURL)}`, '--entrypoint', 'sh', TAG, '-c', 'printf %s "$CFG" > /data/hermes/config.yaml']);
   await engine.docker([
     'run', '-d', '--name', NAME, '--network', 'host', '-v', `${VOLUME}:/data/hermes`,
     '-e', 'TEST_MODEL_KEY=sk-test-key-for-the-scripted-model', '-e', `TELEGRAM_BOT_TOKEN=${tg.token}`,
     '-e', `TELEGRAM_API_ROOT=${tg.apiRoot}`, '-e', `TELEGRAM_ALLOWED_USERS=${ALICE}`,
+    // As compose.yaml runs it: the HTTP API on every interface of the container, behind API_SERVER_KEY.
+    '-e', 'API_SERVER_ENABLED=true', '-e', 'API_SERVER_HOST=0.0.0.0', '-e', `API_SERVER_PORT=${apiPort}`, '-e', `API_SERVER_KEY=${API_KEY}`,
     // The image's HEALTHCHECK runs every 30 s; the test asks for the same command more often.
     '--health-interval', '1s', '--health-start-period', '30s',
     TAG,
@@ -163,6 +180,15 @@ describe('docker image', () => {
     expect(model.chatRequests().length - before).toBe(2);
     expect(tg.sentTo(ALICE).filter((m) => m.text.includes('Hello Alice, from the container.'))).toHaveLength(1);
     expect(tg.sentTo(ALICE).filter((m) => m.text.includes('Second answer for Alice.'))).toHaveLength(1);
+  });
+
+  it('serves the HTTP API beyond loopback only with its key', async () => {
+    const url = `http://127.0.0.1:${apiPort}/v1/models`;
+    expect((await fetch(url)).status).toBe(401);
+    const r = await fetch(url, { headers: { Authorization: `Bearer ${API_KEY}` } });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    expect((await engine.docker(['logs', NAME])).stderr).toContain(`HTTP API listening on http://0.0.0.0:${apiPort}`);
   });
 
   it('files in the HERMES_HOME volume belong to the uid and gid the image was built with', async () => {
