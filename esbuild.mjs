@@ -40,6 +40,13 @@ const targets = [
     external,
   },
   {
+    // The container HEALTHCHECK's probe: `hermes-host health` without loading the host bundle.
+    entryPoints: { 'server/health': 'server/cli/health-main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     entryPoints: { 'server/main': 'server/launcher.ts' },
     platform: 'node',
     format: 'cjs',

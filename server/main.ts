@@ -125,6 +125,11 @@ async function serve(cmd: Command, opts: { stdio?: boolean; listen?: string | bo
     return;
   }
   process.stderr.write(`hermes-host ${VERSION} listening on ${path} (HERMES_HOME=${host.hermesHome})\n`);
+  // In a container without bwrap, commands run in the container itself: said once here, where `docker logs` shows it.
+  if (host.config.terminal.backend === 'local') {
+    const { notice } = (await import('./sandbox/local')).resolveConfinement({ terminal: host.config.terminal, cwd: process.cwd(), hermesHome: host.hermesHome });
+    if (notice) process.stderr.write(`hermes-host: ${notice}\n`);
+  }
   if (mode === 'gateway') {
     const { startGateway } = await import('./gateway');
     const gateway = await startGateway(host);
@@ -379,6 +384,20 @@ program
   .action(async (words: string[], opts, cmd: Command) => {
     const { runCheckCommand } = await import('./cli/check-command');
     process.exit(runCheckCommand(words.join(' '), { json: opts.json, hermesHome: home(cmd) }));
+  });
+
+program
+  .command('health')
+  .description('exit 0 when the running host of this HERMES_HOME answers on its socket (container HEALTHCHECK), else 1')
+  .option('--timeout <ms>', 'how long to wait for the answer', '5000')
+  .option('--json', 'print the report as JSON')
+  .action(async (opts, cmd: Command) => {
+    const { checkHealth } = await import('./cli/health');
+    const ms = Number(opts.timeout);
+    if (!Number.isInteger(ms) || ms <= 0) fail(new Error(`--timeout: "${opts.timeout}" is not a positive number of milliseconds`));
+    const r = await checkHealth(homePaths(home(cmd)).socket, ms);
+    process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : r.summary + '\n');
+    process.exit(r.healthy ? 0 : 1);
   });
 
 program

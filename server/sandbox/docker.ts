@@ -1,6 +1,7 @@
 // The Docker backend: a hardened persistent container (docker-container.ts), the persistent shell as a `docker exec`
 // on a tty with hijacked stdin/stdout, helpers and background processes as further execs, and file operations as
 // small scripts run as the container user (exec-fs.ts).
+import { engineHint } from './container';
 import type Docker from 'dockerode';
 import { loadDockerode } from './lazy-modules';
 import type { Duplex } from 'node:stream';
@@ -155,7 +156,7 @@ export class DockerSandbox extends RemoteSandbox {
     try {
       await docker.ping();
     } catch (err) {
-      throw new Error(`the Docker engine at ${socketPath} does not answer (${(err as Error).message})`);
+      throw new Error(`the Docker engine at ${socketPath} does not answer (${(err as Error).message})${engineHint(socketPath)}`);
     }
     const { container, release } = await acquireContainer(docker, socketPath, plan, o.log);
     const host = new DockerHost(container, plan.spec.User!, async () => {

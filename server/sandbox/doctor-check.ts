@@ -19,6 +19,8 @@ export function checkLocalSandbox(cfg: HermesConfig, workspace: string, hermesHo
   if (t.sandbox === 'off') return { ok: false, advisory: true, detail: 'terminal.sandbox is off — local commands run UNCONFINED (they can write anywhere you can)' };
   probeBwrap(true);
   const c = resolveConfinement({ terminal: t, cwd: workspace, hermesHome });
+  // In a container the container is the sandbox: reported, not failed.
+  if (!c.policy && c.notice) return { ok: true, advisory: true, detail: c.notice };
   if (!c.policy) {
     const why = c.error ?? c.warning ?? 'unknown';
     return { ok: false, detail: t.sandbox === 'bwrap' ? `${why} — local commands REFUSE to run` : why };

@@ -16,6 +16,7 @@ import { scrubEnv } from './env-scrub';
 import { assertNotRoot, resolveSandboxPath } from './paths';
 import { bwrapArgs, hostPidOf, isWithin, probeBwrap, protectedPaths, type BwrapPolicy } from './bwrap';
 import type { Confinement } from './types';
+import { containerKind, type ContainerKind } from './container';
 import { readShellExports, runOutside } from './outside';
 
 type TerminalConfig = HermesConfig['terminal'];
@@ -134,12 +135,16 @@ export function resolveConfinement(o: { terminal: TerminalConfig; cwd: string; h
   policy?: Omit<BwrapPolicy, 'privateTmp'>;
   warning?: string;
   error?: string;
+  /** Set instead of `warning` inside a container, where running without bwrap is the expected setup. */
+  notice?: string;
 } {
   const mode = o.terminal.sandbox;
   if (mode === 'off') return {};
   const probe = probeBwrap();
   if (!probe.ok) {
     if (mode === 'bwrap') return { error: `terminal.sandbox is "bwrap" but ${probe.error}; install bubblewrap or set terminal.sandbox: auto or off` };
+    const container = containerKind();
+    if (container) return { notice: containerNotice(container, probe.error!) };
     return { warning: `OS sandbox unavailable: ${probe.error} — commands run UNCONFINED; install bubblewrap or set terminal.sandbox: off to silence this` };
   }
   const home = o.home ?? homedir();
@@ -161,6 +166,20 @@ export function hostPathOf(policy: BwrapPolicy, inner: string): string {
   const binds = [policy.workspace, ...policy.writable].filter((b) => b !== '/');
   if (binds.some((b) => isWithin(inner, b))) return inner;
   return isWithin(inner, '/tmp') ? policy.privateTmp + inner.slice(4) : inner;
+}
+
+/** Inside a container, commands run in the container itself: expected, so said once per process, not as a warning. */
+export function containerNotice(kind: ContainerKind, why: string): string {
+  // The probe's own advice (install bubblewrap) would not help in an unprivileged container: left out.
+  const reason = why.replace(/ \(install the bubblewrap package\)$/, '');
+  return `running in a ${kind === 'container' ? '' : kind + ' '}container: commands run directly in the container, which is their sandbox (no bubblewrap: ${reason})`;
+}
+
+let noticed = false;
+function noticeOnce(log: LocalSandboxOptions['log'], notice: string): void {
+  if (noticed) return;
+  noticed = true;
+  log.info(notice);
 }
 
 export class LocalSandbox implements Sandbox {
@@ -192,6 +211,7 @@ export class LocalSandbox implements Sandbox {
     this.startError = c.error;
     this.pendingWarning = c.warning;
     if (c.warning) o.log.warn(c.warning);
+    if (c.notice) noticeOnce(o.log, c.notice);
     this.host = new LocalHost(this.env);
     const policy = this.policy;
     this.session = new ShellSession({

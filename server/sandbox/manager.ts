@@ -1,5 +1,6 @@
 // One sandbox per thread, on the backend `terminal.backend` names. Switching backend is a config change: the next
 // get() for a thread whose sandbox is of another kind closes it and creates one of the new kind.
+import { engineHint } from './container';
 import { tmpdir } from 'node:os';
 import { loadDockerode } from './lazy-modules';
 import type { HermesConfig } from '../config/schema';
@@ -131,7 +132,7 @@ export async function checkBackend(
         try {
           version = ((await docker.version()) as { Version?: string }).Version ?? '?';
         } catch (err) {
-          return { ok: false, message: `docker: the engine at ${socketPath} does not answer (${(err as Error).message})` };
+          return { ok: false, message: `docker: the engine at ${socketPath} does not answer (${(err as Error).message})${engineHint(socketPath)}` };
         }
         await assertImagePresent(docker, t.docker_image);
         return { ok: true, message: `docker: engine ${version} at ${socketPath}; image ${t.docker_image} present` };

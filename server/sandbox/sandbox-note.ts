@@ -7,6 +7,7 @@ import { resolveConfinement } from './local';
 export function localSandboxNote(terminal: HermesConfig['terminal'], cwd: string, hermesHome: string): string | undefined {
   if (terminal.backend !== 'local' || terminal.sandbox === 'off') return undefined;
   const c = resolveConfinement({ terminal, cwd, hermesHome });
+  if (!c.policy && c.notice) return `Working directory: ${cwd}\nCommands run directly in this container: it is the isolation boundary, with no OS sandbox inside it.`;
   if (!c.policy) return `Working directory: ${cwd}\nWARNING: ${c.error ?? c.warning}`;
   const home = homedir();
   const writable = [cwd, '/tmp (private to this conversation)', ...c.policy.writable].join(', ');

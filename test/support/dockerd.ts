@@ -20,14 +20,15 @@ function findDockerd(): string {
   throw new Error('dockerd not found: install docker.io (apt-get install -y docker.io)');
 }
 
-export async function startDockerd(): Promise<Dockerd> {
+/** `dataRoot`: keep images and build cache in this folder across runs (one engine at a time may use it). */
+export async function startDockerd(opts: { dataRoot?: string } = {}): Promise<Dockerd> {
   const bin = findDockerd();
   // Unix socket paths are limited to 108 bytes and containerd nests sockets under the exec root: keep it short.
   mkdirSync('/tmp/hd', { recursive: true });
   const dir = mkdtempSync('/tmp/hd/d');
-  const dataRoot = join(dir, 'data');
+  const dataRoot = opts.dataRoot ?? join(dir, 'data');
   const execRoot = join(dir, 'x');
-  mkdirSync(dataRoot);
+  mkdirSync(dataRoot, { recursive: true });
   mkdirSync(execRoot);
   const socketPath = join(dir, 'docker.sock');
   const args = [

@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bwrapArgs, type BwrapPolicy } from '../../../server/sandbox/bwrap';
 import * as bwrap from '../../../server/sandbox/bwrap';
+import * as container from '../../../server/sandbox/container';
+import { engineHint } from '../../../server/sandbox/container';
+import { checkLocalSandbox } from '../../../server/sandbox/doctor-check';
+import { localSandboxNote } from '../../../server/sandbox/sandbox-note';
 import { sandboxDenial } from '../../../server/sandbox/denial';
 import { resolveConfinement } from '../../../server/sandbox/local';
 import { defaultConfig } from '../../../server/config/schema';
@@ -121,6 +125,7 @@ describe('resolveConfinement', () => {
 
   test('auto without a working bwrap runs unconfined with a loud warning; bwrap refuses; off is silent', () => {
     vi.spyOn(bwrap, 'probeBwrap').mockReturnValue({ ok: false, error: 'bwrap not found (install the bubblewrap package)' });
+    vi.spyOn(container, 'containerKind').mockReturnValue(null);
     const t = defaultConfig().terminal;
     const auto = resolveConfinement({ terminal: { ...t, sandbox: 'auto' }, cwd: dir });
     expect(auto.policy).toBeUndefined();
@@ -128,6 +133,32 @@ describe('resolveConfinement', () => {
     const strict = resolveConfinement({ terminal: { ...t, sandbox: 'bwrap' }, cwd: dir });
     expect(strict.error).toMatch(/terminal\.sandbox is "bwrap" but bwrap not found/);
     expect(resolveConfinement({ terminal: { ...t, sandbox: 'off' }, cwd: dir })).toEqual({});
+  });
+
+  test('inside a container, auto without bwrap runs commands in the container with a plain notice (doctor, prompt), not a warning', () => {
+    vi.spyOn(bwrap, 'probeBwrap').mockReturnValue({ ok: false, error: 'bwrap not found (install the bubblewrap package)' });
+    vi.spyOn(container, 'containerKind').mockReturnValue('docker');
+    const t = defaultConfig().terminal;
+    const auto = resolveConfinement({ terminal: { ...t, sandbox: 'auto' }, cwd: dir });
+    expect(auto).toEqual({ notice: 'running in a docker container: commands run directly in the container, which is their sandbox (no bubblewrap: bwrap not found)' });
+    const doctor = checkLocalSandbox({ ...defaultConfig(), terminal: { ...t, sandbox: 'auto' } }, dir, hermesHome);
+    expect(doctor).toEqual({ ok: true, advisory: true, detail: auto.notice });
+    expect(localSandboxNote({ ...t, sandbox: 'auto' }, dir, hermesHome)).toBe(`Working directory: ${dir}\nCommands run directly in this container: it is the isolation boundary, with no OS sandbox inside it.`);
+    // Asking for bwrap explicitly still refuses, container or not.
+    expect(resolveConfinement({ terminal: { ...t, sandbox: 'bwrap' }, cwd: dir }).error).toMatch(/terminal\.sandbox is "bwrap" but bwrap not found/);
+  });
+});
+
+describe('engineHint (docker backend, engine unreachable)', () => {
+  test('a socket that exists adds nothing; a missing one in a container says to mount it; outside, to start Docker', () => {
+    expect(engineHint('/var/run/docker.sock', () => true, 'docker')).toBe('');
+    const inContainer = engineHint('/var/run/docker.sock', () => false, 'docker');
+    expect(inContainer).toContain('/var/run/docker.sock does not exist in this container');
+    expect(inContainer).toContain('-v /var/run/docker.sock:/var/run/docker.sock');
+    expect(inContainer).toContain('terminal.backend: local');
+    expect(engineHint('/run/user/1000/docker.sock', () => false, null)).toBe(
+      ' — no socket at /run/user/1000/docker.sock: is Docker installed and running? (terminal.docker_socket or DOCKER_HOST name another one)',
+    );
   });
 });
 
