@@ -26,6 +26,8 @@ bash scripts/systemd-rootfs.sh >/dev/null || echo "systemd rootfs build failed (
 
 mkdir -p test-results
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+# HERMES_PREBUILD_IMAGE: vitest's global setup builds the e2e Docker image before the tests start (see
+# test/support/global-setup.ts), instead of beside them.
+HERMES_PREBUILD_IMAGE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
 node scripts/summary.mjs test-results/vitest.json || status=1
 exit $status

@@ -10,11 +10,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModelServer } from '../support/model-server';
 import { FakeTelegram } from '../support/fake-telegram';
-import { startImageEngine, type ImageEngine } from '../support/image-engine';
+import { E2E_IMAGE, startImageEngine, type ImageEngine } from '../support/image-engine';
 import { lastUserText } from '../support/gateway-env';
 
-const UID = 4321;
-const TAG = 'hermes-host:e2e';
+const { uid: UID, tag: TAG } = E2E_IMAGE;
 const NAME = 'hermes-e2e';
 const VOLUME = 'hermes-e2e-home';
 const ALICE = 1001;

@@ -62,6 +62,22 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
   });
 }
 
+/** The image test/e2e/docker-image.test.ts runs (a uid other than 1000, to see the build argument work). */
+export const E2E_IMAGE = { tag: 'hermes-host:e2e', uid: 4321 };
+
+/**
+ * Builds E2E_IMAGE before any test starts (CI sets HERMES_PREBUILD_IMAGE=1 in scripts/test.sh): a cold build is
+ * minutes of apt, npm ci and compiling, which would otherwise run beside every other test on the same cores.
+ */
+export async function prebuildE2EImage(): Promise<void> {
+  const engine = await startImageEngine();
+  try {
+    await engine.build({ tag: E2E_IMAGE.tag, uid: E2E_IMAGE.uid, gid: E2E_IMAGE.uid });
+  } finally {
+    await engine.stop();
+  }
+}
+
 export async function startImageEngine(): Promise<ImageEngine> {
   await lock();
   let dockerd: Dockerd;
