@@ -7,6 +7,7 @@ import { Outbox, type OutboxRow } from './outbox';
 import { Pairing } from './pairing';
 import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
+import { ChatTurns } from './chat-turns';
 import { ChatClarify } from './chat-clarify';
 import { ChatApprovals } from './chat-approvals';
 import { COMMANDS, commandMenu, parseCommand, type CommandContext } from './commands';
@@ -31,6 +32,7 @@ export class Gateway {
   private readonly adapters = new Map<string, PlatformAdapter>();
   private readonly supervisors = new Map<string, PlatformSupervisor>();
   private readonly conversations: Conversations;
+  private readonly turns: ChatTurns;
   private readonly approvals: ChatApprovals;
   private readonly clarify: ChatClarify;
   private removeClient: (() => void) | undefined;
@@ -47,7 +49,8 @@ export class Gateway {
     this.pairing = new Pairing(port.db);
     this.links = new Links(port.db);
     this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
-    this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p), this.links);
+    this.turns = new ChatTurns(port, this.store, this.outbox, (p) => this.adapters.get(p));
+    this.conversations = new Conversations(port, this.store, this.turns, this.links);
     this.clarify = new ChatClarify(this.outbox, (p) => this.adapters.get(p), port.log.child('clarify'));
     this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'), this.clarify);
     for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log: port.log })) this.adapters.set(a.id, a);
@@ -142,7 +145,7 @@ export class Gateway {
     void this.conversations.enqueue(e, async () => {
       if (parsed) {
         await parsed.cmd.run(ctx, e, parsed.args);
-        // A command that ran a turn (/retry) marked the row itself.
+        // A command that ran a turn (/retry) had the row marked with its reply; marking again changes nothing.
         done();
         return;
       }
@@ -181,36 +184,14 @@ export class Gateway {
   }
 
   private commandContext(inboundId: number): CommandContext {
-    const conv = this.conversations;
     return {
       reply: (e, text) => this.reply(e, text),
-      stop: (e) => {
-        const t = conv.runningThread(e);
-        return t ? this.port.interrupt(t) : false;
-      },
-      newThread: (e) => conv.newThread(e),
-      popLastUserText: (e) => {
-        const threadId = conv.thread(e);
-        const last = [...this.port.items(threadId)].reverse().find((i) => i.type === 'userMessage');
-        if (!last || last.type !== 'userMessage') return undefined;
-        this.port.rollback(threadId, 1);
-        return last.content.map((c) => (c.type === 'text' ? c.text : `@${c.path}`)).join('\n');
-      },
-      runText: (e, text) => conv.runTurn(e, inboundId, text),
       setHome: (e) => this.store.setHome(e.platform, e.chatId, e.threadId),
       approve: (e, d) => this.approvals.command(e, d),
       link: (e, code) => this.link(e, code),
       platforms: () => `Platforms: ${this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ')}`,
-      model: () => this.port.config().model.default || '(not set)',
       skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
-      hostCommand: async (e, text) => {
-        try {
-          const r = await this.port.runCommand(conv.thread(e), text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` });
-          return r.message ?? (r.handled ? 'Done.' : `Unknown command: ${text}`);
-        } catch (err) {
-          return `⚠️ ${(err as Error).message}`;
-        }
-      },
+      hostCommand: (e, text) => this.conversations.hostCommand(e, text, inboundId),
     };
   }
 

@@ -28,8 +28,11 @@ export interface HostPort {
   interrupt(threadId: string): boolean;
   /** Adds text to the thread's running turn (busy_mode steer); false when no turn runs. */
   steer(threadId: string, text: string): boolean;
-  /** One of the host's slash commands (server/commands), with the gateway as the surface that ran it. */
-  runCommand(threadId: string, text: string, who: { userId: string; label: string }): Promise<CommandResult>;
+  /** One of the host's slash commands (server/commands), with the gateway as the surface that ran it; a thread it
+   *  starts (/new) gets `source`. */
+  runCommand(threadId: string, text: string, who: { userId: string; label: string; source?: string }): Promise<CommandResult>;
+  /** The surface that started the thread's running turn (undefined when idle). */
+  turnOrigin(threadId: string): { surfaceId: string; kind: string; label: string } | undefined;
   isBusy(threadId: string): boolean;
   waitIdle(threadId: string): Promise<Turn | undefined>;
   cwd(threadId: string): string;
@@ -68,8 +71,9 @@ export function hostPort(host: Host): HostPort {
         threadId: id,
         policy: chatPolicy(who),
         workspaceRoot: host.workspaceRoot,
-        source: 'gateway',
+        source: who.source ?? 'gateway',
       }),
+    turnOrigin: (id) => host.threads.running.get(host.threads.current(id))?.origin,
     isBusy: (id) => host.threads.isBusy(id),
     waitIdle: (id) => host.threads.waitIdle(id),
     cwd: (id) => host.threads.get(host.threads.current(id)).cwd,
