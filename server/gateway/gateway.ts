@@ -4,7 +4,7 @@ import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { HostPort } from './host-port';
 import { GatewayStore, type InboundRow } from './store';
 import { Outbox, type OutboxRow } from './outbox';
-import { Pairing } from './pairing';
+import { CODE_TTL_MS, Pairing } from './pairing';
 import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
 import { ChatTurns } from './chat-turns';
@@ -39,6 +39,7 @@ export class Gateway {
   private accepting = true;
   private readonly policies = new Map<string, { at: number; policy: AccessPolicy }>();
   private readonly statusListeners = new Set<(s: PlatformStatus) => void>();
+  private readonly pairingListeners = new Set<(r: { platform: string; userId: string; userName: string; createdAt: number; expiresAt: number }) => void>();
 
   constructor(
     private readonly port: HostPort,
@@ -54,6 +55,12 @@ export class Gateway {
     this.clarify = new ChatClarify(this.outbox, (p) => this.adapters.get(p), port.log.child('clarify'));
     this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'), this.clarify);
     for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log: port.log })) this.adapters.set(a.id, a);
+  }
+
+  /** Hears every pairing code handed out (VS Code shows the request to the owner). */
+  onPairingRequest(l: (r: { platform: string; userId: string; userName: string; createdAt: number; expiresAt: number }) => void): () => void {
+    this.pairingListeners.add(l);
+    return () => this.pairingListeners.delete(l);
   }
 
   onStatus(l: (s: PlatformStatus) => void): () => void {
@@ -177,8 +184,11 @@ export class Gateway {
 
   private offerPairing(e: InboundEnvelope): void {
     const r = this.pairing.request(e.platform, { id: e.userId, name: e.userName, chatId: e.chatId });
-    if (r.kind === 'code')
-      this.reply(e, `Hi! I don't know you yet. Your pairing code is ${r.code} (valid for one hour).\nAsk the owner of this bot to run:\nhermes-host pairing approve ${e.platform} ${r.code}`, 'pairing');
+    if (r.kind === 'code') {
+      this.reply(e, `Hi! I don't know you yet. Your pairing code is ${r.code} (valid for one hour).\nAsk the owner of this bot to run:\nhermes-host pairing approve ${e.platform} ${r.code}\n(or approve it in VS Code: Hermes: Pairing Requests…)`, 'pairing');
+      const request = { platform: e.platform, userId: e.userId, userName: e.userName, createdAt: r.expiresAt - CODE_TTL_MS, expiresAt: r.expiresAt };
+      for (const l of this.pairingListeners) l(request);
+    }
     else if (r.kind === 'tooMany') this.reply(e, 'Too many pairing requests are waiting right now; please try again later.', 'pairing');
     // rateLimited and locked: say nothing, so the bot cannot be made to spam.
   }
