@@ -27,10 +27,25 @@ const userReplies = (chat: number) => tg.sentTo(chat).filter((m) => !m.text.star
 describe('gateway: access', () => {
   it('an unknown user gets a pairing code; after `pairing approve` the conversation runs a tool; unknown users in groups get nothing', async () => {
     const g = await startGateway(env, tg);
+    // An editor attached to the gateway hears of each request (VS Code shows it), never the code itself.
+    const owner = await attach(g);
     tg.userSends({ userId: ALICE, text: 'hello' });
     const codeMsg = await tg.waitFor(() => tg.sentTo(ALICE).find((m) => /pairing code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'a pairing code');
     const code = /pairing code is ([A-Z2-9]{8})/.exec(codeMsg.text)![1];
     expect(code).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/);
+    const asked = await owner.waitFor('pairing/requested', (p) => p.userId === String(ALICE));
+    expect(asked).toMatchObject({ platform: 'telegram', userName: 'User1001' });
+    expect(JSON.stringify(owner.of('pairing/requested'))).not.toContain(code);
+    // Another stranger asks, and the owner denies the request over the protocol: it is gone from the list.
+    tg.userSends({ userId: 4004, text: 'let me in' });
+    await owner.waitFor('pairing/requested', (p) => p.userId === '4004');
+    const listed = await owner.request('pairing/list', {});
+    expect(listed.pending.map((p) => p.userId)).toEqual([String(ALICE), '4004']);
+    expect(listed.pending[0].createdAt).toBe(asked.createdAt);
+    expect(await owner.request('pairing/deny', { platform: 'telegram', userId: '4004' })).toEqual({ denied: true });
+    expect((await owner.request('pairing/list', {})).pending.map((p) => p.userId)).toEqual([String(ALICE)]);
+    expect(await owner.request('pairing/deny', { platform: 'telegram', userId: '4004' })).toEqual({ denied: false });
+    owner.dispose();
     // The model never saw the unknown user's message.
     expect(env.model.chatRequests()).toHaveLength(0);
 
