@@ -147,3 +147,28 @@ describe('profiles (hermes.profile / HERMES_PROFILE)', () => {
     }
   });
 });
+
+describe('preferRunningHost with a profile', () => {
+  it('finds the owner of HERMES_HOME/profiles/<name> (not the root home\'s) before spawning', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer } = await import('node:net');
+    const { preferRunningHost } = await import('../../extension/host/launch');
+    const root = mkdtempSync(join(tmpdir(), 'hermes-ext-root-'));
+    const work = join(root, 'profiles', 'work');
+    mkdirSync(work, { recursive: true });
+    const sock = join(work, 'host.sock');
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(sock, r));
+    writeFileSync(join(work, 'host.owner.json'), JSON.stringify({ pid: 1, socket: sock }));
+    try {
+      const plan = (profile: string) => planLaunch({ nodePath: '', attach: '', hermesHome: root, profile }, '/m.js', { HOME: '/home/u' });
+      expect(await preferRunningHost(plan('work'))).toEqual({ kind: 'attach', socketPath: sock });
+      // The root home has no owner: without the profile the extension would spawn.
+      expect((await preferRunningHost(plan(''))).kind).toBe('spawn');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
