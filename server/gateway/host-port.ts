@@ -1,7 +1,7 @@
 // Every call the gateway makes into the host goes through here, so the host's API can change (one host per
 // HERMES_HOME, a client hub that routes by thread, per-turn policies) by editing this one file.
 import type { Host } from '../host';
-import type { AnyServerNotification, Item, ServerRequestMethod, Turn } from '../protocol';
+import type { AnyServerNotification, ServerRequestMethod, Turn } from '../protocol';
 import type { ClientPeer } from '../rpc/hub';
 import type { HermesConfig } from '../config/schema';
 import { buildSkillCommands } from '../skills/commands';
@@ -36,9 +36,6 @@ export interface HostPort {
   isBusy(threadId: string): boolean;
   waitIdle(threadId: string): Promise<Turn | undefined>;
   cwd(threadId: string): string;
-  items(threadId: string): Item[];
-  /** Removes the last `n` turns; returns how many were removed. */
-  rollback(threadId: string, n: number): number;
   on(listener: (n: AnyServerNotification) => void): () => void;
   /** Registers an in-process client of the hub (it answers approval requests for chat threads). */
   addClient(peer: ClientPeer): () => void;
@@ -77,8 +74,6 @@ export function hostPort(host: Host): HostPort {
     isBusy: (id) => host.threads.isBusy(id),
     waitIdle: (id) => host.threads.waitIdle(id),
     cwd: (id) => host.threads.get(host.threads.current(id)).cwd,
-    items: (id) => host.threads.read(id).items,
-    rollback: (id, n) => host.threads.rollback(host.threads.current(id), n).removedTurnIds.length,
     on: (l) => host.events.on(l),
     addClient: (peer) => {
       host.hub.add(peer);
