@@ -59,10 +59,17 @@ interface Claim {
   release(): void;
 }
 
+/** How a turn the gateway started ended: `delivered` false when nothing reached the chat (it failed at once). */
+export interface Ended {
+  status: Turn['status'];
+  delivered: boolean;
+  error?: string;
+}
+
 /** A turn the gateway started, waiting to be told how it ended. */
 interface Owned {
   inboundId?: number;
-  waiters: ((o: { status: Turn['status']; delivered: boolean }) => void)[];
+  waiters: ((o: Ended) => void)[];
 }
 
 export class ChatTurns {
@@ -70,6 +77,8 @@ export class ChatTurns {
   /** Turns the gateway is starting right now, by thread: their ids are known once the start call returns. */
   private readonly claims = new Map<string, Set<Claim>>();
   private readonly owned = new Map<string, Owned>();
+  /** Turns that ended while their start call was still returning (a model that cannot be reached fails at once). */
+  private readonly endedEarly = new Map<string, Ended>();
   /** Tools already announced per chat (tool_progress: new). */
   private readonly toolsSeen = new Map<string, Set<string>>();
   private readonly budget: EditBudget;
@@ -119,7 +128,7 @@ export class ChatTurns {
    * command such as /retry). Call `settle` with the turn id the start returned — it resolves when the turn has ended
    * and its reply is queued — or `cancel` when no turn started.
    */
-  claim(threadId: string, target: ChatTarget): { settle(turnId: string, inboundId?: number): Promise<{ status: Turn['status']; delivered: boolean }>; cancel(): void } {
+  claim(threadId: string, target: ChatTarget): { settle(turnId: string, inboundId?: number): Promise<Ended>; cancel(): void } {
     let release!: () => void;
     const claim: Claim = { target, settled: new Promise<void>((r) => (release = r)), release: () => release() };
     const set = this.claims.get(threadId) ?? new Set<Claim>();
@@ -131,7 +140,13 @@ export class ChatTurns {
     };
     return {
       settle: (turnId, inboundId) => {
-        const done = new Promise<{ status: Turn['status']; delivered: boolean }>((resolve) => {
+        const early = this.endedEarly.get(turnId);
+        if (early) {
+          this.endedEarly.delete(turnId);
+          drop();
+          return Promise.resolve(early);
+        }
+        const done = new Promise<Ended>((resolve) => {
           const o = this.owned.get(turnId) ?? { waiters: [] };
           o.inboundId = inboundId;
           o.waiters.push(resolve);
@@ -228,9 +243,16 @@ export class ChatTurns {
   private async completed(turn: Turn): Promise<void> {
     const d = this.deliveries.get(turn.id);
     this.deliveries.delete(turn.id);
+    const status = turn.status === 'inProgress' ? 'failed' : turn.status;
+    if (d?.state === 'deciding') {
+      // Ended before the start call returned: whoever started it is told when it settles, and says why.
+      d.state = 'ignored';
+      d.early = [];
+      if (this.claims.has(d.threadId)) this.endedEarly.set(turn.id, { status, delivered: false, error: turn.error?.message });
+      return;
+    }
     // A start still in flight on this thread may be this turn's: wait for its id (and inbound message) to be known.
     if (d?.state === 'delivering') await Promise.all([...(this.claims.get(d.threadId) ?? [])].map((c) => c.settled));
-    const status = turn.status === 'inProgress' ? 'failed' : turn.status;
     let delivered = false;
     if (d?.state === 'delivering' && d.stream) {
       clearInterval(d.typing);
@@ -241,7 +263,7 @@ export class ChatTurns {
     }
     const o = this.owned.get(turn.id);
     this.owned.delete(turn.id);
-    for (const w of o?.waiters ?? []) w({ status, delivered });
+    for (const w of o?.waiters ?? []) w({ status, delivered, error: turn.error?.message });
   }
 
   /**

@@ -133,7 +133,8 @@ export class Conversations {
       const started = await this.port.startTurn(threadId, text, who(e));
       this.running.set(key, started.threadId);
       const r = await claim.settle(started.turnId, inboundId);
-      if (!r.delivered) this.store.markInbound(inboundId, 'done');
+      if (!r.delivered && r.status === 'failed') this.turns.deliver(targetOf(e), inboundId, { status: 'failed', text: '', error: r.error }, undefined);
+      else if (!r.delivered) this.store.markInbound(inboundId, 'done');
     } catch (err) {
       claim.cancel();
       this.turns.deliver(targetOf(e), inboundId, { status: 'failed', text: '', error: (err as Error).message }, undefined);
@@ -166,7 +167,8 @@ export class Conversations {
     const key = this.key(e);
     this.running.set(key, r.turn.threadId);
     try {
-      await claim.settle(r.turn.id, inboundId);
+      const ended = await claim.settle(r.turn.id, inboundId);
+      if (!ended.delivered && ended.status === 'failed') return `⚠️ ${ended.error ?? 'the turn failed'}`;
     } finally {
       if (this.running.get(key) === this.port.current(r.turn.threadId)) this.running.delete(key);
     }

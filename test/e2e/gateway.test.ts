@@ -271,6 +271,18 @@ describe('gateway: one set of commands, and turns started elsewhere', () => {
     tg.userSends({ userId: ALICE, chatId: GROUP, chatType: 'supergroup', text: `@${tg.botUsername} again` });
     await tg.waitFor(() => final(GROUP, 'group again')[0], 20_000, 'the second group answer');
     expect(tg.sentTo(GROUP).some((m) => /private editor answer|summarise this group/.test(m.text))).toBe(false);
+
+    // A turn that fails as it starts (no model configured for a new conversation) is answered with why, and the chat
+    // is not stuck behind it.
+    await vs.request('config/write', { key: 'model.default', value: '' });
+    tg.userSends({ userId: ALICE, text: '/new' });
+    await tg.waitFor(() => tg.sentTo(ALICE).filter((m) => m.text === 'Started a new conversation.').length === 2, 15_000, 'the second /new');
+    tg.userSends({ userId: ALICE, text: 'anyone there?' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => /⚠️ no model configured/.test(m.text)), 20_000, 'the failure reply');
+    await vs.request('config/write', { key: 'model.default', value: 'test-model' });
+    env.model.script({ text: 'back again', when: (b: any) => lastUserText(b) === 'and now?' });
+    tg.userSends({ userId: ALICE, text: 'and now?' });
+    await tg.waitFor(() => final(ALICE, 'back again')[0], 20_000, 'the next answer');
     vs.dispose();
     await g.host.kill('SIGTERM');
   });
