@@ -252,7 +252,7 @@ export class ChatTurns {
       return;
     }
     // A start still in flight on this thread may be this turn's: wait for its id (and inbound message) to be known.
-    if (d?.state === 'delivering') await Promise.all([...(this.claims.get(d.threadId) ?? [])].map((c) => c.settled));
+    if (d) await Promise.all([...(this.claims.get(d.threadId) ?? [])].map((c) => c.settled));
     let delivered = false;
     if (d?.state === 'delivering' && d.stream) {
       clearInterval(d.typing);
