@@ -8,6 +8,7 @@ import type { HostSupervisor } from './host/supervisor';
 import { PROVIDERS, type ApiKeys } from './secrets';
 import { selectionPrompt, skillPickItems, skillPrompt, type SkillCatalog } from './skills';
 import type { StatusModel } from './views/status-bar';
+import { PAIRING_COMMAND, showPairing } from './pairing';
 
 export interface CommandDeps {
   host: HostSupervisor;
@@ -176,6 +177,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('hermes.askAboutSelectionWithSkill', 'asking about the selection', () => askAboutSelection(d, true)),
     reg('hermes.setApiKey', 'saving the API key', () => setApiKey(d)),
     reg('hermes.chooseModel', 'choosing the model', () => chooseModel(d)),
+    reg(PAIRING_COMMAND, 'reviewing pairing requests', () => showPairing(d.host)),
     reg('hermes.stop', 'stopping the turn', async () => {
       const threadId = d.currentThread();
       if (threadId) await d.host.request('turn/interrupt', { threadId });

@@ -11,6 +11,7 @@ import { ChatViews, CHAT_VIEW_ID } from './chat/view';
 import { registerCommands } from './commands';
 import { languageClientFactory } from './host/language-client';
 import { planLaunch } from './host/launch';
+import { onPairingRequested } from './pairing';
 import { redactingChannel, SecretRedactor } from './host/redact';
 import { HostSupervisor, type HostState } from './host/supervisor';
 import { ServerRequestBroker } from './requests/broker';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
             nodePath: settings().get<string>('nodePath') ?? '',
             attach: settings().get<string>('host.attach') ?? '',
             hermesHome: settings().get<string>('hermesHome') ?? '',
+            profile: settings().get<string>('profile') ?? '',
           },
           context.asAbsolutePath('dist/server/main.js'),
           process.env,
@@ -116,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new vscode.ThemeColor('statusBarItem.warningBackground'),
   );
   host.onNotification('mcp/statusChanged', (p) => mcp.update(p));
+  host.onNotification('pairing/requested', (p) => onPairingRequested(p));
   // Compression continues a thread under a new id: editor commands follow it like the chat does.
   host.onNotification('thread/compacted', (p) => {
     const next = followThread(hub.thread.get(), { method: 'thread/compacted', params: p });

@@ -14,7 +14,7 @@ export const HOST_SETTINGS = {
 export type HostSetting = keyof typeof HOST_SETTINGS;
 
 /** Settings whose change restarts the connection. */
-export const CONNECTION_SETTINGS = ['nodePath', 'host.attach', 'hermesHome'] as const;
+export const CONNECTION_SETTINGS = ['nodePath', 'host.attach', 'hermesHome', 'profile'] as const;
 
 export interface ConfigWrite {
   setting: HostSetting;

@@ -18,6 +18,7 @@ import { HostConfigError, type HostClient, type HostClientFactory } from './supe
 import { checkNode } from './node-check';
 import { parseHostLogLine } from './host-log';
 import { preferRunningHost, type Launch } from './launch';
+import { ProfileError } from '../../server/protocol/profile';
 
 function serverOptions(launch: Launch): ServerOptions {
   if (launch.kind === 'attach') {
@@ -53,7 +54,14 @@ export interface ClientDeps {
 
 export function languageClientFactory(deps: ClientDeps): HostClientFactory {
   return async ({ onClosed }) => {
-    const launch = await preferRunningHost(deps.launch());
+    let planned: Launch;
+    try {
+      planned = deps.launch();
+    } catch (e) {
+      if (e instanceof ProfileError) throw new HostConfigError(`${e.message}. Fix the "hermes.profile" setting (or HERMES_PROFILE).`, 'hermes.profile');
+      throw e;
+    }
+    const launch = await preferRunningHost(planned);
     if (launch.kind === 'spawn') {
       const problem = await checkNode(launch.command, launch.args[0] ?? '', launch.env);
       if (problem) throw new HostConfigError(`${problem}. Set "hermes.nodePath" to a Node.js 20, 22 or 24.`, 'hermes.nodePath');

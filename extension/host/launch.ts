@@ -2,7 +2,8 @@
 // the gateway), or spawn the bundled host with the user's Node.
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { profileHome, profileName } from '../../server/protocol/profile';
 
 export interface LaunchSettings {
   /** Node binary that runs the bundled host (`hermes.nodePath`, default `node` on PATH). */
@@ -11,6 +12,8 @@ export interface LaunchSettings {
   attach: string;
   /** HERMES_HOME for a spawned host (`hermes.hermesHome`); empty = the host's default. */
   hermesHome: string;
+  /** Hermes profile (`hermes.profile`): HERMES_HOME/profiles/<name>; empty = $HERMES_PROFILE, else the root home. */
+  profile?: string;
 }
 
 export type Launch =
@@ -22,6 +25,14 @@ export function planLaunch(s: LaunchSettings, hostEntry: string, env: NodeJS.Pro
   if (s.attach.trim()) return { kind: 'attach', socketPath: expandHome(s.attach.trim(), env) };
   const out: Record<string, string | undefined> = { ...env };
   if (s.hermesHome.trim()) out.HERMES_HOME = expandHome(s.hermesHome.trim(), env);
+  // The profile resolves here, as the CLI resolves --profile (server/protocol/profile.ts), so the owner of that
+  // profile's home is found before anything is spawned; the host inherits the resolved HERMES_HOME.
+  const profile = profileName(s.profile, env.HERMES_PROFILE);
+  delete out.HERMES_PROFILE;
+  if (profile) {
+    const root = out.HERMES_HOME?.trim() ? resolve(expandHome(out.HERMES_HOME.trim(), env)) : join(env.HOME ?? '', '.hermes');
+    out.HERMES_HOME = profileHome(root, profile);
+  }
   // The extension host may run inside Electron; the host must run as plain Node.
   delete out.ELECTRON_RUN_AS_NODE;
   return { kind: 'spawn', command: s.nodePath.trim() || 'node', args: [hostEntry], env: out, cwd };

@@ -18,6 +18,8 @@ export interface ActiveTurn {
   done: Promise<Turn>;
   /** Messages sent with busy mode `steer`, taken by the loop before its next model call. */
   steering: SteerEntry[];
+  /** The surface that started the turn (from its policy), so surfaces can tell their own turns from others'. */
+  origin?: { surfaceId: string; kind: string; label: string };
 }
 
 type Queued = { turnId: string; run: () => void };

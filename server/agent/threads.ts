@@ -345,7 +345,7 @@ export class ThreadService {
       if (!row.title) this.store.threads.updateThread(threadId, { title: titleFrom(input) });
     })();
     const controller = new AbortController();
-    const entry: ActiveTurn = { threadId, turn, controller, done: Promise.resolve(turn), steering: [] };
+    const entry: ActiveTurn = { threadId, turn, controller, done: Promise.resolve(turn), steering: [], origin: policy.origin };
     this.deps.events.emit('turn/started', { threadId, turn });
     this.deps.events.emit('item/started', { threadId, turnId, item: userItem });
     this.deps.events.emit('item/completed', { threadId, turnId, item: userItem });

@@ -120,6 +120,15 @@ export function pairingCommand(home: HomeOf, fail: (e: unknown) => never): Comma
       const r = withPairing(cmd, (x) => x.approve(platform, code));
       process.stdout.write(`approved ${platform} user ${r.userId} (${r.userName})\n`);
     });
+  p.command('deny <platform> <user>')
+    .description('drop a pending request without approving it')
+    .action((platform: string, user: string, _o, cmd: Command) => {
+      if (!withPairing(cmd, (x) => x.deny(platform, user))) {
+        process.stderr.write(`hermes-host: no pending ${platform} request from user ${user}\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`denied ${platform} user ${user}\n`);
+    });
   p.command('revoke <platform> <user>')
     .description('remove an approved user')
     .action((platform: string, user: string, _o, cmd: Command) => {

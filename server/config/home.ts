@@ -1,6 +1,7 @@
 import { mkdirSync, chmodSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { profileHome, profileName } from '../protocol/profile';
 
 /** HERMES_HOME, compatible with the Hermes agent's layout (default ~/.hermes). */
 export function resolveHermesHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -9,24 +10,18 @@ export function resolveHermesHome(env: NodeJS.ProcessEnv = process.env): string 
   return join(homedir(), '.hermes');
 }
 
-/** A profile name as Hermes accepts it: a directory name, nothing that walks out of profiles/. */
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
 /**
  * Applies a profile (`--profile NAME` or HERMES_PROFILE) to the environment, as Hermes does: HERMES_HOME becomes
- * <HERMES_HOME or ~/.hermes>/profiles/NAME, a home of its own (config, .env, memory, skills, sessions, host lock and
- * socket). `default` is the root home itself. HERMES_PROFILE is removed afterwards so child processes, which inherit
- * the resolved HERMES_HOME, do not nest the profile a second time. Returns the resolved home.
+ * <HERMES_HOME or ~/.hermes>/profiles/NAME (the rules are in server/protocol/profile.ts, shared with the VS Code
+ * extension). HERMES_PROFILE is removed afterwards so child processes, which inherit the resolved HERMES_HOME, do
+ * not nest the profile a second time. Returns the resolved home.
  */
 export function applyProfile(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const name = (profile ?? env.HERMES_PROFILE ?? '').trim();
+  const name = profileName(profile, env.HERMES_PROFILE);
   delete env.HERMES_PROFILE;
   const root = resolveHermesHome(env);
-  if (!name || name === 'default') return root;
-  if (!PROFILE_NAME.test(name) || name === '..' || name === '.') {
-    throw new Error(`invalid profile name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' (at most 64 characters)`);
-  }
-  const home = join(root, 'profiles', name);
+  if (!name) return root;
+  const home = profileHome(root, name);
   env.HERMES_HOME = home;
   return home;
 }

@@ -1,28 +1,29 @@
-// Slash commands in chats. One table drives dispatch, /help and the platform's command menu (Telegram
-// setMyCommands); skills are added to the menu from the host. `immediate` commands run as soon as they arrive —
-// /stop must never wait behind the turn it stops — the others take their place in the conversation's lane.
+// Slash commands in chats. The conversation commands are the host's own (server/commands: /new, /retry, /undo,
+// /model, /status, …), so a chat behaves like VS Code and the terminal; the table below adds only what belongs to
+// chats (approvals by text, the home channel, linking accounts). One list drives dispatch, /help and the platform's
+// command menu (Telegram setMyCommands); skills are added to the menu from the host. `immediate` commands run as
+// soon as they arrive — /stop must never wait behind the turn it stops — the others take their place in the
+// conversation's lane.
 import type { InboundEnvelope } from './adapter';
 import type { Decision } from './chat-approvals';
+import { HOST_COMMANDS } from '../commands/registry';
 
 export interface CommandContext {
   reply(e: InboundEnvelope, text: string): void;
-  stop(e: InboundEnvelope): boolean;
-  newThread(e: InboundEnvelope): string;
-  /** The text of the last user message, after removing the last exchange. */
-  popLastUserText(e: InboundEnvelope): string | undefined;
-  runText(e: InboundEnvelope, text: string): Promise<void>;
   setHome(e: InboundEnvelope): void;
   approve(e: InboundEnvelope, d: Decision): string;
   /** `/link` (a code for this account) or `/link CODE` (link this account to the one that showed CODE). */
   link(e: InboundEnvelope, code: string): string;
   /** One line: each platform and its state. */
   platforms(): string;
-  model(): string;
   skillMenu(): { command: string; description: string }[];
   /** How a command is typed on the envelope's platform (`/new`; on Slack `/hermes new`). */
   typed?(e: InboundEnvelope, command: string): string;
-  /** Runs one of the host's own commands (server/commands) on this chat's conversation; resolves with what to say. */
-  hostCommand(e: InboundEnvelope, text: string): Promise<string>;
+  /**
+   * Runs one of the host's own commands (server/commands) on this chat's conversation. A turn it starts (/retry) is
+   * streamed and delivered to the chat; resolves with what to say besides (undefined when the turn was the answer).
+   */
+  hostCommand(e: InboundEnvelope, text: string): Promise<string | undefined>;
 }
 
 export interface ChatCommand {
@@ -32,45 +33,21 @@ export interface ChatCommand {
   run(ctx: CommandContext, e: InboundEnvelope, args: string): Promise<void> | void;
 }
 
-export const COMMANDS: ChatCommand[] = [
-  { command: 'new', description: 'start a new conversation', immediate: false, run: (c, e) => (c.newThread(e), c.reply(e, '🆕 New conversation started.')) },
-  { command: 'reset', description: 'same as /new', immediate: false, run: (c, e) => (c.newThread(e), c.reply(e, '🆕 New conversation started.')) },
-  {
-    command: 'retry',
-    description: 'run the last message again',
-    immediate: false,
-    run: async (c, e) => {
-      const text = c.popLastUserText(e);
-      if (!text) return c.reply(e, 'Nothing to retry yet.');
-      await c.runText(e, text);
-    },
-  },
-  // The host's own commands (server/commands): the same behaviour as in VS Code and the terminal.
-  { command: 'undo', description: 'remove the last exchange', immediate: false, run: async (c, e) => c.reply(e, await c.hostCommand(e, '/undo')) },
-  { command: 'stop', description: 'stop the running task', immediate: true, run: (c, e) => c.reply(e, c.stop(e) ? '⏹ Stopping.' : 'Nothing is running.') },
+/** Host commands that answer at once instead of waiting for the conversation's running turn. */
+const IMMEDIATE = new Set(['stop', 'status', 'model', 'mcp', 'cron', 'help']);
+
+const host = (name: string) => async (c: CommandContext, e: InboundEnvelope, args: string) => {
+  const said = await c.hostCommand(e, `/${name} ${args}`.trim());
+  if (said) c.reply(e, said);
+};
+
+/** Chat-only commands, and chat additions to a host command (by the same name, they take its place). */
+const CHAT_COMMANDS: ChatCommand[] = [
   {
     command: 'status',
     description: 'this conversation (model, state, tokens) and the connected platforms',
     immediate: true,
-    run: async (c, e) => c.reply(e, `${await c.hostCommand(e, '/status')}\n${c.platforms()}`),
-  },
-  {
-    command: 'model',
-    description: 'show the model, or /model <id> to change it for this conversation',
-    immediate: true,
-    run: async (c, e, args) => c.reply(e, args.trim() ? await c.hostCommand(e, `/model ${args.trim()}`) : `Model: ${c.model()}`),
-  },
-  {
-    command: 'compress',
-    description: 'summarise the earlier part of this conversation to free context',
-    immediate: false,
-    run: async (c, e) => c.reply(e, await c.hostCommand(e, '/compress')),
-  },
-  {
-    command: 'mcp',
-    description: 'MCP servers and their state; /mcp reload reconnects the ones that are down',
-    immediate: true,
-    run: async (c, e, args) => c.reply(e, await c.hostCommand(e, `/mcp ${args.trim()}`.trim())),
+    run: async (c, e) => c.reply(e, `${(await c.hostCommand(e, '/status')) ?? ''}\n${c.platforms()}`),
   },
   { command: 'sethome', description: 'make this chat the home channel', immediate: true, run: (c, e) => (c.setHome(e), c.reply(e, '🏠 This chat is now the home channel.')) },
   {
@@ -86,9 +63,23 @@ export const COMMANDS: ChatCommand[] = [
     immediate: true,
     run: (c, e, args) => c.reply(e, c.link(e, args)),
   },
-  { command: 'cron', description: 'scheduled jobs: /cron list | add <schedule> <prompt> | pause|resume|remove|run <id>', immediate: true, run: async (c, e, args) => c.reply(e, await c.hostCommand(e, `/cron ${args}`.trim())) },
+  // The host's /help lists only the host's commands; a chat has more.
   { command: 'help', description: 'list the commands', immediate: true, run: (c, e) => c.reply(e, helpText(c, e)) },
   { command: 'start', description: 'say hello', immediate: true, run: (c, e) => c.reply(e, `Hi ${e.userName}! Send a message to talk to the agent.\n\n${helpText(c, e)}`) },
+];
+
+const lower = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
+
+export const COMMANDS: ChatCommand[] = [
+  ...HOST_COMMANDS.filter((h) => !CHAT_COMMANDS.some((c) => c.command === h.name)).map(
+    (h): ChatCommand => ({
+      command: h.name,
+      description: lower(h.description) + (h.args ? ` (${h.args})` : ''),
+      immediate: IMMEDIATE.has(h.name),
+      run: host(h.name),
+    }),
+  ),
+  ...CHAT_COMMANDS,
 ];
 
 function helpText(c: CommandContext, e: InboundEnvelope): string {

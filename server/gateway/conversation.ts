@@ -1,53 +1,41 @@
 // Running chat messages as turns. Messages of one conversation (session key) are handled strictly in order on a
 // lane; a message that arrives while a turn runs interrupts it (busy_mode: interrupt, the default) or waits behind
-// it (queue). Each turn streams into one message, then the final text is formatted, split and delivered through
-// the outbox in the same transaction that marks the inbound message handled — so after a crash a message is
-// either answered (the outbox still holds the reply) or run again, never both and never neither.
-import type { InboundEnvelope, PlatformAdapter } from './adapter';
+// it (queue). Streaming the turn into the chat and delivering its reply is ChatTurns' job (chat-turns.ts), the same
+// for every turn on the conversation's thread, whoever started it.
+import type { InboundEnvelope } from './adapter';
 import type { HostPort } from './host-port';
-import type { Outbox } from './outbox';
 import type { GatewayStore } from './store';
 import type { ChatOfThread } from './chat-approvals';
-import { EditBudget, ReplyStream } from './reply-stream';
-import { splitMessage } from './split';
+import type { ChatTarget, ChatTurns } from './chat-turns';
 import { sessionKey } from './routing';
 import type { Links } from './links';
+import type { CommandResult } from '../commands/registry';
+import type { UserInput } from '../protocol';
 
 const personKey = (person: string) => `person:${person}:dm`;
-import type { Item, UserInput } from '../protocol';
 
-const TYPING_EVERY_MS = 4000;
-/** Formatting adds markup; splitting this far below the limit leaves room for it. */
-const FORMAT_HEADROOM = 256;
-
-export interface TurnOutcome {
-  status: 'completed' | 'interrupted' | 'failed';
-  text: string;
-  error?: string;
-}
+export const targetOf = (e: InboundEnvelope): ChatTarget => ({ platform: e.platform, chatId: e.chatId, topicId: e.threadId, chatType: e.chatType });
+const who = (e: InboundEnvelope) => ({ userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}`, source: e.platform });
 
 export class Conversations {
   private readonly lanes = new Map<string, Promise<void>>();
   /** Session key → the thread its running turn is on. */
   private readonly running = new Map<string, string>();
   private readonly chats = new Map<string, ChatOfThread>();
-  private readonly budget: EditBudget;
-  private readonly toolsSeen = new Map<string, Set<string>>();
 
   constructor(
     private readonly port: HostPort,
     private readonly store: GatewayStore,
-    private readonly outbox: Outbox,
-    private readonly adapter: (platform: string) => PlatformAdapter | undefined,
+    private readonly turns: ChatTurns,
     private readonly links?: Links,
   ) {
-    this.budget = new EditBudget(port.config().gateway.edit_interval_ms);
     port.on((n) => {
       // Context compression continues a thread under a new id: the chats on it follow.
       if (n.method === 'thread/compacted') {
         this.store.moveSessions(n.params.threadId, n.params.thread.id);
         const chat = this.chats.get(n.params.threadId);
         if (chat) this.chats.set(n.params.thread.id, chat);
+        for (const [key, t] of this.running) if (t === n.params.threadId) this.running.set(key, n.params.thread.id);
       }
     });
   }
@@ -126,116 +114,65 @@ export class Conversations {
     for (const threadId of this.running.values()) this.port.interrupt(threadId);
   }
 
+  /** This chat answers for the thread's turns (approvals and questions go to it). */
+  private bindChat(e: InboundEnvelope, threadId: string): void {
+    this.chats.set(threadId, { platform: e.platform, chatId: e.chatId, topicId: e.threadId, userId: e.userId, userName: e.userName });
+  }
+
   /**
-   * Runs `text` as a turn for the message in inbound row `inboundId`, streaming into one message; delivers the
-   * final reply and marks the row handled.
+   * Runs `text` as a turn for the message in inbound row `inboundId`; resolves once the reply is queued and the row
+   * marked handled (by ChatTurns, in one transaction).
    */
   async runTurn(e: InboundEnvelope, inboundId: number, text: string, images: UserInput[] = []): Promise<void> {
-    const adapter = this.adapter(e.platform);
-    if (!adapter) throw new Error(`${e.platform} is not connected`);
     const key = this.key(e);
-    let threadId = this.thread(e);
-    const target = { platform: e.platform, chatId: e.chatId, threadId: e.threadId };
-    const chat: ChatOfThread = { platform: e.platform, chatId: e.chatId, topicId: e.threadId, userId: e.userId, userName: e.userName };
-    this.chats.set(threadId, chat);
-    const stream = new ReplyStream(adapter, this.outbox, this.budget, target, this.store.replyMessage(inboundId), (id) => this.store.setReplyMessage(inboundId, id));
-    let turnId: string | undefined;
-    let finish!: (o: TurnOutcome) => void;
-    const outcome = new Promise<TurnOutcome>((r) => (finish = r));
-    const progress = this.port.config().gateway.tool_progress;
-    const seen = this.toolsSeen.get(key) ?? new Set<string>();
-    this.toolsSeen.set(key, seen);
-    const off = this.port.on((n) => {
-      if (n.method === 'thread/compacted' && n.params.threadId === threadId) {
-        threadId = n.params.thread.id;
-        this.running.set(key, threadId);
-        return;
-      }
-      if (!('threadId' in n.params) || n.params.threadId !== threadId) return;
-      if ('turnId' in n.params && turnId && n.params.turnId !== turnId) return;
-      switch (n.method) {
-        case 'item/agentMessage/delta':
-          stream.delta(n.params.itemId, n.params.delta);
-          break;
-        case 'item/started':
-          if (progress !== 'off') this.toolProgress(n.params.item, target, seen, progress);
-          break;
-        case 'item/completed':
-          if (n.params.item.type === 'agentMessage') stream.completed(n.params.item.id, n.params.item.text);
-          break;
-        case 'turn/completed':
-          if (n.params.turn.id === turnId)
-            finish({ status: n.params.turn.status as TurnOutcome['status'], text: stream.text(), error: n.params.turn.error?.message });
-          break;
-      }
-    });
-    const typing = setInterval(() => void adapter.typing(e.chatId, e.threadId), TYPING_EVERY_MS);
-    void adapter.typing(e.chatId, e.threadId);
+    const threadId = this.thread(e);
+    this.bindChat(e, threadId);
+    // A turn started elsewhere (VS Code) on the same thread finishes first.
+    if (this.port.isBusy(threadId)) await this.port.waitIdle(threadId);
+    const claim = this.turns.claim(threadId, targetOf(e));
     try {
-      // A turn started elsewhere (VS Code) on the same thread finishes first.
-      if (this.port.isBusy(threadId)) await this.port.waitIdle(threadId);
-      const started = await this.port.startTurn(threadId, text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` }, images);
-      turnId = started.turnId;
-      threadId = started.threadId;
-      this.running.set(key, threadId);
-      const result = await outcome;
-      await stream.close();
-      this.deliver(e, inboundId, result, stream.messageId);
+      const started = await this.port.startTurn(threadId, text, who(e), images);
+      this.running.set(key, started.threadId);
+      const r = await claim.settle(started.turnId, inboundId);
+      if (!r.delivered && r.status === 'failed') this.turns.deliver(targetOf(e), inboundId, { status: 'failed', text: '', error: r.error }, undefined);
+      else if (!r.delivered) this.store.markInbound(inboundId, 'done');
     } catch (err) {
-      await stream.close();
-      this.deliver(e, inboundId, { status: 'failed', text: stream.text(), error: (err as Error).message }, stream.messageId);
+      claim.cancel();
+      this.turns.deliver(targetOf(e), inboundId, { status: 'failed', text: '', error: (err as Error).message }, undefined);
     } finally {
-      clearInterval(typing);
-      off();
-      if (this.running.get(key) === threadId) this.running.delete(key);
+      if (this.running.get(key) === this.port.current(threadId)) this.running.delete(key);
     }
-  }
-
-  private toolProgress(item: Item, target: { platform: string; chatId: string; threadId?: string }, seen: Set<string>, mode: 'new' | 'all'): void {
-    const name = item.type === 'commandExecution' ? 'terminal' : item.type === 'toolCall' ? item.tool : item.type === 'fileChange' ? 'patch' : undefined;
-    if (!name || (mode === 'new' && seen.has(name))) return;
-    seen.add(name);
-    const preview = item.type === 'commandExecution' ? `: ${item.command.slice(0, 40)}` : '';
-    this.outbox.enqueue({ ...target, text: `⚙ ${name}${preview}`, tag: 'progress' });
   }
 
   /**
-   * Parts whose formatted text fits: markup and escapes (&amp; …) grow the text, so when a part outgrows the limit
-   * the whole reply is split again with a smaller budget (a part still too big is sent as plain text).
+   * Runs one of the host's commands (server/commands) on this chat's conversation, like VS Code and the terminal do:
+   * a new thread it starts (/new) becomes the conversation's, a turn it starts (/retry, a skill) is delivered here
+   * as the answer to inbound row `inboundId`. Resolves with what to say (nothing when a turn answered).
    */
-  private splitForFormat(body: string, max: number, measure: (s: string) => number, adapter: PlatformAdapter | undefined): string[] {
-    let budget = max - FORMAT_HEADROOM;
-    let parts = splitMessage(body, budget, measure);
-    for (let i = 0; adapter && i < 6 && parts.some((p) => measure(adapter.format(p)) > max); i++) {
-      budget = Math.floor(budget * 0.85);
-      parts = splitMessage(body, budget, measure);
+  async hostCommand(e: InboundEnvelope, text: string, inboundId?: number): Promise<string | undefined> {
+    const threadId = this.thread(e);
+    const claim = this.turns.claim(threadId, targetOf(e));
+    let r: CommandResult;
+    try {
+      r = await this.port.runCommand(threadId, text, who(e));
+    } catch (err) {
+      claim.cancel();
+      return `⚠️ ${(err as Error).message}`;
     }
-    return parts;
-  }
-
-  /** The final reply: formatted parts (or a file when there are too many), queued with the inbound row's completion. */
-  deliver(e: InboundEnvelope, inboundId: number, o: TurnOutcome, previewId: string | undefined): void {
-    const adapter = this.adapter(e.platform);
-    let body = o.text.trim();
-    if (o.status === 'failed') body = body ? `${body}\n\n⚠️ ${o.error ?? 'the turn failed'}` : `⚠️ ${o.error ?? 'the turn failed'}`;
-    else if (o.status === 'interrupted') body = body ? `${body}\n\n⏹ (stopped)` : '⏹ Stopped.';
-    else if (!body) body = '(no reply)';
-    const max = adapter?.maxMessageLength ?? 4096;
-    const measure = adapter ? (s: string) => adapter.measure(s) : (s: string) => s.length;
-    let parts = this.splitForFormat(body, max, measure, adapter);
-    const target = { platform: e.platform, chatId: e.chatId, threadId: e.threadId };
-    const maxParts = this.port.config().gateway.max_parts;
-    const asFile = parts.length > maxParts;
-    if (asFile) parts = [`The reply is ${body.length} characters long, so it comes as a file.`];
-    this.port.db.transaction(() => {
-      parts.forEach((p, i) => {
-        // Formatted when the markup still fits; otherwise the plain text, which always does.
-        const format = !!adapter && measure(adapter.format(p)) <= max;
-        if (i === 0 && previewId) this.outbox.enqueue({ ...target, kind: 'edit', targetMessageId: previewId, text: p, format, tag: 'reply' });
-        else this.outbox.enqueue({ ...target, text: p, format, tag: 'reply' });
-      });
-      if (asFile) this.outbox.enqueue({ ...target, kind: 'file', fileName: 'reply.md', text: body, tag: 'reply' });
-      this.store.markInbound(inboundId, 'done');
-    })();
+    if (r.thread && r.thread.id !== this.port.current(threadId)) this.store.setSession(this.key(e), e.platform, e.chatId, r.thread.id, e.userId);
+    if (!r.turn) {
+      claim.cancel();
+      return r.message ?? (r.handled ? 'Done.' : `Unknown command: ${text}`);
+    }
+    this.bindChat(e, r.turn.threadId);
+    const key = this.key(e);
+    this.running.set(key, r.turn.threadId);
+    try {
+      const ended = await claim.settle(r.turn.id, inboundId);
+      if (!ended.delivered && ended.status === 'failed') return `⚠️ ${ended.error ?? 'the turn failed'}`;
+    } finally {
+      if (this.running.get(key) === this.port.current(r.turn.threadId)) this.running.delete(key);
+    }
+    return r.message;
   }
 }

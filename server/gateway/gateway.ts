@@ -4,9 +4,10 @@ import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { HostPort } from './host-port';
 import { GatewayStore, type InboundRow } from './store';
 import { Outbox, type OutboxRow } from './outbox';
-import { Pairing } from './pairing';
+import { CODE_TTL_MS, Pairing } from './pairing';
 import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
+import { ChatTurns } from './chat-turns';
 import { ChatClarify } from './chat-clarify';
 import { ChatApprovals } from './chat-approvals';
 import { COMMANDS, commandMenu, parseCommand, typed, type CommandContext } from './commands';
@@ -16,7 +17,6 @@ const POLICY_TTL_MS = 5000;
 import { configuredAdapters } from './platforms';
 import { Links, LinkError } from './links';
 import { describeAttachments } from './attachments';
-import { inputPartText } from '../protocol';
 
 export interface GatewayStatus {
   running: boolean;
@@ -32,6 +32,7 @@ export class Gateway {
   private readonly adapters = new Map<string, PlatformAdapter>();
   private readonly supervisors = new Map<string, PlatformSupervisor>();
   private readonly conversations: Conversations;
+  private readonly turns: ChatTurns;
   private readonly approvals: ChatApprovals;
   private readonly clarify: ChatClarify;
   private removeClient: (() => void) | undefined;
@@ -40,6 +41,7 @@ export class Gateway {
   private readonly statusListeners = new Set<(s: PlatformStatus) => void>();
   /** The command menu each platform was last given (JSON), so a reconnect does not send it again. */
   private readonly menus = new Map<string, string>();
+  private readonly pairingListeners = new Set<(r: { platform: string; userId: string; userName: string; createdAt: number; expiresAt: number }) => void>();
 
   constructor(
     private readonly port: HostPort,
@@ -50,10 +52,17 @@ export class Gateway {
     this.pairing = new Pairing(port.db);
     this.links = new Links(port.db);
     this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
-    this.conversations = new Conversations(port, this.store, this.outbox, (p) => this.adapters.get(p), this.links);
+    this.turns = new ChatTurns(port, this.store, this.outbox, (p) => this.adapters.get(p));
+    this.conversations = new Conversations(port, this.store, this.turns, this.links);
     this.clarify = new ChatClarify(this.outbox, (p) => this.adapters.get(p), port.log.child('clarify'));
     this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'), this.clarify);
     for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log: port.log })) this.adapters.set(a.id, a);
+  }
+
+  /** Hears every pairing code handed out (VS Code shows the request to the owner). */
+  onPairingRequest(l: (r: { platform: string; userId: string; userName: string; createdAt: number; expiresAt: number }) => void): () => void {
+    this.pairingListeners.add(l);
+    return () => this.pairingListeners.delete(l);
   }
 
   onStatus(l: (s: PlatformStatus) => void): () => void {
@@ -151,7 +160,7 @@ export class Gateway {
     void this.conversations.enqueue(e, async () => {
       if (parsed) {
         await parsed.cmd.run(ctx, e, parsed.args);
-        // A command that ran a turn (/retry) marked the row itself.
+        // A command that ran a turn (/retry) had the row marked with its reply; marking again changes nothing.
         done();
         return;
       }
@@ -183,44 +192,25 @@ export class Gateway {
 
   private offerPairing(e: InboundEnvelope): void {
     const r = this.pairing.request(e.platform, { id: e.userId, name: e.userName, chatId: e.chatId });
-    if (r.kind === 'code')
-      this.reply(e, `Hi! I don't know you yet. Your pairing code is ${r.code} (valid for one hour).\nAsk the owner of this bot to run:\nhermes-host pairing approve ${e.platform} ${r.code}`, 'pairing');
+    if (r.kind === 'code') {
+      this.reply(e, `Hi! I don't know you yet. Your pairing code is ${r.code} (valid for one hour).\nAsk the owner of this bot to run:\nhermes-host pairing approve ${e.platform} ${r.code}\n(or approve it in VS Code: Hermes: Pairing Requests…)`, 'pairing');
+      const request = { platform: e.platform, userId: e.userId, userName: e.userName, createdAt: r.expiresAt - CODE_TTL_MS, expiresAt: r.expiresAt };
+      for (const l of this.pairingListeners) l(request);
+    }
     else if (r.kind === 'tooMany') this.reply(e, 'Too many pairing requests are waiting right now; please try again later.', 'pairing');
     // rateLimited and locked: say nothing, so the bot cannot be made to spam.
   }
 
   private commandContext(inboundId: number): CommandContext {
-    const conv = this.conversations;
     return {
       reply: (e, text) => this.reply(e, text),
-      stop: (e) => {
-        const t = conv.runningThread(e);
-        return t ? this.port.interrupt(t) : false;
-      },
-      newThread: (e) => conv.newThread(e),
-      popLastUserText: (e) => {
-        const threadId = conv.thread(e);
-        const last = [...this.port.items(threadId)].reverse().find((i) => i.type === 'userMessage');
-        if (!last || last.type !== 'userMessage') return undefined;
-        this.port.rollback(threadId, 1);
-        return last.content.map(inputPartText).join('\n');
-      },
-      runText: (e, text) => conv.runTurn(e, inboundId, text),
       setHome: (e) => this.store.setHome(e.platform, e.chatId, e.threadId),
       approve: (e, d) => this.approvals.command(e, d),
       link: (e, code) => this.link(e, code),
       platforms: () => `Platforms: ${this.status().platforms.map((p) => `${p.platform}: ${p.state}`).join(', ')}`,
-      model: () => this.port.config().model.default || '(not set)',
       skillMenu: () => this.port.skillCommands(COMMANDS.map((c) => c.command)),
       typed: (e, command) => typed(this.adapters.get(e.platform), command),
-      hostCommand: async (e, text) => {
-        try {
-          const r = await this.port.runCommand(conv.thread(e), text, { userId: e.userId, label: `${e.platform}:${e.userName ?? e.userId}` });
-          return r.message ?? (r.handled ? 'Done.' : `Unknown command: ${text}`);
-        } catch (err) {
-          return `⚠️ ${(err as Error).message}`;
-        }
-      },
+      hostCommand: (e, text) => this.conversations.hostCommand(e, text, inboundId),
     };
   }
 

@@ -1,7 +1,7 @@
 // Every call the gateway makes into the host goes through here, so the host's API can change (one host per
 // HERMES_HOME, a client hub that routes by thread, per-turn policies) by editing this one file.
 import type { Host } from '../host';
-import type { AnyServerNotification, Item, ServerRequestMethod, Turn, UserInput } from '../protocol';
+import type { AnyServerNotification, ServerRequestMethod, Turn, UserInput } from '../protocol';
 import type { ClientPeer } from '../rpc/hub';
 import type { HermesConfig } from '../config/schema';
 import { buildSkillCommands } from '../skills/commands';
@@ -29,14 +29,14 @@ export interface HostPort {
   interrupt(threadId: string): boolean;
   /** Adds text to the thread's running turn (busy_mode steer); false when no turn runs. */
   steer(threadId: string, text: string): boolean;
-  /** One of the host's slash commands (server/commands), with the gateway as the surface that ran it. */
-  runCommand(threadId: string, text: string, who: { userId: string; label: string }): Promise<CommandResult>;
+  /** One of the host's slash commands (server/commands), with the gateway as the surface that ran it; a thread it
+   *  starts (/new) gets `source`. */
+  runCommand(threadId: string, text: string, who: { userId: string; label: string; source?: string }): Promise<CommandResult>;
+  /** The surface that started the thread's running turn (undefined when idle). */
+  turnOrigin(threadId: string): { surfaceId: string; kind: string; label: string } | undefined;
   isBusy(threadId: string): boolean;
   waitIdle(threadId: string): Promise<Turn | undefined>;
   cwd(threadId: string): string;
-  items(threadId: string): Item[];
-  /** Removes the last `n` turns; returns how many were removed. */
-  rollback(threadId: string, n: number): number;
   on(listener: (n: AnyServerNotification) => void): () => void;
   /** Registers an in-process client of the hub (it answers approval requests for chat threads). */
   addClient(peer: ClientPeer): () => void;
@@ -69,13 +69,12 @@ export function hostPort(host: Host): HostPort {
         threadId: id,
         policy: chatPolicy(who),
         workspaceRoot: host.workspaceRoot,
-        source: 'gateway',
+        source: who.source ?? 'gateway',
       }),
+    turnOrigin: (id) => host.threads.running.get(host.threads.current(id))?.origin,
     isBusy: (id) => host.threads.isBusy(id),
     waitIdle: (id) => host.threads.waitIdle(id),
     cwd: (id) => host.threads.get(host.threads.current(id)).cwd,
-    items: (id) => host.threads.read(id).items,
-    rollback: (id, n) => host.threads.rollback(host.threads.current(id), n).removedTurnIds.length,
     on: (l) => host.events.on(l),
     addClient: (peer) => {
       host.hub.add(peer);

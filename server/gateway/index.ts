@@ -16,6 +16,7 @@ export async function startGateway(host: Host, adapters?: PlatformAdapter[]): Pr
   const gateway = new Gateway(hostPort(host), adapters);
   running.set(host, gateway);
   gateway.onStatus((s) => host.events.emit('gateway/statusChanged', s));
+  gateway.onPairingRequest((r) => host.events.emit('pairing/requested', r));
   await gateway.start();
   return gateway;
 }
@@ -24,7 +25,7 @@ export function gatewayOf(host: Host): Gateway | undefined {
   return running.get(host);
 }
 
-export function gatewayHandlers(host: Host): Pick<Handlers, 'gateway/status' | 'pairing/list' | 'pairing/approve' | 'pairing/revoke'> {
+export function gatewayHandlers(host: Host): Pick<Handlers, 'gateway/status' | 'pairing/list' | 'pairing/approve' | 'pairing/revoke' | 'pairing/deny'> {
   const pairing = () => gatewayOf(host)?.pairing ?? new Pairing(host.store.db);
   return {
     'gateway/status': () => gatewayOf(host)?.status() ?? { running: false, platforms: [], outbox: {} },
@@ -39,5 +40,6 @@ export function gatewayHandlers(host: Host): Pick<Handlers, 'gateway/status' | '
       }
     },
     'pairing/revoke': (p: { platform: string; userId: string }) => ({ revoked: pairing().revoke(p.platform, p.userId) }),
+    'pairing/deny': (p: { platform: string; userId: string }) => ({ denied: pairing().deny(p.platform, p.userId) }),
   };
 }

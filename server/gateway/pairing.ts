@@ -114,6 +114,11 @@ export class Pairing {
     return r;
   }
 
+  /** Drops a user's pending code without approving it; their next request waits out the usual interval. */
+  deny(platform: string, userId: string): boolean {
+    return this.db.prepare(`DELETE FROM gw_pairing_pending WHERE platform = ? AND user_id = ?`).run(platform, userId).changes > 0;
+  }
+
   revoke(platform: string, userId: string): boolean {
     return this.db.prepare(`DELETE FROM gw_pairing_approved WHERE platform = ? AND user_id = ?`).run(platform, userId).changes > 0;
   }
@@ -126,14 +131,15 @@ export class Pairing {
     return n;
   }
 
-  list(): { pending: { platform: string; userId: string; userName: string; expiresAt: number }[]; approved: { platform: string; userId: string; userName: string; approvedAt: number }[] } {
+  list(): { pending: { platform: string; userId: string; userName: string; expiresAt: number; createdAt: number }[]; approved: { platform: string; userId: string; userName: string; approvedAt: number }[] } {
     const now = this.now();
     return {
-      pending: (this.db.prepare(`SELECT platform, user_id, user_name, expires_at FROM gw_pairing_pending WHERE expires_at > ? ORDER BY created_at`).all(now) as any[]).map((r) => ({
+      pending: (this.db.prepare(`SELECT platform, user_id, user_name, expires_at, created_at FROM gw_pairing_pending WHERE expires_at > ? ORDER BY created_at`).all(now) as any[]).map((r) => ({
         platform: r.platform,
         userId: r.user_id,
         userName: r.user_name,
         expiresAt: r.expires_at,
+        createdAt: r.created_at,
       })),
       approved: (this.db.prepare(`SELECT platform, user_id, user_name, approved_at FROM gw_pairing_approved ORDER BY approved_at`).all() as any[]).map((r) => ({
         platform: r.platform,

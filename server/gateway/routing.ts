@@ -1,5 +1,5 @@
 // Who may talk to the gateway, and which conversation (session key → thread) a message belongs to.
-import type { InboundEnvelope } from './adapter';
+import type { ChatType, InboundEnvelope } from './adapter';
 
 export interface AccessPolicy {
   allowAll: boolean;
@@ -49,4 +49,19 @@ export function sessionKey(e: InboundEnvelope, opts: { groupSessionsPerUser: boo
 /** In groups the bot answers only when addressed: @mentioned, or a reply to one of its messages. */
 export function addressed(e: InboundEnvelope): boolean {
   return e.chatType === 'dm' || e.mentioned || !!e.replyTo?.fromBot;
+}
+
+/**
+ * The chat a stored session key points at (the inverse of sessionKey, given the row's platform and chat id): its
+ * chat type and the topic/thread replies go to. A linked person's key (`person:…:dm`) is a direct message.
+ */
+export function sessionChat(key: string, platform: string, chatId: string): { chatType: ChatType; topicId?: string } {
+  if (key.startsWith('person:')) return { chatType: 'dm' };
+  const m = /^[^:]+:(dm|group|channel|forum):/.exec(key);
+  const chatType = (m?.[1] ?? 'group') as ChatType;
+  const prefix = `${platform}:${chatType}:${chatId}`;
+  const rest = key.startsWith(`${prefix}:`) ? key.slice(prefix.length + 1) : '';
+  // Group keys end in `u<user id>` when each user has their own conversation there; that is not a topic.
+  if (!rest || (chatType === 'forum' && rest === 'general') || ((chatType === 'group' || chatType === 'channel') && /^u/.test(rest))) return { chatType };
+  return { chatType, topicId: rest };
 }

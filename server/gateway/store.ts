@@ -109,6 +109,16 @@ export class GatewayStore {
       .run(key, platform, chatId, threadId, userId ?? null, Date.now());
   }
 
+  /** The conversations (session rows) on a thread, most recently used first. */
+  sessionsOfThread(threadId: string): { key: string; platform: string; chatId: string; userId?: string }[] {
+    return (this.sql(`SELECT key, platform, chat_id, user_id FROM gw_sessions WHERE thread_id = ? ORDER BY updated_at DESC`).all(threadId) as any[]).map((r) => ({
+      key: r.key,
+      platform: r.platform,
+      chatId: r.chat_id,
+      ...(r.user_id ? { userId: r.user_id } : {}),
+    }));
+  }
+
   /** The thread of this user's most recent direct-message conversation on a platform. */
   dmThreadOf(platform: string, userId: string): string | undefined {
     return (

@@ -20,10 +20,30 @@ export const GatewayStatusResult = z.object({
 export const GatewayStatusChangedNotification = GatewayPlatformStatus;
 
 export const PairingListResult = z.object({
-  pending: z.array(z.object({ platform: z.string(), userId: z.string(), userName: z.string(), expiresAt: z.number() })),
+  pending: z.array(
+    z.object({
+      platform: z.string(),
+      userId: z.string(),
+      userName: z.string(),
+      expiresAt: z.number(),
+      /** When the user asked (their code was issued). */
+      createdAt: z.number().optional(),
+    }),
+  ),
   approved: z.array(z.object({ platform: z.string(), userId: z.string(), userName: z.string(), approvedAt: z.number() })),
 });
 export const PairingApproveParams = z.object({ platform: z.string().min(1), code: z.string().min(1) });
 export const PairingApproveResult = z.object({ userId: z.string(), userName: z.string() });
 export const PairingRevokeParams = z.object({ platform: z.string().min(1), userId: z.string().min(1) });
 export const PairingRevokeResult = z.object({ revoked: z.boolean() });
+/** Drops a pending request without approving it (the user may ask again after the request interval). */
+export const PairingDenyParams = z.object({ platform: z.string().min(1), userId: z.string().min(1) });
+export const PairingDenyResult = z.object({ denied: z.boolean() });
+/** An unknown user asked to pair and was given a code (the code itself stays between the bot and that user). */
+export const PairingRequestedNotification = z.object({
+  platform: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+});

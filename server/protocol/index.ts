@@ -75,6 +75,7 @@ export const clientRequests = {
   'pairing/list': m(Empty, gateway.PairingListResult),
   'pairing/approve': m(gateway.PairingApproveParams, gateway.PairingApproveResult),
   'pairing/revoke': m(gateway.PairingRevokeParams, gateway.PairingRevokeResult),
+  'pairing/deny': m(gateway.PairingDenyParams, gateway.PairingDenyResult),
   'cron/list': m(cron.CronListParams, cron.CronListResult),
   'cron/add': m(cron.CronAddParams, cron.CronJobResult),
   'cron/update': m(cron.CronUpdateParams, cron.CronJobResult),
@@ -115,6 +116,7 @@ export const serverNotifications = {
   'context/changed': workspace.ContextChangedNotification,
   'config/changed': config.ConfigChangedNotification,
   'gateway/statusChanged': gateway.GatewayStatusChangedNotification,
+  'pairing/requested': gateway.PairingRequestedNotification,
   'cron/fired': cron.CronFiredNotification,
   'mcp/statusChanged': mcp.McpStatusChangedNotification,
 } satisfies Record<string, z.ZodType>;

@@ -9,7 +9,8 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCodeServer, installExtension, startCodeServer, type RunningCodeServer } from '../support/code-server';
 import { ScriptedModelServer } from '../support/model-server';
-import { HOST_ENTRY, tempHome, writeTestConfig } from '../support/host-process';
+import { HOST_ENTRY, runCli, tempHome, writeTestConfig } from '../support/host-process';
+import { FakeTelegram } from '../support/fake-telegram';
 import { answerInputBox, findFrame, modalDialog, pickQuickItem, runCommand, until, waitForStatusItem, waitForWorkbench } from './workbench';
 
 const ROOT = resolve(__dirname, '../..');
@@ -29,6 +30,8 @@ let workspace: string;
 let home: string;
 let userDataDir: string;
 let gateway: ChildProcess | undefined;
+let profileHost: ChildProcess | undefined;
+let tg: FakeTelegram | undefined;
 const baseSettings = () => ({
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -181,6 +184,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   gateway?.kill();
+  profileHost?.kill();
+  await tg?.close();
   if (page) await screenshot('final');
   await browser?.close().catch(() => {});
   if (server) {
@@ -350,5 +355,50 @@ describe('the packaged extension in code-server', () => {
       throw new Error(`${e.message}\nconfig.yaml: ${readFileSync(join(gwHome, 'config.yaml'), 'utf8')}\nHermes output: ${hermesOutput().slice(-2000)}`);
     });
     await until('the status bar to show it', async () => /fallback-model/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), 30_000);
+  }, STEP_MS * 3);
+  it('hermes.profile attaches to the running host of that profile instead of spawning one; its pairing requests are reviewed in VS Code', async () => {
+    // `hermes-host --gateway --profile work` owns HERMES_HOME/profiles/work, with Telegram (a fake Bot API) connected.
+    tg = await FakeTelegram.start();
+    const profileHome = join(home, 'profiles', 'work');
+    mkdirSync(profileHome, { recursive: true });
+    writeFileSync(join(profileHome, 'config.yaml'), readFileSync(join(home, 'config.yaml'), 'utf8') + 'gateway:\n  telegram:\n    poll_timeout: 1\n');
+    profileHost = spawn(process.execPath, [HOST_ENTRY, '--gateway', '--profile', 'work'], {
+      env: { ...process.env, HERMES_HOME: home, TEST_MODEL_KEY: 'sk-test-key-for-the-scripted-model', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    profileHost.stderr!.on('data', (d) => (log += d));
+    await until('the profile host to listen', async () => existsSync(join(profileHome, 'host.sock')), 30_000);
+    // The extension's own home plus the profile: it finds that profile's owner and attaches, spawning nothing.
+    writeSettings({}, { 'hermes.profile': 'work' });
+    await until('the extension to attach to the profile host', async () => /client initialized.*vscode/.test(log), 60_000).catch((e) => {
+      throw new Error(`${e.message}\nprofile host log: ${log.slice(-1500)}\nHermes output: ${hermesOutput().slice(-3000)}`);
+    });
+    await until('no host spawned by the extension', async () => (await hostPid().then(() => false, (e: Error) => /found 0/.test(e.message))), 30_000);
+    await until('the status bar back to idle', async () => /idle/.test(await page.locator(`[id="${STATUS_ID}"]`).innerText()), STEP_MS);
+
+    // A stranger writes to the bot: VS Code tells the owner, who approves with the code the bot gave them.
+    tg.userSends({ userId: 5005, text: 'hello there' });
+    const code = await until('the pairing code', async () => /pairing code is ([A-Z2-9]{8})/.exec(tg!.sentTo(5005).map((m) => m.text).join('\n'))?.[1], 30_000);
+    const toast = page.locator('.notification-toast', { hasText: 'User5005 (id 5005) asks to talk to the agent' }).first();
+    await explained('no pairing notification', () => toast.waitFor({ state: 'visible', timeout: 60_000 }));
+    await toast.locator('.monaco-button', { hasText: 'Review' }).click();
+    await explained('the request is not listed', () => pickQuickItem(page, 'User5005'));
+    await pickQuickItem(page, 'Approve');
+    await answerInputBox(page, code);
+    const paired = async () => JSON.parse((await runCli(['pairing', 'list', '--json', '--profile', 'work'], { HERMES_HOME: home })).stdout);
+    await until('the user approved', async () => (await paired()).approved.some((a: { userId: string }) => a.userId === '5005'), 30_000);
+
+    // Another request is denied from the command palette; then the approved user is revoked.
+    tg.userSends({ userId: 6006, text: 'me too' });
+    await until('the second request', async () => (await paired()).pending.some((p: { userId: string }) => p.userId === '6006'), 30_000);
+    await runCommand(page, 'Hermes: Pairing Requests…');
+    await pickQuickItem(page, 'User6006');
+    await pickQuickItem(page, 'Deny');
+    await until('the request dropped', async () => !(await paired()).pending.some((p: { userId: string }) => p.userId === '6006'), 30_000);
+    await runCommand(page, 'Hermes: Pairing Requests…');
+    await pickQuickItem(page, 'User5005');
+    await (await modalDialog(page)).click('Revoke');
+    await until('the user revoked', async () => !(await paired()).approved.some((a: { userId: string }) => a.userId === '5005'), 30_000);
   }, STEP_MS * 3);
 });

@@ -27,10 +27,25 @@ const userReplies = (chat: number) => tg.sentTo(chat).filter((m) => !m.text.star
 describe('gateway: access', () => {
   it('an unknown user gets a pairing code; after `pairing approve` the conversation runs a tool; unknown users in groups get nothing', async () => {
     const g = await startGateway(env, tg);
+    // An editor attached to the gateway hears of each request (VS Code shows it), never the code itself.
+    const owner = await attach(g);
     tg.userSends({ userId: ALICE, text: 'hello' });
     const codeMsg = await tg.waitFor(() => tg.sentTo(ALICE).find((m) => /pairing code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'a pairing code');
     const code = /pairing code is ([A-Z2-9]{8})/.exec(codeMsg.text)![1];
     expect(code).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/);
+    const asked = await owner.waitFor('pairing/requested', (p) => p.userId === String(ALICE));
+    expect(asked).toMatchObject({ platform: 'telegram', userName: 'User1001' });
+    expect(JSON.stringify(owner.of('pairing/requested'))).not.toContain(code);
+    // Another stranger asks, and the owner denies the request over the protocol: it is gone from the list.
+    tg.userSends({ userId: 4004, text: 'let me in' });
+    await owner.waitFor('pairing/requested', (p) => p.userId === '4004');
+    const listed = await owner.request('pairing/list', {});
+    expect(listed.pending.map((p) => p.userId)).toEqual([String(ALICE), '4004']);
+    expect(listed.pending[0].createdAt).toBe(asked.createdAt);
+    expect(await owner.request('pairing/deny', { platform: 'telegram', userId: '4004' })).toEqual({ denied: true });
+    expect((await owner.request('pairing/list', {})).pending.map((p) => p.userId)).toEqual([String(ALICE)]);
+    expect(await owner.request('pairing/deny', { platform: 'telegram', userId: '4004' })).toEqual({ denied: false });
+    owner.dispose();
     // The model never saw the unknown user's message.
     expect(env.model.chatRequests()).toHaveLength(0);
 
@@ -187,6 +202,87 @@ describe('gateway: the host\'s commands', () => {
     expect(read.items.filter((i: { type: string }) => i.type === 'userMessage')).toHaveLength(0);
     tg.userSends({ userId: ALICE, text: '/undo' });
     await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'Nothing to undo.'), 15_000, 'nothing left to undo');
+    vs.dispose();
+    await g.host.kill('SIGTERM');
+  });
+});
+
+describe('gateway: one set of commands, and turns started elsewhere', () => {
+  it('/retry re-runs the last message with one new reply, /new starts an empty thread, and an editor turn on a DM thread reaches the chat but not a group', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    const final = (chat: number, text: string) => tg.sentTo(chat).filter((m) => m.text.includes(text) && !m.text.includes('▉'));
+    env.model.script({ text: 'first answer', when: (b: any) => lastUserText(b) === 'question one' });
+    tg.userSends({ userId: ALICE, text: 'question one' });
+    await tg.waitFor(() => final(ALICE, 'first answer')[0], 20_000, 'the first answer');
+
+    // /retry: the host's command drops the last exchange and runs its message again; the chat gets its reply.
+    env.model.script({ text: 'retried answer', when: (b: any) => lastUserText(b) === 'question one' });
+    const before = tg.sentTo(ALICE).length;
+    tg.userSends({ userId: ALICE, text: '/retry' });
+    await tg.waitFor(() => final(ALICE, 'retried answer')[0], 20_000, 'the retried answer');
+    const retryReq = env.model.chatRequests().at(-1)!.body;
+    expect(retryReq.messages.filter((m) => m.role === 'user').map((m) => String(m.content))).toEqual(['question one']);
+    expect(retryReq.messages.some((m) => m.role === 'assistant' && String(m.content).includes('first answer'))).toBe(false);
+    // Exactly one new message, the reply (streamed into and then finalised in place): no second copy, no notice.
+    const added = tg.sentTo(ALICE).slice(before);
+    expect(added.map((m) => m.text)).toEqual(['retried answer']);
+
+    // /new: the next message's model request carries no earlier history.
+    tg.userSends({ userId: ALICE, text: '/new' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'Started a new conversation.'), 15_000, 'the /new answer');
+    env.model.script({ text: 'fresh answer', when: (b: any) => lastUserText(b) === 'after new' });
+    tg.userSends({ userId: ALICE, text: 'after new' });
+    await tg.waitFor(() => final(ALICE, 'fresh answer')[0], 20_000, 'the answer on the new thread');
+    const fresh = env.model.chatRequests().at(-1)!.body;
+    expect(fresh.messages.filter((m) => m.role === 'user').map((m) => String(m.content))).toEqual(['after new']);
+
+    // The same DM conversation continued from an editor attached to the gateway's socket: the chat is shown what was
+    // asked there, and gets the reply.
+    const vs = await attach(g);
+    const { threads } = await vs.request('thread/list', {});
+    let dmThread = '';
+    for (const t of threads.filter((x) => x.source === 'telegram')) {
+      const r = await vs.request('thread/read', { threadId: t.id });
+      if (r.items.some((i) => i.type === 'userMessage' && i.content.some((c) => c.type === 'text' && c.text === 'after new'))) dmThread = t.id;
+    }
+    expect(dmThread).not.toBe('');
+    env.model.script({ text: 'answer for the editor', when: (b: any) => lastUserText(b) === 'asked in vscode' });
+    await vs.request('turn/start', { threadId: dmThread, input: [{ type: 'text', text: 'asked in vscode' }] });
+    await tg.waitFor(() => final(ALICE, 'answer for the editor')[0], 20_000, 'the editor turn delivered to the chat');
+    expect(tg.sentTo(ALICE).some((m) => m.text === '↪ Asked in the editor: asked in vscode')).toBe(true);
+    expect(final(ALICE, 'answer for the editor')).toHaveLength(1);
+
+    // A group's conversation read in the editor: the owner's question is not posted into the group.
+    const GROUP = -3003;
+    env.model.script({ text: 'group hello', when: (b: any) => lastUserText(b) === `@${tg.botUsername} hi group` });
+    tg.userSends({ userId: ALICE, chatId: GROUP, chatType: 'supergroup', text: `@${tg.botUsername} hi group` });
+    await tg.waitFor(() => final(GROUP, 'group hello')[0], 20_000, 'the group answer');
+    const listed = (await vs.request('thread/list', {})).threads;
+    let groupThread = '';
+    for (const t of listed.filter((x) => x.source === 'telegram')) {
+      const r = await vs.request('thread/read', { threadId: t.id });
+      if (r.items.some((i) => i.type === 'userMessage' && i.content.some((c) => c.type === 'text' && c.text.includes('hi group')))) groupThread = t.id;
+    }
+    env.model.script({ text: 'private editor answer', when: (b: any) => lastUserText(b) === 'summarise this group' });
+    await vs.request('turn/start', { threadId: groupThread, input: [{ type: 'text', text: 'summarise this group' }] });
+    await vs.waitFor('turn/completed', (p) => p.threadId === groupThread && p.turn.status === 'completed');
+    // A later group message is answered as usual; nothing of the editor's turn was sent before it.
+    env.model.script({ text: 'group again', when: (b: any) => lastUserText(b) === `@${tg.botUsername} again` });
+    tg.userSends({ userId: ALICE, chatId: GROUP, chatType: 'supergroup', text: `@${tg.botUsername} again` });
+    await tg.waitFor(() => final(GROUP, 'group again')[0], 20_000, 'the second group answer');
+    expect(tg.sentTo(GROUP).some((m) => /private editor answer|summarise this group/.test(m.text))).toBe(false);
+
+    // A turn that fails as it starts (no model configured for a new conversation) is answered with why, and the chat
+    // is not stuck behind it.
+    await vs.request('config/write', { key: 'model.default', value: '' });
+    tg.userSends({ userId: ALICE, text: '/new' });
+    await tg.waitFor(() => tg.sentTo(ALICE).filter((m) => m.text === 'Started a new conversation.').length === 2, 15_000, 'the second /new');
+    tg.userSends({ userId: ALICE, text: 'anyone there?' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => /⚠️ no model configured/.test(m.text)), 20_000, 'the failure reply');
+    await vs.request('config/write', { key: 'model.default', value: 'test-model' });
+    env.model.script({ text: 'back again', when: (b: any) => lastUserText(b) === 'and now?' });
+    tg.userSends({ userId: ALICE, text: 'and now?' });
+    await tg.waitFor(() => final(ALICE, 'back again')[0], 20_000, 'the next answer');
     vs.dispose();
     await g.host.kill('SIGTERM');
   });

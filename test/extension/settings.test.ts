@@ -111,3 +111,64 @@ describe('preferRunningHost', () => {
     expect(await preferRunningHost(spawn)).toBe(spawn);
   });
 });
+
+describe('profiles (hermes.profile / HERMES_PROFILE)', () => {
+  const env = { HOME: '/home/u', PATH: '/usr/bin' };
+  const home = (l: ReturnType<typeof planLaunch>) => (l.kind === 'spawn' ? l.env.HERMES_HOME : undefined);
+
+  it('selects HERMES_HOME/profiles/<name> from the setting, else HERMES_PROFILE; `default` and empty are the root home', () => {
+    expect(home(planLaunch({ nodePath: '', attach: '', hermesHome: '', profile: 'work' }, '/m.js', env))).toBe('/home/u/.hermes/profiles/work');
+    expect(home(planLaunch({ nodePath: '', attach: '', hermesHome: '~/hh/', profile: 'work' }, '/m.js', env))).toBe('/home/u/hh/profiles/work');
+    expect(home(planLaunch({ nodePath: '', attach: '', hermesHome: '', profile: '' }, '/m.js', { ...env, HERMES_HOME: '/srv/h', HERMES_PROFILE: 'ops' }))).toBe('/srv/h/profiles/ops');
+    // The setting wins over the environment.
+    expect(home(planLaunch({ nodePath: '', attach: '', hermesHome: '', profile: 'mine' }, '/m.js', { ...env, HERMES_PROFILE: 'ops' }))).toBe('/home/u/.hermes/profiles/mine');
+    expect(home(planLaunch({ nodePath: '', attach: '', hermesHome: '/x', profile: 'default' }, '/m.js', env))).toBe('/x');
+    // The spawned host gets the resolved home and no HERMES_PROFILE (it would nest the profile a second time).
+    const l = planLaunch({ nodePath: '', attach: '', hermesHome: '', profile: '' }, '/m.js', { ...env, HERMES_PROFILE: 'ops' });
+    expect(l.kind === 'spawn' && 'HERMES_PROFILE' in l.env).toBe(false);
+  });
+
+  it('resolves exactly as the CLI does (one helper), and refuses names that walk out of profiles/', async () => {
+    const { applyProfile } = await import('../../server/config/home');
+    const { ProfileError } = await import('../../server/protocol/profile');
+    for (const [profile, e] of [
+      ['work', { HERMES_HOME: '/srv/h' }],
+      ['a.b_c-1', { HERMES_HOME: '/srv/h/' }],
+      ['default', { HERMES_HOME: '/srv/h' }],
+      ['', { HERMES_HOME: '/srv/h', HERMES_PROFILE: 'fromenv' }],
+    ] as const) {
+      const cli = applyProfile(profile || undefined, { ...e });
+      const ext = home(planLaunch({ nodePath: '', attach: '', hermesHome: '', profile }, '/m.js', { HOME: '/home/u', ...e }));
+      expect(ext?.replace(/\/+$/, '')).toBe(cli.replace(/\/+$/, ''));
+    }
+    for (const bad of ['..', '../x', 'a/b', '.hidden']) {
+      expect(() => planLaunch({ nodePath: '', attach: '', hermesHome: '', profile: bad }, '/m.js', env)).toThrow(ProfileError);
+      expect(() => applyProfile(bad, { HERMES_HOME: '/h' })).toThrow(/invalid profile name/);
+    }
+  });
+});
+
+describe('preferRunningHost with a profile', () => {
+  it('finds the owner of HERMES_HOME/profiles/<name> (not the root home\'s) before spawning', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer } = await import('node:net');
+    const { preferRunningHost } = await import('../../extension/host/launch');
+    const root = mkdtempSync(join(tmpdir(), 'hermes-ext-root-'));
+    const work = join(root, 'profiles', 'work');
+    mkdirSync(work, { recursive: true });
+    const sock = join(work, 'host.sock');
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(sock, r));
+    writeFileSync(join(work, 'host.owner.json'), JSON.stringify({ pid: 1, socket: sock }));
+    try {
+      const plan = (profile: string) => planLaunch({ nodePath: '', attach: '', hermesHome: root, profile }, '/m.js', { HOME: '/home/u' });
+      expect(await preferRunningHost(plan('work'))).toEqual({ kind: 'attach', socketPath: sock });
+      // The root home has no owner: without the profile the extension would spawn.
+      expect((await preferRunningHost(plan(''))).kind).toBe('spawn');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -34,7 +34,7 @@ beforeEach(() => {
     },
     current: (id: string) => id,
   };
-  conv = new Conversations(port as any, store, {} as any, () => undefined, links);
+  conv = new Conversations(port as any, store, {} as any, links);
 });
 
 const me = { botUserId: 'UBOT' };
