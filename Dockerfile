@@ -27,8 +27,10 @@ COPY esbuild.mjs tsconfig.base.json tsconfig.json /src/
 COPY server /src/server
 COPY skills /src/skills
 COPY docker/runtime-tree.mjs /src/docker/runtime-tree.mjs
+COPY extension/build/host-externals.mjs /src/extension/build/host-externals.mjs
 RUN node esbuild.mjs && node docker/runtime-tree.mjs /opt/hermes-host \
- && node -e "new (require('/opt/hermes-host/node_modules/better-sqlite3'))(':memory:').close(); require('/opt/hermes-host/node_modules/node-pty')"
+ && node -e "new (require('/opt/hermes-host/node_modules/better-sqlite3'))(':memory:').close(); require('/opt/hermes-host/node_modules/node-pty')" \
+ && cd /opt/hermes-host/dist/server && node --input-type=module -e "import { HOST_EXTERNALS } from '/src/extension/build/host-externals.mjs'; import { createRequire } from 'node:module'; const req = createRequire(process.cwd() + '/'); for (const m of HOST_EXTERNALS) if (m !== 'cpu-features') req(m);"
 
 # ---- runtime ----
 FROM ${BASE_IMAGE}

@@ -7,15 +7,19 @@
 // Usage: node docker/runtime-tree.mjs <out>
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { HOST_EXTERNALS } from '../extension/build/host-externals.mjs';
 
 const src = process.cwd();
 const out = resolve(process.argv[2] ?? '');
 if (!process.argv[2]) throw new Error('usage: node docker/runtime-tree.mjs <out>');
 
-/** Required by the bundles by name (dist/server/hermes.js: `require("…")` of a package). */
-const ROOTS = ['better-sqlite3', 'node-pty', 'ssh2', 'dockerode', 'discord.js', 'ajv', 'ajv-formats'];
 /** Needed only to build or fetch native code, never loaded at run time. */
 const BUILD_ONLY = new Set(['prebuild-install', 'node-addon-api', 'nan', 'node-gyp', 'cpu-features', 'node-gyp-build']);
+/**
+ * Required by the bundles by name: what esbuild leaves external (extension/build/host-externals.mjs), plus ajv, whose
+ * schema compiler names its runtime helpers by package path in the code it generates.
+ */
+const ROOTS = [...HOST_EXTERNALS.filter((n) => !BUILD_ONLY.has(n)), 'ajv', 'ajv-formats'];
 
 const pkgJson = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 
