@@ -21,7 +21,7 @@
 // build's main.js, e.g. a copy of dist/ from before a change: it runs first with the same load and its figures are
 // the baseline column).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -103,6 +103,7 @@ interface RunResult {
   duplicated: number;
   ackMs: number[];
   startupCpuMs: number;
+  readyRss: number;
 }
 
 /** Starts a host on `main`, runs the loads, stops it. Each run gets its own HERMES_HOME and its own chats' history. */
@@ -115,7 +116,13 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
   );
   const has = (p: string) => PLATFORMS.includes(p);
   const wrap = process.env.BENCH_HOST_WRAP?.split(' ').filter(Boolean) ?? [];
-  const args = [...(process.env.BENCH_HOST_ARGS?.split(' ').filter(Boolean) ?? []), main, '--gateway'];
+  const snapDir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+  const args = [
+    ...(process.env.BENCH_HOST_ARGS?.split(' ').filter(Boolean) ?? []),
+    ...(snapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`] : []),
+    main,
+    '--gateway',
+  ];
   const tgBefore = tg.calls.filter((c) => c.method === 'setMyCommands').length;
   const dcBefore = dc.commands.length;
   const stderr = openSync(join(home, 'host-stderr.log'), 'w');
@@ -146,6 +153,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
   if (has('slack')) await ready('the gateway on Slack', () => slack.connected);
   const pid = await hostPid();
   const startupCpuMs = cpuMs(pid);
+  const readyRss = memMiB(pid).rss;
 
   const slackUser = (c: number) => `U${tag.toUpperCase()}${c}`;
   const sentAt = new Map<string, number>();
@@ -208,7 +216,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     };
   };
 
-  const out: RunResult = { peakRss: 0, lost: 0, duplicated: 0, ackMs: [], startupCpuMs };
+  const out: RunResult = { peakRss: 0, lost: 0, duplicated: 0, ackMs: [], startupCpuMs, readyRss };
   if (MODES.includes('closed')) {
     out.closed = await phase(
       'c',
@@ -256,6 +264,13 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     slack.calls.filter((c) => c.method === 'ws:envelope' && String(c.params.payload?.event?.user ?? '').startsWith(`U${tag.toUpperCase()}`)).map((c) => [c.params.envelope_id as string, c.at]),
   );
   out.ackMs = slack.calls.filter((c) => c.method === 'ws:ack' && sentEnv.has(c.params.envelope_id)).map((c) => c.at - sentEnv.get(c.params.envelope_id)!);
+  if (snapDir) {
+    // BENCH_HEAP_SNAPSHOT_DIR: a heap snapshot of the host after the loads, for finding what grows per chat.
+    const before = new Set(readdirSync(snapDir));
+    process.kill(pid, 'SIGUSR2');
+    await tg.waitFor(() => readdirSync(snapDir).some((f) => !before.has(f) && f.endsWith('.heapsnapshot')), 120_000, 'the heap snapshot');
+    await sleep(5000);
+  }
   host.kill('SIGTERM');
   await exited;
   return out;
@@ -278,6 +293,7 @@ function rows(r: RunResult, base: RunResult | undefined, modelBaseline: number):
       : [];
   const rssTarget = PLATFORMS.length > 1 ? '≤ 250 MiB' : '≤ 200 MiB';
   const all: BenchRow[] = [
+    { metric: 'host RSS when ready (before any message)', value: r.readyRss, unit: 'MiB', baseline: base?.readyRss },
     { metric: 'host peak RSS', value: r.peakRss, unit: 'MiB', baseline: base?.peakRss, target: rssTarget },
     { metric: 'host CPU from start to ready', value: r.startupCpuMs, unit: 'ms', baseline: base?.startupCpuMs },
     { metric: 'lost', value: r.lost, unit: '', baseline: base?.lost, target: '0' },

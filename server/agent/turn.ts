@@ -106,7 +106,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
       }
       commitSteering(deps, { ...input, threadId });
       // joinSummaryMessages: a compaction summary and a user message next to it go out as one (roles alternate).
-      const messages: ChatCompletionMessageParam[] = joinSummaryMessages(toChatMessages(input.systemPrompt, store.threads.history(threadId)));
+      const messages: ChatCompletionMessageParam[] = joinSummaryMessages(toChatMessages(input.systemPrompt, store.threads.modelHistory(threadId)));
       if (finalCall) messages.push({ role: 'user', content: MAX_ITERATIONS_NOTE });
       const res = await streamResponse(deps, { ...input, threadId }, client, messages, finalCall ? [] : toolDefs, config);
       deps.compactor?.recordCall(threadId, res.usage);
@@ -146,17 +146,28 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   return done;
 }
 
+/**
+ * Model clients by endpoints and retry settings, per host: a client holds nothing between calls but its HTTP
+ * clients, and building one (an OpenAI SDK client per endpoint) for every turn was a visible share of a busy
+ * gateway's CPU. A config or key change gives a new key, so a new client.
+ */
+const clientCache = new WeakMap<TurnDeps['log'], Map<string, ModelClient>>();
+
 /** The model client for one turn (or one `/compress`), with the retry policy from config. */
 export function modelClientFor(deps: TurnDeps, config: HermesConfig, model: string): ModelClient {
   const endpoints = resolveEndpoints(config, deps.env(), model);
-  return (
-    deps.modelClient?.(endpoints, config) ??
-    new ModelClient(endpoints, {
-      policy: { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms },
-      streamIdleTimeoutMs: config.model.stream_idle_timeout_ms,
-      log: deps.log.child('model'),
-    })
-  );
+  if (deps.modelClient) return deps.modelClient(endpoints, config);
+  const policy = { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms };
+  const key = JSON.stringify([endpoints, policy, config.model.stream_idle_timeout_ms]);
+  let byKey = clientCache.get(deps.log);
+  if (!byKey) clientCache.set(deps.log, (byKey = new Map()));
+  let client = byKey.get(key);
+  if (!client) {
+    if (byKey.size >= 32) byKey.clear();
+    client = new ModelClient(endpoints, { policy, streamIdleTimeoutMs: config.model.stream_idle_timeout_ms, log: deps.log.child('model') });
+    byKey.set(key, client);
+  }
+  return client;
 }
 
 /**

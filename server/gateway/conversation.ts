@@ -52,8 +52,20 @@ export class Conversations {
     });
   }
 
+  /**
+   * Each message's key, worked out once: routing, the lane and the turn each ask for it, and a link lookup per ask
+   * was measurable. (Links change from the CLI in another process, so the answer is not kept past the message.)
+   */
+  private readonly keys = new WeakMap<InboundEnvelope, string>();
+
   /** The conversation's key: a linked person's direct messages on every platform share one (see links.ts). */
   key(e: InboundEnvelope): string {
+    let k = this.keys.get(e);
+    if (k === undefined) this.keys.set(e, (k = this.findKey(e)));
+    return k;
+  }
+
+  private findKey(e: InboundEnvelope): string {
     if (e.chatType === 'dm' && !e.threadId && this.links) {
       const person = this.links.personOf({ platform: e.platform, userId: e.userId });
       if (person) return personKey(person);
