@@ -79,7 +79,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
     const toolDefs = tools.map((t) => deps.registry.schema(t));
     const guard = new LoopGuard(config.agent.loop_guard_stop_after);
     const maxIterations = input.policy.maxIterations ?? config.agent.max_iterations;
-    const toolsJson = deps.compactor ? JSON.stringify(toolDefs) : '';
+    // Only compression reads it (to size the prompt); serialising every tool schema for each turn cost ~0.5 ms.
+    const toolsJson = deps.compactor && config.compression.enabled ? toolsJsonOf(toolDefs) : '';
 
     for (let iteration = 1; ; iteration++) {
       if (signal.aborted) {
@@ -144,6 +145,15 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   const done = store.threads.completeTurn(turn.id, threadId, status, usage, error);
   events.emit('turn/completed', { threadId, turn: done });
   return done;
+}
+
+let lastTools: { defs: unknown[]; json: string } | undefined;
+
+/** The tools' JSON, reused while the same schema objects (the registry caches them per tool) are offered. */
+function toolsJsonOf(defs: unknown[]): string {
+  if (lastTools && lastTools.defs.length === defs.length && lastTools.defs.every((d, i) => d === defs[i])) return lastTools.json;
+  lastTools = { defs, json: JSON.stringify(defs) };
+  return lastTools.json;
 }
 
 /**
