@@ -12,7 +12,7 @@
 //    kept in memory only (they are credentials for 15 minutes and never reach the database).
 //  - Every send carries a nonce with enforce_nonce, so a send repeated after a lost response posts once.
 import { randomBytes } from 'node:crypto';
-import { Client, GatewayIntentBits, Partials, Routes } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, Routes } from 'discord.js';
 import type { ChatType, InboundEnvelope, PlatformAdapter, SendOptions } from '../adapter';
 import type { ChannelState } from '../store';
 import {
@@ -87,6 +87,9 @@ export class DiscordAdapter implements PlatformAdapter {
       partials: [Partials.Channel],
       rest: { ...(this.opts.apiRoot ? { api: this.opts.apiRoot.replace(/\/+$/, '') } : {}), retries: 3, timeout: 15_000 },
       allowedMentions: { parse: [] },
+      // Messages are read from raw packets and history over REST, never from discord.js's message cache, which by
+      // default keeps up to 200 messages in every channel: memory that grew with each conversation.
+      makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     });
     this.client = client;
     this.marks = this.opts.state.marks();
