@@ -17,6 +17,19 @@ const personKey = (person: string) => `person:${person}:dm`;
 import type { Item } from '../protocol';
 
 const TYPING_EVERY_MS = 4000;
+/**
+ * Per-conversation memory kept for the most recent conversations only (a gateway that has talked to thousands of
+ * chats must not hold something for each of them forever): the chat of a thread (approvals and send_message need it
+ * while a turn runs, and a turn refreshes it) and the tools already announced (tool_progress: new).
+ */
+const RECENT_CONVERSATIONS = 2000;
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest past `max` (a Map iterates in insertion order). */
+function setRecent<K, V>(map: Map<K, V>, key: K, value: V, max = RECENT_CONVERSATIONS): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as K);
+}
 /** Formatting adds markup; splitting this far below the limit leaves room for it. */
 const FORMAT_HEADROOM = 256;
 
@@ -47,7 +60,7 @@ export class Conversations {
       if (n.method === 'thread/compacted') {
         this.store.moveSessions(n.params.threadId, n.params.thread.id);
         const chat = this.chats.get(n.params.threadId);
-        if (chat) this.chats.set(n.params.thread.id, chat);
+        if (chat) setRecent(this.chats, n.params.thread.id, chat);
       }
     });
   }
@@ -149,14 +162,14 @@ export class Conversations {
     let threadId = this.thread(e);
     const target = { platform: e.platform, chatId: e.chatId, threadId: e.threadId };
     const chat: ChatOfThread = { platform: e.platform, chatId: e.chatId, topicId: e.threadId, userId: e.userId, userName: e.userName };
-    this.chats.set(threadId, chat);
+    setRecent(this.chats, threadId, chat);
     const stream = new ReplyStream(adapter, this.outbox, this.budget, target, this.store.replyMessage(inboundId), (id) => this.store.setReplyMessage(inboundId, id));
     let turnId: string | undefined;
     let finish!: (o: TurnOutcome) => void;
     const outcome = new Promise<TurnOutcome>((r) => (finish = r));
     const progress = this.port.config().gateway.tool_progress;
     const seen = this.toolsSeen.get(key) ?? new Set<string>();
-    this.toolsSeen.set(key, seen);
+    setRecent(this.toolsSeen, key, seen);
     const off = this.port.on((n) => {
       if (n.method === 'thread/compacted' && n.params.threadId === threadId) {
         threadId = n.params.thread.id;
