@@ -445,6 +445,8 @@ export class ThreadStore {
   compactionSuccessor(threadId: string): string | undefined {
     if (this.successors.has(threadId)) return this.successors.get(threadId);
     const found = this.findSuccessor(threadId);
+    // Inside a transaction the answer may include a thread that is rolled back: not kept.
+    if (this.db.inTransaction) return found;
     if (this.successors.size > 10_000) this.successors.clear();
     this.successors.set(threadId, found);
     return found;
