@@ -49,8 +49,20 @@ function hostDerivedKeyVar(url: string): string | undefined {
   return vendor ? `${vendor}_API_KEY` : undefined;
 }
 
-/** Key variables that belong to the host of `url`, most specific first. */
+const keyVarsCache = new Map<string, string[]>();
+
+/** Key variables that belong to the host of `url`, most specific first (a pure function of the URL, kept: it parses
+ * every provider's URL and runs for every turn). */
 function keyVarsForHost(url: string): string[] {
+  let vars = keyVarsCache.get(url);
+  if (!vars) {
+    if (keyVarsCache.size > 64) keyVarsCache.clear();
+    keyVarsCache.set(url, (vars = findKeyVarsForHost(url)));
+  }
+  return [...vars];
+}
+
+function findKeyVarsForHost(url: string): string[] {
   const out: string[] = [];
   if (hostMatches(url, 'openrouter.ai')) out.push('OPENROUTER_API_KEY', 'OPENAI_API_KEY');
   if (hostMatches(url, 'openai.com') || hostMatches(url, 'openai.azure.com')) out.push('OPENAI_API_KEY');

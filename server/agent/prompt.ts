@@ -68,8 +68,11 @@ export const environmentSection: PromptSection = {
     ].join('\n'),
 };
 
+// One formatter: toLocaleDateString builds a new Intl formatter on every call, milliseconds each.
+const DAY_FORMAT = new Intl.DateTimeFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+
 export function today(d = new Date()): string {
-  return d.toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  return DAY_FORMAT.format(d);
 }
 
 /** How to describe a remote terminal backend to the model, so it uses the paths that exist there. */

@@ -85,7 +85,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
     const toolDefs = tools.map((t) => deps.registry.schema(t));
     const guard = new LoopGuard(config.agent.loop_guard_stop_after);
     const maxIterations = input.policy.maxIterations ?? config.agent.max_iterations;
-    const toolsJson = deps.compactor ? JSON.stringify(toolDefs) : '';
+    // Only compression reads it (to size the prompt); serialising every tool schema for each turn cost ~0.5 ms.
+    const toolsJson = deps.compactor && config.compression.enabled ? toolsJsonOf(toolDefs) : '';
 
     for (let iteration = 1; ; iteration++) {
       if (signal.aborted) {
@@ -111,7 +112,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
         }
       }
       commitSteering(deps, { ...input, threadId });
-      const history = store.threads.history(threadId);
+      const history = store.threads.modelHistory(threadId);
       const build = (mode: ImageMode): ChatCompletionMessageParam[] => {
         const images = deps.attachments && { mode, maxInline: config.agent.max_inline_images, store: deps.attachments };
         // joinSummaryMessages: a compaction summary and a user message next to it go out as one (roles alternate).
@@ -166,17 +167,37 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   return done;
 }
 
+let lastTools: { defs: unknown[]; json: string } | undefined;
+
+/** The tools' JSON, reused while the same schema objects (the registry caches them per tool) are offered. */
+function toolsJsonOf(defs: unknown[]): string {
+  if (lastTools && lastTools.defs.length === defs.length && lastTools.defs.every((d, i) => d === defs[i])) return lastTools.json;
+  lastTools = { defs, json: JSON.stringify(defs) };
+  return lastTools.json;
+}
+
+/**
+ * Model clients by endpoints and retry settings, per host: a client holds nothing between calls but its HTTP
+ * clients, and building one (an OpenAI SDK client per endpoint) for every turn was a visible share of a busy
+ * gateway's CPU. A config or key change gives a new key, so a new client.
+ */
+const clientCache = new WeakMap<TurnDeps['log'], Map<string, ModelClient>>();
+
 /** The model client for one turn (or one `/compress`), with the retry policy from config. */
 export function modelClientFor(deps: TurnDeps, config: HermesConfig, model: string): ModelClient {
   const endpoints = resolveEndpoints(config, deps.env(), model);
-  return (
-    deps.modelClient?.(endpoints, config) ??
-    new ModelClient(endpoints, {
-      policy: { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms },
-      streamIdleTimeoutMs: config.model.stream_idle_timeout_ms,
-      log: deps.log.child('model'),
-    })
-  );
+  if (deps.modelClient) return deps.modelClient(endpoints, config);
+  const policy = { maxRetries: config.model.max_retries, baseMs: config.model.retry_base_ms, maxMs: config.model.retry_max_ms };
+  const key = JSON.stringify([endpoints, policy, config.model.stream_idle_timeout_ms]);
+  let byKey = clientCache.get(deps.log);
+  if (!byKey) clientCache.set(deps.log, (byKey = new Map()));
+  let client = byKey.get(key);
+  if (!client) {
+    if (byKey.size >= 32) byKey.clear();
+    client = new ModelClient(endpoints, { policy, streamIdleTimeoutMs: config.model.stream_idle_timeout_ms, log: deps.log.child('model') });
+    byKey.set(key, client);
+  }
+  return client;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { GatewayStore } from './store';
 import { EditBudget, ReplyStream } from './reply-stream';
 import { splitMessage } from './split';
 import { sessionChat } from './routing';
+import { setRecent } from '../util/recent';
 import { inputPartText, type Item, type Turn } from '../protocol';
 
 const TYPING_EVERY_MS = 4000;
@@ -233,7 +234,7 @@ export class ChatTurns {
     const name = item.type === 'commandExecution' ? 'terminal' : item.type === 'toolCall' ? item.tool : item.type === 'fileChange' ? 'patch' : undefined;
     const key = `${target.platform}:${target.chatId}:${target.topicId ?? ''}`;
     const seen = this.toolsSeen.get(key) ?? new Set<string>();
-    this.toolsSeen.set(key, seen);
+    setRecent(this.toolsSeen, key, seen); // the tools already announced (tool_progress: new), recent chats only
     if (!name || (mode === 'new' && seen.has(name))) return;
     seen.add(name);
     const preview = item.type === 'commandExecution' ? `: ${item.command.slice(0, 40)}` : '';

@@ -11,6 +11,7 @@ import { sessionKey } from './routing';
 import type { Links } from './links';
 import type { CommandResult } from '../commands/registry';
 import type { UserInput } from '../protocol';
+import { setRecent } from '../util/recent';
 
 const personKey = (person: string) => `person:${person}:dm`;
 
@@ -34,14 +35,26 @@ export class Conversations {
       if (n.method === 'thread/compacted') {
         this.store.moveSessions(n.params.threadId, n.params.thread.id);
         const chat = this.chats.get(n.params.threadId);
-        if (chat) this.chats.set(n.params.thread.id, chat);
+        if (chat) setRecent(this.chats, n.params.thread.id, chat);
         for (const [key, t] of this.running) if (t === n.params.threadId) this.running.set(key, n.params.thread.id);
       }
     });
   }
 
+  /**
+   * Each message's key, worked out once: routing, the lane and the turn each ask for it, and a link lookup per ask
+   * was measurable. (Links change from the CLI in another process, so the answer is not kept past the message.)
+   */
+  private readonly keys = new WeakMap<InboundEnvelope, string>();
+
   /** The conversation's key: a linked person's direct messages on every platform share one (see links.ts). */
   key(e: InboundEnvelope): string {
+    let k = this.keys.get(e);
+    if (k === undefined) this.keys.set(e, (k = this.findKey(e)));
+    return k;
+  }
+
+  private findKey(e: InboundEnvelope): string {
     if (e.chatType === 'dm' && !e.threadId && this.links) {
       const person = this.links.personOf({ platform: e.platform, userId: e.userId });
       if (person) return personKey(person);
@@ -116,7 +129,7 @@ export class Conversations {
 
   /** This chat answers for the thread's turns (approvals and questions go to it). */
   private bindChat(e: InboundEnvelope, threadId: string): void {
-    this.chats.set(threadId, { platform: e.platform, chatId: e.chatId, topicId: e.threadId, userId: e.userId, userName: e.userName });
+    setRecent(this.chats, threadId, { platform: e.platform, chatId: e.chatId, topicId: e.threadId, userId: e.userId, userName: e.userName });
   }
 
   /**

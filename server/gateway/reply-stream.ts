@@ -18,7 +18,10 @@ export class EditBudget {
     return Math.max(0, (this.next.get(chat) ?? 0) - Date.now());
   }
   used(chat: string, extraMs = 0): void {
-    this.next.set(chat, Math.max(this.next.get(chat) ?? 0, Date.now() + this.intervalMs + extraMs));
+    const now = Date.now();
+    this.next.set(chat, Math.max(this.next.get(chat) ?? 0, now + this.intervalMs + extraMs));
+    // Chats whose wait is over need no entry (wait() reads a missing one as 0): the map holds busy chats only.
+    if (this.next.size > 256) for (const [c, t] of this.next) if (t <= now) this.next.delete(c);
   }
 }
 

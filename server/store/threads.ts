@@ -97,6 +97,13 @@ export class ThreadStore {
    * lookups run for every message of a busy gateway). */
   private readonly prepared = new Map<string, Database.Statement<any, any>>();
 
+  /**
+   * compactionSuccessor answers, kept: every message of a busy gateway asks several times which thread continues a
+   * conversation, and the answer only changes when this process starts a compressed thread (one host owns the
+   * database) or deletes one — both clear it.
+   */
+  private readonly successors = new Map<string, string | undefined>();
+
   private prep<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
     let st = this.prepared.get(sql);
     if (!st) {
@@ -153,6 +160,7 @@ export class ThreadStore {
     parentId?: string;
     parentKind?: 'fork' | 'compression' | 'delegate';
   }): ThreadRow {
+    if (t.parentKind === 'compression') this.successors.clear();
     this.q.insertThread.run({
       id: t.id,
       title: t.title ?? '',
@@ -226,6 +234,7 @@ export class ThreadStore {
   }
 
   deleteThread(id: string): void {
+    this.successors.clear();
     this.prep('DELETE FROM threads WHERE id = ?').run(id);
   }
 
@@ -340,6 +349,20 @@ export class ThreadStore {
     return !!this.prep<[string, string], { one: number }>("SELECT 1 AS one FROM messages WHERE thread_id = ? AND instr(item, ?) > 0 LIMIT 1").get(threadId, `"attachmentId":"${attachmentId}"`);
   }
 
+  /**
+   * The same messages with display items only on user messages (their image parts go to the model; everything
+   * else has `items` empty): what a model call needs. Parsing every message's items again for each call of a long
+   * conversation is work nobody uses.
+   */
+  modelHistory(threadId: string): StoredMessage[] {
+    return this
+      .prep<[string], any>(
+        "SELECT id, thread_id, turn_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, CASE WHEN role = 'user' THEN item END AS item, created_at FROM messages WHERE thread_id = ? AND active = 1 ORDER BY id",
+      )
+      .all(threadId)
+      .map(toMessage);
+  }
+
   /** Drops the latest `n` active turns from the model's view and the thread's items; the rows stay. */
   rollback(threadId: string, n: number): string[] {
     return this.db.transaction(() => {
@@ -440,6 +463,16 @@ export class ThreadStore {
 
   /** The newest thread that continues `threadId` after compression, following the chain to its end. */
   compactionSuccessor(threadId: string): string | undefined {
+    if (this.successors.has(threadId)) return this.successors.get(threadId);
+    const found = this.findSuccessor(threadId);
+    // Inside a transaction the answer may include a thread that is rolled back: not kept.
+    if (this.db.inTransaction) return found;
+    if (this.successors.size > 10_000) this.successors.clear();
+    this.successors.set(threadId, found);
+    return found;
+  }
+
+  private findSuccessor(threadId: string): string | undefined {
     const next = this.prep<[string], { id: string }>(
       `SELECT id FROM threads WHERE parent_id = ? AND parent_kind = 'compression' ORDER BY created_at DESC, id DESC LIMIT 1`,
     );

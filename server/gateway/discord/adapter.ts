@@ -12,7 +12,7 @@
 //  - discord.js reconnects and resumes by itself; connection.ts turns that into the platform's status.
 //  - Every send carries a nonce with enforce_nonce, so a send repeated after a lost response posts once.
 import { randomBytes } from 'node:crypto';
-import { Client, GatewayIntentBits, Partials, Routes } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, Routes } from 'discord.js';
 import { watchConnection } from './connection';
 import { InteractionTokens } from './interactions';
 import type { ChatType, InboundEnvelope, PlatformAdapter, SendOptions } from '../adapter';
@@ -100,6 +100,9 @@ export class DiscordAdapter implements PlatformAdapter {
         rejectOnRateLimit: (limit) => limit.retryAfter > LONG_RATE_LIMIT_MS,
       },
       allowedMentions: { parse: [] },
+      // Messages are read from raw packets and history over REST, never from discord.js's message cache, which by
+      // default keeps up to 200 messages in every channel: memory that grew with each conversation.
+      makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     });
     this.client = client;
     this.marks = this.opts.state.marks();

@@ -40,9 +40,9 @@ afterEach(async () => {
   await outbox?.stop();
 });
 
-function make(script: Step[], undelivered: OutboxRow[] = []) {
+function make(script: Step[], undelivered: OutboxRow[] = [], opts: { backoff?: () => number } = {}) {
   const f = fakeAdapter(script);
-  outbox = new Outbox(db, () => f.a, log, (r) => undelivered.push(r));
+  outbox = new Outbox(db, () => f.a, log, (r) => undelivered.push(r), opts);
   return { ...f, outbox };
 }
 
@@ -95,9 +95,8 @@ describe('outbox', () => {
   });
 
   it('gives up after MAX_ATTEMPTS transient failures', async () => {
-    const { outbox } = make(Array.from({ length: MAX_ATTEMPTS }, () => new PlatformError('down', 'transient', 0.001)));
     // Skip the real backoff: every retry is due at once.
-    db.exec(`CREATE TRIGGER fast AFTER UPDATE OF next_attempt_at ON gw_outbox BEGIN UPDATE gw_outbox SET next_attempt_at = 0 WHERE id = new.id AND new.next_attempt_at > 0; END;`);
+    const { outbox } = make(Array.from({ length: MAX_ATTEMPTS }, () => new PlatformError('down', 'transient', 0.001)), [], { backoff: () => 0 });
     outbox.start();
     const row = await outbox.wait(outbox.enqueue({ platform: 'fake', chatId: 'c', text: 'x' }));
     expect(row.state).toBe('failed');
@@ -120,5 +119,28 @@ describe('outbox', () => {
     outbox.start();
     await Promise.all(ids.map((id) => outbox.wait(id)));
     expect(sent.map((s) => s.text)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('sends rows another writer queued in the same table (the cron queue without a gateway)', async () => {
+    const { outbox, sent } = make([]);
+    outbox.start();
+    await outbox.wait(outbox.enqueue({ platform: 'fake', chatId: 'c', text: 'first' }));
+    const other = new Outbox(db, () => undefined, log);
+    await other.stop(); // it only writes rows; it has no platform to send them to
+    const id = other.enqueue({ platform: 'fake', chatId: 'd', text: 'from cron' });
+    outbox.kick();
+    expect((await outbox.wait(id)).state).toBe('sent');
+    expect(sent.map((s) => s.text)).toEqual(['first', 'from cron']);
+  });
+
+  it('a delivered row is committed as sent without waiting for another write', async () => {
+    const { outbox } = make([]);
+    outbox.start();
+    const id = outbox.enqueue({ platform: 'fake', chatId: 'c', text: 'x' });
+    await outbox.wait(id);
+    // Read as another process would (not through the outbox, which commits pending marks first).
+    const state = () => (db.prepare('SELECT state FROM gw_outbox WHERE id = ?').get(id) as { state: string }).state;
+    for (let i = 0; i < 100 && state() !== 'sent'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(state()).toBe('sent');
   });
 });
