@@ -7,7 +7,7 @@
 // Usage: node docker/runtime-tree.mjs <out>
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { HOST_EXTERNALS } from '../extension/build/host-externals.mjs';
+import { HOST_EXTERNALS, runtimeClosure } from '../extension/build/host-externals.mjs';
 
 const src = process.cwd();
 const out = resolve(process.argv[2] ?? '');
@@ -23,35 +23,7 @@ const ROOTS = [...HOST_EXTERNALS.filter((n) => !BUILD_ONLY.has(n)), 'ajv', 'ajv-
 
 const pkgJson = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 
-/** Node's lookup: <from>/node_modules/<name>, then each parent's node_modules up to the project root. */
-function locate(name, from) {
-  for (let d = from; ; d = dirname(d)) {
-    const p = join(d, 'node_modules', name);
-    if (existsSync(join(p, 'package.json'))) return p;
-    if (d === src || d === dirname(d)) return undefined;
-  }
-}
-
-const keep = new Set();
-const queue = ROOTS.map((n) => {
-  const p = locate(n, src);
-  if (!p) throw new Error(`${n} is not installed in ${src}/node_modules`);
-  return p;
-});
-while (queue.length) {
-  const dir = queue.shift();
-  if (keep.has(dir)) continue;
-  keep.add(dir);
-  const pkg = pkgJson(dir);
-  const deps = { ...pkg.dependencies, ...pkg.optionalDependencies };
-  for (const name of Object.keys(deps)) {
-    if (BUILD_ONLY.has(name)) continue;
-    const p = locate(name, dir);
-    // An optional dependency for another platform is simply absent.
-    if (p) queue.push(p);
-    else if (!pkg.optionalDependencies?.[name]) throw new Error(`${pkg.name} needs ${name}, which is not installed`);
-  }
-}
+const keep = runtimeClosure(src, ROOTS, BUILD_ONLY);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });

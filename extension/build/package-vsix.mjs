@@ -10,7 +10,7 @@
 // Usage: node extension/build/package-vsix.mjs [--out file.vsix] [--stage dir]
 import { execFileSync } from 'node:child_process';
 import { buildForMajor, SUPPORTED_MAJORS } from './native-abis.mjs';
-import { HOST_EXTERNALS } from './host-externals.mjs';
+import { HOST_EXTERNALS, runtimeClosure } from './host-externals.mjs';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -34,43 +34,6 @@ for (const f of ['dist/server/main.js', 'dist/extension/extension.js', 'dist/web
   if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run "node esbuild.mjs" first`);
 }
 
-/** Node's lookup from a package folder: its own node_modules, then each parent's. */
-function resolveDep(fromDir, name) {
-  let dir = fromDir;
-  for (;;) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir || !parent.startsWith(root)) return null;
-    dir = parent;
-  }
-}
-
-/** Every package folder the native roots need at run time (optional ones only when installed). */
-function runtimeClosure() {
-  const seen = new Set();
-  const queue = NATIVE_ROOTS.map((n) => {
-    const d = resolveDep(root, n);
-    if (!d) throw new Error(`node_modules/${n} is missing: run "npm install"`);
-    return d;
-  });
-  while (queue.length) {
-    const dir = queue.shift();
-    if (seen.has(dir)) continue;
-    seen.add(dir);
-    const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    // npm installs peer dependencies too (@slack/socket-mode requires its peer undici), unless marked optional.
-    const optionalPeers = Object.keys(p.peerDependencies ?? {}).filter((n) => p.peerDependenciesMeta?.[n]?.optional);
-    const optional = new Set([...Object.keys(p.optionalDependencies ?? {}), ...optionalPeers]);
-    for (const name of [...Object.keys(p.dependencies ?? {}), ...Object.keys(p.optionalDependencies ?? {}), ...Object.keys(p.peerDependencies ?? {})]) {
-      if (BUILD_ONLY.has(name)) continue;
-      const d = resolveDep(dir, name);
-      if (d) queue.push(d);
-      else if (!optional.has(name)) throw new Error(`${relative(root, dir)} needs ${name}, which is not installed`);
-    }
-  }
-  return [...seen].sort();
-}
 
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
@@ -90,7 +53,7 @@ if (existsSync(join(root, 'LICENSE'))) copy('LICENSE');
 if (existsSync(join(root, '.vscodeignore'))) copy('.vscodeignore');
 
 let bytes = 0;
-const modules = runtimeClosure();
+const modules = runtimeClosure(root, NATIVE_ROOTS, BUILD_ONLY);
 for (const dir of modules) {
   const rel = relative(join(root, 'node_modules'), dir);
   const native = existsSync(join(dir, 'binding.gyp'));
