@@ -5,6 +5,7 @@ import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as bwrap from '../../../server/sandbox/bwrap';
+import * as container from '../../../server/sandbox/container';
 import { LocalSandbox } from '../../../server/sandbox/local';
 import { defaultConfig } from '../../../server/config/schema';
 import { silentLogger } from '../../../server/util/log';
@@ -19,6 +20,8 @@ describe('local sandbox fallback', () => {
 
   test('auto on a machine where bwrap cannot work: commands run, and the first output says UNCONFINED', async () => {
     vi.spyOn(bwrap, 'probeBwrap').mockReturnValue({ ok: false, error: 'bwrap not found (install the bubblewrap package)' });
+    // Not inside a container (this test machine may have /.dockerenv; in a container the notice is a calm one).
+    vi.spyOn(container, 'containerKind').mockReturnValue(null);
     const sb = make('auto');
     try {
       const first = await sb.exec('echo one', T);
