@@ -2,7 +2,8 @@
 // sent (the host checks and stores them); pictures in the transcript are read from the host by id
 // (`thread/attachment`) and shown as thumbnails. Every `src` the view sets is a data URL built here from a type on the
 // protocol's list and strict base64, so nothing a transcript holds can point an <img> anywhere else.
-import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, type ImageMimeType, type UserInput } from '../server/protocol';
+import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, type ImageMimeType } from '../server/protocol/image-limits';
+import type { UserInput } from '../server/protocol';
 import type { HostBridge } from './bridge-client';
 
 export interface PendingImage {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+// Image formats the host takes as model input (what vision models accept), and the largest image one input part
+// may carry (decoded bytes): in a zod-free module, for the webview.
+import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './image-limits';
 
-/** Image formats the host takes as model input (what vision models accept). */
-export const IMAGE_MIME_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES };
 export const ImageMimeType = z.enum(IMAGE_MIME_TYPES);
 export type ImageMimeType = z.infer<typeof ImageMimeType>;
-/** Largest image one input part may carry, in bytes (decoded). */
-export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 /** `data` of that size as base64, with room for a `data:image/…;base64,` prefix. */
 export const MAX_IMAGE_DATA_CHARS = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 64;
 /** A stored image's id: the SHA-256 of its bytes (the store keeps each image once). */

@@ -10,7 +10,7 @@
 // cgroup v1 (hybrid) and v2 alike. /run and /run/lock are tmpfs, as systemd expects. The host network lets the
 // gateway inside reach fake platform servers on 127.0.0.1.
 import { execFile } from 'node:child_process';
-import { createReadStream, realpathSync } from 'node:fs';
+import { chmodSync, createReadStream, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
@@ -106,6 +106,13 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
 export async function startSystemdContainer(docker: Docker): Promise<SystemdContainer> {
   const image = await importImage(docker, await systemdRootfs());
   const modules = realpathSync(resolve(REPO, 'node_modules'));
+  // The host runs as other users in the container, through read-only binds whose modes come from this machine: a
+  // checkout in a 0700 folder (mktemp -d, a umask of 077) cannot be reached by them, and every test would fail with a
+  // missing module. Search permission (o+x, not read) on the checkout's own folder and node_modules is enough.
+  for (const p of [REPO, modules]) {
+    const mode = statSync(p).mode & 0o777;
+    if (!(mode & 0o001)) chmodSync(p, mode | 0o001);
+  }
   const binds = [`${REPO}:${REPO}:ro`, `${process.execPath}:${CONTAINER_NODE}:ro`];
   // A worktree's node_modules may be a link to another checkout's: that folder must be there too.
   if (!modules.startsWith(REPO + '/')) binds.push(`${modules}:${modules}:ro`);
