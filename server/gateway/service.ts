@@ -44,6 +44,8 @@ export function servicePath(nodePath: string, path: string | undefined): string 
   return [...new Set(dirs.filter(Boolean))].join(':');
 }
 
+const underTmp = (p: string) => /^\/(var\/)?tmp\//.test(p);
+
 export function unitText(o: UnitOptions): string {
   return [
     UNIT_MARKER,
@@ -65,7 +67,8 @@ export function unitText(o: UnitOptions): string {
     'KillSignal=SIGTERM',
     // Room for the drain (running turns, outbox flush) before systemd escalates to SIGKILL.
     `TimeoutStopSec=${o.drainTimeoutS + 15}`,
-    ...(o.system ? ['NoNewPrivileges=yes', 'PrivateTmp=yes'] : []),
+    // PrivateTmp would hide a node or a hermes-host that lives under /tmp (a checkout or an unpacked tarball there).
+    ...(o.system ? ['NoNewPrivileges=yes', ...(underTmp(o.nodePath) || underTmp(o.entry) || underTmp(o.hermesHome) ? [] : ['PrivateTmp=yes'])] : []),
     '',
     '[Install]',
     `WantedBy=${o.system ? 'multi-user.target' : 'default.target'}`,

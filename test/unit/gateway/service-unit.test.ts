@@ -37,6 +37,9 @@ describe('unit text', () => {
     expect(system).toContain('User=hermes\n');
     expect(system).not.toContain('Group=');
     expect(system).toContain('Wants=network-online.target');
+    expect(system).toContain('PrivateTmp=yes');
+    // A host installed under /tmp would be hidden by a private /tmp.
+    expect(unitText({ ...o, entry: '/tmp/checkout/dist/server/main.js', system: { user: 'hermes' } })).not.toContain('PrivateTmp');
   });
 });
 
