@@ -12,6 +12,7 @@ import { ScriptedModelServer } from '../support/model-server';
 import { FakeTelegram } from '../support/fake-telegram';
 import { E2E_IMAGE, startImageEngine, type ImageEngine } from '../support/image-engine';
 import { lastUserText } from '../support/gateway-env';
+import { untilOk } from '../support/until';
 
 const { uid: UID, tag: TAG } = E2E_IMAGE;
 const NAME = 'hermes-e2e';
@@ -46,20 +47,7 @@ async function inspect(format: string): Promise<string> {
   return (await engine.docker(['inspect', '--format', format, NAME])).stdout.trim();
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000) => untilOk(what, fn, timeoutMs, 250);
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {

@@ -7,7 +7,7 @@ import { useE2E } from '../support/e2e-env';
 import { FakeDiscord } from '../support/fake-discord';
 import { FakeTelegram } from '../support/fake-telegram';
 import { runCli } from '../support/host-process';
-import { attach, lastUserText } from '../support/gateway-env';
+import { attach, lastUserText, telegramLinkCode } from '../support/gateway-env';
 import { startDiscordGateway } from '../support/discord-gateway-env';
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -264,9 +264,7 @@ describe('discord: one conversation across platforms', () => {
       tg.userSends({ userId: TG_ALICE, text: 'my name is Ada' });
       await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text.includes('Nice to meet you')), 20_000, 'the Telegram reply');
 
-      tg.userSends({ userId: TG_ALICE, text: '/link' });
-      const codeMsg = await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => /link code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'the link code');
-      const code = /link code is ([A-Z2-9]{8})/.exec(codeMsg.text)![1];
+      const { code } = await telegramLinkCode(tg, TG_ALICE);
       // A wrong code links nothing.
       dc.userSends({ userId: ALICE, text: '/link ZZZZZZZZ' });
       await dc.waitFor(() => dc.sentTo(dm).find((m) => /unknown or expired/.test(m.content)), 15_000, 'the refusal');

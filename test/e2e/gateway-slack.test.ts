@@ -9,7 +9,7 @@ import { useE2E } from '../support/e2e-env';
 import { FakeSlack, type SlackMessage } from '../support/fake-slack';
 import { connectSocket, runCli, type HostProcess } from '../support/host-process';
 import { startSlackGateway, type SlackGateway } from '../support/slack-gateway-env';
-import { lastUserText } from '../support/gateway-env';
+import { lastUserText, telegramLinkCode } from '../support/gateway-env';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -347,11 +347,9 @@ describe('slack: one conversation across platforms', () => {
       tg.userSends({ userId: TG_ALICE, text: 'my name is Ada' });
       await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => m.text.includes('Nice to meet you')), 20_000, 'the Telegram reply');
 
-      tg.userSends({ userId: TG_ALICE, text: '/link' });
-      const codeMsg = await tg.waitFor(() => tg.sentTo(TG_ALICE).find((m) => /link code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'the link code');
-      const code = /link code is ([A-Z2-9]{8})/.exec(codeMsg.text)![1];
+      const { code, text: codeText } = await telegramLinkCode(tg, TG_ALICE);
       // The code's message says how to enter it on Slack, where a message cannot start with /link.
-      expect(codeMsg.text).toContain(`on slack: /hermes link ${code}`);
+      expect(codeText).toContain(`on slack: /hermes link ${code}`);
       // In a channel, /link is refused (anyone there could read the code), and the refusal names Slack's form.
       slack.slash({ user: ALICE, channel: 'C0GENERAL', text: 'link' });
       await slack.waitFor(() => slack.sentTo('C0GENERAL').find((m) => m.text === 'Send /hermes link to me in a direct message.'), 15_000, 'the refusal in the channel');

@@ -39,3 +39,10 @@ export function lastUserText(body: { messages: { role: string; content: unknown 
   const m = [...body.messages].reverse().find((x) => x.role === 'user');
   return typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? '');
 }
+
+/** A Telegram user asks for a `/link` code; returns the code and the message that showed it. */
+export async function telegramLinkCode(tg: FakeTelegram, userId: number): Promise<{ code: string; text: string }> {
+  tg.userSends({ userId, text: '/link' });
+  const msg = await tg.waitFor(() => tg.sentTo(userId).find((m) => /link code is ([A-Z2-9]{8})/.test(m.text)), 15_000, 'the link code');
+  return { code: /link code is ([A-Z2-9]{8})/.exec(msg.text)![1], text: msg.text };
+}
