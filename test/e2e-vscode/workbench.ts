@@ -1,6 +1,7 @@
 // Driving code-server's workbench with playwright-core: run commands from the palette, find the chat webview's
 // frame, answer modal dialogs, read notifications.
 import type { Frame, Page } from 'playwright-core';
+import { untilOk } from '../support/until';
 
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -94,18 +95,5 @@ export async function notifications(page: Page): Promise<string[]> {
   return (await page.locator('.notification-list-item-message').allInnerTexts()).map((t) => t.trim());
 }
 
-/** Polls `fn` until it returns a truthy value. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Polls `fn` until it returns a truthy value (a throw counts as not yet). */
+export const until = <T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> => untilOk(what, fn, timeoutMs, 200);
