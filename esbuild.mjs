@@ -1,7 +1,7 @@
 // Bundles the host (and, when present, the extension and webview) into dist/.
 // Native modules and packages that load files relative to themselves stay external.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, chmodSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, cpSync, readFileSync } from 'node:fs';
 import { HOST_EXTERNALS } from './extension/build/host-externals.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -83,4 +83,19 @@ await Promise.all(
   ),
 );
 if (existsSync('dist/server/main.js')) chmodSync('dist/server/main.js', 0o755);
+// V8 keeps a script's source for lazy compilation, as one-byte Latin-1 when every character fits, else as UTF-16: a
+// single "—" would double the host's ~3 MB source in every host's memory. esbuild escapes non-ASCII in strings and
+// identifiers but not in regular expression literals, so those must be written with \u escapes.
+const hostSource = readFileSync('dist/server/hermes.js', 'utf8');
+const wide = /[^\u0000-\u00ff]/g;
+const found = [...hostSource.matchAll(wide)].slice(0, 5);
+if (found.length) {
+  const where = found.map((m) => `  ${JSON.stringify(m[0])} in …${hostSource.slice(Math.max(0, m.index - 60), m.index + 20)}…`).join('\n');
+  const msg = `dist/server/hermes.js holds characters beyond Latin-1 (write them as \\uXXXX in the source's regex literals):\n${where}`;
+  if (watch) console.warn(msg);
+  else {
+    console.error(msg);
+    process.exit(1);
+  }
+}
 if (existsSync('webview/index.css')) cpSync('webview/index.css', 'dist/webview/index.css');

@@ -19,7 +19,8 @@
 // BENCH_HOST_ARGS (node flags for the host, e.g. --cpu-prof), BENCH_HOST_WRAP (a command the host runs under, e.g.
 // `strace -f -c -o /tmp/s -e trace=fsync,fdatasync`), BENCH_MAIN (the host's main.js) and BENCH_BEFORE (another
 // build's main.js, e.g. a copy of dist/ from before a change: it runs first with the same load and its figures are
-// the baseline column).
+// the baseline column), BENCH_HEAP_SNAPSHOT_DIR (a heap snapshot of the host after the loads, or when it is ready
+// with BENCH_HEAP_SNAPSHOT_AT=ready).
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +91,7 @@ interface PhaseResult {
   elapsedS: number;
   latencies: number[];
   hostCpuMs: number;
+  platformCalls: number;
   genCpuMs: number;
   rss: number;
   reordered: number;
@@ -104,6 +106,14 @@ interface RunResult {
   ackMs: number[];
   startupCpuMs: number;
   readyRss: number;
+}
+
+/** Asks the host (started with --heapsnapshot-signal=SIGUSR2) for a heap snapshot and waits until it is written. */
+async function heapSnapshot(pid: number, dir: string, tg: FakeTelegram): Promise<void> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  await tg.waitFor(() => readdirSync(dir).some((f) => !before.has(f) && f.endsWith('.heapsnapshot')), 120_000, 'the heap snapshot');
+  await sleep(5000);
 }
 
 /** Starts a host on `main`, runs the loads, stops it. Each run gets its own HERMES_HOME and its own chats' history. */
@@ -124,7 +134,9 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     '--gateway',
   ];
   const tgBefore = tg.calls.filter((c) => c.method === 'setMyCommands').length;
-  const dcBefore = dc.commands.length;
+  // Each start registers the command list again (the fake keeps only the latest list, so count the requests).
+  const commandPuts = () => dc.calls.filter((c) => c.method === 'PUT' && /\/commands$/.test(c.route)).length;
+  const dcBefore = commandPuts();
   // The launcher writes a V8 code cache on a build's first start; start each build once beforehand so that both
   // builds are measured with their cache (a build without one starts with ~25 MiB more RSS and more CPU).
   spawnSync(process.execPath, [main, 'version'], { env: { ...process.env, HERMES_HOME: home }, stdio: 'ignore' });
@@ -152,11 +164,12 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
   };
   const ready = (what: string, pred: () => boolean) => tg.waitFor(() => pred() && existsSync(join(home, 'host.sock')), 60_000, `${what} (${tag}; see ${home}/host-stderr.log)`);
   if (has('telegram')) await ready('the gateway on Telegram', () => tg.calls.filter((c) => c.method === 'setMyCommands').length > tgBefore);
-  if (has('discord')) await ready('the gateway on Discord', () => dc.commands.length > dcBefore);
+  if (has('discord')) await ready('the gateway on Discord', () => commandPuts() > dcBefore);
   if (has('slack')) await ready('the gateway on Slack', () => slack.connected);
   const pid = await hostPid();
   const startupCpuMs = cpuMs(pid);
   const readyRss = memMiB(pid).rss;
+  if (snapDir && process.env.BENCH_HEAP_SNAPSHOT_AT === 'ready') await heapSnapshot(pid, snapDir, tg);
 
   const slackUser = (c: number) => `U${tag.toUpperCase()}${c}`;
   const sentAt = new Map<string, number>();
@@ -183,6 +196,8 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
   dc.onMessage = (m) => onReply(m.content);
   slack.onMessage = (m) => onReply(m.text);
 
+  // Requests the host made to the platforms (and, on Slack, socket frames it sent), every chat of every run.
+  const platformCalls = () => tg.calls.length + dc.calls.length + slack.calls.length;
   /** Runs one load: `start` sends the first messages, `answered` hears each first reply (in order of arrival). */
   const phase = async (name: 'c' | 'o', total: number, start: () => void, answered: (chat: number, i: number) => void, timeoutMs: number): Promise<PhaseResult> => {
     const latencies: number[] = [];
@@ -199,6 +214,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
       if (count === total) finish();
     };
     const cpu0 = cpuMs(pid);
+    const calls0 = platformCalls();
     const gen0 = process.cpuUsage();
     const t0 = performance.now();
     start();
@@ -213,6 +229,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
       elapsedS,
       latencies,
       hostCpuMs: cpuMs(pid) - cpu0,
+      platformCalls: platformCalls() - calls0,
       genCpuMs: (gen.user + gen.system) / 1000,
       rss: memMiB(pid).rss,
       reordered: [...order.values()].filter((xs) => xs.some((x, j) => j > 0 && x < xs[j - 1])).length,
@@ -267,13 +284,8 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     slack.calls.filter((c) => c.method === 'ws:envelope' && String(c.params.payload?.event?.user ?? '').startsWith(`U${tag.toUpperCase()}`)).map((c) => [c.params.envelope_id as string, c.at]),
   );
   out.ackMs = slack.calls.filter((c) => c.method === 'ws:ack' && sentEnv.has(c.params.envelope_id)).map((c) => c.at - sentEnv.get(c.params.envelope_id)!);
-  if (snapDir) {
-    // BENCH_HEAP_SNAPSHOT_DIR: a heap snapshot of the host after the loads, for finding what grows per chat.
-    const before = new Set(readdirSync(snapDir));
-    process.kill(pid, 'SIGUSR2');
-    await tg.waitFor(() => readdirSync(snapDir).some((f) => !before.has(f) && f.endsWith('.heapsnapshot')), 120_000, 'the heap snapshot');
-    await sleep(5000);
-  }
+  // BENCH_HEAP_SNAPSHOT_DIR: a heap snapshot of the host after the loads, for finding what grows per chat.
+  if (snapDir && process.env.BENCH_HEAP_SNAPSHOT_AT !== 'ready') await heapSnapshot(pid, snapDir, tg);
   host.kill('SIGTERM');
   await exited;
   return out;
@@ -289,6 +301,7 @@ function rows(r: RunResult, base: RunResult | undefined, modelBaseline: number):
           { metric: 'added latency p50 (over the direct model call)', value: added(p.latencies, 50), unit: 'ms', baseline: b && added(b.latencies, 50) },
           { metric: 'added latency p99 (over the direct model call)', value: added(p.latencies, 99), unit: 'ms', baseline: b && added(b.latencies, 99), ...(target ? { target: '≤ 25 ms' } : {}) },
           { metric: 'host CPU per message', value: p.hostCpuMs / p.answered, unit: 'ms', baseline: b && b.hostCpuMs / b.answered },
+          { metric: 'platform API calls per message', value: p.platformCalls / p.answered, unit: '', baseline: b && b.platformCalls / b.answered },
           { metric: 'load generator (fakes) CPU per message', value: p.genCpuMs / p.answered, unit: 'ms', baseline: b && b.genCpuMs / b.answered },
           { metric: 'host RSS at the end', value: p.rss, unit: 'MiB', baseline: b?.rss },
           { metric: 'reordered chats', value: p.reordered, unit: '', baseline: b?.reordered, target: '0' },

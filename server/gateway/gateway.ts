@@ -46,7 +46,7 @@ export class Gateway {
   constructor(
     private readonly port: HostPort,
     /** Adapters to run instead of the configured ones (tests, other platforms). */
-    adapters?: PlatformAdapter[],
+    private readonly given?: PlatformAdapter[],
   ) {
     this.store = new GatewayStore(port.db);
     this.pairing = new Pairing(port.db);
@@ -56,7 +56,6 @@ export class Gateway {
     this.conversations = new Conversations(port, this.store, this.turns, this.links);
     this.clarify = new ChatClarify(this.outbox, (p) => this.adapters.get(p), port.log.child('clarify'));
     this.approvals = new ChatApprovals(this.store, this.outbox, (p) => this.adapters.get(p), (t) => this.conversations.chatOf(t), port.log.child('approvals'), this.clarify);
-    for (const a of adapters ?? configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log: port.log })) this.adapters.set(a.id, a);
   }
 
   /** Hears every pairing code handed out (VS Code shows the request to the owner). */
@@ -76,6 +75,9 @@ export class Gateway {
 
   async start(): Promise<void> {
     const log = this.port.log;
+    const port = this.port;
+    const adapters = this.given ?? (await configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log }));
+    for (const a of adapters) this.adapters.set(a.id, a);
     const unknown = this.outbox.recover();
     if (unknown) log.warn(`${unknown} message(s) were being sent when the host stopped; not resent (their delivery is unknown)`);
     this.approvals.abandonOld();

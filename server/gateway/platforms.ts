@@ -1,14 +1,12 @@
 // The chat platforms the gateway can run, one entry each: given the environment (.env + process) and the gateway
 // config, an entry returns its adapter when the platform is configured (and not disabled), or undefined. Adding a
-// platform is one folder and one line here.
+// platform is one folder and one line here. Each adapter is imported only when its platform is configured:
+// discord.js and @slack/bolt (with express) hold ~25 MiB of a host's memory, which a Telegram-only gateway need not pay.
 import type { PlatformAdapter } from './adapter';
 import type { HermesConfig } from '../config/schema';
 import type { GatewayStore } from './store';
 import type { Logger } from '../util/log';
 import { addSecretValue } from '../util/redact';
-import { TelegramAdapter } from './telegram/adapter';
-import { DiscordAdapter } from './discord/adapter';
-import { SlackAdapter } from './slack/adapter';
 import { ThreadMembers } from './thread-members';
 
 export interface PlatformContext {
@@ -18,7 +16,7 @@ export interface PlatformContext {
   log: Logger;
 }
 
-export type PlatformFactory = (ctx: PlatformContext) => PlatformAdapter | undefined;
+export type PlatformFactory = (ctx: PlatformContext) => Promise<PlatformAdapter | undefined>;
 
 /** A secret the adapter needs: registered for redaction so it never reaches a log or a transcript. */
 function secret(v: string | undefined): string | undefined {
@@ -27,18 +25,20 @@ function secret(v: string | undefined): string | undefined {
   return s || undefined;
 }
 
-function telegram({ env, config }: PlatformContext): PlatformAdapter | undefined {
+async function telegram({ env, config }: PlatformContext): Promise<PlatformAdapter | undefined> {
   if (!config.telegram.enabled) return undefined;
   // The token is part of every Bot API URL.
   const token = secret(env.TELEGRAM_BOT_TOKEN);
   if (!token) return undefined;
+  const { TelegramAdapter } = await import('./telegram/adapter');
   return new TelegramAdapter({ token, apiRoot: env.TELEGRAM_API_ROOT || config.telegram.api_root || undefined, pollTimeout: config.telegram.poll_timeout });
 }
 
-function discord({ env, config, store }: PlatformContext): PlatformAdapter | undefined {
+async function discord({ env, config, store }: PlatformContext): Promise<PlatformAdapter | undefined> {
   if (!config.discord.enabled) return undefined;
   const token = secret(env.DISCORD_BOT_TOKEN);
   if (!token) return undefined;
+  const { DiscordAdapter } = await import('./discord/adapter');
   return new DiscordAdapter({
     token,
     apiRoot: env.DISCORD_API_ROOT || config.discord.api_root || undefined,
@@ -48,7 +48,7 @@ function discord({ env, config, store }: PlatformContext): PlatformAdapter | und
   });
 }
 
-function slack({ env, config, store, log }: PlatformContext): PlatformAdapter | undefined {
+async function slack({ env, config, store, log }: PlatformContext): Promise<PlatformAdapter | undefined> {
   const cfg = config.slack;
   if (!cfg.enabled || !env.SLACK_BOT_TOKEN?.trim()) return undefined;
   if (!env.SLACK_APP_TOKEN?.trim()) {
@@ -56,6 +56,7 @@ function slack({ env, config, store, log }: PlatformContext): PlatformAdapter | 
     log.error('SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN (xapp-…, Socket Mode) is not: Slack stays off');
     return undefined;
   }
+  const { SlackAdapter } = await import('./slack/adapter');
   return new SlackAdapter({
     botToken: secret(env.SLACK_BOT_TOKEN)!,
     appToken: secret(env.SLACK_APP_TOKEN)!,
@@ -71,6 +72,7 @@ function slack({ env, config, store, log }: PlatformContext): PlatformAdapter | 
 
 export const PLATFORMS: PlatformFactory[] = [telegram, discord, slack];
 
-export function configuredAdapters(ctx: PlatformContext): PlatformAdapter[] {
-  return PLATFORMS.map((f) => f(ctx)).filter((a): a is PlatformAdapter => !!a);
+export async function configuredAdapters(ctx: PlatformContext): Promise<PlatformAdapter[]> {
+  const all = await Promise.all(PLATFORMS.map((f) => f(ctx)));
+  return all.filter((a): a is PlatformAdapter => !!a);
 }

@@ -4,7 +4,7 @@ import { charLength, withThousands } from '../context/chars';
 
 export const ENTRY_DELIMITER = '\n§\n';
 
-const DELIMITER_LINE = /^[ \t]*§[ \t]*$/;
+const DELIMITER_LINE = /^[ \t]*\u00A7[ \t]*$/;
 
 /** Splits file text into trimmed, non-empty entries; exact duplicates are dropped (first occurrence kept). */
 export function parseEntries(text: string): string[] {

@@ -13,7 +13,7 @@ export const NET_SEND = String.raw`(?:\bcurl\b|\bwget\b|\bnc\b|\bncat\b|\bsocat\
 /** "never …", "do not …" right before a phrase negate it: documentation warning against the thing. */
 export const NEGATED = /(?:\b(?:never|not|no|avoid|without|refuse\s+to|must\s+not|should\s+not)|n't)\s+(?:\w+\s+){0,2}$/i;
 /** Text before a match on its line that makes it a description of an option (`--flag` — what it does; a table cell). */
-export const DESCRIBED = /(?:`[^`\n]*`\s*(?:—|–|-{1,2}|:|=)\s*|\|\s*)$/;
+export const DESCRIBED = /(?:`[^`\n]*`\s*(?:\u2014|\u2013|-{1,2}|:|=)\s*|\|\s*)$/;
 /** The match is being talked about (a detector, a block list, an example phrase), not used. */
 export const MENTIONED = /(?:\bgrep\b|\bmatch(?:es|ing)?\b|\bpatterns?\b|\bregex|\bblock(?:s|ed|list|ing)?\b|\bdeny\b|\bforbid|\bdetect|\be\.g\.|\bsuch\s+as\b|\bphrases?\b|\blike\b)[^\n]*$/i;
 /** One of several rejectBefore tests. */

@@ -8,7 +8,7 @@ export const INJECTION = [
   p('ignore_previous_instructions', 'critical', 'tells the agent to ignore its earlier instructions',
     /\b(?:ignore|disregard|forget|override|discard)\s+(?:(?:all|any|every|the|your|of|these)\s+)*(?:previous|prior|above|earlier|preceding|original|former|existing)\s+(?:instructions?|prompts?|rules|directions|directives|guidelines|messages|context)\b/i,
     // Quoted as an example phrase ("disregard the previous instruction") in a text about injections.
-    { rejectBefore: /["“][^"”\n]{1,80}["”],\s*["“]$/ }),
+    { rejectBefore: /["\u201C][^"\u201D\n]{1,80}["\u201D],\s*["\u201C]$/ }),
   p('disregard_system_prompt', 'critical', 'tells the agent to set aside its system prompt or safety rules',
     /\b(?:ignore|disregard|forget|override|bypass)\s+(?:your\s+|the\s+|all\s+)?(?:system\s+prompt|system\s+message|safety\s+(?:guidelines|rules)|core\s+instructions|developer\s+instructions|guardrails)\b/i,
     { rejectBefore: NEGATED }),

@@ -8,7 +8,7 @@ export const SUPPLY_CHAIN = [
   p('curl_pipe_shell', 'critical', 'downloads a script and pipes it into a shell',
     new RegExp(String.raw`\b(?:curl|wget|fetch)\b[^\n]*\|\s*${SHELL}`, 'i'),
     // `curl ... | bash` in a sentence about what a block list catches is a placeholder, not a command.
-    { reject: /\b(?:curl|wget)\s+(?:\.\.\.|…|<)/i, rejectBefore: MENTIONED }),
+    { reject: /\b(?:curl|wget)\s+(?:\.\.\.|\u2026|<)/i, rejectBefore: MENTIONED }),
   p('curl_pipe_interpreter', 'critical', 'downloads code and pipes it into an interpreter',
     /\b(?:curl|wget)\b[^\n]*\|\s*(?:sudo\s+)?(?:python[23]?(?:\.\d+)?|perl|ruby|node|php)\b/i,
     // The download is the program's input, not its code, when the program is given on the command line
