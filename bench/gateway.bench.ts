@@ -15,7 +15,7 @@
 // lost, duplicated and reordered replies.
 //
 // BENCH_PLATFORMS=telegram,discord,slack (default all three), BENCH_CHATS (200), BENCH_MESSAGES (20),
-// BENCH_MODE=closed,open, BENCH_RATE (open load, messages/s over all chats, default 40), BENCH_OPEN_MESSAGES (5),
+// BENCH_DIST=1 (latency percentiles on stderr), BENCH_MODE=closed,open, BENCH_RATE (open load, messages/s over all chats, default 40), BENCH_OPEN_MESSAGES (5),
 // BENCH_HOST_ARGS (node flags for the host, e.g. --cpu-prof), BENCH_HOST_WRAP (a command the host runs under, e.g.
 // `strace -f -c -o /tmp/s -e trace=fsync,fdatasync`), BENCH_MAIN (the host's main.js) and BENCH_BEFORE (another
 // build's main.js, e.g. a copy of dist/ from before a change: it runs first with the same load and its figures are
@@ -49,18 +49,21 @@ const discordUser = (c: number) => `5${String(c).padStart(17, '0')}`;
 const lastUser = (b: ChatBody) => String([...b.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** One streamed request made directly to the model server: the model's own time, as the load generator sees it. */
+async function directCall(url: string, i: number): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'test-model', stream: true, messages: [{ role: 'user', content: `m-0-${i}` }] }),
+  });
+  await res.text();
+  return performance.now() - t0;
+}
+
 async function directBaseline(url: string, runs = 30): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const res = await fetch(`${url}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'test-model', stream: true, messages: [{ role: 'user', content: `m-0-${i}` }] }),
-    });
-    await res.text();
-    times.push(performance.now() - t0);
-  }
+  for (let i = 0; i < runs; i++) times.push(await directCall(url, i));
   return median(times);
 }
 
@@ -92,6 +95,8 @@ interface PhaseResult {
   latencies: number[];
   hostCpuMs: number;
   platformCalls: number;
+  /** Direct model calls made during the load (see `directCall`). */
+  control: number[];
   genCpuMs: number;
   rss: number;
   reordered: number;
@@ -213,6 +218,10 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
       answered(chat, i);
       if (count === total) finish();
     };
+    // The control: the same direct model call every 100 ms while the load runs. Its tail is what the machine (two
+    // shared cores, this process's own event loop) adds to any request at that moment, gateway or not.
+    const control: number[] = [];
+    const probe = setInterval(() => void directCall(f.model.baseURL, control.length).then((ms) => control.push(ms)), 100);
     const cpu0 = cpuMs(pid);
     const calls0 = platformCalls();
     const gen0 = process.cpuUsage();
@@ -221,6 +230,13 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     const timeout = setTimeout(finish, timeoutMs);
     await done;
     clearTimeout(timeout);
+    clearInterval(probe);
+    // BENCH_DIST: the whole latency distribution on stderr (a smooth tail is queueing; a step is one slow path).
+    if (process.env.BENCH_DIST) {
+      const xs = [...latencies].sort((a, b) => a - b);
+      const at = (q: number) => xs[Math.min(xs.length - 1, Math.floor((q / 100) * xs.length))];
+      console.error(`${name}: ${[50, 75, 90, 95, 98, 99, 99.5, 100].map((q) => `p${q}=${at(q).toFixed(0)}`).join(' ')} ms`);
+    }
     const elapsedS = (performance.now() - t0) / 1000;
     const gen = process.cpuUsage(gen0);
     return {
@@ -230,6 +246,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
       latencies,
       hostCpuMs: cpuMs(pid) - cpu0,
       platformCalls: platformCalls() - calls0,
+      control,
       genCpuMs: (gen.user + gen.system) / 1000,
       rss: memMiB(pid).rss,
       reordered: [...order.values()].filter((xs) => xs.some((x, j) => j > 0 && x < xs[j - 1])).length,
@@ -300,6 +317,9 @@ function rows(r: RunResult, base: RunResult | undefined, modelBaseline: number):
           { metric: 'reply latency p50 (model alone: ' + modelBaseline.toFixed(1) + ' ms)', value: median(p.latencies), unit: 'ms', baseline: b && median(b.latencies) },
           { metric: 'added latency p50 (over the direct model call)', value: added(p.latencies, 50), unit: 'ms', baseline: b && added(b.latencies, 50) },
           { metric: 'added latency p99 (over the direct model call)', value: added(p.latencies, 99), unit: 'ms', baseline: b && added(b.latencies, 99), ...(target ? { target: '≤ 25 ms' } : {}) },
+          { metric: 'control: the model alone during the load, p50', value: median(p.control), unit: 'ms', baseline: b && median(b.control) },
+          { metric: 'control: the model alone during the load, p99', value: percentile(p.control, 99), unit: 'ms', baseline: b && percentile(b.control, 99) },
+          { metric: 'reply p99 over the control\'s p99 (same moments)', value: percentile(p.latencies, 99) - percentile(p.control, 99), unit: 'ms', baseline: b && percentile(b.latencies, 99) - percentile(b.control, 99) },
           { metric: 'host CPU per message', value: p.hostCpuMs / p.answered, unit: 'ms', baseline: b && b.hostCpuMs / b.answered },
           { metric: 'platform API calls per message', value: p.platformCalls / p.answered, unit: '', baseline: b && b.platformCalls / b.answered },
           { metric: 'load generator (fakes) CPU per message', value: p.genCpuMs / p.answered, unit: 'ms', baseline: b && b.genCpuMs / b.answered },
