@@ -113,6 +113,12 @@ interface RunResult {
   readyRss: number;
 }
 
+/** Hosts still running: stopped if the bench fails, so that a failed run leaves no gateway polling behind. */
+const hosts = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const h of hosts) if (h.exitCode === null) h.kill('SIGKILL');
+});
+
 /** Asks the host (started with --heapsnapshot-signal=SIGUSR2) for a heap snapshot and waits until it is written. */
 async function heapSnapshot(pid: number, dir: string, tg: FakeTelegram): Promise<void> {
   const before = new Set(readdirSync(dir));
@@ -157,6 +163,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     },
     stdio: ['ignore', 'ignore', stderr],
   });
+  hosts.add(host);
   const exited = new Promise((r) => host.on('exit', r));
   // Under a wrapper (strace) the node process is its child: measure that one.
   const hostPid = async (): Promise<number> => {

@@ -50,6 +50,7 @@ interface Delivery {
   early: { itemId: string; delta?: string; item?: Item; kind: 'delta' | 'started' | 'completed' }[];
   stream?: ReplyStream;
   typing?: NodeJS.Timeout;
+  typingSoon?: NodeJS.Immediate;
   /** The inbound message this turn answers (marked handled with the reply). */
   inboundId?: number;
 }
@@ -201,8 +202,11 @@ export class ChatTurns {
     });
     const inbound = this.owned.get(d.turnId)?.inboundId;
     if (inbound !== undefined) this.adopt(d, inbound);
-    void adapter.typing(to.chatId, to.threadId);
+    // After the turn's model request has left (this runs in a microtask of the turn's start): the indicator is for
+    // the user, the request is what the reply waits on.
+    const typing = setImmediate(() => void adapter.typing(to.chatId, to.threadId));
     d.typing = setInterval(() => void adapter.typing(to.chatId, to.threadId), TYPING_EVERY_MS);
+    d.typingSoon = typing;
     for (const e of d.early.splice(0)) this.apply(d, e);
   }
 
@@ -257,6 +261,7 @@ export class ChatTurns {
     let delivered = false;
     if (d?.state === 'delivering' && d.stream) {
       clearInterval(d.typing);
+      clearImmediate(d.typingSoon);
       await d.stream.close();
       const inboundId = d.inboundId ?? this.owned.get(turn.id)?.inboundId;
       this.deliver(d.target, inboundId, { status, text: d.stream.text(), error: turn.error?.message }, d.stream.messageId);

@@ -26,7 +26,11 @@ export class MessageSearch {
   private readonly all;
   private readonly inThread;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    /** Indexes messages stored since its last batch, so a search finds a message stored a moment ago. */
+    private readonly index?: { flush(): void },
+  ) {
     // Newest matches first: FTS5 walks its index by rowid descending and stops at LIMIT, which keeps common words
     // fast on millions of rows where bm25 ranking would score every match.
     const sql = (filter: string) => `
@@ -50,6 +54,7 @@ export class MessageSearch {
   search(query: string, opts: { limit: number; threadId?: string; excludeThreadId?: string; hideSource?: string }): SearchHitRow[] {
     const q = toFtsQuery(query);
     if (!q) return [];
+    this.index?.flush();
     if (opts.threadId) return this.inThread.all({ q, limit: opts.limit, threadId: opts.threadId });
     return this.all.all({ q, limit: opts.limit, exclude: opts.excludeThreadId ?? '', hideSource: opts.hideSource ?? '' });
   }

@@ -113,7 +113,11 @@ export class ThreadStore {
     return st as Database.Statement<P, R>;
   }
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Told after messages are stored (the search index picks them up in batches, see search-index.ts). */
+    private readonly onMessages: () => void = () => {},
+  ) {
     this.q = {
       getThread: db.prepare<[string], ThreadRow>('SELECT * FROM threads WHERE id = ?'),
       insertThread: db.prepare(
@@ -322,6 +326,7 @@ export class ThreadStore {
       this.q.touch.run(now, m.threadId);
       return Number(r.lastInsertRowid);
     })();
+    this.onMessages();
     return id;
   }
 
@@ -431,6 +436,7 @@ export class ThreadStore {
       )
       .run(toThreadId, turnId, messageId);
     if (!r.changes) throw new Error(`no message with id ${messageId}`);
+    this.onMessages();
     return Number(r.lastInsertRowid);
   }
 
@@ -513,6 +519,7 @@ export class ThreadStore {
         copyMsgs.run(newThreadId, newTurnId, t.id);
       });
     })();
+    this.onMessages();
   }
 }
 

@@ -6,6 +6,7 @@ import type { Message, Update, User } from 'grammy/types';
 import { PlatformError, type Attachment, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
 import { markdownToTelegramHtml } from './format';
 import { MAX_IMAGE_BYTES } from '../../protocol';
+import { botFetch, type BotRequestInit } from './bot-fetch';
 
 export interface TelegramOptions {
   token: string;
@@ -60,8 +61,8 @@ function attachmentsOf(m: Message): Attachment[] {
 
 /**
  * grammy on Node defaults to node-fetch, which recognises abort signals by their class name — a name the bundler
- * minifies away. Node's own fetch is used instead; grammy's signal (a polyfill) is bridged to a native one, and a
- * streamed multipart body (file uploads) needs `duplex: 'half'`.
+ * minifies away. JSON calls go through bot-fetch.ts; file uploads (a streamed multipart body) through Node's own
+ * fetch, with grammy's signal (a polyfill) bridged to a native one and `duplex: 'half'`.
  */
 function nativeFetch(url: string, init: RequestInit & { signal?: { aborted: boolean; addEventListener(t: string, f: () => void): void } }): Promise<Response> {
   const controller = new AbortController();
@@ -83,7 +84,7 @@ export class TelegramAdapter implements PlatformAdapter {
     this.api = new Api(opts.token, {
       apiRoot: opts.apiRoot?.replace(/\/+$/, '') || undefined,
       timeoutSeconds: (opts.pollTimeout ?? 30) + 15,
-      fetch: nativeFetch as any,
+      fetch: ((url: string, init: BotRequestInit) => botFetch(url, init, nativeFetch as any)) as any,
     });
   }
 
