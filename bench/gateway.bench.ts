@@ -217,9 +217,11 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     let count = 0;
     let finish!: () => void;
     const done = new Promise<void>((r) => (finish = r));
+    const byPlatform = new Map<string, number[]>();
     onFirst = (p, chat, i, latency) => {
       if (p !== name) return;
       latencies.push(latency);
+      byPlatform.set(platformOf(chat), [...(byPlatform.get(platformOf(chat)) ?? []), latency]);
       order.set(chat, [...(order.get(chat) ?? []), i]);
       count++;
       answered(chat, i);
@@ -243,6 +245,10 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
       const xs = [...latencies].sort((a, b) => a - b);
       const at = (q: number) => xs[Math.min(xs.length - 1, Math.floor((q / 100) * xs.length))];
       console.error(`${name}: ${[50, 75, 90, 95, 98, 99, 99.5, 100].map((q) => `p${q}=${at(q).toFixed(0)}`).join(' ')} ms`);
+      for (const pl of PLATFORMS) {
+        const ys = byPlatform.get(pl) ?? [];
+        if (PLATFORMS.length > 1 && ys.length) console.error(`  ${pl}: p50=${percentile(ys, 50).toFixed(0)} p99=${percentile(ys, 99).toFixed(0)} ms (${ys.length})`);
+      }
     }
     const elapsedS = (performance.now() - t0) / 1000;
     const gen = process.cpuUsage(gen0);
