@@ -45,7 +45,9 @@ if (needsCache) {
         const tmp = `${c}.${process.pid}.tmp`;
         writeFileSync(tmp, data);
         renameSync(tmp, c);
-        // Caches of earlier builds on this Node version are never read again.
+        // Caches of earlier builds on this Node version are never read again. Only next to the bundle: the temp
+        // dir's cache folder is shared by every install on the machine.
+        if (c !== candidates[0]) return;
         for (const old of readdirSync(dirname(c))) {
           if (old.startsWith(`${process.version}-`.replace(/[^\w.-]/g, '_')) && old.endsWith('.bin') && old !== `${key}.bin`) {
             try {

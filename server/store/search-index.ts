@@ -42,8 +42,13 @@ export class SearchIndex {
     if (this.timer || !this.db.open) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      // Catching up on a large backlog goes one batch per timer turn, letting other work in between.
-      if (this.db.open && this.step() === BATCH) this.soon();
+      // Catching up on a large backlog goes one batch per timer turn, letting other work in between. Any other
+      // failure is left to the next search, which raises it to its caller instead of crashing the host here.
+      let n = 0;
+      try {
+        if (this.db.open) n = this.step();
+      } catch {}
+      if (n === BATCH) this.soon();
     }, DELAY_MS);
     this.timer.unref();
   }
