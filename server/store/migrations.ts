@@ -146,15 +146,15 @@ const declared: Migration[] = [
       // Messages are indexed by SearchIndex (search-index.ts) after they are stored, not by a trigger per insert.
       // Everything stored so far was indexed by the old trigger.
       db.exec(`
-        DROP TRIGGER messages_ai;
+        DROP TRIGGER IF EXISTS messages_ai;
         CREATE TABLE fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL);
         INSERT INTO fts_state (id, indexed_to) VALUES (1, (SELECT COALESCE(MAX(id), 0) FROM messages));
-        DROP TRIGGER messages_ad;
+        DROP TRIGGER IF EXISTS messages_ad;
         CREATE TRIGGER messages_ad AFTER DELETE ON messages
           WHEN old.content IS NOT NULL AND old.id <= (SELECT indexed_to FROM fts_state) BEGIN
           INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
         END;
-        DROP TRIGGER messages_au;
+        DROP TRIGGER IF EXISTS messages_au;
         CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages
           WHEN old.id <= (SELECT indexed_to FROM fts_state) BEGIN
           INSERT INTO messages_fts(messages_fts, rowid, content)
