@@ -392,12 +392,8 @@ program
   .option('--timeout <ms>', 'how long to wait for the answer', '5000')
   .option('--json', 'print the report as JSON')
   .action(async (opts, cmd: Command) => {
-    const { checkHealth } = await import('./cli/health');
-    const ms = Number(opts.timeout);
-    if (!Number.isInteger(ms) || ms <= 0) fail(new Error(`--timeout: "${opts.timeout}" is not a positive number of milliseconds`));
-    const r = await checkHealth(homePaths(home(cmd)).socket, ms);
-    process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : r.summary + '\n');
-    process.exit(r.healthy ? 0 : 1);
+    const { runHealth } = await import('./cli/health');
+    process.exit(await runHealth(homePaths(home(cmd)).socket, String(opts.timeout), !!opts.json).catch(fail));
   });
 
 program

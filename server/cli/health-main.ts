@@ -2,23 +2,18 @@
 // apart from the host, so the probe the engine runs every 30 s starts a ~100 KB script instead of loading the whole
 // host bundle. Usage: node dist/server/health.js [--timeout ms] [--json]  (HERMES_HOME / HERMES_PROFILE as usual)
 import { applyProfile, homePaths } from '../config/home';
-import { checkHealth } from './health';
+import { runHealth } from './health';
 
 async function main(argv: string[]): Promise<number> {
-  let timeoutMs = 5000;
+  let timeout = '5000';
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
-    else if (a === '--timeout') {
-      const v = argv[++i];
-      timeoutMs = Number(v);
-      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error(`--timeout: "${v ?? ''}" is not a positive number of milliseconds`);
-    } else throw new Error(`unknown argument ${a} (usage: health.js [--timeout ms] [--json])`);
+    else if (a === '--timeout') timeout = argv[++i] ?? '';
+    else throw new Error(`unknown argument ${a} (usage: health.js [--timeout ms] [--json])`);
   }
-  const r = await checkHealth(homePaths(applyProfile(undefined)).socket, timeoutMs);
-  process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : r.summary + '\n');
-  return r.healthy ? 0 : 1;
+  return runHealth(homePaths(applyProfile(undefined)).socket, timeout, json);
 }
 
 main(process.argv.slice(2)).then(

@@ -38,6 +38,18 @@ export async function checkHealth(socketPath: string, timeoutMs: number): Promis
   }
 }
 
+/**
+ * The whole `health` run, for the CLI command and the container probe alike: checks the timeout (throws on a bad
+ * one), prints the report (one line, or JSON) and returns the exit code.
+ */
+export async function runHealth(socketPath: string, timeout: string, json: boolean): Promise<number> {
+  const ms = Number(timeout);
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`--timeout: "${timeout}" is not a positive number of milliseconds`);
+  const r = await checkHealth(socketPath, ms);
+  process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : r.summary + '\n');
+  return r.healthy ? 0 : 1;
+}
+
 function judge(version: string | undefined, gw: RequestResult<'gateway/status'>): HealthReport {
   const host = `host ${version ?? '?'} answers`;
   if (!gw.running) return { healthy: true, summary: `healthy: ${host} (no gateway)`, version, gateway: gw };
