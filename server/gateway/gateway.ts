@@ -75,8 +75,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     const log = this.port.log;
-    const port = this.port;
-    const adapters = this.given ?? (await configuredAdapters({ env: port.env(), config: port.config().gateway, store: this.store, log }));
+    const adapters = this.given ?? (await configuredAdapters({ env: this.port.env(), config: this.port.config().gateway, store: this.store, log }));
     for (const a of adapters) this.adapters.set(a.id, a);
     const unknown = this.outbox.recover();
     if (unknown) log.warn(`${unknown} message(s) were being sent when the host stopped; not resent (their delivery is unknown)`);
