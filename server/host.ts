@@ -85,7 +85,7 @@ export class Host {
     if (adoptLegacyDatabase(this.paths.hermesStateDb, this.paths.db)) {
       this.log.info(`moved this host's earlier database ${this.paths.hermesStateDb} to ${this.paths.db}`);
     }
-    this.store = openStore(this.paths.db);
+    this.store = openStore(this.paths.db, { checkpointInWorker: { onError: (m) => this.log.warn(m) } });
     // Hermes's history comes in batch by batch while the host already serves (a small one is in before the first
     // request is read); close() waits for it. History import is a convenience: a failure is logged, not fatal.
     this.historyImport = importHermesIfChanged(this.store.db, this.paths.hermesStateDb).then(

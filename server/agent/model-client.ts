@@ -6,6 +6,7 @@ import type { Usage } from '../protocol';
 import type { Logger } from '../util/log';
 import type { HermesConfig } from '../config/schema';
 import { resolveEndpoints, type Endpoint } from './endpoints';
+import { keepAliveFetch } from '../util/keep-alive-fetch';
 import { classifyFailure, retryDelay, sleep, StreamCutError, StreamStalledError, type FailureInfo, type RetryPolicy } from './retry';
 
 export interface ChatRequest {
@@ -84,7 +85,7 @@ export class ModelClient {
     let c = this.clients.get(key);
     if (!c) {
       // Retries are ours (they must honour Retry-After, the fallback and interrupts), so the SDK's are off.
-      c = new OpenAI({ apiKey: ep.apiKey, baseURL: ep.baseURL, maxRetries: 0, timeout: this.opts.streamIdleTimeoutMs });
+      c = new OpenAI({ apiKey: ep.apiKey, baseURL: ep.baseURL, maxRetries: 0, timeout: this.opts.streamIdleTimeoutMs, fetch: keepAliveFetch });
       this.clients.set(key, c);
     }
     return c;

@@ -3,6 +3,7 @@ import { openDatabase } from './db';
 import { ThreadStore } from './threads';
 import { MessageSearch } from './search';
 import { SearchIndex } from './search-index';
+import { startCheckpointer, type CheckpointerOptions } from './checkpointer';
 
 export interface Store {
   db: Database.Database;
@@ -11,8 +12,14 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(path: string): Store {
+export interface StoreOptions {
+  /** A long-lived process's store checkpoints its log on a worker thread, off the event loop (checkpointer.ts). */
+  checkpointInWorker?: CheckpointerOptions;
+}
+
+export function openStore(path: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(path);
+  const checkpointer = opts.checkpointInWorker && !db.memory ? startCheckpointer(db, path, opts.checkpointInWorker) : undefined;
   const index = new SearchIndex(db);
   // Messages a previous process stored but did not index (it was killed) are indexed shortly after start.
   index.soon();
@@ -22,6 +29,7 @@ export function openStore(path: string): Store {
     search: new MessageSearch(db, index),
     close: () => {
       index.close();
+      checkpointer?.close();
       db.close();
     },
   };

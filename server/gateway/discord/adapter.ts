@@ -12,8 +12,9 @@
 //  - discord.js reconnects and resumes by itself; connection.ts turns that into the platform's status.
 //  - Every send carries a nonce with enforce_nonce, so a send repeated after a lost response posts once.
 import { randomBytes } from 'node:crypto';
-import { Client, GatewayIntentBits, Options, Partials, Routes } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, Routes, type RESTOptions } from 'discord.js';
 import { watchConnection } from './connection';
+import { keepAliveFetch } from '../../util/keep-alive-fetch';
 import { InteractionTokens } from './interactions';
 import type { ChatType, InboundEnvelope, PlatformAdapter, SendOptions } from '../adapter';
 import type { ChannelState } from '../store';
@@ -98,6 +99,10 @@ export class DiscordAdapter implements PlatformAdapter {
         // block) fails the request instead, and the outbox retries it durably after retry_after: a message waiting
         // in memory for minutes would be lost with the process.
         rejectOnRateLimit: (limit) => limit.retryAfter > LONG_RATE_LIMIT_MS,
+        // See keep-alive-fetch.ts. What discord.js sends is a string, bytes or a form (files), all of which
+        // keepAliveFetch takes, and it reads the Response's status, headers and body. Its types come from its own
+        // copy of undici, which the DOM's fetch types do not match: hence the cast.
+        makeRequest: keepAliveFetch as unknown as NonNullable<RESTOptions['makeRequest']>,
       },
       allowedMentions: { parse: [] },
       // Messages are read from raw packets and history over REST, never from discord.js's message cache, which by

@@ -7,6 +7,7 @@
 import { webApi } from '@slack/bolt';
 import { PlatformError, type InboundEnvelope, type PlatformAdapter, type PlatformCapabilities, type SendOptions } from '../adapter';
 import type { Logger } from '../../util/log';
+import { keepAliveFetch } from '../../util/keep-alive-fetch';
 import { markdownToMrkdwn, escapeSlack } from './format';
 import { classifySlack } from './errors';
 import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from './events';
@@ -62,6 +63,7 @@ export class SlackAdapter implements PlatformAdapter {
       rejectRateLimitedCalls: true,
       timeout: 30_000,
       logger: boltLogger(this.log),
+      fetch: keepAliveFetch,
     });
   }
 
