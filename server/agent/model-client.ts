@@ -1,12 +1,14 @@
 // Streams one chat completion from an OpenAI-compatible endpoint, with retries, stall detection and an optional
 // fallback endpoint. Deltas are handed to the caller as they arrive; the assembled message is returned.
 import OpenAI from 'openai';
+import type { Stream } from 'openai/core/streaming';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Usage } from '../protocol';
 import type { Logger } from '../util/log';
 import type { HermesConfig } from '../config/schema';
 import { resolveEndpoints, type Endpoint } from './endpoints';
 import { keepAliveFetch } from '../util/keep-alive-fetch';
+import { toolsJson } from './tools-json';
 import { classifyFailure, retryDelay, sleep, StreamCutError, StreamStalledError, type FailureInfo, type RetryPolicy } from './retry';
 
 export interface ChatRequest {
@@ -70,6 +72,18 @@ function toUsage(u: any): Usage | null {
     ...(reasoning ? { reasoningTokens: reasoning } : {}),
     ...(cost !== undefined ? { costUsd: cost } : {}),
   };
+}
+
+/** The streamed chat completion request for `req`, as JSON text. */
+export function chatBody(model: string, req: ChatRequest): string {
+  const head = JSON.stringify({
+    model,
+    messages: req.messages,
+    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  return req.tools?.length ? `${head.slice(0, -1)},"tools":${toolsJson(req.tools)}}` : head;
 }
 
 export class ModelClient {
@@ -142,24 +156,21 @@ export class ModelClient {
     };
     arm();
     try {
-      const stream = await this.client(ep).chat.completions.create(
-        {
-          model: ep.model,
-          messages: req.messages,
-          ...(req.tools?.length ? { tools: req.tools } : {}),
-          ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        { signal: inner.signal },
-      );
+      // The SDK's chat.completions.create, with the body given as text (sent verbatim when the content type is
+      // set) so that the tools' part is not serialised again on every call.
+      const stream = await this.client(ep).post<Stream<ChatCompletionChunk>>('/chat/completions', {
+        body: chatBody(ep.model, req),
+        headers: { 'content-type': 'application/json' },
+        signal: inner.signal,
+        stream: true,
+      });
       let content = '';
       let reasoning = '';
       let finishReason: string | null = null;
       let usage: Usage | null = null;
       let model = ep.model;
       const calls: { id: string; name: string; arguments: string }[] = [];
-      for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+      for await (const chunk of stream) {
         arm();
         if (chunk.model) model = chunk.model;
         if (chunk.usage) usage = toUsage(chunk.usage);

@@ -25,6 +25,7 @@ import type { SteerEntry } from './running-turns';
 import type { AttachmentStore } from '../attachments/store';
 import { hasImageParts } from './image-parts';
 import { imageModeFor, refusedForSize, rejectsImages, rememberNoVision, type ImageMode } from './vision';
+import { toolsJson as toolsJsonOf } from './tools-json';
 
 export interface TurnDeps {
   store: Store;
@@ -165,15 +166,6 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
   const done = store.threads.completeTurn(turn.id, threadId, status, usage, error);
   events.emit('turn/completed', { threadId, turn: done });
   return done;
-}
-
-let lastTools: { defs: unknown[]; json: string } | undefined;
-
-/** The tools' JSON, reused while the same schema objects (the registry caches them per tool) are offered. */
-function toolsJsonOf(defs: unknown[]): string {
-  if (lastTools && lastTools.defs.length === defs.length && lastTools.defs.every((d, i) => d === defs[i])) return lastTools.json;
-  lastTools = { defs, json: JSON.stringify(defs) };
-  return lastTools.json;
 }
 
 /**
