@@ -278,11 +278,12 @@ export class ThreadService {
     input: UserInput[],
     opts: { model?: string; policy?: TurnPolicy; busy?: BusyMode } = {},
   ): Promise<{ turn: Turn; disposition: 'started' | 'queued' | 'steered' }> {
-    this.row(requestedId);
+    const requested = this.row(requestedId);
     const threadId = this.current(requestedId); // a compacted thread continues on its successor
     const policy = opts.policy ?? policyFor(this.deps.config(), HOST_ORIGIN);
+    const cwd = (threadId === requestedId ? requested : this.row(threadId)).cwd;
     // Images are checked and stored now, so a bad one is refused to the caller and a queued turn holds no bytes.
-    input = ingestInput(input, this.attachments, this.row(threadId).cwd || this.deps.workspaceRoot());
+    input = ingestInput(input, this.attachments, cwd || this.deps.workspaceRoot());
     const running = this.running.get(threadId);
     if (running) {
       switch (opts.busy ?? 'refuse') {

@@ -86,7 +86,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<Turn> {
     const toolDefs = tools.map((t) => deps.registry.schema(t));
     const guard = new LoopGuard(config.agent.loop_guard_stop_after);
     const maxIterations = input.policy.maxIterations ?? config.agent.max_iterations;
-    // Only compression reads it (to size the prompt); serialising every tool schema for each turn cost ~0.5 ms.
+    // Compression sizes the prompt with it; kept per set of schemas (tools-json.ts), as the model call's body uses it.
     const toolsJson = deps.compactor && config.compression.enabled ? toolsJsonOf(toolDefs) : '';
 
     for (let iteration = 1; ; iteration++) {
