@@ -26,6 +26,8 @@ import { statementCache } from './statements';
 export const MAX_ATTEMPTS = 8;
 const BASE_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 60_000;
+/** Calls in flight per platform: a platform slow to answer (its rate limits waited out in its client) must not hold
+ * the others' deliveries behind it. */
 const CONCURRENCY = 16;
 const SENT_MARK_DELAY_MS = 50;
 
@@ -75,6 +77,7 @@ export class Outbox {
   private readonly inFlight = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running = 0;
+  private readonly runningOn = new Map<string, number>();
   private stopped = false;
   private readonly idle = new Set<() => void>();
   private readonly sql: (sql: string) => Database.Statement;
@@ -215,13 +218,16 @@ export class Outbox {
         nextDue = Math.min(nextDue, row.next_attempt_at);
         continue;
       }
-      if (this.running >= CONCURRENCY) break;
+      const busy = this.runningOn.get(row.platform) ?? 0;
+      if (busy >= CONCURRENCY) continue;
       if (!this.adapter(row.platform)) continue; // not connected yet; connecting kicks the outbox
       this.inFlight.add(chatKey);
       this.running++;
+      this.runningOn.set(row.platform, busy + 1);
       void this.attempt(row).finally(() => {
         this.inFlight.delete(chatKey);
         this.running--;
+        this.runningOn.set(row.platform, this.runningOn.get(row.platform)! - 1);
         if (!this.running) for (const r of this.idle) r();
         this.idle.clear();
         this.kick();

@@ -143,4 +143,29 @@ describe('outbox', () => {
     for (let i = 0; i < 100 && state() !== 'sent'; i++) await new Promise((r) => setTimeout(r, 10));
     expect(state()).toBe('sent');
   });
+
+  it("a platform whose calls hang does not hold another platform's deliveries", async () => {
+    const fast = fakeAdapter([]);
+    const slow = fakeAdapter([]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let slowCalls = 0;
+    (slow.a as any).send = async () => {
+      slowCalls++;
+      await held;
+      return { messageId: 's' };
+    };
+    outbox = new Outbox(db, (p) => (p === 'slow' ? slow.a : fast.a), log);
+    // More stuck chats on the slow platform than the outbox has calls in flight per platform.
+    const stuck = Array.from({ length: 40 }, (_, i) => outbox!.enqueue({ platform: 'slow', chatId: `s${i}`, text: 'waits' }));
+    const quick = Array.from({ length: 5 }, (_, i) => outbox!.enqueue({ platform: 'fast', chatId: `f${i}`, text: `hi ${i}` }));
+    outbox.start();
+    for (const id of quick) expect((await outbox.wait(id)).state).toBe('sent');
+    expect(fast.sent).toHaveLength(5);
+    expect(slowCalls).toBeGreaterThan(0);
+    expect(slowCalls).toBeLessThan(40);
+    release();
+    for (const id of stuck) expect((await outbox.wait(id)).state).toBe('sent');
+    expect(slowCalls).toBe(40);
+  });
 });
