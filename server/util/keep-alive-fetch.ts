@@ -81,24 +81,35 @@ export function keepAliveFetch(input: string | URL | Request, init: RequestInit 
       socket.once('close', () => clearTimeout(timer));
     });
     req.on('response', (res) => {
-      const status = res.statusCode ?? 0;
-      let stream: ReadableStream | null = null;
-      if (NULL_BODY.has(status) || init.method === 'HEAD') res.resume();
-      else {
-        const src = decoded(res);
-        // A response cut mid-body surfaces as the stream's error, as with Node's fetch.
-        if (src !== res) res.on('error', (e) => src.destroy(e));
-        // An abort mid-body ends the stream with the abort's reason (Node's fetch does the same), not with the
-        // ECONNRESET of the socket that the abort destroys.
-        if (signal) {
-          const onAbort = () => src.destroy(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
-          src.once('close', () => signal.removeEventListener('abort', onAbort));
-        }
-        stream = Readable.toWeb(src) as ReadableStream;
+      try {
+        resolve(toResponse(res, init.method, signal));
+      } catch (e) {
+        // A status or header the Response constructor refuses (a broken server or proxy): the call fails, the
+        // process does not.
+        res.destroy();
+        reject(e);
       }
-      resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) }));
     });
     req.end(body);
   });
+}
+
+function toResponse(res: http.IncomingMessage, method: string | undefined, signal: AbortSignal | undefined): Response {
+  const status = res.statusCode ?? 0;
+  let stream: ReadableStream | null = null;
+  if (NULL_BODY.has(status) || method === 'HEAD') res.resume();
+  else {
+    const src = decoded(res);
+    // A response cut mid-body surfaces as the stream's error, as with Node's fetch.
+    if (src !== res) res.on('error', (e) => src.destroy(e));
+    // An abort mid-body ends the stream with the abort's reason (Node's fetch does the same), not with the
+    // ECONNRESET of the socket that the abort destroys.
+    if (signal) {
+      const onAbort = () => src.destroy(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      src.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    stream = Readable.toWeb(src) as ReadableStream;
+  }
+  return new Response(stream, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) });
 }

@@ -2,7 +2,7 @@
 // real Response. The OpenAI SDK streams a completion through it; error statuses, compressed bodies, an abort mid-body,
 // a connection cut mid-body and an unreachable endpoint behave as with Node's fetch, and the sockets are reused.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +112,13 @@ describe('keepAliveFetch', () => {
     const err = await keepAliveFetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', body: '{}' }).catch((e) => e);
     expect(err.code).toBe('ECONNREFUSED');
     expect(classifyFailure(err)).toMatchObject({ retryable: true });
+  });
+
+  it('a status the Response refuses (a broken server) fails the call without taking the process down', async () => {
+    const tcp = createTcpServer((s) => s.once('data', () => s.end('HTTP/1.1 600 Odd\r\ncontent-length: 2\r\n\r\nhi')));
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    const err = await keepAliveFetch(`http://127.0.0.1:${(tcp.address() as AddressInfo).port}/`).catch((e) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    await new Promise((r) => tcp.close(r));
   });
 });
