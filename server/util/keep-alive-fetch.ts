@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
+import { decodedBody } from './content-encoding';
 
 // Free sockets are closed after 4 s unless the server's Keep-Alive header says less (Node's agent reads it), so a
 // request is rarely written to a socket the server is closing (Node's own servers close idle ones after 5 s).
@@ -33,21 +33,6 @@ function responseHeaders(raw: string[]): Headers {
   const h = new Headers();
   for (let i = 0; i + 1 < raw.length; i += 2) h.append(raw[i], raw[i + 1]);
   return h;
-}
-
-/** The decoded body: a server may compress even though we asked for nothing (Node's fetch decodes these too). */
-function decoded(res: http.IncomingMessage): Readable {
-  switch (String(res.headers['content-encoding'] ?? '').trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return res.pipe(zlib.createGunzip());
-    case 'deflate':
-      return res.pipe(zlib.createInflate());
-    case 'br':
-      return res.pipe(zlib.createBrotliDecompress());
-    default:
-      return res;
-  }
 }
 
 /** A body sent as it is; anything else is left to Node's fetch. */
@@ -99,7 +84,8 @@ function toResponse(res: http.IncomingMessage, method: string | undefined, signa
   let stream: ReadableStream | null = null;
   if (NULL_BODY.has(status) || method === 'HEAD') res.resume();
   else {
-    const src = decoded(res);
+    // A server may compress even though we asked for nothing; Node's fetch decodes these too.
+    const src = decodedBody(res);
     // A response cut mid-body surfaces as the stream's error, as with Node's fetch.
     if (src !== res) res.on('error', (e) => src.destroy(e));
     // An abort mid-body ends the stream with the abort's reason (Node's fetch does the same), not with the

@@ -3,9 +3,8 @@
 // connection's DNS answer goes through the private-address guard.
 import type http from 'node:http';
 import { isIP } from 'node:net';
-import type { Readable } from 'node:stream';
-import zlib from 'node:zlib';
 import { checkUrl, guardedLookup, isPrivateAddress, UnsafeUrlError } from './url-safety';
+import { decodedBody } from '../../util/content-encoding';
 
 export interface FetchOptions {
   allowPrivate: boolean;
@@ -88,17 +87,9 @@ function request(url: URL, opts: FetchOptions, signal: AbortSignal): Promise<htt
   });
 }
 
-function decoder(res: http.IncomingMessage): Readable {
-  const enc = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
-  if (enc === 'gzip' || enc === 'x-gzip') return res.pipe(zlib.createGunzip());
-  if (enc === 'deflate') return res.pipe(zlib.createInflate());
-  if (enc === 'br') return res.pipe(zlib.createBrotliDecompress());
-  return res;
-}
-
 function readBody(res: http.IncomingMessage, maxBytes: number): Promise<{ body: Buffer; truncated: boolean }> {
   return new Promise((resolve, reject) => {
-    const stream = decoder(res);
+    const stream = decodedBody(res);
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
