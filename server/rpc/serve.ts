@@ -1,7 +1,8 @@
 // Transports: the stdio server a client spawns (one client; the host exits when it goes), and the unix socket
 // server an always-on host offers (many clients at once, all seeing the same threads).
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
 import { StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Host } from '../host';
 import { ClientConnection } from './connection';
@@ -82,16 +83,24 @@ export async function serveSocket(host: Host, path: string): Promise<Server> {
     });
     socket.on('error', () => socket.destroy());
   });
+  // Bound under a name of its own and renamed into place once it listens: a client that sees `path` can connect.
+  // (Between bind(), which creates the file, and listen() a connect is refused — a client polling for the file on a
+  // loaded machine would read that as a dead host.) The short name keeps within the 107-byte limit of a socket path.
+  const staging = join(dirname(path), `.hermes-sock-${process.pid.toString(36)}`);
+  try {
+    if (lstatSync(staging).isSocket()) unlinkSync(staging); // left by a host that died with this pid
+  } catch {}
   const oldUmask = process.umask(0o177);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => resolve());
+      server.listen(staging, () => resolve());
     });
   } finally {
     process.umask(oldUmask);
   }
-  chmodSync(path, 0o600);
+  chmodSync(staging, 0o600);
+  renameSync(staging, path);
   host.onClose(
     () =>
       new Promise<void>((resolve) => {

@@ -122,6 +122,19 @@ export function resyncLine(nonce: string, pty: boolean): string {
 }
 
 /**
+ * Run beside a shell whose /proc the host cannot read (SSH, Docker) before ^C is typed: waits up to `ms` while the
+ * shell itself holds its terminal (fields after the command name: state ppid pgrp session tty_nr tpgid). Ends at once
+ * where /proc or a fractional sleep is missing, so ^C is then typed as before. Prints how many times it waited.
+ */
+export function awaitJobScript(shellPid: number, ms: number): string {
+  const tries = Math.max(1, Math.round(ms / 5));
+  return (
+    `p=${shellPid}; n=0; while [ $n -lt ${tries} ]; do read -r s 2>/dev/null </proc/$p/stat || break; ` +
+    `s=\${s##*") "}; set -- $s; [ "$3" = "$6" ] || break; sleep 0.005 2>/dev/null || break; n=$((n+1)); done; echo $n`
+  );
+}
+
+/**
  * Run beside the shell when ^C did not end a command: SIGINT to the shell (it abandons the rest of the line) and
  * SIGKILL to the terminal's foreground process group (the running job), found in /proc or with ps.
  */

@@ -14,7 +14,7 @@ import type { ExecOptions, ExecResult } from './types';
 import type { Logger } from '../util/log';
 import { FrameScanner, type Frame } from './frames';
 import { runQuietly, type RawProcess, type ShellHost } from './host';
-import { escalateScript, execLine, FIELD_SEP, initLine, newNonce, resyncLine, teardownScript } from './shell-script';
+import { awaitJobScript, escalateScript, execLine, FIELD_SEP, initLine, newNonce, resyncLine, teardownScript } from './shell-script';
 import { OutputCapture } from './output-capture';
 
 export interface ShellSessionOptions {
@@ -380,12 +380,17 @@ export class ShellSession {
    * ^C signals whichever process group holds the terminal. When that is the shell itself — between two commands of
    * the line, or just forking the next job — bash can take the signal after the fork and before it waits, return to
    * its prompt while the new job keeps the terminal, then fail to read the terminal from the background and exit
-   * (status 130, all shell state lost). So, where the shell's /proc is readable from here, wait briefly for a job to
-   * hold the terminal; a shell busy with builtins only (`while :; do :; done`) gets the ^C after the wait.
+   * (status 130, all shell state lost). So wait briefly for a job to hold the terminal: here, where the shell's /proc
+   * is readable from this process, else with a helper beside the shell (bounded, as starting one over SSH or docker
+   * exec can be slow). A shell busy with builtins only (`while :; do :; done`) gets the ^C after the wait.
    */
   private async jobHoldsTerminal(r: Running): Promise<void> {
     const pid = this.info?.hostPid;
-    if (!this.o.procVisible || !pid) return;
+    if (!pid) return;
+    if (!this.o.procVisible) {
+      await Promise.race([runQuietly(this.o.host, awaitJobScript(pid, JOB_WAIT_MS)), sleep(REMOTE_JOB_WAIT_MS)]);
+      return;
+    }
     const until = performance.now() + JOB_WAIT_MS;
     while (!r.done && performance.now() < until && shellHoldsTerminal(pid)) await sleep(5);
   }
@@ -453,6 +458,8 @@ export class ShellSession {
 }
 
 const JOB_WAIT_MS = 150;
+/** Longest an interrupt waits for the remote helper of jobHoldsTerminal before typing ^C anyway. */
+const REMOTE_JOB_WAIT_MS = 1500;
 /** After the escalation helper ran: how long the shell has to come back before it is killed. */
 const KILL_AFTER_MS = 2000;
 /** Longest wait for the escalation helper itself. */

@@ -2,7 +2,7 @@
 // resynchronised, hopeless ones close that client only, an oversize turn/start gets a clear error without the host
 // buffering it, and other clients keep being served throughout. Also: --listen never deletes what is not a socket.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -189,6 +189,26 @@ describe('--listen <path>', () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/another hermes-host is already listening on/);
     expect(statSync(sock).isSocket()).toBe(true);
+  });
+
+  it('the socket appears only once it accepts connections, readable by its owner alone, under its own name', async () => {
+    const home = tempHome();
+    writeTestConfig(home, env.model.baseURL);
+    const path = join(home, 'quick.sock');
+    const host = env.start({ home, args: ['--listen', path] });
+    // Connect the moment the file is there: bound-but-not-listening would be refused.
+    for (let i = 0; i < 4000 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 2));
+    const raw = await RawClient.connect(path);
+    raw.socket.destroy();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(home).filter((n) => n.startsWith('.hermes-sock-'))).toEqual([]);
+    const c = await connectSocket(path);
+    await c.initialize({ name: 'quick' });
+    await ping(c);
+    c.dispose();
+    host.proc.kill('SIGTERM');
+    await host.exited;
+    expect(existsSync(path)).toBe(false);
   });
 
   it('replaces a stale socket left by a host that was killed', async () => {
