@@ -1,9 +1,8 @@
-// Files sent in chats. Every photo and document is saved to the thread's working folder and named in the message
-// (the model reads it with its file tools); a photo in a format vision models take (PNG, JPEG, GIF, WebP) also goes
-// to the turn as an image input, so a vision model sees it. Voice messages and audio files are transcribed through
-// an OpenAI-compatible /audio/transcriptions endpoint when one is configured.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// Files sent in chats. Every photo and document is saved to the thread's working folder as its sandbox sees it and
+// named in the message (the model reads it with its file tools); a photo in a format vision models take (PNG, JPEG,
+// GIF, WebP) also goes to the turn as an image input, so a vision model sees it. Voice messages and audio files are
+// transcribed through an OpenAI-compatible /audio/transcriptions endpoint when one is configured.
+import { basename } from 'node:path';
 import { MAX_IMAGE_BYTES, MAX_TURN_IMAGES, type UserInput } from '../protocol';
 import { sniffImage } from '../attachments/image-bytes';
 import type { InboundEnvelope, PlatformAdapter } from './adapter';
@@ -61,10 +60,7 @@ export async function describeAttachments(e: InboundEnvelope, adapter: PlatformA
         notes.push(`[The user sent a voice message. Transcript: "${text}"]`);
         continue;
       }
-      const dir = join(port.cwd(threadOf()), 'chat-files');
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, `${e.messageId}-${safeName(a.fileName ?? `${a.kind}`)}`);
-      writeFileSync(path, data);
+      const path = await port.saveChatFile(threadOf(), `${e.messageId}-${safeName(a.fileName ?? `${a.kind}`)}`, data);
       // The bytes decide: a "photo" in a format no vision model takes (SVG, BMP, HEIC) is a file like any other.
       const seen = a.kind === 'photo' && images.length < MAX_TURN_IMAGES && data.length <= MAX_IMAGE_BYTES && sniffImage(data);
       if (seen) images.push({ type: 'image', data: data.toString('base64'), name: basename(path) });

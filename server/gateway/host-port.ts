@@ -1,5 +1,7 @@
 // Every call the gateway makes into the host goes through here, so the host's API can change (one host per
 // HERMES_HOME, a client hub that routes by thread, per-turn policies) by editing this one file.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import type { Host } from '../host';
 import type { AnyServerNotification, ServerRequestMethod, Turn, UserInput } from '../protocol';
 import type { ClientPeer } from '../rpc/hub';
@@ -36,7 +38,10 @@ export interface HostPort {
   turnOrigin(threadId: string): { surfaceId: string; kind: string; label: string } | undefined;
   isBusy(threadId: string): boolean;
   waitIdle(threadId: string): Promise<Turn | undefined>;
-  cwd(threadId: string): string;
+  /** Writes a file a chat user sent into `chat-files/` of the thread's working folder as its sandbox sees it (the
+   *  host's folder for local shells; the shell's folder in the container or on the SSH machine otherwise), so the
+   *  path named to the model is one its tools can open. Returns that path. */
+  saveChatFile(threadId: string, name: string, data: Buffer): Promise<string>;
   on(listener: (n: AnyServerNotification) => void): () => void;
   /** Registers an in-process client of the hub (it answers approval requests for chat threads). */
   addClient(peer: ClientPeer): () => void;
@@ -74,7 +79,19 @@ export function hostPort(host: Host): HostPort {
     turnOrigin: (id) => host.threads.running.get(host.threads.current(id))?.origin,
     isBusy: (id) => host.threads.isBusy(id),
     waitIdle: (id) => host.threads.waitIdle(id),
-    cwd: (id) => host.threads.get(host.threads.current(id)).cwd,
+    saveChatFile: async (id, name, data) => {
+      const thread = host.threads.get(host.threads.current(id));
+      if (host.config.terminal.backend === 'local') {
+        const dir = join(thread.cwd, 'chat-files');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, name), data);
+        return join(dir, name);
+      }
+      const sandbox = await host.sandboxes.get(thread.id, thread.cwd);
+      const path = posix.join(sandbox.cwd(), 'chat-files', name);
+      await sandbox.writeFile(path, data);
+      return path;
+    },
     on: (l) => host.events.on(l),
     addClient: (peer) => {
       host.hub.add(peer);

@@ -507,6 +507,33 @@ describe('gateway: files and voice', () => {
     expect(lastUserText(env.model.chatRequests().at(-1)!.body)).toMatch(/voice message.*gateway\.transcription\.base_url/s);
   });
 
+  it('with the SSH backend a document lands in the remote shell\'s folder, where the agent\'s commands find it', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startSshd } = await import('../support/sshd');
+    const sshd = await startSshd();
+    try {
+      const remote = mkdtempSync(join(tmpdir(), 'gw-ssh-files-'));
+      const terminal =
+        `terminal:\n  backend: ssh\n  ssh_host: ${sshd.host}\n  ssh_port: ${sshd.port}\n  ssh_user: ${sshd.user}\n` +
+        `  ssh_key: ${sshd.keyPath}\n  ssh_known_hosts: ${sshd.knownHostsPath}\n  cwd: ${remote}\n`;
+      await startGateway(env, tg, { env: ALLOW, extra: terminal });
+      env.model.script({ toolCalls: [{ name: 'terminal', arguments: { command: 'cat chat-files/*-report.txt' } }] }, { text: 'read it remotely' });
+      tg.userSends({ userId: ALICE, text: 'look at this', document: { name: 'report.txt', data: Buffer.from('remote contents') } });
+      await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'read it remotely'), 30_000, 'the reply');
+      const reqs = env.model.chatRequests();
+      const path = /saved as (\S+?)\]/.exec(lastUserText(reqs.at(-2)!.body))![1];
+      expect(path.startsWith(join(remote, 'chat-files') + '/')).toBe(true);
+      expect(readFileSync(path, 'utf8')).toBe('remote contents');
+      const toolResult = reqs.at(-1)!.body.messages.find((m: { role: string }) => m.role === 'tool');
+      expect(JSON.stringify(toolResult?.content)).toContain('remote contents');
+      rmSync(remote, { recursive: true, force: true });
+    } finally {
+      await sshd.stop();
+    }
+  });
+
   it('a voice message is transcribed through the configured OpenAI-compatible endpoint', async () => {
     await startGateway(env, tg, { env: ALLOW, extra: `  transcription:\n    base_url: ${env.model.baseURL}\n    api_key_env: TEST_MODEL_KEY\n` });
     env.model.transcript = 'please list the files';
