@@ -67,6 +67,7 @@ async function slack({ env, config, store, log }: PlatformContext): Promise<Plat
     connectTimeoutMs: cfg.connect_timeout * 1000,
     log: log.child('slack'),
     threads: new ThreadMembers(store.db, 'slack'),
+    state: store.channelState('slack'),
   });
 }
 

@@ -277,7 +277,7 @@ describe('slack: a connection that breaks', () => {
     await g.host.kill('SIGTERM');
   }));
 
-  it('killed with -9 mid-turn and restarted: the interrupted message and those sent while down are each answered once; a channel thread from before still needs no mention', ownSlack(async () => {
+  it('killed with -9 mid-turn and restarted: the interrupted message, those sent while down and those Slack gave up delivering (read back from history) are each answered once, in order; a channel thread from before still needs no mention', ownSlack(async () => {
     const g = await startSlackGateway(slack, env.model, { env: { SLACK_ALLOWED_USERS: ALICE }, extra: '  busy_mode: queue\n', start: env.start });
     const C = 'C0TEAM';
     env.model.script({ when: (b: any) => lastUserText(b) === 'start a thread', text: 'thread started' });
@@ -290,20 +290,30 @@ describe('slack: a connection that breaks', () => {
     // Slack holds these until a connection is back.
     slack.userSends({ user: ALICE, text: 'msg-2' });
     slack.userSends({ user: ALICE, text: 'msg-3' });
+    // These Slack stopped retrying before the gateway came back: only the history has them.
+    slack.userSends({ user: ALICE, text: 'msg-4', deliver: false });
+    slack.userSends({ user: ALICE, channel: C, channelType: 'channel', text: 'written in the thread while away', threadTs: root, deliver: false });
     const answer = (n: number) => ({ when: (b: any) => lastUserText(b) === `msg-${n}`, text: `answer-${n}` });
-    env.model.script(answer(1), answer(2), answer(3));
+    env.model.script(answer(1), answer(2), answer(3), answer(4), { when: (b: any) => lastUserText(b) === 'written in the thread while away', text: 'thread caught up' });
+    // The first read of history fails: that connection ends and the next one reads it again.
+    slack.fail('conversations.history', { status: 502 });
     await startSlackGateway(slack, env.model, { home: g.home, env: { SLACK_ALLOWED_USERS: ALICE }, start: env.start });
-    await slack.waitFor(() => finals(DM).find((m) => m.text === 'answer-3'), 30_000, 'answer-3');
+    await slack.waitFor(() => finals(DM).find((m) => m.text === 'answer-4'), 30_000, 'answer-4');
+    const caughtUp = await slack.waitFor(() => finals(C).find((m) => m.text === 'thread caught up'), 30_000, 'the thread reply read back');
+    expect(caughtUp.threadTs).toBe(root);
     const texts = finals(DM).map((m) => m.text);
-    for (const n of [1, 2, 3]) expect(texts.filter((t) => t === `answer-${n}`)).toHaveLength(1);
-    const at = [1, 2, 3].map((n) => texts.indexOf(`answer-${n}`));
+    for (const n of [1, 2, 3, 4]) expect(texts.filter((t) => t === `answer-${n}`)).toHaveLength(1);
+    const at = [1, 2, 3, 4].map((n) => texts.indexOf(`answer-${n}`));
     expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(finals(C).filter((m) => m.text === 'thread caught up')).toHaveLength(1);
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').length).toBeGreaterThanOrEqual(2);
+    expect(slack.calls.some((c) => c.method === 'conversations.replies')).toBe(true);
     // The restarted gateway still knows it takes part in the thread: a follow-up there without a mention is answered.
     env.model.script({ text: 'follow-up answered' });
     slack.userSends({ user: ALICE, channel: C, channelType: 'channel', text: 'and a follow-up', threadTs: root });
     const followUp = await slack.waitFor(() => finals(C).find((m) => m.text === 'follow-up answered'), 20_000, 'the follow-up reply');
     expect(followUp.threadTs).toBe(root);
-    expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['start a thread', 'and a follow-up']);
+    expect(env.model.chatRequests().at(-1)!.body.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['start a thread', 'written in the thread while away', 'and a follow-up']);
   }));
 
   it('a socket that stops answering pings is replaced; the status shows it, and a message sent meanwhile is answered once', ownSlack(async () => {

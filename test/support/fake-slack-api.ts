@@ -1,6 +1,7 @@
 // The Web API half of the fake Slack (see fake-slack.ts for the Socket Mode half and what users do): auth.test,
 // apps.connections.open, chat.postMessage/update/delete/postEphemeral, users.info, the file upload flow
-// (files.getUploadURLExternal → upload → files.completeUploadExternal) and private file downloads, with the
+// (files.getUploadURLExternal → upload → files.completeUploadExternal), private file downloads and
+// conversations.history/replies over what users and the bot wrote, with the
 // limits Slack enforces (text length, Block Kit sections and buttons) and queued faults per method.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -36,6 +37,8 @@ export class FakeSlackWebApi {
   readonly calls: { method: string; params: Record<string, any>; at: number }[] = [];
   /** Called whenever the bot posts or updates a message (benchmarks time replies with it). */
   onMessage: ((m: SlackMessage) => void) | undefined;
+  /** Every message users wrote (the `message` events, delivered or not), for conversations.history/replies. */
+  protected readonly userPosts: Record<string, any>[] = [];
   protected userFiles = new Map<string, Buffer>();
   protected faults = new Map<string, SlackFault[]>();
   protected openFailures: SlackFault[] = [];
@@ -233,6 +236,28 @@ export class FakeSlackWebApi {
         for (const f of done) Object.assign(f!, { shared: true, channel: params.channel_id, ...(params.thread_ts ? { threadTs: String(params.thread_ts) } : {}), ...(params.initial_comment ? { comment: String(params.initial_comment) } : {}) });
         this.changed();
         return this.json(res, 200, { ok: true, files: done.map((f) => ({ id: f!.id, name: f!.name })) });
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // Like Slack: newest first for history (top-level messages and broadcasts), oldest first for replies (the
+        // root first, whatever `oldest` says); `oldest` is exclusive; pages by cursor.
+        const channel = String(params.channel);
+        const root = params.ts ? String(params.ts) : undefined;
+        if (method === 'conversations.replies' && !root) return this.json(res, 200, { ok: false, error: 'thread_not_found' });
+        const bots = this.messages
+          .filter((m) => !m.deleted)
+          .map((m) => ({ type: 'message', user: this.botUserId, bot_id: this.botId, text: m.text, ts: m.ts, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), channel: m.channel }));
+        const all: Record<string, any>[] = [...this.userPosts, ...bots].filter((m) => m.channel === channel);
+        if (!all.length) return this.json(res, 200, { ok: false, error: 'channel_not_found' });
+        const after = (m: Record<string, any>) => !params.oldest || m.ts > String(params.oldest);
+        const list = root
+          ? all.filter((m) => m.ts === root || (m.thread_ts === root && after(m))).sort((a, b) => (a.ts < b.ts ? -1 : 1))
+          : all.filter((m) => (!m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast') && after(m)).sort((a, b) => (a.ts < b.ts ? 1 : -1));
+        const limit = Math.max(1, Number(params.limit ?? 100));
+        const from = Number(params.cursor ?? 0);
+        const page = list.slice(from, from + limit).map(({ channel: _c, channel_type: _t, team: _team, event_ts: _e, ...m }) => m);
+        const more = from + limit < list.length;
+        return this.json(res, 200, { ok: true, messages: page, has_more: more, ...(more ? { response_metadata: { next_cursor: String(from + limit) } } : {}) });
       }
       case 'chat.postEphemeral': {
         this.ephemerals.push({ channel: String(params.channel), user: String(params.user), text: String(params.text ?? ''), ...(params.thread_ts ? { threadTs: String(params.thread_ts) } : {}) });

@@ -91,7 +91,17 @@ export class FakeSlack extends FakeSlackWebApi {
    * A user posts a message. In a channel, a mention of the bot (`mention: true` puts `<@bot>` in front) also
    * produces an app_mention event, as Slack does when the app subscribes to both. Returns the message ts.
    */
-  userSends(o: { user: string; text: string; channel?: string; channelType?: 'im' | 'channel' | 'group' | 'mpim'; threadTs?: string; mention?: boolean; file?: { name: string; mimetype: string; data: Buffer } }): string {
+  userSends(o: {
+    user: string;
+    text: string;
+    channel?: string;
+    channelType?: 'im' | 'channel' | 'group' | 'mpim';
+    threadTs?: string;
+    mention?: boolean;
+    file?: { name: string; mimetype: string; data: Buffer };
+    /** false: Slack never delivers it (it gave up retrying while the app was away); only history has it. */
+    deliver?: boolean;
+  }): string {
     const channelType = o.channelType ?? 'im';
     const channel = o.channel ?? `D${o.user}`;
     const ts = this.nextTs();
@@ -105,6 +115,8 @@ export class FakeSlack extends FakeSlackWebApi {
       event.subtype = 'file_share';
       event.files = [{ id, name: o.file.name, mimetype: o.file.mimetype, size: o.file.data.length, url_private_download: `http://127.0.0.1:${this.port}/files-pri/${id}/${encodeURIComponent(o.file.name)}` }];
     }
+    this.userPosts.push(event);
+    if (o.deliver === false) return ts;
     this.push('events_api', this.callback(event));
     if (channelType !== 'im' && text.includes(`<@${this.botUserId}>`)) {
       const mention: Record<string, unknown> = { ...event, type: 'app_mention' };

@@ -3,7 +3,8 @@
 // gateway.slack.api_url) for tests and Slack-compatible servers; it also carries apps.connections.open, which
 // hands out the WebSocket URL.
 //
-// Receiving (Socket Mode, acks, reconnects) lives in socket.ts; this file is the Web API side and the mapping.
+// Receiving (Socket Mode, acks, reconnects) lives in socket.ts, reading back what Slack never delivered in
+// backfill.ts; this file is the Web API side and the mapping.
 import { webApi } from '@slack/bolt';
 import { PlatformError, type InboundEnvelope, type PlatformAdapter, type PlatformCapabilities, type SendOptions } from '../adapter';
 import type { Logger } from '../../util/log';
@@ -13,6 +14,8 @@ import { classifySlack } from './errors';
 import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from './events';
 import { boltLogger, runSocketMode } from './socket';
 import type { ThreadMembership } from '../thread-members';
+import type { ChannelState } from '../store';
+import { Marks, readMissed, type HistoryPage, type HistoryReader } from './backfill';
 
 /** Slack accepts 40,000 characters of text; Hermes keeps a margin below it. */
 export const SLACK_MAX_LENGTH = 39_000;
@@ -36,7 +39,13 @@ export interface SlackOptions {
   log?: Logger;
   /** Channel threads the bot takes part in (a message there needs no new mention); persisted across restarts. */
   threads: ThreadMembership;
+  /** Where each conversation was last read (see backfill.ts); persisted across restarts. */
+  state: ChannelState;
+  /** Most history pages (200 messages each) read per conversation after a reconnect. */
+  backfillPages?: number;
 }
+
+const HISTORY_PAGE = 200;
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as Logger;
 
@@ -50,12 +59,14 @@ export class SlackAdapter implements PlatformAdapter {
   private me: { botUserId: string; botId?: string } | undefined;
   private readonly names = new Map<string, string>();
   private lastCursor = 0;
+  private readonly marks: Marks;
 
   constructor(private readonly opts: SlackOptions) {
     // Gateway commands ride on the app's slash command: `/hermes approve`, not `/approve` (Slack would refuse it).
     this.capabilities = { edit: true, delete: true, buttons: true, typing: false, files: true, commandMenu: false, commandPrefix: `${opts.command ?? '/hermes'} ` };
     this.apiUrl = (opts.apiUrl || 'https://slack.com/api/').replace(/\/*$/, '/');
     this.log = opts.log ?? silent;
+    this.marks = new Marks(opts.state);
     this.web = new webApi.WebClient(opts.botToken, {
       slackApiUrl: this.apiUrl,
       // Retries belong to the outbox (durable, Retry-After honoured), not to a call sleeping in memory.
@@ -115,6 +126,10 @@ export class SlackAdapter implements PlatformAdapter {
 
   async run(signal: AbortSignal, onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void): Promise<void> {
     const me = await this.identity();
+    const recordAndMark = async (batch: InboundEnvelope[], next: number) => {
+      await onInbound(batch, next);
+      for (const e of batch) this.marks.recorded(e);
+    };
     await runSocketMode({
       appToken: this.opts.appToken,
       botToken: this.opts.botToken,
@@ -126,7 +141,8 @@ export class SlackAdapter implements PlatformAdapter {
       log: this.log,
       signal,
       onReady,
-      onInbound,
+      onInbound: recordAndMark,
+      catchUp: () => this.catchUp(recordAndMark),
       envelopes: {
         message: (ev) => this.fromMessage(ev),
         tap: async (body) => {
@@ -140,6 +156,37 @@ export class SlackAdapter implements PlatformAdapter {
       },
     });
   }
+
+  /** Messages written while no connection was open, read from history (backfill.ts). */
+  private async catchUp(record: (batch: InboundEnvelope[], next: number) => Promise<void>): Promise<void> {
+    const skipped = new Set<string>();
+    await readMissed(
+      this.marks.load(),
+      this.history,
+      async (ev) => {
+        const e = await this.fromMessage(ev);
+        if (e) await record([e], e.cursor + 1);
+      },
+      {
+        maxPages: this.opts.backfillPages ?? 10,
+        skip: (e) => {
+          const err = classifySlack(e);
+          if (err.kind !== 'permanent') return false;
+          // The channel is gone or closed to the bot, or the app lacks a history scope: nothing to read there.
+          if (!skipped.has(err.message)) this.log.warn('cannot read Slack history to catch up; messages sent there while disconnected are not read', { error: err.message });
+          skipped.add(err.message);
+          return true;
+        },
+      },
+    );
+  }
+
+  private readonly history: HistoryReader = {
+    history: async (channel, oldest, cursor) =>
+      page(await this.web.conversations.history({ channel, oldest, limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) })),
+    replies: async (channel, ts, oldest, cursor) =>
+      page(await this.web.conversations.replies({ channel, ts, oldest, limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) })),
+  };
 
   private async fromMessage(ev: MessageEvent): Promise<InboundEnvelope | undefined> {
     const e = messageEnvelope(ev, this.me ?? { botUserId: '' }, this.cursor(), (c, t) => this.opts.threads.has(c, t));
@@ -256,4 +303,9 @@ export class SlackAdapter implements PlatformAdapter {
     if (!res.ok) throw new PlatformError(`Slack file download failed: HTTP ${res.status}`, res.status >= 500 ? 'transient' : 'permanent');
     return Buffer.from(await res.arrayBuffer());
   }
+}
+
+function page(r: { messages?: unknown[]; has_more?: boolean; response_metadata?: { next_cursor?: string } }): HistoryPage {
+  const next = r.has_more ? r.response_metadata?.next_cursor : undefined;
+  return { messages: (r.messages ?? []) as HistoryPage['messages'], ...(next ? { next } : {}) };
 }

@@ -46,6 +46,9 @@ export interface SocketModeOptions {
   signal: AbortSignal;
   onReady: () => void;
   onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>;
+  /** Runs after every hello, before any event of that connection is recorded (it records through onInbound itself);
+   *  a failure ends the connection, so the next one tries again. */
+  catchUp?: () => Promise<void>;
   /** Payload → envelope (undefined: not for the gateway). Called in arrival order. */
   envelopes: {
     message(ev: MessageEvent): Promise<InboundEnvelope | undefined>;
@@ -139,6 +142,16 @@ export async function runSocketMode(o: SocketModeOptions): Promise<void> {
     } catch {
       /* not JSON: bolt ignores it too */
     }
+  });
+  client.on('connected', () => {
+    // Emitted on hello, before the frames after it are read: what the catch-up records comes before their events.
+    if (!o.catchUp) return;
+    const run = chain.then(() => o.catchUp!());
+    chain = run.catch(() => {});
+    run.catch((e: unknown) => {
+      const err = classifySlack(e);
+      lost?.(new PlatformError(`reading Slack history after reconnecting failed: ${err.message}`, 'transient', err.retryAfter));
+    });
   });
   client.on('disconnected', (err?: Error) => lost?.(new PlatformError(`Slack socket closed${asked}${err ? `: ${err.message}` : ''}`, 'transient')));
   let timer: NodeJS.Timeout | undefined;

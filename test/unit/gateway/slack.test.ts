@@ -8,6 +8,8 @@ import { splitMessage } from '../../../server/gateway/split';
 import Database from 'better-sqlite3';
 import { migrate } from '../../../server/store/migrations';
 import { ThreadMembers } from '../../../server/gateway/thread-members';
+import { GatewayStore } from '../../../server/gateway/store';
+import { Marks, markKey, newerTs, readMissed, type HistoryReader } from '../../../server/gateway/slack/backfill';
 
 function memoryDb(): Database.Database {
   const db = new Database(':memory:');
@@ -121,7 +123,8 @@ describe('Slack failures → delivery decisions', () => {
 describe('file downloads', () => {
   it('the bot token goes only to Slack file hosts or the configured API origin', async () => {
     const { SlackAdapter } = await import('../../../server/gateway/slack/adapter');
-    const a = new SlackAdapter({ botToken: 'xoxb-unit', appToken: 'xapp-unit', apiUrl: 'http://127.0.0.1:9/api/', threads: new ThreadMembers(memoryDb(), 'slack') });
+    const db = memoryDb();
+    const a = new SlackAdapter({ botToken: 'xoxb-unit', appToken: 'xapp-unit', apiUrl: 'http://127.0.0.1:9/api/', threads: new ThreadMembers(db, 'slack'), state: new GatewayStore(db).channelState('slack') });
     await expect(a.downloadFile('https://evil.example/files/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
     await expect(a.downloadFile('http://files.slack.com/F1/x.txt')).rejects.toThrow(/refusing to fetch/);
     await expect(a.downloadFile('https://files.slack.com.evil.example/F1')).rejects.toThrow(/refusing to fetch/);
@@ -247,5 +250,62 @@ describe('Socket Mode connect against the fake Slack', () => {
       ctl.abort();
       await slack.close();
     }
+  });
+});
+
+describe('reading back what Slack never delivered', () => {
+  const me = { botUserId: 'UBOT' };
+  const env = (ev: Partial<MessageEvent>) => messageEnvelope({ type: 'message', channel: 'D1', user: 'U1', text: 'hi', ts: '1700000001.000001', ...ev } as MessageEvent, me, 1, () => false)!;
+
+  it('marks move only for conversations with the bot, and a channel mention marks the thread it starts', () => {
+    const state = new GatewayStore(memoryDb()).channelState('slack');
+    const marks = new Marks(state);
+    marks.load();
+    marks.recorded(env({ channel_type: 'im' }));
+    marks.recorded(env({ channel: 'C1', channel_type: 'channel', ts: '1700000002.000001', text: 'not for the bot' }));
+    marks.recorded(env({ channel: 'C1', channel_type: 'channel', ts: '1700000003.000001', text: '<@UBOT> look' }));
+    marks.recorded(env({ channel: 'C1', channel_type: 'channel', ts: '1700000004.000001', thread_ts: '1700000003.000001', text: 'more' }));
+    marks.recorded(env({ channel_type: 'im', ts: '1700000000.000009' })); // older: the mark stays
+    expect(Object.fromEntries(state.marks())).toEqual({
+      'dm|D1|': '1700000001.000001',
+      'channel|C1|': '1700000003.000001',
+      'channel|C1|1700000003.000001': '1700000004.000001',
+    });
+  });
+
+  it('ts order is time order; history is read after each mark, oldest first, each thread root once', async () => {
+    expect(newerTs('1700000010.000001', '1700000009.999999')).toBe(true);
+    expect(newerTs('1700000009.000001', '1700000009.000001')).toBe(false);
+    const calls: string[] = [];
+    const read: HistoryReader = {
+      history: async (channel, oldest, cursor) => {
+        calls.push(`history ${channel} ${oldest} ${cursor ?? ''}`);
+        return cursor
+          ? { messages: [{ user: 'U1', text: 'b', ts: '1700000005.000001' }] }
+          : { messages: [{ user: 'U1', text: 'c', ts: '1700000006.000001' }, { user: 'U1', text: 'old', ts: '1700000001.000001' }], next: 'p2' };
+      },
+      replies: async (channel, ts, oldest) => {
+        calls.push(`replies ${channel} ${ts} ${oldest}`);
+        return { messages: [{ user: 'U2', text: 'root', ts }, { user: 'U2', text: 'r1', ts: '1700000008.000001', thread_ts: ts }] };
+      },
+    };
+    const seen: MessageEvent[] = [];
+    const marks = new Map([
+      ['dm|D1|', '1700000001.000001'],
+      ['group|C9|1700000007.000001', '1700000007.000001'],
+      ['nonsense', '1'],
+    ]);
+    await readMissed(marks, read, async (ev) => void seen.push(ev), { maxPages: 5, skip: () => false });
+    expect(calls).toEqual(['history D1 1700000001.000001 ', 'history D1 1700000001.000001 p2', 'replies C9 1700000007.000001 1700000007.000001']);
+    expect(seen.map((e) => [e.channel, e.channel_type, e.text])).toEqual([
+      ['D1', 'im', 'b'],
+      ['D1', 'im', 'c'],
+      ['C9', 'group', 'r1'],
+    ]);
+    // A conversation Slack refuses for good is skipped; anything else fails the catch-up (the next connection retries).
+    const refusing: HistoryReader = { history: async () => Promise.reject(new Error('channel_not_found')), replies: async () => ({ messages: [] }) };
+    await readMissed(new Map([['dm|D2|', '1']]), refusing, async () => {}, { maxPages: 1, skip: () => true });
+    await expect(readMissed(new Map([['dm|D2|', '1']]), refusing, async () => {}, { maxPages: 1, skip: () => false })).rejects.toThrow(/channel_not_found/);
+    expect(markKey({ chatType: 'dm', channel: 'D2' })).toBe('dm|D2|');
   });
 });
