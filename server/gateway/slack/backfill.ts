@@ -64,38 +64,52 @@ const CHANNEL_TYPE: Record<string, string> = { dm: 'im', channel: 'channel', gro
 /**
  * Every message after each mark, oldest first per conversation, as the `message` event Slack would have sent.
  * A conversation Slack refuses for good (the channel archived, the bot removed: `skip` says so) is left alone.
+ * Live events wait behind this (their acks too), so conversations are read `parallel` at a time; what they hold is
+ * handed over one conversation after another.
  */
 export async function readMissed(
   marks: Map<string, string>,
   read: HistoryReader,
   each: (ev: MessageEvent) => Promise<void>,
-  o: { maxPages: number; skip: (e: unknown) => boolean },
+  o: { maxPages: number; skip: (e: unknown) => boolean; parallel?: number },
 ): Promise<void> {
-  for (const [key, last] of [...marks]) {
+  const places = [...marks].flatMap(([key, last]) => {
     const place = parseMarkKey(key);
-    if (!place) continue;
-    const found: HistoryPage['messages'] = [];
-    let cursor: string | undefined;
-    try {
-      for (let page = 0; page < o.maxPages; page++) {
-        const p = place.threadTs ? await read.replies(place.channel, place.threadTs, last, cursor) : await read.history(place.channel, last, cursor);
-        found.push(...p.messages);
-        if (!p.next) break;
-        cursor = p.next;
+    return place ? [{ place, last }] : [];
+  });
+  const step = Math.max(1, o.parallel ?? 8);
+  for (let i = 0; i < places.length; i += step) {
+    const group = places.slice(i, i + step);
+    const found = await Promise.all(group.map(({ place, last }) => readOne(place, last, read, o)));
+    for (let j = 0; j < group.length; j++) {
+      const { place, last } = group[j]!;
+      let prev: string | undefined;
+      for (const m of found[j]!) {
+        if (m.ts === prev || !newerTs(m.ts, last)) continue; // the thread's root comes with every page of replies
+        prev = m.ts;
+        // History gives a thread's replies their thread_ts; top-level history also holds broadcasts of replies.
+        await each({ ...m, type: 'message', channel: place.channel, channel_type: CHANNEL_TYPE[place.chatType] });
       }
-    } catch (e) {
-      if (o.skip(e)) continue;
-      throw e;
-    }
-    found.sort((a, b) => (newerTs(a.ts, b.ts) ? 1 : a.ts === b.ts ? 0 : -1));
-    let prev: string | undefined;
-    for (const m of found) {
-      if (m.ts === prev || !newerTs(m.ts, last)) continue; // the thread's root comes with every page of replies
-      prev = m.ts;
-      // History gives a thread's replies their thread_ts; top-level history also holds broadcasts of replies.
-      await each({ ...m, type: 'message', channel: place.channel, channel_type: CHANNEL_TYPE[place.chatType] });
     }
   }
+}
+
+/** One conversation's messages after `last`, oldest first (none when Slack refuses it for good). */
+async function readOne(place: MarkPlace, last: string, read: HistoryReader, o: { maxPages: number; skip: (e: unknown) => boolean }): Promise<HistoryPage['messages']> {
+  const found: HistoryPage['messages'] = [];
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < o.maxPages; page++) {
+      const p = place.threadTs ? await read.replies(place.channel, place.threadTs, last, cursor) : await read.history(place.channel, last, cursor);
+      found.push(...p.messages);
+      if (!p.next) break;
+      cursor = p.next;
+    }
+  } catch (e) {
+    if (o.skip(e)) return [];
+    throw e;
+  }
+  return found.sort((a, b) => (newerTs(a.ts, b.ts) ? 1 : a.ts === b.ts ? 0 : -1));
 }
 
 /** The marks of one adapter: loaded from `state` at connect, moved in memory and in `state` as envelopes are recorded. */
