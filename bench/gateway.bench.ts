@@ -218,9 +218,13 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     let finish!: () => void;
     const done = new Promise<void>((r) => (finish = r));
     const byPlatform = new Map<string, number[]>();
+    /** When each reply came (ms into the phase) and its latency: BENCH_DIST shows the tail per 5 s window. */
+    const timeline: [number, number][] = [];
+    let phaseStart = performance.now();
     onFirst = (p, chat, i, latency) => {
       if (p !== name) return;
       latencies.push(latency);
+      timeline.push([performance.now() - phaseStart, latency]);
       byPlatform.set(platformOf(chat), [...(byPlatform.get(platformOf(chat)) ?? []), latency]);
       order.set(chat, [...(order.get(chat) ?? []), i]);
       count++;
@@ -235,6 +239,7 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
     const calls0 = platformCalls();
     const gen0 = process.cpuUsage();
     const t0 = performance.now();
+    phaseStart = t0;
     start();
     const timeout = setTimeout(finish, timeoutMs);
     await done;
@@ -245,6 +250,9 @@ async function runHost(main: string, f: Fakes, tag: string): Promise<RunResult> 
       const xs = [...latencies].sort((a, b) => a - b);
       const at = (q: number) => xs[Math.min(xs.length - 1, Math.floor((q / 100) * xs.length))];
       console.error(`${name}: ${[50, 75, 90, 95, 98, 99, 99.5, 100].map((q) => `p${q}=${at(q).toFixed(0)}`).join(' ')} ms`);
+      const windows = new Map<number, number[]>();
+      for (const [at, ms] of timeline) windows.set(Math.floor(at / 5000), [...(windows.get(Math.floor(at / 5000)) ?? []), ms]);
+      console.error(`  by 5 s window (replies, p99, max): ${[...windows].map(([w, ys]) => `${w * 5}s ${ys.length}/${percentile(ys, 99).toFixed(0)}/${Math.max(...ys).toFixed(0)}`).join('  ')}`);
       for (const pl of PLATFORMS) {
         const ys = byPlatform.get(pl) ?? [];
         if (PLATFORMS.length > 1 && ys.length) console.error(`  ${pl}: p50=${percentile(ys, 50).toFixed(0)} p99=${percentile(ys, 99).toFixed(0)} ms (${ys.length})`);

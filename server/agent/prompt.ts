@@ -71,8 +71,13 @@ export const environmentSection: PromptSection = {
 // One formatter: toLocaleDateString builds a new Intl formatter on every call, milliseconds each.
 const DAY_FORMAT = new Intl.DateTimeFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
 
+let lastDay: { key: number; text: string } | undefined;
+
+/** The local date as a sentence; formatted once a day (format() costs ~0.1 ms, paid by every new thread). */
 export function today(d = new Date()): string {
-  return DAY_FORMAT.format(d);
+  const key = d.getFullYear() * 10_000 + d.getMonth() * 100 + d.getDate();
+  if (lastDay?.key !== key) lastDay = { key, text: DAY_FORMAT.format(d) };
+  return lastDay.text;
 }
 
 /** How to describe a remote terminal backend to the model, so it uses the paths that exist there. */

@@ -176,6 +176,8 @@ export class ThreadStore {
       parent_kind: t.parentKind ?? null,
       now: Date.now(),
     });
+    // Nothing continues a thread yet: its first turns need not ask the database (see compactionSuccessor).
+    if (!this.db.inTransaction) this.rememberSuccessor(t.id, undefined);
     return this.getThreadRow(t.id)!;
   }
 
@@ -473,9 +475,13 @@ export class ThreadStore {
     const found = this.findSuccessor(threadId);
     // Inside a transaction the answer may include a thread that is rolled back: not kept.
     if (this.db.inTransaction) return found;
+    this.rememberSuccessor(threadId, found);
+    return found;
+  }
+
+  private rememberSuccessor(threadId: string, found: string | undefined): void {
     if (this.successors.size > 10_000) this.successors.clear();
     this.successors.set(threadId, found);
-    return found;
   }
 
   private findSuccessor(threadId: string): string | undefined {
