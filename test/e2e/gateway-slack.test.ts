@@ -254,7 +254,7 @@ describe('slack: delivery', () => {
 });
 
 describe('slack: a connection that breaks', () => {
-  it('a socket dropped mid-turn: the turn finishes, messages sent meanwhile arrive after the reconnect, none lost or answered twice', ownSlack(async () => {
+  it('a socket dropped mid-turn: the turn finishes, messages sent meanwhile arrive after the reconnect (resent by Slack: no history read), none lost or answered twice', ownSlack(async () => {
     env.model.script({ text: Array.from({ length: 20 }, (_, i) => `slow${i} `), chunkDelayMs: 100 }, { text: 'answer to while-down' });
     const g = await startSlackGateway(slack, env.model, { env: { SLACK_ALLOWED_USERS: ALICE }, extra: '  busy_mode: queue\n', start: env.start });
     slack.userSends({ user: ALICE, text: 'long one' });
@@ -274,6 +274,8 @@ describe('slack: a connection that breaks', () => {
     expect(finals(DM).filter((m) => m.text.includes('slow0'))).toHaveLength(1);
     expect(finals(DM).filter((m) => m.text === 'answer to while-down')).toHaveLength(1);
     expect(env.model.chatRequests().filter((r) => lastUserText(r.body) === 'while-down')).toHaveLength(1);
+    // Back within Slack's resend window (Slack sent the envelope again): no history was read.
+    expect(slack.calls.filter((c) => c.method.startsWith('conversations.'))).toEqual([]);
     await g.host.kill('SIGTERM');
   }));
 
@@ -295,8 +297,10 @@ describe('slack: a connection that breaks', () => {
     slack.userSends({ user: ALICE, channel: C, channelType: 'channel', text: 'written in the thread while away', threadTs: root, deliver: false });
     const answer = (n: number) => ({ when: (b: any) => lastUserText(b) === `msg-${n}`, text: `answer-${n}` });
     env.model.script(answer(1), answer(2), answer(3), answer(4), { when: (b: any) => lastUserText(b) === 'written in the thread while away', text: 'thread caught up' });
-    // The first read of history fails: that connection ends and the next one reads it again.
-    slack.fail('conversations.history', { status: 502 });
+    // The first read of history fails: that connection ends and the next one reads it again, waiting out a rate
+    // limit in place (ending the connection would only read everything again into the same limit).
+    slack.fail('conversations.history', { status: 502 }, { status: 429, retryAfter: 1 });
+    const connectionsBefore = slack.connections;
     await startSlackGateway(slack, env.model, { home: g.home, env: { SLACK_ALLOWED_USERS: ALICE }, start: env.start });
     await slack.waitFor(() => finals(DM).find((m) => m.text === 'answer-4'), 30_000, 'answer-4');
     const caughtUp = await slack.waitFor(() => finals(C).find((m) => m.text === 'thread caught up'), 30_000, 'the thread reply read back');
@@ -306,7 +310,8 @@ describe('slack: a connection that breaks', () => {
     const at = [1, 2, 3, 4].map((n) => texts.indexOf(`answer-${n}`));
     expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(finals(C).filter((m) => m.text === 'thread caught up')).toHaveLength(1);
-    expect(slack.calls.filter((c) => c.method === 'conversations.history').length).toBeGreaterThanOrEqual(2);
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').length).toBeGreaterThanOrEqual(3);
+    expect(slack.connections - connectionsBefore).toBe(2);
     expect(slack.calls.some((c) => c.method === 'conversations.replies')).toBe(true);
     // The restarted gateway still knows it takes part in the thread: a follow-up there without a mention is answered.
     env.model.script({ text: 'follow-up answered' });

@@ -46,6 +46,10 @@ export interface SlackOptions {
 }
 
 const HISTORY_PAGE = 200;
+/** Slack resends an unacked event for about five minutes: a connection back sooner than this needs no history read. */
+const RESEND_WINDOW_MS = 4 * 60_000;
+/** Longest Retry-After a history read waits out in place (longer ends the connection instead). */
+const MAX_HISTORY_WAIT_S = 60;
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as Logger;
 
@@ -60,6 +64,10 @@ export class SlackAdapter implements PlatformAdapter {
   private readonly names = new Map<string, string>();
   private lastCursor = 0;
   private readonly marks: Marks;
+  /** A catch-up is owed: at start (nobody knows how long the gateway was away) and after one that failed. */
+  private owed = true;
+  /** When the last connection ended (a reconnect within Slack's resend window reads no history). */
+  private lostAt = 0;
 
   constructor(private readonly opts: SlackOptions) {
     // Gateway commands ride on the app's slash command: `/hermes approve`, not `/approve` (Slack would refuse it).
@@ -130,7 +138,15 @@ export class SlackAdapter implements PlatformAdapter {
       await onInbound(batch, next);
       for (const e of batch) this.marks.recorded(e);
     };
-    await runSocketMode({
+    try {
+      await this.socketMode(signal, recordAndMark, onReady, me);
+    } finally {
+      this.lostAt = Date.now();
+    }
+  }
+
+  private socketMode(signal: AbortSignal, recordAndMark: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void, me: { botUserId: string; botId?: string }): Promise<void> {
+    return runSocketMode({
       appToken: this.opts.appToken,
       botToken: this.opts.botToken,
       apiUrl: this.apiUrl,
@@ -159,6 +175,9 @@ export class SlackAdapter implements PlatformAdapter {
 
   /** Messages written while no connection was open, read from history (backfill.ts). */
   private async catchUp(record: (batch: InboundEnvelope[], next: number) => Promise<void>): Promise<void> {
+    // Slack recycles connections every few hours; what it sent meanwhile it sends again on the next connection.
+    if (!this.owed && Date.now() - this.lostAt < RESEND_WINDOW_MS) return;
+    this.owed = true;
     const skipped = new Set<string>();
     await readMissed(
       this.marks.load(),
@@ -179,13 +198,12 @@ export class SlackAdapter implements PlatformAdapter {
         },
       },
     );
+    this.owed = false;
   }
 
   private readonly history: HistoryReader = {
-    history: async (channel, oldest, cursor) =>
-      page(await this.web.conversations.history({ channel, oldest, limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) })),
-    replies: async (channel, ts, oldest, cursor) =>
-      page(await this.web.conversations.replies({ channel, ts, oldest, limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) })),
+    history: (channel, oldest, cursor) => waitingOutLimits(async () => page(await this.web.conversations.history({ channel, oldest, limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) }))),
+    replies: (channel, ts, oldest, cursor) => waitingOutLimits(async () => page(await this.web.conversations.replies({ channel, ts, oldest, limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) }))),
   };
 
   private async fromMessage(ev: MessageEvent): Promise<InboundEnvelope | undefined> {
@@ -308,4 +326,21 @@ export class SlackAdapter implements PlatformAdapter {
 function page(r: { messages?: unknown[]; has_more?: boolean; response_metadata?: { next_cursor?: string } }): HistoryPage {
   const next = r.has_more ? r.response_metadata?.next_cursor : undefined;
   return { messages: (r.messages ?? []) as HistoryPage['messages'], ...(next ? { next } : {}) };
+}
+
+/**
+ * A history read that meets a rate limit (Tier 3: ~50 a minute) waits it out and goes on. Failing instead would end
+ * the connection, and the next one would read every conversation again from its mark and meet the same limit.
+ */
+async function waitingOutLimits<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      const err = classifySlack(e);
+      const wait = err.retryAfter;
+      if (err.kind !== 'transient' || wait === undefined || wait > MAX_HISTORY_WAIT_S || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, wait * 1000));
+    }
+  }
 }

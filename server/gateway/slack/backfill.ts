@@ -1,8 +1,9 @@
 // Messages Slack never delivered. Socket Mode has no replay: an envelope no connection acked is sent again a few
 // times over some minutes and then dropped, so whatever users wrote while the gateway was down for longer (or
-// crashed and was restarted late) would never arrive. So after every hello the history of each conversation the bot
-// took part in recently is read after the last message seen there, oldest first, and goes through the same mapping
-// as live events; the gateway's inbound log drops what it recorded already (ts is the message id).
+// crashed and was restarted late) would never arrive. So at start, and on a connection back after longer than Slack
+// resends (the adapter decides), the history of each conversation the bot took part in recently is read after the
+// last message seen there, oldest first, and goes through the same mapping as live events; the gateway's inbound log
+// drops what it recorded already (ts is the message id).
 //
 // Where to read is kept per conversation as a mark (ChannelState, persisted): the key names the chat type the live
 // event had (Slack's history does not say whether a `C…` channel is private), the channel and, for a thread, its

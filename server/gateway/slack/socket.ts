@@ -46,9 +46,10 @@ export interface SocketModeOptions {
   signal: AbortSignal;
   onReady: () => void;
   onInbound: (batch: InboundEnvelope[], next: number) => Promise<void>;
-  /** Runs after every hello, before any event of that connection is recorded (it records through onInbound itself);
-   *  a failure ends the connection, so the next one tries again. */
+  /** Runs after every hello (it records through onInbound itself). The connection's events wait behind it for up to
+   *  catchUpHoldMs, then go side by side with it; a failure ends the connection, so the next one tries again. */
   catchUp?: () => Promise<void>;
+  catchUpHoldMs?: number;
   /** Payload → envelope (undefined: not for the gateway). Called in arrival order. */
   envelopes: {
     message(ev: MessageEvent): Promise<InboundEnvelope | undefined>;
@@ -144,10 +145,12 @@ export async function runSocketMode(o: SocketModeOptions): Promise<void> {
     }
   });
   client.on('connected', () => {
-    // Emitted on hello, before the frames after it are read: what the catch-up records comes before their events.
+    // Emitted on hello, before the frames after it are read: what the catch-up records comes before their events —
+    // unless it takes longer than the hold. Held longer, their acks would pass Slack's 3 s and, after a few minutes of
+    // resending, Slack would drop them; side by side, a message read back may land after a newer live one.
     if (!o.catchUp) return;
-    const run = chain.then(() => o.catchUp!());
-    chain = run.catch(() => {});
+    const run = o.catchUp();
+    chain = Promise.race([run.catch(() => {}), new Promise<void>((r) => setTimeout(r, o.catchUpHoldMs ?? 2000).unref())]);
     run.catch((e: unknown) => {
       const err = classifySlack(e);
       lost?.(new PlatformError(`reading Slack history after reconnecting failed: ${err.message}`, 'transient', err.retryAfter));
