@@ -340,7 +340,7 @@ async function waitingOutLimits<T>(call: () => Promise<T>): Promise<T> {
       const err = classifySlack(e);
       const wait = err.retryAfter;
       if (err.kind !== 'transient' || wait === undefined || wait > MAX_HISTORY_WAIT_S || attempt >= 5) throw e;
-      await new Promise((r) => setTimeout(r, wait * 1000));
+      await new Promise((r) => setTimeout(r, wait * 1000).unref()); // never what keeps a stopping gateway alive
     }
   }
 }
