@@ -12,8 +12,8 @@ export const MARK_WINDOW_MS = 30 * 24 * 3600_000;
 
 /** What a platform with threads and history (Discord) keeps per channel. */
 export interface ChannelState {
-  /** Last message id seen per recently active channel. */
-  marks(): Map<string, string>;
+  /** Last message id seen per recently active channel, the most recently active `limit` of them. */
+  marks(limit?: number): Map<string, string>;
   mark(channelId: string, messageId: string): void;
   /** A thread the bot started (its messages are all for the bot). */
   ownsThread(channelId: string): boolean;
@@ -146,9 +146,13 @@ export class GatewayStore {
         )
         .run(platform, id, state, parent, name, Date.now());
     return {
-      marks: () =>
+      marks: (limit = 1000) =>
         new Map(
-          (this.sql(`SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL AND updated_at > ?`).all(platform, Date.now() - MARK_WINDOW_MS) as any[]).map((r) => [
+          (
+            this.sql(
+              `SELECT channel_id, last_message_id FROM gw_channels WHERE platform = ? AND last_message_id IS NOT NULL AND updated_at > ? ORDER BY updated_at DESC LIMIT ?`,
+            ).all(platform, Date.now() - MARK_WINDOW_MS, limit) as any[]
+          ).map((r) => [
             r.channel_id,
             r.last_message_id,
           ]),

@@ -118,8 +118,10 @@ export class Marks {
   private map = new Map<string, string>();
   constructor(private readonly state: ChannelState) {}
 
-  load(): Map<string, string> {
-    this.map = this.state.marks();
+  /** The most recently active conversations: with Slack's history at ~50 reads a minute, reading back a busy
+   *  workspace's every thread of the last 30 days would take hours. */
+  load(limit = 500): Map<string, string> {
+    this.map = this.state.marks(limit);
     return new Map(this.map);
   }
 

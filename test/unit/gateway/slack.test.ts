@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App } from '@slack/bolt';
 import { escapeSlack, markdownToMrkdwn } from '../../../server/gateway/slack/format';
 import { decodeCallbackId, messageEnvelope, slashEnvelope, tapEnvelope, type MessageEvent } from '../../../server/gateway/slack/events';
@@ -271,6 +271,21 @@ describe('reading back what Slack never delivered', () => {
       'channel|C1|': '1700000003.000001',
       'channel|C1|1700000003.000001': '1700000004.000001',
     });
+  });
+
+  it('a catch-up reads the most recently active conversations only', () => {
+    const state = new GatewayStore(memoryDb()).channelState('slack');
+    vi.useFakeTimers();
+    try {
+      for (let i = 1; i <= 5; i++) {
+        vi.setSystemTime(1_800_000_000_000 + i * 1000);
+        state.mark(`dm|D${i}|`, `170000000${i}.000001`);
+      }
+      expect([...new Marks(state).load(2).keys()]).toEqual(['dm|D5|', 'dm|D4|']);
+      expect(new Marks(state).load().size).toBe(5);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ts order is time order; history is read after each mark, oldest first, each thread root once', async () => {
