@@ -1,7 +1,7 @@
 // Every call the gateway makes into the host goes through here, so the host's API can change (one host per
 // HERMES_HOME, a client hub that routes by thread, per-turn policies) by editing this one file.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import type { Host } from '../host';
 import type { AnyServerNotification, ServerRequestMethod, Turn, UserInput } from '../protocol';
 import type { ClientPeer } from '../rpc/hub';
@@ -82,10 +82,10 @@ export function hostPort(host: Host): HostPort {
     saveChatFile: async (id, name, data) => {
       const thread = host.threads.get(host.threads.current(id));
       if (host.config.terminal.backend === 'local') {
-        const dir = join(thread.cwd, 'chat-files');
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, name), data);
-        return join(dir, name);
+        const path = join(thread.cwd, 'chat-files', name);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, data);
+        return path;
       }
       const sandbox = await host.sandboxes.get(thread.id, thread.cwd);
       const path = posix.join(sandbox.cwd(), 'chat-files', name);

@@ -139,38 +139,34 @@ export class SlackAdapter implements PlatformAdapter {
       for (const e of batch) this.marks.recorded(e);
     };
     try {
-      await this.socketMode(signal, recordAndMark, onReady, me);
+      await runSocketMode({
+        appToken: this.opts.appToken,
+        botToken: this.opts.botToken,
+        apiUrl: this.apiUrl,
+        me,
+        command: this.opts.command ?? '/hermes',
+        clientPingTimeoutMs: this.opts.clientPingTimeoutMs ?? 5000,
+        connectTimeoutMs: this.opts.connectTimeoutMs ?? 30_000,
+        log: this.log,
+        signal,
+        onReady,
+        onInbound: recordAndMark,
+        catchUp: () => this.catchUp(recordAndMark),
+        envelopes: {
+          message: (ev) => this.fromMessage(ev),
+          tap: async (body) => {
+            const e = tapEnvelope(body, this.cursor());
+            return e && { ...e, userName: await this.userName(e.userId) };
+          },
+          slash: async (body) => {
+            const e = slashEnvelope(body, this.cursor());
+            return { ...e, userName: await this.userName(e.userId) };
+          },
+        },
+      });
     } finally {
       this.lostAt = Date.now();
     }
-  }
-
-  private socketMode(signal: AbortSignal, recordAndMark: (batch: InboundEnvelope[], next: number) => Promise<void>, onReady: () => void, me: { botUserId: string; botId?: string }): Promise<void> {
-    return runSocketMode({
-      appToken: this.opts.appToken,
-      botToken: this.opts.botToken,
-      apiUrl: this.apiUrl,
-      me,
-      command: this.opts.command ?? '/hermes',
-      clientPingTimeoutMs: this.opts.clientPingTimeoutMs ?? 5000,
-      connectTimeoutMs: this.opts.connectTimeoutMs ?? 30_000,
-      log: this.log,
-      signal,
-      onReady,
-      onInbound: recordAndMark,
-      catchUp: () => this.catchUp(recordAndMark),
-      envelopes: {
-        message: (ev) => this.fromMessage(ev),
-        tap: async (body) => {
-          const e = tapEnvelope(body, this.cursor());
-          return e && { ...e, userName: await this.userName(e.userId) };
-        },
-        slash: async (body) => {
-          const e = slashEnvelope(body, this.cursor());
-          return { ...e, userName: await this.userName(e.userId) };
-        },
-      },
-    });
   }
 
   /** Messages written while no connection was open, read from history (backfill.ts). */
