@@ -17,7 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "apt-get install failed"; exit 1; }
 fi
 
-npm ci --no-audit --no-fund || { echo "npm ci failed"; exit 1; }
+# Tried twice: a registry hiccup should not fail the run. A full disk is the other cause seen, so its free space is
+# printed with the failure.
+npm ci --no-audit --no-fund || { sleep 10; npm ci --no-audit --no-fund; } || { echo "npm ci failed"; df -h . /tmp; exit 1; }
 node esbuild.mjs || { echo "build failed"; exit 1; }
 # better-sqlite3 for Node 20, 22 and 24 (packaging and its tests need them; cached under .cache/native).
 node extension/build/native-abis.mjs || { echo "native builds for Node 22/24 failed"; exit 1; }
