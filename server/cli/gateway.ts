@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { homePaths, ensureHome } from '../config/home';
 import { openDatabase } from '../store/db';
+import { HermesApprovals } from '../gateway/hermes-pairing';
 import { Pairing, PairingError } from '../gateway/pairing';
 import { LinkError, Links, parseAccount } from '../gateway/links';
 import { addServiceCommands, serviceStatus } from './gateway-service';
@@ -91,7 +92,7 @@ export function pairingCommand(home: HomeOf, fail: (e: unknown) => never): Comma
     ensureHome(h);
     const db = openDatabase(homePaths(h).db);
     try {
-      return fn(new Pairing(db));
+      return fn(new Pairing(db, undefined, new HermesApprovals(h)));
     } catch (e) {
       if (e instanceof PairingError) {
         process.stderr.write(`hermes-host: ${e.message}\n`);

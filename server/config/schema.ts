@@ -165,6 +165,8 @@ export const GatewayConfig = z.looseObject({
   /** Tool activity in chats: off, the first call of each tool (new), or every call (all). */
   tool_progress: z.enum(['off', 'new', 'all']).default('off'),
   allow_all_users: z.boolean().default(false),
+  /** An unknown user in a DM: `pair` (a pairing code) or `ignore`. Unset: ignore when an allow list is set. */
+  unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
   telegram: z
     .looseObject({
       enabled: z.boolean().default(true),
@@ -172,6 +174,7 @@ export const GatewayConfig = z.looseObject({
       api_root: z.string().default(''),
       poll_timeout: int(0, 50).default(30),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
+      unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
     })
     .prefault({}),
   discord: z
@@ -180,6 +183,7 @@ export const GatewayConfig = z.looseObject({
       /** REST base URL (tests, proxies); DISCORD_API_ROOT overrides it. The gateway URL comes from GET /gateway/bot. */
       api_root: z.string().default(''),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
+      unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
       /** A mention in a guild channel starts a thread on that message, and the conversation continues there. */
       auto_thread: z.boolean().default(true),
       /** After a reconnect, at most this many pages (100 messages) of each known channel's history are read. */
@@ -192,6 +196,7 @@ export const GatewayConfig = z.looseObject({
       /** Web API base URL (tests, Slack-compatible servers); SLACK_API_URL overrides it. */
       api_url: z.string().default(''),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
+      unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
       /** The slash command (from the app's manifest) that carries the gateway's commands: `/hermes status`. */
       command: z.string().regex(/^\/[a-z0-9_-]+$/).default('/hermes'),
       /** In channels, answer only when mentioned or in a thread the bot is in. */

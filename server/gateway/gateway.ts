@@ -4,6 +4,8 @@ import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { HostPort } from './host-port';
 import { GatewayStore, type InboundRow } from './store';
 import { Outbox, type OutboxRow } from './outbox';
+import type { HermesConfig } from '../config/schema';
+import { HermesApprovals } from './hermes-pairing';
 import { CODE_TTL_MS, Pairing } from './pairing';
 import { PlatformSupervisor, type PlatformStatus } from './supervisor';
 import { Conversations } from './conversation';
@@ -49,7 +51,7 @@ export class Gateway {
     private readonly given?: PlatformAdapter[],
   ) {
     this.store = new GatewayStore(port.db);
-    this.pairing = new Pairing(port.db);
+    this.pairing = new Pairing(port.db, undefined, new HermesApprovals(port.hermesHome, port.log.child('pairing')));
     this.links = new Links(port.db);
     this.outbox = new Outbox(port.db, (p) => this.adapters.get(p), port.log.child('outbox'), (row) => this.undelivered(row));
     this.turns = new ChatTurns(port, this.store, this.outbox, (p) => this.adapters.get(p));
@@ -138,9 +140,9 @@ export class Gateway {
       return;
     }
     const policy = this.policy(e.platform);
-    if (!isAllowed(policy, e.userId, (u) => this.pairing.isApproved(e.platform, u))) {
-      // Unknown users in groups get nothing; in a DM they may ask for a pairing code.
-      if (e.chatType === 'dm') this.offerPairing(e);
+    if (!isAllowed(policy, e, (u) => this.pairing.isApproved(e.platform, u))) {
+      // Unknown users in groups get nothing; in a DM they get a pairing code, unless the owner chose to ignore them.
+      if (e.chatType === 'dm' && policy.strangers === 'pair') this.offerPairing(e);
       return done('ignored');
     }
     if (!addressed(e)) return done('ignored');
@@ -177,8 +179,17 @@ export class Gateway {
   private policy(platform: string): AccessPolicy {
     const hit = this.policies.get(platform);
     if (hit && Date.now() - hit.at < POLICY_TTL_MS) return hit.policy;
-    const gw = this.port.config().gateway;
-    const policy = accessPolicy(platform, this.port.env(), { allow_all_users: gw.allow_all_users, allowed: (gw as any)[platform]?.allowed_users });
+    const config = this.port.config() as HermesConfig & Record<string, any>;
+    const gw = config.gateway as HermesConfig['gateway'] & Record<string, any>;
+    // unauthorized_dm_behavior where Hermes reads it too: top level, and in the platform's block at the top level or
+    // under `platforms:`.
+    const dm = gw[platform]?.unauthorized_dm_behavior ?? config[platform]?.unauthorized_dm_behavior ?? config.platforms?.[platform]?.unauthorized_dm_behavior;
+    const policy = accessPolicy(platform, this.port.env(), {
+      allow_all_users: gw.allow_all_users,
+      allowed: gw[platform]?.allowed_users,
+      dm_behavior: dm,
+      global_dm_behavior: gw.unauthorized_dm_behavior ?? config.unauthorized_dm_behavior,
+    });
     this.policies.set(platform, { at: Date.now(), policy });
     return policy;
   }

@@ -4,6 +4,7 @@ import type { Host } from '../host';
 import type { Handlers } from '../rpc/connection';
 import { HostError } from '../util/errors';
 import type { Gateway } from './gateway';
+import { HermesApprovals } from './hermes-pairing';
 import { Pairing, PairingError } from './pairing';
 import type { PlatformAdapter } from './adapter';
 
@@ -26,7 +27,7 @@ export function gatewayOf(host: Host): Gateway | undefined {
 }
 
 export function gatewayHandlers(host: Host): Pick<Handlers, 'gateway/status' | 'pairing/list' | 'pairing/approve' | 'pairing/revoke' | 'pairing/deny'> {
-  const pairing = () => gatewayOf(host)?.pairing ?? new Pairing(host.store.db);
+  const pairing = () => gatewayOf(host)?.pairing ?? new Pairing(host.store.db, undefined, new HermesApprovals(host.hermesHome, host.log));
   return {
     'gateway/status': () => gatewayOf(host)?.status() ?? { running: false, platforms: [], outbox: {} },
     'pairing/list': () => pairing().list(),

@@ -5,6 +5,7 @@
 // platform's approvals for an hour (a guessing defence: 32^8 codes, but the owner's CLI is the only way in).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { HermesApprovals } from './hermes-pairing';
 
 export const PAIRING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 8;
@@ -42,10 +43,12 @@ export class Pairing {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number = Date.now,
+    /** Users a Hermes gateway on the same home paired (its files are read as they are). */
+    private readonly hermes?: HermesApprovals,
   ) {}
 
   isApproved(platform: string, userId: string): boolean {
-    return !!this.db.prepare(`SELECT 1 FROM gw_pairing_approved WHERE platform = ? AND user_id = ?`).get(platform, userId);
+    return !!this.db.prepare(`SELECT 1 FROM gw_pairing_approved WHERE platform = ? AND user_id = ?`).get(platform, userId) || !!this.hermes?.has(platform, userId);
   }
 
   private lockedUntil(platform: string): number | undefined {
@@ -119,8 +122,11 @@ export class Pairing {
     return this.db.prepare(`DELETE FROM gw_pairing_pending WHERE platform = ? AND user_id = ?`).run(platform, userId).changes > 0;
   }
 
+  /** Revoked in both places: a user left in Hermes's file would still be let in. */
   revoke(platform: string, userId: string): boolean {
-    return this.db.prepare(`DELETE FROM gw_pairing_approved WHERE platform = ? AND user_id = ?`).run(platform, userId).changes > 0;
+    const here = this.db.prepare(`DELETE FROM gw_pairing_approved WHERE platform = ? AND user_id = ?`).run(platform, userId).changes > 0;
+    const there = this.hermes?.revoke(platform, userId) ?? false;
+    return here || there;
   }
 
   /** Drops every pending code and request timer (approved users stay). */
@@ -141,12 +147,19 @@ export class Pairing {
         expiresAt: r.expires_at,
         createdAt: r.created_at,
       })),
-      approved: (this.db.prepare(`SELECT platform, user_id, user_name, approved_at FROM gw_pairing_approved ORDER BY approved_at`).all() as any[]).map((r) => ({
-        platform: r.platform,
-        userId: r.user_id,
-        userName: r.user_name,
-        approvedAt: r.approved_at,
-      })),
+      approved: this.approved(),
     };
+  }
+
+  private approved(): { platform: string; userId: string; userName: string; approvedAt: number }[] {
+    const here = (this.db.prepare(`SELECT platform, user_id, user_name, approved_at FROM gw_pairing_approved ORDER BY approved_at`).all() as any[]).map((r) => ({
+      platform: r.platform as string,
+      userId: r.user_id as string,
+      userName: r.user_name as string,
+      approvedAt: r.approved_at as number,
+    }));
+    const seen = new Set(here.map((a) => `${a.platform}\0${a.userId}`));
+    const there = (this.hermes?.list() ?? []).filter((a) => !seen.has(`${a.platform}\0${a.userId}`));
+    return there.length ? [...here, ...there].sort((a, b) => a.approvedAt - b.approvedAt) : here;
   }
 }

@@ -4,32 +4,66 @@ import type { ChatType, InboundEnvelope } from './adapter';
 export interface AccessPolicy {
   allowAll: boolean;
   allowedUsers: Set<string>;
+  /** Users allowed in groups, forums and channels but not in DMs (`<PLATFORM>_GROUP_ALLOWED_USERS`). */
+  groupUsers: Set<string>;
+  /** Group chats where everyone may talk to the bot (`<PLATFORM>_GROUP_ALLOWED_CHATS`; `*` for every group). */
+  groupChats: Set<string>;
+  /** An unknown user in a DM: given a pairing code, or ignored. */
+  strangers: DmBehavior;
 }
+
+export type DmBehavior = 'pair' | 'ignore';
 
 function truthy(v: string | undefined): boolean {
   return !!v && /^(1|true|yes|on)$/i.test(v.trim());
 }
 
+function ids(...values: (string | undefined)[]): string[] {
+  return values
+    .flatMap((v) => (v ?? '').split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Hermes's values, read as Hermes reads them: anything else is no setting. */
+export function dmBehavior(v: unknown): DmBehavior | undefined {
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  return s === 'pair' || s === 'ignore' ? s : undefined;
+}
+
 /**
  * Default deny: a user is allowed by `<PLATFORM>_ALLOWED_USERS` / `GATEWAY_ALLOWED_USERS` (comma lists, `*` for
  * everyone), config `gateway.<platform>.allowed_users`, an explicit `GATEWAY_ALLOW_ALL_USERS` /
- * `<PLATFORM>_ALLOW_ALL_USERS` opt-in, or pairing (checked separately, it lives in the database).
+ * `<PLATFORM>_ALLOW_ALL_USERS` opt-in, Hermes's group lists, or pairing (checked separately, it lives in the database).
+ *
+ * Unknown users in a DM get a pairing code unless `unauthorized_dm_behavior` says `ignore` (per platform, then for
+ * all); with neither set, an allow list means the owner chose who may talk, so strangers are ignored rather than
+ * handed codes (Hermes #9337: codes DM'd to strangers despite allow lists).
  */
-export function accessPolicy(platform: string, env: Record<string, string | undefined>, configured: { allow_all_users?: boolean; allowed?: (string | number)[] }): AccessPolicy {
+export function accessPolicy(
+  platform: string,
+  env: Record<string, string | undefined>,
+  configured: { allow_all_users?: boolean; allowed?: (string | number)[]; dm_behavior?: unknown; global_dm_behavior?: unknown },
+): AccessPolicy {
   const P = platform.toUpperCase();
-  const list = [env[`${P}_ALLOWED_USERS`], env.GATEWAY_ALLOWED_USERS]
-    .flatMap((v) => (v ?? '').split(','))
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .concat((configured.allowed ?? []).map(String));
+  const list = ids(env[`${P}_ALLOWED_USERS`], env.GATEWAY_ALLOWED_USERS).concat((configured.allowed ?? []).map(String));
+  const groupList = ids(env[`${P}_GROUP_ALLOWED_USERS`]);
+  // Hermes once documented chat ids in the _USERS list; negative (Telegram group) ids there still name chats.
+  const groupChats = ids(env[`${P}_GROUP_ALLOWED_CHATS`]).concat(groupList.filter((v) => v.startsWith('-')));
+  const anyList = list.length > 0 || groupList.length > 0 || groupChats.length > 0;
   return {
     allowAll: truthy(env.GATEWAY_ALLOW_ALL_USERS) || truthy(env[`${P}_ALLOW_ALL_USERS`]) || !!configured.allow_all_users || list.includes('*'),
     allowedUsers: new Set(list),
+    groupUsers: new Set(groupList.filter((v) => !v.startsWith('-'))),
+    groupChats: new Set(groupChats),
+    strangers: dmBehavior(configured.dm_behavior) ?? dmBehavior(configured.global_dm_behavior) ?? (anyList ? 'ignore' : 'pair'),
   };
 }
 
-export function isAllowed(policy: AccessPolicy, userId: string, paired: (userId: string) => boolean): boolean {
-  return policy.allowAll || policy.allowedUsers.has(userId) || paired(userId);
+export function isAllowed(policy: AccessPolicy, e: { userId: string; chatId: string; chatType: ChatType }, paired: (userId: string) => boolean): boolean {
+  if (policy.allowAll || policy.allowedUsers.has(e.userId)) return true;
+  if (e.chatType !== 'dm' && (policy.groupChats.has('*') || policy.groupChats.has(e.chatId) || policy.groupUsers.has('*') || policy.groupUsers.has(e.userId))) return true;
+  return paired(e.userId);
 }
 
 /**

@@ -40,6 +40,8 @@ const config = (baseURL: string) =>
     '  drain_timeout: 3',
     '  telegram:',
     '    poll_timeout: 1',
+    // TELEGRAM_ALLOWED_USERS is set and Bob still gets a pairing code: the owner asked for pairing.
+    '    unauthorized_dm_behavior: pair',
     '',
   ].join('\n');
 

@@ -4,8 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useE2E } from '../support/e2e-env';
 import { FakeTelegram } from '../support/fake-telegram';
-import { runCli } from '../support/host-process';
-import { attach, lastUserText, startGateway } from '../support/gateway-env';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempHome, writeTestConfig } from '../support/host-process';
+import { attach, GATEWAY_TEST_CONFIG, lastUserText, startGateway } from '../support/gateway-env';
 
 // Each test starts one or two real hosts; on a loaded two-core machine that alone can take many seconds.
 vi.setConfig({ testTimeout: 90_000 });
@@ -88,6 +90,48 @@ const rm = (dir: string) => ({ name: 'terminal', arguments: { command: `rm -rf $
 async function approvalPrompt(chat: number, dir: string) {
   return tg.waitFor(() => tg.sentTo(chat).find((m) => m.text.includes(`rm -rf ${dir}`) && m.buttons), 20_000, 'the approval prompt');
 }
+
+describe('gateway: strangers when an allow list is set', () => {
+  it('a stranger\'s DM is ignored, with no pairing code handed out, while allowed users are answered', async () => {
+    const g = await startGateway(env, tg, { env: ALLOW });
+    env.model.script({ text: 'hello alice' });
+    tg.userSends({ userId: 7007, text: 'let me in' });
+    tg.userSends({ userId: ALICE, text: 'hi' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'hello alice'), 20_000, 'the reply to the allowed user');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tg.sentTo(7007)).toEqual([]);
+    const owner = await attach(g);
+    expect((await owner.request('pairing/list', {})).pending).toEqual([]);
+  });
+});
+
+describe('gateway: users Hermes paired', () => {
+  it('a user a Hermes gateway paired on this home is answered at once; `pairing revoke` takes them out of Hermes\'s file too', async () => {
+    const BOB = 5005;
+    const home = tempHome();
+    writeTestConfig(home, env.model.baseURL, GATEWAY_TEST_CONFIG);
+    const dir = join(home, 'platforms', 'pairing');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'telegram-approved.json');
+    writeFileSync(file, JSON.stringify({ [String(BOB)]: { user_name: 'bob', approved_at: 1_700_000_000.5 }, '6006': { user_name: 'carol', approved_at: 1_700_000_100 } }, null, 2));
+    await startGateway(env, tg, { home });
+    env.model.script({ text: 'hi bob' });
+    tg.userSends({ userId: BOB, text: 'hello' });
+    await tg.waitFor(() => tg.sentTo(BOB).find((m) => m.text === 'hi bob'), 20_000, 'the reply to a Hermes-paired user');
+    expect(tg.sentTo(BOB).some((m) => /pairing code/.test(m.text))).toBe(false);
+
+    const listed = await runCli(['pairing', 'list', '--json'], { HERMES_HOME: home });
+    expect(JSON.parse(listed.stdout).approved.map((a: { userId: string }) => a.userId)).toEqual([String(BOB), '6006']);
+    expect((await runCli(['pairing', 'revoke', 'telegram', String(BOB)], { HERMES_HOME: home })).code).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toEqual(['6006']);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    // Revoked: the next message is met with a pairing code, not an answer.
+    tg.userSends({ userId: BOB, text: 'still there?' });
+    await tg.waitFor(() => tg.sentTo(BOB).find((m) => /pairing code is [A-Z2-9]{8}/.test(m.text)), 20_000, 'a pairing code after the revoke');
+    expect(userReplies(BOB).filter((m) => m.text === 'hi bob')).toHaveLength(1);
+  });
+});
 
 describe('gateway: approvals in chat', () => {
   it('allow runs the command, deny does not, a tap after expiry says expired, and only the chat user may answer', async () => {

@@ -51,16 +51,48 @@ describe('gateway store', () => {
   });
 });
 
+const dm = (userId: string) => ({ userId, chatId: userId, chatType: 'dm' as const });
+
 describe('routing', () => {
   it('default deny; allow lists, * and the explicit allow-all opt-in', () => {
     const paired = () => false;
-    expect(isAllowed(accessPolicy('telegram', {}, {}), '1', paired)).toBe(false);
-    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1, 2' }, {}), '2', paired)).toBe(true);
-    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, {}), '3', paired)).toBe(false);
-    expect(isAllowed(accessPolicy('telegram', { GATEWAY_ALLOW_ALL_USERS: 'true' }, {}), '3', paired)).toBe(true);
-    expect(isAllowed(accessPolicy('telegram', { GATEWAY_ALLOW_ALL_USERS: 'false' }, {}), '3', paired)).toBe(false);
-    expect(isAllowed(accessPolicy('telegram', {}, { allowed: [7] }), '7', paired)).toBe(true);
-    expect(isAllowed(accessPolicy('telegram', {}, {}), '9', (u) => u === '9')).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', {}, {}), dm('1'), paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1, 2' }, {}), dm('2'), paired)).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, {}), dm('3'), paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', { GATEWAY_ALLOW_ALL_USERS: 'true' }, {}), dm('3'), paired)).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', { GATEWAY_ALLOW_ALL_USERS: 'false' }, {}), dm('3'), paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', {}, { allowed: [7] }), dm('7'), paired)).toBe(true);
+    expect(isAllowed(accessPolicy('telegram', {}, {}), dm('9'), (u) => u === '9')).toBe(true);
+  });
+
+  it("Hermes's group lists: users allowed in groups only, chats where everyone is, legacy chat ids in the users list", () => {
+    const paired = () => false;
+    const inGroup = (userId: string, chatId = '-100') => ({ userId, chatId, chatType: 'group' as const });
+    const users = accessPolicy('telegram', { TELEGRAM_GROUP_ALLOWED_USERS: '5, -200' }, {});
+    expect(isAllowed(users, inGroup('5'), paired)).toBe(true);
+    expect(isAllowed(users, dm('5'), paired)).toBe(false);
+    expect(isAllowed(users, inGroup('6'), paired)).toBe(false);
+    expect(isAllowed(users, inGroup('6', '-200'), paired)).toBe(true);
+    const chats = accessPolicy('telegram', { TELEGRAM_GROUP_ALLOWED_CHATS: '-100' }, {});
+    expect(isAllowed(chats, inGroup('8'), paired)).toBe(true);
+    expect(isAllowed(chats, inGroup('8', '-300'), paired)).toBe(false);
+    expect(isAllowed(chats, dm('8'), paired)).toBe(false);
+    expect(isAllowed(accessPolicy('telegram', { TELEGRAM_GROUP_ALLOWED_CHATS: '*' }, {}), inGroup('8', '-9'), paired)).toBe(true);
+  });
+
+  it('strangers in DMs get pairing codes unless an allow list is set or unauthorized_dm_behavior says otherwise', () => {
+    expect(accessPolicy('telegram', {}, {}).strangers).toBe('pair');
+    expect(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, {}).strangers).toBe('ignore');
+    expect(accessPolicy('slack', { GATEWAY_ALLOWED_USERS: 'U1' }, {}).strangers).toBe('ignore');
+    expect(accessPolicy('telegram', { TELEGRAM_GROUP_ALLOWED_CHATS: '-1' }, {}).strangers).toBe('ignore');
+    expect(accessPolicy('discord', {}, { allowed: ['7'] }).strangers).toBe('ignore');
+    // Another platform's list says nothing about this one.
+    expect(accessPolicy('discord', { TELEGRAM_ALLOWED_USERS: '1' }, {}).strangers).toBe('pair');
+    expect(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, { global_dm_behavior: 'pair' }).strangers).toBe('pair');
+    expect(accessPolicy('telegram', {}, { global_dm_behavior: 'ignore' }).strangers).toBe('ignore');
+    expect(accessPolicy('telegram', {}, { global_dm_behavior: 'ignore', dm_behavior: ' PAIR ' }).strangers).toBe('pair');
+    // Hermes reads an unknown value as unset.
+    expect(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, { dm_behavior: 'maybe' }).strangers).toBe('ignore');
   });
 
   it('session keys: a DM per chat, groups per user by default, forum topics shared', () => {
