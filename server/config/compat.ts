@@ -5,6 +5,7 @@ import type { HermesConfig } from './schema';
 import { normalizeProvider, PROVIDERS, supportedProviderNames } from './providers';
 import { toolsetProblem } from './toolsets';
 import { mcpConfigWarnings } from '../mcp/config';
+import { applyGatewayCompat } from './gateway-compat';
 
 export interface CompatNote {
   path: (string | number)[];
@@ -78,5 +79,6 @@ export function applyHermesCompat(raw: Record<string, any>, config: HermesConfig
     if (p) problems.push({ path: ['agent', 'disabled_toolsets', i], message: p });
   });
   warnings.push(...mcpConfigWarnings(raw.mcp_servers));
+  applyGatewayCompat(raw, config);
   return { problems, warnings };
 }

@@ -4,7 +4,6 @@ import type { InboundEnvelope, PlatformAdapter } from './adapter';
 import type { HostPort } from './host-port';
 import { GatewayStore, type InboundRow } from './store';
 import { Outbox, type OutboxRow } from './outbox';
-import type { HermesConfig } from '../config/schema';
 import { HermesApprovals } from './hermes-pairing';
 import { CODE_TTL_MS, Pairing } from './pairing';
 import { PlatformSupervisor, type PlatformStatus } from './supervisor';
@@ -179,16 +178,14 @@ export class Gateway {
   private policy(platform: string): AccessPolicy {
     const hit = this.policies.get(platform);
     if (hit && Date.now() - hit.at < POLICY_TTL_MS) return hit.policy;
-    const config = this.port.config() as HermesConfig & Record<string, any>;
-    const gw = config.gateway as HermesConfig['gateway'] & Record<string, any>;
-    // unauthorized_dm_behavior where Hermes reads it too: top level, and in the platform's block at the top level or
-    // under `platforms:`.
-    const dm = gw[platform]?.unauthorized_dm_behavior ?? config[platform]?.unauthorized_dm_behavior ?? config.platforms?.[platform]?.unauthorized_dm_behavior;
+    const gw = this.port.config().gateway;
+    const own = platform === 'telegram' || platform === 'discord' || platform === 'slack' ? gw[platform] : undefined;
+    // Hermes's spellings of these (top level, per-platform blocks, dm_policy) are mapped in config/gateway-compat.ts.
     const policy = accessPolicy(platform, this.port.env(), {
       allow_all_users: gw.allow_all_users,
-      allowed: gw[platform]?.allowed_users,
-      dm_behavior: dm,
-      global_dm_behavior: gw.unauthorized_dm_behavior ?? config.unauthorized_dm_behavior,
+      allowed: own?.allowed_users,
+      dm_behavior: own?.unauthorized_dm_behavior,
+      global_dm_behavior: gw.unauthorized_dm_behavior,
     });
     this.policies.set(platform, { at: Date.now(), policy });
     return policy;

@@ -25,12 +25,6 @@ function ids(...values: (string | undefined)[]): string[] {
     .filter(Boolean);
 }
 
-/** Hermes's values, read as Hermes reads them: anything else is no setting. */
-export function dmBehavior(v: unknown): DmBehavior | undefined {
-  const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
-  return s === 'pair' || s === 'ignore' ? s : undefined;
-}
-
 /**
  * Default deny: a user is allowed by `<PLATFORM>_ALLOWED_USERS` / `GATEWAY_ALLOWED_USERS` (comma lists, `*` for
  * everyone), config `gateway.<platform>.allowed_users`, an explicit `GATEWAY_ALLOW_ALL_USERS` /
@@ -43,7 +37,7 @@ export function dmBehavior(v: unknown): DmBehavior | undefined {
 export function accessPolicy(
   platform: string,
   env: Record<string, string | undefined>,
-  configured: { allow_all_users?: boolean; allowed?: (string | number)[]; dm_behavior?: unknown; global_dm_behavior?: unknown },
+  configured: { allow_all_users?: boolean; allowed?: (string | number)[]; dm_behavior?: DmBehavior; global_dm_behavior?: DmBehavior },
 ): AccessPolicy {
   const P = platform.toUpperCase();
   const list = ids(env[`${P}_ALLOWED_USERS`], env.GATEWAY_ALLOWED_USERS).concat((configured.allowed ?? []).map(String));
@@ -56,7 +50,7 @@ export function accessPolicy(
     allowedUsers: new Set(list),
     groupUsers: new Set(groupList.filter((v) => !v.startsWith('-'))),
     groupChats: new Set(groupChats),
-    strangers: dmBehavior(configured.dm_behavior) ?? dmBehavior(configured.global_dm_behavior) ?? (anyList ? 'ignore' : 'pair'),
+    strangers: configured.dm_behavior ?? configured.global_dm_behavior ?? (anyList ? 'ignore' : 'pair'),
   };
 }
 

@@ -32,8 +32,8 @@ beforeAll(async () => {
   mkdirSync(ws, { recursive: true });
   shared = await startSlackGateway(slack, env.model, {
     env: { SLACK_ALLOWED_USERS: `${ALICE},${BOB}` },
-    // With an allow list, strangers are ignored unless the owner asks for pairing (Hermes's top-level key).
-    extra: `terminal:\n  cwd: ${ws}\napprovals:\n  timeout: 3\nunauthorized_dm_behavior: pair\n`,
+    // With an allow list, strangers are ignored unless the owner asks for pairing (here in Hermes's slack: block).
+    extra: `terminal:\n  cwd: ${ws}\napprovals:\n  timeout: 3\nslack:\n  unauthorized_dm_behavior: pair\n`,
   });
   sharedHost = shared.host;
 });

@@ -92,6 +92,26 @@ describe('a Hermes config.yaml', () => {
     expect(load('').config.agent.max_iterations).toBe(60);
   });
 
+  it("Hermes's gateway settings: top level and per-platform blocks map to ours, and ours win", () => {
+    const gw = (yaml: string) => load(yaml).config.gateway;
+    expect(gw('group_sessions_per_user: false\n').group_sessions_per_user).toBe(false);
+    expect(gw('group_sessions_per_user: false\ngateway:\n  group_sessions_per_user: true\n').group_sessions_per_user).toBe(true);
+    // Top level: only 'ignore' overrides (Hermes reads its default 'pair' there as no setting).
+    expect(gw('unauthorized_dm_behavior: IGNORE\n').unauthorized_dm_behavior).toBe('ignore');
+    expect(gw('unauthorized_dm_behavior: pair\n').unauthorized_dm_behavior).toBeUndefined();
+    expect(gw('unauthorized_dm_behavior: maybe\n').unauthorized_dm_behavior).toBeUndefined();
+    expect(gw('gateway:\n  unauthorized_dm_behavior: pair\n').unauthorized_dm_behavior).toBe('pair');
+    // Per platform, in any of Hermes's three places, and dm_policy.
+    expect(gw('telegram:\n  unauthorized_dm_behavior: pair\n').telegram.unauthorized_dm_behavior).toBe('pair');
+    expect(gw('platforms:\n  discord:\n    dm_policy: allowlist\n').discord.unauthorized_dm_behavior).toBe('ignore');
+    expect(gw('gateway:\n  platforms:\n    slack:\n      dm_policy: pairing\n').slack.unauthorized_dm_behavior).toBe('pair');
+    expect(gw('slack:\n  unauthorized_dm_behavior: pair\ngateway:\n  slack:\n    unauthorized_dm_behavior: ignore\n').slack.unauthorized_dm_behavior).toBe('ignore');
+    expect(gw('slack:\n  require_mention: false\n').slack.require_mention).toBe(false);
+    expect(gw('discord:\n  auto_thread: false\n').discord.auto_thread).toBe(false);
+    expect(gw('discord:\n  auto_thread: false\ngateway:\n  discord:\n    auto_thread: true\n').discord.auto_thread).toBe(true);
+    expect(load('slack:\n  require_mention: false\ndiscord:\n  dm_policy: pairing\n').warnings).toEqual([]);
+  });
+
   it('keys neither Hermes nor we know still warn (typos)', () => {
     expect(load('agent:\n  max_turn: 5\n').warnings).toEqual(['/h/config.yaml:2: agent.max_turn: unknown setting (kept, not used)']);
   });

@@ -90,9 +90,7 @@ describe('routing', () => {
     expect(accessPolicy('discord', { TELEGRAM_ALLOWED_USERS: '1' }, {}).strangers).toBe('pair');
     expect(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, { global_dm_behavior: 'pair' }).strangers).toBe('pair');
     expect(accessPolicy('telegram', {}, { global_dm_behavior: 'ignore' }).strangers).toBe('ignore');
-    expect(accessPolicy('telegram', {}, { global_dm_behavior: 'ignore', dm_behavior: ' PAIR ' }).strangers).toBe('pair');
-    // Hermes reads an unknown value as unset.
-    expect(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, { dm_behavior: 'maybe' }).strangers).toBe('ignore');
+    expect(accessPolicy('telegram', {}, { global_dm_behavior: 'ignore', dm_behavior: 'pair' }).strangers).toBe('pair');
   });
 
   it('session keys: a DM per chat, groups per user by default, forum topics shared', () => {
