@@ -33,6 +33,8 @@ export interface InboundEnvelope {
   replyTo?: { messageId: string; fromBot: boolean };
   /** The bot was @mentioned (or addressed by a command meant for it). */
   mentioned: boolean;
+  /** Roles the sender holds in the server the message came from (Discord), for role allow lists. Never set in DMs. */
+  roles?: string[];
   /** Set for an inline-button tap: the button's data and the id to answer the tap with. */
   callback?: { id: string; data: string; messageId: string };
 }

@@ -8,6 +8,8 @@ export interface AccessPolicy {
   groupUsers: Set<string>;
   /** Group chats where everyone may talk to the bot (`<PLATFORM>_GROUP_ALLOWED_CHATS`; `*` for every group). */
   groupChats: Set<string>;
+  /** Server roles whose holders may talk to the bot there (`DISCORD_ALLOWED_ROLES`). */
+  allowedRoles: Set<string>;
   /** An unknown user in a DM: given a pairing code, or ignored. */
   strangers: DmBehavior;
 }
@@ -50,13 +52,16 @@ export function accessPolicy(
     allowedUsers: new Set(list),
     groupUsers: new Set(groupList.filter((v) => !v.startsWith('-'))),
     groupChats: new Set(groupChats),
+    allowedRoles: new Set(ids(env[`${P}_ALLOWED_ROLES`])),
     strangers: configured.dm_behavior ?? configured.global_dm_behavior ?? (anyList ? 'ignore' : 'pair'),
   };
 }
 
-export function isAllowed(policy: AccessPolicy, e: { userId: string; chatId: string; chatType: ChatType }, paired: (userId: string) => boolean): boolean {
+export function isAllowed(policy: AccessPolicy, e: { userId: string; chatId: string; chatType: ChatType; roles?: string[] }, paired: (userId: string) => boolean): boolean {
   if (policy.allowAll || policy.allowedUsers.has(e.userId)) return true;
   if (e.chatType !== 'dm' && (policy.groupChats.has('*') || policy.groupChats.has(e.chatId) || policy.groupUsers.has('*') || policy.groupUsers.has(e.userId))) return true;
+  // Roles come with the message from its own server (never in DMs), so they are scoped to where it was said.
+  if (e.chatType !== 'dm' && e.roles?.some((r) => policy.allowedRoles.has(r))) return true;
   return paired(e.userId);
 }
 

@@ -179,7 +179,7 @@ export class FakeDiscord {
    * A user posts a message: in a DM (default), the guild channel, or any channel/thread id. It is stored in the
    * channel's history and dispatched (`live: false` keeps it out of the gateway stream: only history has it).
    */
-  userSends(o: { userId: string; text: string; channelId?: string; mention?: boolean; replyTo?: string; live?: boolean; attachment?: { name: string; data: Buffer; contentType?: string } }): DiscordMessage {
+  userSends(o: { userId: string; text: string; channelId?: string; mention?: boolean; replyTo?: string; live?: boolean; roles?: string[]; attachment?: { name: string; data: Buffer; contentType?: string } }): DiscordMessage {
     const channelId = o.channelId ?? this.dmChannel(o.userId);
     const ch = this.channels.get(channelId);
     if (!ch) throw new Error(`fake Discord: no channel ${channelId}`);
@@ -210,7 +210,7 @@ export class FakeDiscord {
       m.attachments.push({ id: aid, filename: o.attachment.name, size: o.attachment.data.length, url, proxy_url: url, content_type: o.attachment.contentType });
     }
     this.push(channelId, m);
-    if (o.live !== false) this.dispatch('MESSAGE_CREATE', { ...m, ...(ch.guild_id ? { member: { roles: [], joined_at: m.timestamp, deaf: false, mute: false, flags: 0 } } : { channel_type: 1 }) });
+    if (o.live !== false) this.dispatch('MESSAGE_CREATE', { ...m, ...(ch.guild_id ? { member: { roles: o.roles ?? [], joined_at: m.timestamp, deaf: false, mute: false, flags: 0 } } : { channel_type: 1 }) });
     return m;
   }
 

@@ -184,6 +184,8 @@ export class DiscordAdapter implements PlatformAdapter {
       replyTo: m.message_reference?.message_id ? { messageId: m.message_reference.message_id, fromBot: m.referenced_message?.author?.id === this.botId } : undefined,
     };
     if (!m.guild_id) return { ...base, chatId: m.channel_id, chatType: 'dm', text: m.content, mentioned: true };
+    // The author's roles in this guild only: a role held in some other server the bot shares must not let them in.
+    if (m.member?.roles?.length) Object.assign(base, { roles: m.member.roles });
     const text = stripMention(m.content, this.botId);
     const thread = this.opts.state.ownsThread(m.channel_id) || (this.client?.channels.cache.get(m.channel_id) as { ownerId?: string } | undefined)?.ownerId === this.botId;
     // A thread the bot started is its conversation: everything said there is for it.
@@ -236,6 +238,7 @@ export class DiscordAdapter implements PlatformAdapter {
       messageId: `i${i.id}`,
       attachments: [],
       mentioned: true,
+      ...(i.guild_id && i.member?.roles?.length ? { roles: i.member.roles } : {}),
     };
     if (i.type === 3 && i.data?.custom_id && i.message)
       return [{ ...base, text: '', callback: { id: i.id, data: i.data.custom_id, messageId: i.message.id } }];

@@ -26,6 +26,8 @@ export interface WireMessage {
   referenced_message?: { author?: WireUser } | null;
   message_reference?: { message_id?: string };
   type?: number;
+  /** The author as a member of the message's guild (guild messages only). */
+  member?: { roles?: string[] };
 }
 
 export interface WireInteraction {
@@ -35,7 +37,7 @@ export interface WireInteraction {
   channel_id?: string;
   guild_id?: string;
   user?: WireUser;
-  member?: { user: WireUser };
+  member?: { user: WireUser; roles?: string[] };
   message?: { id: string };
   data?: { name?: string; custom_id?: string; options?: { name: string; value?: unknown }[] };
 }

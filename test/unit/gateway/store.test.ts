@@ -80,6 +80,16 @@ describe('routing', () => {
     expect(isAllowed(accessPolicy('telegram', { TELEGRAM_GROUP_ALLOWED_CHATS: '*' }, {}), inGroup('8', '-9'), paired)).toBe(true);
   });
 
+  it('DISCORD_ALLOWED_ROLES: a role held where the message was said lets the sender in; never in a DM', () => {
+    const roles = accessPolicy('discord', { DISCORD_ALLOWED_ROLES: '10, 11' }, {});
+    const inServer = (r: string[]) => ({ userId: '5', chatId: '900', chatType: 'forum' as const, roles: r });
+    expect(isAllowed(roles, inServer(['11']), () => false)).toBe(true);
+    expect(isAllowed(roles, inServer(['12']), () => false)).toBe(false);
+    expect(isAllowed(roles, { ...dm('5'), roles: ['11'] }, () => false)).toBe(false);
+    // Only user lists make strangers in DMs ignored, as in Hermes.
+    expect(roles.strangers).toBe('pair');
+  });
+
   it('strangers in DMs get pairing codes unless an allow list is set or unauthorized_dm_behavior says otherwise', () => {
     expect(accessPolicy('telegram', {}, {}).strangers).toBe('pair');
     expect(accessPolicy('telegram', { TELEGRAM_ALLOWED_USERS: '1' }, {}).strangers).toBe('ignore');
