@@ -21,6 +21,11 @@ function fromDmPolicy(v: unknown): 'pair' | 'ignore' | undefined {
   return s === 'pairing' ? 'pair' : s === 'allowlist' || s === 'disabled' ? 'ignore' : undefined;
 }
 
+function idList(v: unknown): string[] {
+  const parts = Array.isArray(v) ? v : typeof v === 'string' || typeof v === 'number' ? String(v).split(',') : [];
+  return parts.map((x) => String(x).trim()).filter(Boolean);
+}
+
 /** The platform's block as Hermes finds it: top level first, then `platforms:`, then `gateway.platforms:`. */
 function hermesBlock(raw: Raw, platform: string): Raw {
   for (const b of [raw[platform], raw.platforms?.[platform], raw.gateway?.platforms?.[platform]]) if (isObject(b)) return b;
@@ -40,6 +45,13 @@ export function applyGatewayCompat(raw: Raw, config: HermesConfig): void {
     if (mine.unauthorized_dm_behavior === undefined) {
       gw[p].unauthorized_dm_behavior = dmBehavior(block.unauthorized_dm_behavior) ?? fromDmPolicy(block.dm_policy) ?? gw[p].unauthorized_dm_behavior;
     }
+  }
+  // Where the bot listens outside DMs: Telegram's allowed_chats, Discord's and Slack's allowed_channels (a list or a
+  // comma string, as Hermes takes them); Discord's ignored_channels.
+  for (const [p, allowedKey] of [['telegram', 'allowed_chats'], ['discord', 'allowed_channels'], ['slack', 'allowed_channels']] as const) {
+    const block = hermesBlock(raw, p);
+    if (!gw[p].allowed_chats.length) gw[p].allowed_chats = idList(block[allowedKey]);
+    if (!gw[p].ignored_chats.length) gw[p].ignored_chats = idList(block.ignored_channels);
   }
   const slack = hermesBlock(raw, 'slack');
   if (!isObject(ours.slack) || ours.slack.require_mention === undefined) {

@@ -175,6 +175,9 @@ export const GatewayConfig = z.looseObject({
       poll_timeout: int(0, 50).default(30),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
       unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
+      /** Outside DMs, only these chats/channels (empty: all); Hermes's allowed_chats / allowed_channels map here. */
+      allowed_chats: z.array(z.union([z.string(), z.number()])).default([]),
+      ignored_chats: z.array(z.union([z.string(), z.number()])).default([]),
     })
     .prefault({}),
   discord: z
@@ -184,6 +187,9 @@ export const GatewayConfig = z.looseObject({
       api_root: z.string().default(''),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
       unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
+      /** Outside DMs, only these chats/channels (empty: all); Hermes's allowed_chats / allowed_channels map here. */
+      allowed_chats: z.array(z.union([z.string(), z.number()])).default([]),
+      ignored_chats: z.array(z.union([z.string(), z.number()])).default([]),
       /** A mention in a guild channel starts a thread on that message, and the conversation continues there. */
       auto_thread: z.boolean().default(true),
       /** After a reconnect, at most this many pages (100 messages) of each known channel's history are read. */
@@ -197,6 +203,9 @@ export const GatewayConfig = z.looseObject({
       api_url: z.string().default(''),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
       unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
+      /** Outside DMs, only these chats/channels (empty: all); Hermes's allowed_chats / allowed_channels map here. */
+      allowed_chats: z.array(z.union([z.string(), z.number()])).default([]),
+      ignored_chats: z.array(z.union([z.string(), z.number()])).default([]),
       /** The slash command (from the app's manifest) that carries the gateway's commands: `/hermes status`. */
       command: z.string().regex(/^\/[a-z0-9_-]+$/).default('/hermes'),
       /** In channels, answer only when mentioned or in a thread the bot is in. */

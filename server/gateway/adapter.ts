@@ -35,6 +35,8 @@ export interface InboundEnvelope {
   mentioned: boolean;
   /** Roles the sender holds in the server the message came from (Discord), for role allow lists. Never set in DMs. */
   roles?: string[];
+  /** The channel a thread belongs to (Discord), so per-channel settings cover the threads in it. */
+  parentChatId?: string;
   /** Set for an inline-button tap: the button's data and the id to answer the tap with. */
   callback?: { id: string; data: string; messageId: string };
 }

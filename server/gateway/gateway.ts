@@ -12,7 +12,7 @@ import { ChatTurns } from './chat-turns';
 import { ChatClarify } from './chat-clarify';
 import { ChatApprovals } from './chat-approvals';
 import { COMMANDS, commandMenu, parseCommand, typed, type CommandContext } from './commands';
-import { accessPolicy, addressed, isAllowed, type AccessPolicy } from './routing';
+import { accessPolicy, addressed, inScope, isAllowed, type AccessPolicy } from './routing';
 
 const POLICY_TTL_MS = 5000;
 import { configuredAdapters } from './platforms';
@@ -139,6 +139,8 @@ export class Gateway {
       return;
     }
     const policy = this.policy(e.platform);
+    // Outside the chats the owner named, the bot is not there at all: no answer, no pairing code, no command.
+    if (!inScope(policy, e)) return done('ignored');
     if (!isAllowed(policy, e, (u) => this.pairing.isApproved(e.platform, u))) {
       // Unknown users in groups get nothing; in a DM they get a pairing code, unless the owner chose to ignore them.
       if (e.chatType === 'dm' && policy.strangers === 'pair') this.offerPairing(e);
@@ -186,6 +188,8 @@ export class Gateway {
       allowed: own?.allowed_users,
       dm_behavior: own?.unauthorized_dm_behavior,
       global_dm_behavior: gw.unauthorized_dm_behavior,
+      allowed_chats: own?.allowed_chats,
+      ignored_chats: own?.ignored_chats,
     });
     this.policies.set(platform, { at: Date.now(), policy });
     return policy;

@@ -10,6 +10,8 @@ export interface AccessPolicy {
   groupChats: Set<string>;
   /** Server roles whose holders may talk to the bot there (`DISCORD_ALLOWED_ROLES`). */
   allowedRoles: Set<string>;
+  /** Where outside DMs the bot listens at all: only these chats or channels, when any are named; never the ignored. */
+  chats: { allowed: Set<string>; ignored: Set<string> };
   /** An unknown user in a DM: given a pairing code, or ignored. */
   strangers: DmBehavior;
 }
@@ -39,7 +41,14 @@ function ids(...values: (string | undefined)[]): string[] {
 export function accessPolicy(
   platform: string,
   env: Record<string, string | undefined>,
-  configured: { allow_all_users?: boolean; allowed?: (string | number)[]; dm_behavior?: DmBehavior; global_dm_behavior?: DmBehavior },
+  configured: {
+    allow_all_users?: boolean;
+    allowed?: (string | number)[];
+    dm_behavior?: DmBehavior;
+    global_dm_behavior?: DmBehavior;
+    allowed_chats?: (string | number)[];
+    ignored_chats?: (string | number)[];
+  },
 ): AccessPolicy {
   const P = platform.toUpperCase();
   const list = ids(env[`${P}_ALLOWED_USERS`], env.GATEWAY_ALLOWED_USERS).concat((configured.allowed ?? []).map(String));
@@ -53,8 +62,25 @@ export function accessPolicy(
     groupUsers: new Set(groupList.filter((v) => !v.startsWith('-'))),
     groupChats: new Set(groupChats),
     allowedRoles: new Set(ids(env[`${P}_ALLOWED_ROLES`])),
+    // Hermes names them per platform: TELEGRAM_ALLOWED_CHATS, DISCORD_/SLACK_ALLOWED_CHANNELS, DISCORD_IGNORED_CHANNELS.
+    chats: {
+      allowed: new Set(ids(env[`${P}_ALLOWED_CHATS`], env[`${P}_ALLOWED_CHANNELS`]).concat((configured.allowed_chats ?? []).map(String))),
+      ignored: new Set(ids(env[`${P}_IGNORED_CHATS`], env[`${P}_IGNORED_CHANNELS`]).concat((configured.ignored_chats ?? []).map(String))),
+    },
     strangers: configured.dm_behavior ?? configured.global_dm_behavior ?? (anyList ? 'ignore' : 'pair'),
   };
+}
+
+/**
+ * Whether the bot listens where the message was said. DMs always; elsewhere, when chats are listed, only in those (a
+ * thread counts as its channel), and never in an ignored one, even when it is also listed.
+ */
+export function inScope(policy: AccessPolicy, e: { chatId: string; chatType: ChatType; parentChatId?: string }): boolean {
+  if (e.chatType === 'dm') return true;
+  const where = e.parentChatId ? [e.chatId, e.parentChatId] : [e.chatId];
+  const { allowed, ignored } = policy.chats;
+  if (ignored.has('*') || where.some((c) => ignored.has(c))) return false;
+  return allowed.size === 0 || allowed.has('*') || where.some((c) => allowed.has(c));
 }
 
 export function isAllowed(policy: AccessPolicy, e: { userId: string; chatId: string; chatType: ChatType; roles?: string[] }, paired: (userId: string) => boolean): boolean {

@@ -23,6 +23,8 @@ export interface ChannelState {
   plannedThread(id: string): { parentId: string; name: string; failed: boolean } | undefined;
   /** The thread could not be started: replies go to the parent channel. */
   threadFailed(id: string): void;
+  /** The channel a thread the bot planned or started belongs to. */
+  threadParent(id: string): string | undefined;
 }
 
 export interface InboundRow {
@@ -178,6 +180,7 @@ export class GatewayStore {
         return r && (r.thread_state === 1 || r.thread_state === 3) && r.parent_id ? { parentId: r.parent_id, name: r.thread_name ?? 'Conversation', failed: r.thread_state === 3 } : undefined;
       },
       threadFailed: (id) => setThread(id, 3, null, null),
+      threadParent: (id) => threadRow(id)?.parent_id ?? undefined,
     };
   }
 

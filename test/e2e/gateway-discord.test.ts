@@ -145,15 +145,18 @@ describe('discord: approvals as buttons', () => {
 });
 
 describe('discord: role allow lists', () => {
-  it('DISCORD_ALLOWED_ROLES lets a member holding the role in in the server, not one without it, and not in a DM', async () => {
+  it('DISCORD_ALLOWED_ROLES lets a member holding the role in in the server, not one without it, and not in a DM; a thread counts as its channel for DISCORD_ALLOWED_CHANNELS', async () => {
     const ROLE = '500000000000000009';
     const DAN = '400000000000000007';
     const EVE = '400000000000000008';
-    await startDiscordGateway(env, dc, { env: { DISCORD_ALLOWED_ROLES: `111, ${ROLE}` } });
-    env.model.script({ text: 'hello role holder' });
+    await startDiscordGateway(env, dc, { env: { DISCORD_ALLOWED_ROLES: `111, ${ROLE}`, DISCORD_ALLOWED_CHANNELS: dc.channelId } });
+    env.model.script({ text: 'hello role holder' }, { text: 'still listening in the thread' });
     const lurker = dc.userSends({ userId: EVE, channelId: dc.channelId, text: 'me too?', mention: true, roles: ['222'] });
     const asked = dc.userSends({ userId: DAN, channelId: dc.channelId, text: 'can I?', mention: true, roles: ['333', ROLE] });
     await dc.waitFor(final(asked.id, 'hello role holder'), 20_000, 'the reply to the role holder');
+    // The thread the bot started on the message is not itself listed; its channel is.
+    dc.userSends({ userId: DAN, channelId: asked.id, text: 'more', roles: [ROLE] });
+    await dc.waitFor(final(asked.id, 'still listening in the thread'), 20_000, 'the reply in the thread');
     // The role counts in the server it was held in: in a DM the same user is a stranger, offered pairing.
     dc.userSends({ userId: DAN, text: 'and here?', roles: [ROLE] });
     await dc.waitFor(() => dc.sentTo(dc.dmChannel(DAN)).find((m) => /pairing code is [A-Z2-9]{8}/.test(m.content)), 15_000, 'a pairing code in the DM');

@@ -105,6 +105,20 @@ describe('gateway: strangers when an allow list is set', () => {
   });
 });
 
+describe('gateway: chats the bot listens in', () => {
+  it('TELEGRAM_ALLOWED_CHATS: a group outside the list gets nothing, even from an allowed user; DMs are not limited', async () => {
+    await startGateway(env, tg, { env: { ...ALLOW, TELEGRAM_ALLOWED_CHATS: '-300' } });
+    env.model.script({ text: 'in the listed group' }, { text: 'in the DM' });
+    tg.userSends({ userId: ALICE, chatId: -200, chatType: 'group', text: `@${tg.botUsername} in the unlisted group` });
+    tg.userSends({ userId: ALICE, chatId: -300, chatType: 'group', text: `@${tg.botUsername} and here?` });
+    await tg.waitFor(() => tg.sentTo(-300).find((m) => m.text === 'in the listed group'), 20_000, 'the reply in the listed group');
+    tg.userSends({ userId: ALICE, text: 'and in private?' });
+    await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'in the DM'), 20_000, 'the DM reply');
+    expect(tg.sentTo(-200)).toEqual([]);
+    expect(env.model.chatRequests().some((r) => JSON.stringify(r.body).includes('unlisted group'))).toBe(false);
+  });
+});
+
 describe('gateway: users Hermes paired', () => {
   it('a user a Hermes gateway paired on this home is answered at once; `pairing revoke` takes them out of Hermes\'s file too', async () => {
     const BOB = 5005;

@@ -186,6 +186,8 @@ export class DiscordAdapter implements PlatformAdapter {
     if (!m.guild_id) return { ...base, chatId: m.channel_id, chatType: 'dm', text: m.content, mentioned: true };
     // The author's roles in this guild only: a role held in some other server the bot shares must not let them in.
     if (m.member?.roles?.length) Object.assign(base, { roles: m.member.roles });
+    const parent = this.parentOf(m.channel_id);
+    if (parent) Object.assign(base, { parentChatId: parent });
     const text = stripMention(m.content, this.botId);
     const thread = this.opts.state.ownsThread(m.channel_id) || (this.client?.channels.cache.get(m.channel_id) as { ownerId?: string } | undefined)?.ownerId === this.botId;
     // A thread the bot started is its conversation: everything said there is for it.
@@ -196,7 +198,7 @@ export class DiscordAdapter implements PlatformAdapter {
       // The conversation's id is the thread's: Discord gives a thread started on a message that message's id. The
       // thread itself is made with the first reply — only once the gateway has let this user in.
       this.opts.state.planThread(m.id, m.channel_id, (text.split('\n')[0] || 'Conversation').slice(0, 90));
-      return { ...base, chatId: m.id, chatType: 'forum', threadId: m.id, text, mentioned: true };
+      return { ...base, chatId: m.id, chatType: 'forum', threadId: m.id, text, mentioned: true, parentChatId: m.channel_id };
     }
     return { ...base, chatId: m.channel_id, chatType: 'group', text, mentioned: true };
   }
@@ -223,6 +225,15 @@ export class DiscordAdapter implements PlatformAdapter {
     return { channelId: chatId };
   }
 
+  /** The channel `id` is a thread of: one the bot started (kept in its state), or one discord.js has cached. */
+  private parentOf(id: string): string | undefined {
+    const own = this.opts.state.threadParent(id);
+    if (own) return own;
+    // A text channel's parentId is its category, which is no channel to allow or ignore: threads (10–12) only.
+    const ch = this.client?.channels.cache.get(id) as { type?: number; parentId?: string | null } | undefined;
+    return ch && ch.type !== undefined && ch.type >= 10 && ch.type <= 12 ? ch.parentId ?? undefined : undefined;
+  }
+
   private interaction(i: WireInteraction): InboundEnvelope[] {
     const user = i.member?.user ?? i.user;
     if (!user || !i.channel_id) return [];
@@ -239,6 +250,7 @@ export class DiscordAdapter implements PlatformAdapter {
       attachments: [],
       mentioned: true,
       ...(i.guild_id && i.member?.roles?.length ? { roles: i.member.roles } : {}),
+      ...(i.guild_id && this.parentOf(i.channel_id) ? { parentChatId: this.parentOf(i.channel_id) } : {}),
     };
     if (i.type === 3 && i.data?.custom_id && i.message)
       return [{ ...base, text: '', callback: { id: i.id, data: i.data.custom_id, messageId: i.message.id } }];

@@ -109,6 +109,9 @@ describe('a Hermes config.yaml', () => {
     expect(gw('slack:\n  require_mention: false\n').slack.require_mention).toBe(false);
     expect(gw('discord:\n  auto_thread: false\n').discord.auto_thread).toBe(false);
     expect(gw('discord:\n  auto_thread: false\ngateway:\n  discord:\n    auto_thread: true\n').discord.auto_thread).toBe(true);
+    expect(gw('telegram:\n  allowed_chats: "-1, -2"\n').telegram.allowed_chats).toEqual(['-1', '-2']);
+    expect(gw('discord:\n  allowed_channels: [10, "11"]\n  ignored_channels: "12"\n').discord).toMatchObject({ allowed_chats: ['10', '11'], ignored_chats: ['12'] });
+    expect(gw('slack:\n  allowed_channels: C1\ngateway:\n  slack:\n    allowed_chats: [C2]\n').slack.allowed_chats).toEqual(['C2']);
     expect(load('slack:\n  require_mention: false\ndiscord:\n  dm_policy: pairing\n').warnings).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../server/store/migrations';
 import { GatewayStore, DEDUPE_WINDOW_MS } from '../../../server/gateway/store';
 import type { InboundEnvelope } from '../../../server/gateway/adapter';
-import { accessPolicy, isAllowed, sessionKey, addressed } from '../../../server/gateway/routing';
+import { accessPolicy, inScope, isAllowed, sessionKey, addressed } from '../../../server/gateway/routing';
 
 const env = (o: Partial<InboundEnvelope>): InboundEnvelope => ({
   platform: 'telegram',
@@ -88,6 +88,22 @@ describe('routing', () => {
     expect(isAllowed(roles, { ...dm('5'), roles: ['11'] }, () => false)).toBe(false);
     // Only user lists make strangers in DMs ignored, as in Hermes.
     expect(roles.strangers).toBe('pair');
+  });
+
+  it('chats the bot listens in: listed ones (a thread counts as its channel), never ignored ones, DMs always', () => {
+    const g = (chatId: string, parentChatId?: string) => ({ chatId, chatType: 'group' as const, ...(parentChatId ? { parentChatId } : {}) });
+    const open = accessPolicy('discord', {}, {});
+    expect(inScope(open, g('1'))).toBe(true);
+    const listed = accessPolicy('discord', { DISCORD_ALLOWED_CHANNELS: '1, 2', DISCORD_IGNORED_CHANNELS: '2' }, { allowed_chats: [3] });
+    expect(inScope(listed, g('1'))).toBe(true);
+    expect(inScope(listed, g('3'))).toBe(true);
+    expect(inScope(listed, g('9'))).toBe(false);
+    expect(inScope(listed, g('9', '1'))).toBe(true);
+    expect(inScope(listed, g('2'))).toBe(false);
+    expect(inScope(listed, g('1', '2'))).toBe(false);
+    expect(inScope(listed, { chatId: '9', chatType: 'dm' })).toBe(true);
+    expect(inScope(accessPolicy('telegram', { TELEGRAM_ALLOWED_CHATS: '-5' }, {}), g('-6'))).toBe(false);
+    expect(inScope(accessPolicy('slack', { SLACK_IGNORED_CHANNELS: '*' }, {}), g('C1'))).toBe(false);
   });
 
   it('strangers in DMs get pairing codes unless an allow list is set or unauthorized_dm_behavior says otherwise', () => {
