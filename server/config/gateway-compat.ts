@@ -1,7 +1,8 @@
 // Where a Hermes config.yaml says how its gateway behaves, and the key that says it here. Hermes reads a few gateway
 // settings at the top level (`group_sessions_per_user`, `unauthorized_dm_behavior`) and per platform from a
 // top-level `telegram:`/`discord:`/`slack:` block (or one under `platforms:` / `gateway.platforms:`). Our own key
-// under `gateway:` wins when both are set.
+// under `gateway:` wins when both are set. (Environment variables such as DISCORD_REQUIRE_MENTION are read where the
+// gateway builds its adapters and access policy, and win over both.)
 import type { HermesConfig } from './schema';
 
 type Raw = Record<string, any>;
@@ -32,6 +33,9 @@ function hermesBlock(raw: Raw, platform: string): Raw {
   return {};
 }
 
+/** Telegram names its list of chats `allowed_chats`; Discord and Slack say `allowed_channels`. */
+const ALLOWED_KEY = { telegram: 'allowed_chats', discord: 'allowed_channels', slack: 'allowed_channels' } as const;
+
 export function applyGatewayCompat(raw: Raw, config: HermesConfig): void {
   const ours: Raw = isObject(raw.gateway) ? raw.gateway : {};
   const gw = config.gateway;
@@ -42,23 +46,17 @@ export function applyGatewayCompat(raw: Raw, config: HermesConfig): void {
   for (const p of PLATFORMS) {
     const block = hermesBlock(raw, p);
     const mine: Raw = isObject(ours[p]) ? ours[p] : {};
+    const cfg = gw[p];
     if (mine.unauthorized_dm_behavior === undefined) {
-      gw[p].unauthorized_dm_behavior = dmBehavior(block.unauthorized_dm_behavior) ?? fromDmPolicy(block.dm_policy) ?? gw[p].unauthorized_dm_behavior;
+      cfg.unauthorized_dm_behavior = dmBehavior(block.unauthorized_dm_behavior) ?? fromDmPolicy(block.dm_policy) ?? cfg.unauthorized_dm_behavior;
     }
-  }
-  // Where the bot listens outside DMs: Telegram's allowed_chats, Discord's and Slack's allowed_channels (a list or a
-  // comma string, as Hermes takes them); Discord's ignored_channels.
-  for (const [p, allowedKey] of [['telegram', 'allowed_chats'], ['discord', 'allowed_channels'], ['slack', 'allowed_channels']] as const) {
-    const block = hermesBlock(raw, p);
-    if (!gw[p].allowed_chats.length) gw[p].allowed_chats = idList(block[allowedKey]);
-    if (!gw[p].ignored_chats.length) gw[p].ignored_chats = idList(block.ignored_channels);
-  }
-  const slack = hermesBlock(raw, 'slack');
-  if (!isObject(ours.slack) || ours.slack.require_mention === undefined) {
-    if (typeof slack.require_mention === 'boolean') gw.slack.require_mention = slack.require_mention;
+    if (mine.require_mention === undefined && typeof block.require_mention === 'boolean') cfg.require_mention = block.require_mention;
+    // Lists (a YAML list or a comma string, as Hermes takes them): where the bot listens outside DMs at all, where
+    // it never does, and where it needs no mention.
+    if (!cfg.allowed_chats.length) cfg.allowed_chats = idList(block[ALLOWED_KEY[p]]);
+    if (!cfg.ignored_chats.length) cfg.ignored_chats = idList(block.ignored_channels);
+    if (!cfg.free_response_chats.length) cfg.free_response_chats = idList(block.free_response_channels ?? block.free_response_chats);
   }
   const discord = hermesBlock(raw, 'discord');
-  if (!isObject(ours.discord) || ours.discord.auto_thread === undefined) {
-    if (typeof discord.auto_thread === 'boolean') gw.discord.auto_thread = discord.auto_thread;
-  }
+  if ((!isObject(ours.discord) || ours.discord.auto_thread === undefined) && typeof discord.auto_thread === 'boolean') gw.discord.auto_thread = discord.auto_thread;
 }

@@ -173,11 +173,15 @@ export const GatewayConfig = z.looseObject({
       /** Bot API base URL (self-hosted Bot API servers, tests); TELEGRAM_API_ROOT overrides it. */
       api_root: z.string().default(''),
       poll_timeout: int(0, 50).default(30),
+      /** In groups, answer only when mentioned or replied to; TELEGRAM_REQUIRE_MENTION overrides it. */
+      require_mention: z.boolean().default(true),
       allowed_users: z.array(z.union([z.string(), z.number()])).default([]),
       unauthorized_dm_behavior: z.enum(['pair', 'ignore']).optional(),
       /** Outside DMs, only these chats/channels (empty: all); Hermes's allowed_chats / allowed_channels map here. */
       allowed_chats: z.array(z.union([z.string(), z.number()])).default([]),
       ignored_chats: z.array(z.union([z.string(), z.number()])).default([]),
+      /** Groups/channels where the bot answers without a mention (Hermes's free_response_channels map here). */
+      free_response_chats: z.array(z.union([z.string(), z.number()])).default([]),
     })
     .prefault({}),
   discord: z
@@ -190,8 +194,12 @@ export const GatewayConfig = z.looseObject({
       /** Outside DMs, only these chats/channels (empty: all); Hermes's allowed_chats / allowed_channels map here. */
       allowed_chats: z.array(z.union([z.string(), z.number()])).default([]),
       ignored_chats: z.array(z.union([z.string(), z.number()])).default([]),
+      /** Groups/channels where the bot answers without a mention (Hermes's free_response_channels map here). */
+      free_response_chats: z.array(z.union([z.string(), z.number()])).default([]),
       /** A mention in a guild channel starts a thread on that message, and the conversation continues there. */
       auto_thread: z.boolean().default(true),
+      /** In guild channels, answer only when mentioned (or in its threads); DISCORD_REQUIRE_MENTION overrides it. */
+      require_mention: z.boolean().default(true),
       /** After a reconnect, at most this many pages (100 messages) of each known channel's history are read. */
       backfill_pages: int(1, 100).default(10),
     })
@@ -206,6 +214,8 @@ export const GatewayConfig = z.looseObject({
       /** Outside DMs, only these chats/channels (empty: all); Hermes's allowed_chats / allowed_channels map here. */
       allowed_chats: z.array(z.union([z.string(), z.number()])).default([]),
       ignored_chats: z.array(z.union([z.string(), z.number()])).default([]),
+      /** Groups/channels where the bot answers without a mention (Hermes's free_response_channels map here). */
+      free_response_chats: z.array(z.union([z.string(), z.number()])).default([]),
       /** The slash command (from the app's manifest) that carries the gateway's commands: `/hermes status`. */
       command: z.string().regex(/^\/[a-z0-9_-]+$/).default('/hermes'),
       /** In channels, answer only when mentioned or in a thread the bot is in. */

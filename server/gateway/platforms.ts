@@ -8,6 +8,7 @@ import type { GatewayStore } from './store';
 import type { Logger } from '../util/log';
 import { addSecretValue } from '../util/redact';
 import { ThreadMembers } from './thread-members';
+import { flag, freeResponse } from './free-response';
 
 export interface PlatformContext {
   env: Record<string, string | undefined>;
@@ -31,7 +32,12 @@ async function telegram({ env, config }: PlatformContext): Promise<PlatformAdapt
   const token = secret(env.TELEGRAM_BOT_TOKEN);
   if (!token) return undefined;
   const { TelegramAdapter } = await import('./telegram/adapter');
-  return new TelegramAdapter({ token, apiRoot: env.TELEGRAM_API_ROOT || config.telegram.api_root || undefined, pollTimeout: config.telegram.poll_timeout });
+  return new TelegramAdapter({
+    token,
+    apiRoot: env.TELEGRAM_API_ROOT || config.telegram.api_root || undefined,
+    pollTimeout: config.telegram.poll_timeout,
+    freeResponse: freeResponse('telegram', env, config.telegram),
+  });
 }
 
 async function discord({ env, config, store }: PlatformContext): Promise<PlatformAdapter | undefined> {
@@ -42,7 +48,8 @@ async function discord({ env, config, store }: PlatformContext): Promise<Platfor
   return new DiscordAdapter({
     token,
     apiRoot: env.DISCORD_API_ROOT || config.discord.api_root || undefined,
-    autoThread: config.discord.auto_thread,
+    autoThread: flag(env.DISCORD_AUTO_THREAD) ?? config.discord.auto_thread,
+    freeResponse: freeResponse('discord', env, config.discord),
     backfillPages: config.discord.backfill_pages,
     state: store.channelState('discord'),
   });
@@ -62,7 +69,7 @@ async function slack({ env, config, store, log }: PlatformContext): Promise<Plat
     appToken: secret(env.SLACK_APP_TOKEN)!,
     apiUrl: env.SLACK_API_URL || cfg.api_url || undefined,
     command: cfg.command,
-    requireMention: cfg.require_mention,
+    freeResponse: freeResponse('slack', env, cfg),
     clientPingTimeoutMs: cfg.client_ping_timeout_ms,
     connectTimeoutMs: cfg.connect_timeout * 1000,
     log: log.child('slack'),

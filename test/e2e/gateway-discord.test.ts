@@ -166,6 +166,17 @@ describe('discord: role allow lists', () => {
   });
 });
 
+describe('discord: free-response channels', () => {
+  it('DISCORD_FREE_RESPONSE_CHANNELS: a message there needs no mention and is answered in place, not in a new thread', async () => {
+    await startDiscordGateway(env, dc, { env: { ...ALLOW, DISCORD_FREE_RESPONSE_CHANNELS: dc.channelId } });
+    env.model.script({ text: 'answered without a mention' });
+    const said = dc.userSends({ userId: ALICE, channelId: dc.channelId, text: 'anyone there?' });
+    await dc.waitFor(final(dc.channelId, 'answered without a mention'), 20_000, 'the reply in the channel');
+    expect(dc.channel(said.id)).toBeUndefined();
+    expect(lastUserText(env.model.chatRequests().at(-1)!.body)).toBe('anyone there?');
+  });
+});
+
 describe('discord: delivery', () => {
   it('a 4,500-character reply with a code fence arrives in parts of at most 2,000 characters, each fence closed and reopened', async () => {
     await startDiscordGateway(env, dc, { env: ALLOW });

@@ -106,11 +106,11 @@ describe('gateway: strangers when an allow list is set', () => {
 });
 
 describe('gateway: chats the bot listens in', () => {
-  it('TELEGRAM_ALLOWED_CHATS: a group outside the list gets nothing, even from an allowed user; DMs are not limited', async () => {
-    await startGateway(env, tg, { env: { ...ALLOW, TELEGRAM_ALLOWED_CHATS: '-300' } });
+  it('TELEGRAM_ALLOWED_CHATS: a group outside the list gets nothing, even from an allowed user; DMs are not limited; TELEGRAM_REQUIRE_MENTION=false needs no mention', async () => {
+    await startGateway(env, tg, { env: { ...ALLOW, TELEGRAM_ALLOWED_CHATS: '-300', TELEGRAM_REQUIRE_MENTION: 'false' } });
     env.model.script({ text: 'in the listed group' }, { text: 'in the DM' });
     tg.userSends({ userId: ALICE, chatId: -200, chatType: 'group', text: `@${tg.botUsername} in the unlisted group` });
-    tg.userSends({ userId: ALICE, chatId: -300, chatType: 'group', text: `@${tg.botUsername} and here?` });
+    tg.userSends({ userId: ALICE, chatId: -300, chatType: 'group', text: 'and here, with no mention?' });
     await tg.waitFor(() => tg.sentTo(-300).find((m) => m.text === 'in the listed group'), 20_000, 'the reply in the listed group');
     tg.userSends({ userId: ALICE, text: 'and in private?' });
     await tg.waitFor(() => tg.sentTo(ALICE).find((m) => m.text === 'in the DM'), 20_000, 'the DM reply');

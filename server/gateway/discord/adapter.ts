@@ -11,6 +11,7 @@
 //  - Button clicks and slash commands are interactions, answered within Discord's 3 s (interactions.ts).
 //  - discord.js reconnects and resumes by itself; connection.ts turns that into the platform's status.
 //  - Every send carries a nonce with enforce_nonce, so a send repeated after a lost response posts once.
+import type { FreeResponse } from '../free-response';
 import { randomBytes } from 'node:crypto';
 import { Client, GatewayIntentBits, Options, Partials, Routes, type RESTOptions } from 'discord.js';
 import { watchConnection } from './connection';
@@ -38,6 +39,8 @@ export interface DiscordOptions {
   apiRoot?: string;
   /** Start a thread for each conversation begun by a mention in a guild channel. */
   autoThread?: boolean;
+  /** Channels where a message needs no mention (all of them when mentions are turned off). */
+  freeResponse?: FreeResponse;
   /** Most history pages (100 messages each) fetched per channel after a reconnect. */
   backfillPages?: number;
   state: ChannelState;
@@ -192,9 +195,11 @@ export class DiscordAdapter implements PlatformAdapter {
     const thread = this.opts.state.ownsThread(m.channel_id) || (this.client?.channels.cache.get(m.channel_id) as { ownerId?: string } | undefined)?.ownerId === this.botId;
     // A thread the bot started is its conversation: everything said there is for it.
     if (thread) return { ...base, chatId: m.channel_id, chatType: 'forum', threadId: m.channel_id, text, mentioned: true };
-    const addressed = mentionsBot(m, this.botId) || !!base.replyTo?.fromBot;
+    // A free channel is one conversation space, like a group chat: answered in place, never a thread per message.
+    const free = !!this.opts.freeResponse?.(m.channel_id, parent);
+    const addressed = mentionsBot(m, this.botId) || !!base.replyTo?.fromBot || free;
     if (!addressed) return undefined;
-    if (this.opts.autoThread !== false) {
+    if (this.opts.autoThread !== false && !free) {
       // The conversation's id is the thread's: Discord gives a thread started on a message that message's id. The
       // thread itself is made with the first reply — only once the gateway has let this user in.
       this.opts.state.planThread(m.id, m.channel_id, (text.split('\n')[0] || 'Conversation').slice(0, 90));

@@ -5,6 +5,7 @@
 //
 // Receiving (Socket Mode, acks, reconnects) lives in socket.ts, reading back what Slack never delivered in
 // backfill.ts; this file is the Web API side and the mapping.
+import type { FreeResponse } from '../free-response';
 import { webApi } from '@slack/bolt';
 import { PlatformError, type InboundEnvelope, type PlatformAdapter, type PlatformCapabilities, type SendOptions } from '../adapter';
 import type { Logger } from '../../util/log';
@@ -30,8 +31,9 @@ export interface SlackOptions {
   apiUrl?: string;
   /** The slash command that carries the gateway's commands. */
   command?: string;
-  /** In channels, answer only when mentioned (or in a thread the bot is already in). */
-  requireMention?: boolean;
+  /** Channels where a message needs no mention (all of them when mentions are turned off); elsewhere a mention, or
+   *  a thread the bot is already in. */
+  freeResponse?: FreeResponse;
   /** Missing pongs for this long close the socket (bolt's clientPingTimeout). */
   clientPingTimeoutMs?: number;
   /** Giving up on a connection attempt that has not said hello after this long. */
@@ -205,7 +207,7 @@ export class SlackAdapter implements PlatformAdapter {
   private async fromMessage(ev: MessageEvent): Promise<InboundEnvelope | undefined> {
     const e = messageEnvelope(ev, this.me ?? { botUserId: '' }, this.cursor(), (c, t) => this.opts.threads.has(c, t));
     if (!e) return undefined;
-    if (this.opts.requireMention === false && e.chatType !== 'dm') e.mentioned = true;
+    if (e.chatType !== 'dm' && this.opts.freeResponse?.(e.chatId)) e.mentioned = true;
     // A mention in a channel starts (or joins) the bot's thread there.
     if (e.chatType !== 'dm' && e.threadId && (e.mentioned || e.replyTo?.fromBot)) this.opts.threads.join(e.chatId, e.threadId);
     e.userName = await this.userName(e.userId);

@@ -1,6 +1,7 @@
 // Telegram through grammy's Bot API client. Long polling is our own loop over getUpdates so the offset only moves
 // after the gateway has recorded the updates (grammy's Bot.start keeps it in memory and would lose or repeat
 // updates across a crash). The API root is configurable for self-hosted Bot API servers and tests.
+import type { FreeResponse } from '../free-response';
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
 import { PlatformError, type Attachment, type InboundEnvelope, type PlatformAdapter, type SendOptions } from '../adapter';
@@ -13,6 +14,8 @@ export interface TelegramOptions {
   apiRoot?: string;
   /** Long-poll timeout in seconds. */
   pollTimeout?: number;
+  /** Groups where a message needs no mention (all of them when mentions are turned off). */
+  freeResponse?: FreeResponse;
 }
 
 export const TELEGRAM_MAX_LENGTH = 4096;
@@ -148,7 +151,9 @@ export class TelegramAdapter implements PlatformAdapter {
     const text = m.text ?? m.caption ?? '';
     const lower = text.toLowerCase();
     const cmd = /^\/[a-z0-9_]+@([a-z0-9_]+)/i.exec(text);
-    const mentioned = !!username && (lower.includes(`@${username}`) || cmd?.[1]?.toLowerCase() === username);
+    const mentioned =
+      (!!username && (lower.includes(`@${username}`) || cmd?.[1]?.toLowerCase() === username)) ||
+      (m.chat.type !== 'private' && !!this.opts.freeResponse?.(String(m.chat.id)));
     const forum = m.chat.type === 'supergroup' && m.chat.is_forum && m.message_thread_id;
     return {
       platform: this.id,

@@ -107,6 +107,9 @@ describe('a Hermes config.yaml', () => {
     expect(gw('gateway:\n  platforms:\n    slack:\n      dm_policy: pairing\n').slack.unauthorized_dm_behavior).toBe('pair');
     expect(gw('slack:\n  unauthorized_dm_behavior: pair\ngateway:\n  slack:\n    unauthorized_dm_behavior: ignore\n').slack.unauthorized_dm_behavior).toBe('ignore');
     expect(gw('slack:\n  require_mention: false\n').slack.require_mention).toBe(false);
+    expect(gw('telegram:\n  require_mention: false\n').telegram.require_mention).toBe(false);
+    expect(gw('discord:\n  require_mention: false\ngateway:\n  discord:\n    require_mention: true\n').discord.require_mention).toBe(true);
+    expect(gw('discord:\n  free_response_channels: 123\n').discord.free_response_chats).toEqual(['123']);
     expect(gw('discord:\n  auto_thread: false\n').discord.auto_thread).toBe(false);
     expect(gw('discord:\n  auto_thread: false\ngateway:\n  discord:\n    auto_thread: true\n').discord.auto_thread).toBe(true);
     expect(gw('telegram:\n  allowed_chats: "-1, -2"\n').telegram.allowed_chats).toEqual(['-1', '-2']);
