@@ -158,6 +158,9 @@ const hermes: Rule = (c) => {
     c.add(APPROVE.HOST_POLICY, `${c.name} ${sub} changes the host's model endpoint or credentials`);
   } else if ((sub === 'allowlist' || sub === 'approvals' || sub === 'approval') && !/^(?:list|show|ls|get)?$/.test(verb ?? '')) {
     c.add(APPROVE.HOST_POLICY, `changes the host's own approval policy (${pos.join(' ')})`);
+  } else if (sub === 'pairing' && verb && !/^(?:list|ls|links)$/.test(verb)) {
+    // Who may talk to the gateway is policy: an approved stranger gets the agent and its tools from their phone.
+    c.add(APPROVE.HOST_POLICY, `${c.name} pairing ${verb} changes who may talk to the gateway`);
   } else if (sub && /^(?:stop|restart|kill|shutdown|update|uninstall)$/.test(sub)) {
     c.add(APPROVE.SELF_TERMINATION, `${c.name} ${sub} ends the running host`);
   } else if (sub === 'gateway' && verb && /^(?:stop|restart|run)$/.test(verb)) {

@@ -130,6 +130,8 @@ export function sensitiveWrite(path: string, ctx: Ctx, cwd?: string): SensitiveH
     if (!abs.startsWith(hh + '/')) continue;
     const rel = abs.slice(hh.length + 1);
     if (rel === 'config.yaml') return { key: APPROVE.HOST_POLICY, what: "the host's own config.yaml (approval policy, allowlist)" };
+    // Hermes's paired users are read as they are (gateway/hermes-pairing.ts): writing there lets someone in.
+    if (/^(?:platforms\/)?pairing(?:\/|$)/.test(rel)) return { key: APPROVE.HOST_POLICY, what: `the gateway's paired users (${rel})` };
     if (HERMES_SECRET.test(rel)) return { key: APPROVE.HERMES_SECRETS, what: `Hermes secrets (${rel})` };
   }
   if (DOCKER_SOCKETS.includes(abs) || abs.endsWith('/.docker/run/docker.sock')) return { key: APPROVE.DOCKER_SOCKET, what: 'the Docker socket' };

@@ -51,6 +51,11 @@ describe('classifyCommand', () => {
     expect(keys('echo x >> /srv/hermes/.env', o)).toEqual([APPROVE.HERMES_SECRETS]);
     expect(keys('cat $HERMES_HOME/.env', o)).toEqual([APPROVE.HERMES_SECRETS_READ]);
     expect(keys('cp x /srv/hermes/config.yaml', o)).toContain(APPROVE.HOST_POLICY);
+    // The gateway lets in whoever Hermes's pairing files name, and whoever the pairing CLIs approve.
+    expect(keys(`echo '{"666":{}}' > /srv/hermes/platforms/pairing/telegram-approved.json`, o)).toContain(APPROVE.HOST_POLICY);
+    expect(keys('hermes pairing approve telegram ABCD2345', o)).toContain(APPROVE.HOST_POLICY);
+    expect(keys('hermes-host pairing link telegram:1 discord:2', o)).toContain(APPROVE.HOST_POLICY);
+    expect(keys('hermes-host pairing list', o)).toEqual([]);
   });
 
   it('resolves relative paths against a known cwd, given or changed by cd', () => {
@@ -139,6 +144,8 @@ describe('classifyPath (file tools)', () => {
     ['/home/alice/.hermes/.env', 'approve', APPROVE.HERMES_SECRETS],
     ['${HERMES_HOME}/state.db', 'approve', APPROVE.HERMES_SECRETS],
     ['~/.hermes/config.yaml', 'approve', APPROVE.HOST_POLICY],
+    ['~/.hermes/platforms/pairing/telegram-approved.json', 'approve', APPROVE.HOST_POLICY],
+    ['${HERMES_HOME}/pairing', 'approve', APPROVE.HOST_POLICY],
     ['/var/run/docker.sock', 'approve', APPROVE.DOCKER_SOCKET],
     ['/dev/sda', 'block', BLOCK.BLOCK_DEVICE],
     ['/root/.ssh/authorized_keys', 'approve', APPROVE.AUTHORIZED_KEYS],
