@@ -54,7 +54,7 @@ export class Links {
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM gw_link_codes WHERE (platform = ? AND user_id = ?) OR expires_at <= ?`).run(a.platform, a.userId, this.now());
       this.db.prepare(`INSERT INTO gw_link_codes (code_hash, platform, user_id, expires_at) VALUES (?, ?, ?, ?)`).run(hash(code), a.platform, a.userId, expiresAt);
-    })();
+    }).immediate();
     return { code, expiresAt };
   }
 
@@ -67,10 +67,16 @@ export class Links {
       if (issuer.platform === by.platform && issuer.userId === by.userId) throw new LinkError('That code was made by this same account: send it from your account on the other platform.');
       this.db.prepare(`DELETE FROM gw_link_codes WHERE code_hash = ?`).run(hash(code));
       return { person: this.link(issuer, by), issuer };
-    })();
+    }).immediate();
   }
 
   /** Links two accounts (merging their people if both were linked already); returns the person. */
+  /**
+   * Write transactions here begin IMMEDIATE: `hermes-host pairing link|approve` run beside a live gateway open the
+   * database themselves, and a deferred transaction that read before the gateway's next commit fails at its first
+   * write with SQLITE_BUSY at once (a WAL snapshot cannot be upgraded; busy_timeout does not apply). IMMEDIATE takes
+   * the write lock first and waits for it.
+   */
   link(a: Account, b: Account): string {
     return this.db.transaction(() => {
       const pa = this.personOf(a);
@@ -81,7 +87,7 @@ export class Links {
       put.run(b.platform, b.userId, person, this.now());
       if (pb && pb !== person) this.db.prepare(`UPDATE gw_links SET person = ? WHERE person = ?`).run(person, pb);
       return person;
-    })();
+    }).immediate();
   }
 
   unlink(a: Account): boolean {

@@ -56,6 +56,7 @@ export class Pairing {
     return r?.locked_until && r.locked_until > this.now() ? r.locked_until : undefined;
   }
 
+  /** Transactions begin IMMEDIATE: the pairing CLI writes beside a live gateway (see Links.link). */
   request(platform: string, user: { id: string; name: string; chatId: string }): PairingRequestResult {
     const now = this.now();
     return this.db.transaction((): PairingRequestResult => {
@@ -80,7 +81,7 @@ export class Pairing {
         )
         .run(platform, hash(code, salt).toString('hex'), salt, user.id, user.name, user.chatId, now, expiresAt);
       return { kind: 'code', code, expiresAt };
-    })();
+    }).immediate();
   }
 
   /** Approves the user who was given `code`. Throws PairingError (and counts a failure) when no code matches. */
@@ -112,7 +113,7 @@ export class Pairing {
         .prepare(`INSERT INTO gw_pairing_approved (platform, user_id, user_name, approved_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET user_name = excluded.user_name, approved_at = excluded.approved_at`)
         .run(platform, hit.user_id, hit.user_name, now);
       return { userId: hit.user_id as string, userName: hit.user_name as string, chatId: hit.chat_id as string };
-    })();
+    }).immediate();
     if (r instanceof PairingError) throw r;
     return r;
   }

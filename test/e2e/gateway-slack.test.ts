@@ -400,7 +400,7 @@ describe('slack: one conversation across platforms', () => {
       tg.userSends({ userId: TG_BOB, text: 'I am bob' });
       await tg.waitFor(() => tg.sentTo(TG_BOB).find((m) => m.text === 'hello bob'), 20_000, "Bob's Telegram reply");
       const linked = await runCli(['pairing', 'link', `telegram:${TG_BOB}`, `slack:${BOB}`], { HERMES_HOME: g.home });
-      expect(linked.stdout).toBe(`linked telegram:${TG_BOB} and slack:${BOB}\n`);
+      expect(linked.stdout, linked.stderr).toBe(`linked telegram:${TG_BOB} and slack:${BOB}\n`);
       slack.userSends({ user: BOB, text: 'who am I?' });
       await slack.waitFor(() => finals(`D${BOB}`).find((m) => m.text === 'you said you are bob'), 20_000, "Bob's Slack reply");
       expect(users()).toEqual(['I am bob', 'who am I?']);
