@@ -3,6 +3,8 @@
 // only in the chats named free (`<PLATFORM>_FREE_RESPONSE_CHANNELS` / `_CHATS`, `gateway.<platform>.free_response_chats`).
 // The environment wins over config.yaml, as in Hermes. Adapters ask it per message; DMs never need a mention.
 
+import { ids } from './routing';
+
 /** Whether a message in `chatId` (or, for a thread, its channel `parentId`) is for the bot without a mention. */
 export type FreeResponse = (chatId: string, parentId?: string) => boolean;
 
@@ -21,13 +23,8 @@ export function freeResponse(
 ): FreeResponse {
   const P = platform.toUpperCase();
   if ((flag(env[`${P}_REQUIRE_MENTION`]) ?? configured.require_mention ?? true) === false) return () => true;
-  const free = new Set(
-    [env[`${P}_FREE_RESPONSE_CHANNELS`], env[`${P}_FREE_RESPONSE_CHATS`]]
-      .flatMap((v) => (v ?? '').split(','))
-      .concat((configured.free_response_chats ?? []).map(String))
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+  const listed = (configured.free_response_chats ?? []).map((c) => String(c).trim()).filter(Boolean);
+  const free = new Set(ids(env[`${P}_FREE_RESPONSE_CHANNELS`], env[`${P}_FREE_RESPONSE_CHATS`]).concat(listed));
   if (free.size === 0) return () => false;
   return (chatId, parentId) => free.has(chatId) || (!!parentId && free.has(parentId));
 }

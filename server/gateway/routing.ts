@@ -22,7 +22,8 @@ function truthy(v: string | undefined): boolean {
   return !!v && /^(1|true|yes|on)$/i.test(v.trim());
 }
 
-function ids(...values: (string | undefined)[]): string[] {
+/** Comma lists as the environment spells them, trimmed, blanks dropped. */
+export function ids(...values: (string | undefined)[]): string[] {
   return values
     .flatMap((v) => (v ?? '').split(','))
     .map((s) => s.trim())

@@ -243,6 +243,7 @@ export class DiscordAdapter implements PlatformAdapter {
     const user = i.member?.user ?? i.user;
     if (!user || !i.channel_id) return [];
     const chatType: ChatType = !i.guild_id ? 'dm' : this.opts.state.ownsThread(i.channel_id) ? 'forum' : 'group';
+    const parent = i.guild_id ? this.parentOf(i.channel_id) : undefined;
     const base: Omit<InboundEnvelope, 'text'> = {
       platform: this.id,
       cursor: this.cursor + 1,
@@ -255,7 +256,7 @@ export class DiscordAdapter implements PlatformAdapter {
       attachments: [],
       mentioned: true,
       ...(i.guild_id && i.member?.roles?.length ? { roles: i.member.roles } : {}),
-      ...(i.guild_id && this.parentOf(i.channel_id) ? { parentChatId: this.parentOf(i.channel_id) } : {}),
+      ...(parent ? { parentChatId: parent } : {}),
     };
     if (i.type === 3 && i.data?.custom_id && i.message)
       return [{ ...base, text: '', callback: { id: i.id, data: i.data.custom_id, messageId: i.message.id } }];
